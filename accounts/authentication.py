@@ -1,0 +1,58 @@
+"""How a request becomes a user: the system admin when auth is off, else JWT or session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+from accounts.models import User
+
+TOKEN_VERSION_CLAIM = "ver"
+
+
+def get_system_user() -> User:
+    """The built-in admin every request acts as while auth is disabled."""
+    user, _ = User.objects.get_or_create(
+        username=settings.SYSTEM_USERNAME,
+        defaults={"role": User.Role.ADMIN, "is_system": True},
+    )
+    if not user.has_usable_password() and user.password == "":
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+class SpotizerrAuthentication(JWTAuthentication):
+    """Bearer JWT first, then the dashboard's session (with CSRF on unsafe methods)."""
+
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request: Request) -> tuple[User, Any] | None:
+        if not settings.AUTH_ENABLED:
+            return get_system_user(), None
+        header = self.get_header(request)
+        if header is not None:
+            return self._authenticate_bearer(request)
+        return _SessionAuthentication().authenticate(request)
+
+    def _authenticate_bearer(self, request: Request) -> tuple[User, Any] | None:
+        try:
+            result = super().authenticate(request)
+        except (InvalidToken, TokenError) as exc:
+            raise exceptions.AuthenticationFailed("The access token is invalid or expired.") from exc
+        if result is None:
+            return None
+        user, token = result
+        if token.get(TOKEN_VERSION_CLAIM) != user.token_version or not user.is_active:
+            raise exceptions.AuthenticationFailed("The access token is no longer valid; log in again.")
+        return user, token
+
+
+class _SessionAuthentication(SessionAuthentication):
+    pass

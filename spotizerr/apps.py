@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpotizerrConfig(AppConfig):
+    name = "spotizerr"
+    verbose_name = "Spotizerr"

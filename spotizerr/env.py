@@ -1,0 +1,95 @@
+"""Typed parsers for environment variables.
+
+Every setting of Spotizerr comes from the environment through these helpers. A bad value
+raises ``ImproperlyConfigured`` naming the variable, so start-up stops with a clear message.
+Secrets may also be given as ``NAME_FILE`` pointing at a file that holds the value.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value if value != "" else None
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """A plain string; empty counts as unset."""
+    value = _raw(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {number}")
+    return number
+
+
+def env_path(name: str, default: str | Path) -> Path:
+    """A filesystem path, made absolute against the current directory."""
+    value = _raw(name)
+    path = Path(value if value is not None else default).expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path).resolve()
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """A comma-separated list; blanks are dropped."""
+    value = _raw(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | None = None) -> str | None:
+    value = env_str(name, default)
+    if value is None:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+def env_secret(name: str, default: str | None = None) -> str | None:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    value = _raw(name)
+    if value is not None:
+        return value
+    file_name = _raw(f"{name}_FILE")
+    if file_name is None:
+        return default
+    try:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE points at an unreadable file: {exc}") from None

@@ -1,0 +1,266 @@
+"""Django settings for Spotizerr, fed only by the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+from spotizerr.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# ---------------------------------------------------------------- paths
+DATA_DIR = env_path("SPOTIZERR_DATA_DIR", "./data")
+DOWNLOAD_DIR = env_path("SPOTIZERR_DOWNLOAD_DIR", "./downloads")
+INBOX_DIR = env_path("SPOTIZERR_INBOX_DIR", "./inbox")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+# ---------------------------------------------------------------- core
+def _secret_key() -> str:
+    """The configured key, or one generated once and kept in the data dir."""
+    configured = env_secret("SPOTIZERR_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("SPOTIZERR_DEBUG", False)
+ALLOWED_HOSTS = env_list("SPOTIZERR_ALLOWED_HOSTS", ["*"])
+CSRF_TRUSTED_ORIGINS = env_list("SPOTIZERR_CSRF_TRUSTED_ORIGINS", [])
+HOST = env_str("HOST", "127.0.0.1") or "127.0.0.1"
+PORT = env_int("PORT", 7171, minimum=1, maximum=65535)
+PUBLIC_URL = env_url("SPOTIZERR_PUBLIC_URL", f"http://localhost:{PORT}") or ""
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "django_q",
+    "channels",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "spotizerr",
+    "accounts",
+    "settings_app",
+    "library_history",
+    "downloads",
+    "watching",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "spotizerr.middleware.ApiErrorMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "spotizerr.urls"
+ASGI_APPLICATION = "spotizerr.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+SITE_ID = 1
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# ---------------------------------------------------------------- database
+def _database_from_url(url: str) -> dict:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, got scheme {parsed.scheme!r}")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")) or "spotizerr",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": _database_from_url(DATABASE_URL)}
+else:
+    # WAL + IMMEDIATE transactions: several processes write without "database is locked".
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "spotizerr.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+
+# ---------------------------------------------------------------- queue and channels
+REDIS_URL = env_str("REDIS_URL")
+Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
+WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
+TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
+Q_CLUSTER: dict = {
+    "name": "spotizerr",
+    "workers": WORKERS,
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_TIMEOUT + 600,  # longer than timeout plus queueing time
+    "max_attempts": 1,  # our own leases and reaper re-run lost work
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 250,
+    "poll": 0.2,
+    "sync": Q_SYNC,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    Q_CLUSTER["orm"] = "default"
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "spotizerr_cache"}
+    )
+}
+
+# ---------------------------------------------------------------- auth
+AUTH_ENABLED = env_bool("SPOTIZERR_AUTH_ENABLED", False)
+REGISTRATION_ENABLED = env_bool("SPOTIZERR_REGISTRATION_ENABLED", True)
+ALLOW_OPEN_ACCESS = env_bool("SPOTIZERR_ALLOW_OPEN_ACCESS", False)
+ADMIN_USERNAME = env_str("SPOTIZERR_ADMIN_USERNAME")
+ADMIN_PASSWORD = env_secret("SPOTIZERR_ADMIN_PASSWORD")
+SYSTEM_USERNAME = "system"
+TRUSTED_PROXIES = env_list("SPOTIZERR_TRUSTED_PROXIES", [])
+LOGIN_FAILURES_PER_USERNAME = env_int("SPOTIZERR_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("SPOTIZERR_LOGIN_FAILURES_PER_ADDRESS", 10, minimum=1)
+LOGIN_COOLOFF_SECONDS = env_int("SPOTIZERR_LOGIN_COOLOFF_SECONDS", 300, minimum=1)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("SPOTIZERR_JWT_ACCESS_MINUTES", 10, minimum=1, maximum=10)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("SPOTIZERR_JWT_REFRESH_DAYS", 7, minimum=1, maximum=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+# ---------------------------------------------------------------- REST API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SpotizerrAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsAuthenticatedUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "spotizerr.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Spotizerr API",
+    "DESCRIPTION": "Self-hosted music library service. Errors share one shape: {error, details, code}.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# ---------------------------------------------------------------- Spotify and sources
+SPOTIFY_API_URL = env_url("SPOTIZERR_SPOTIFY_API_URL", "https://api.spotify.com/v1/")
+SPOTIFY_TOKEN_URL = env_url("SPOTIZERR_SPOTIFY_TOKEN_URL", "https://accounts.spotify.com/api/token")
+SPOTIFY_CLIENT_ID = env_str("SPOTIZERR_SPOTIFY_CLIENT_ID")
+SPOTIFY_CLIENT_SECRET = env_secret("SPOTIZERR_SPOTIFY_CLIENT_SECRET")
+SPOTIFY_CACHE_SECONDS = env_int("SPOTIZERR_SPOTIFY_CACHE_SECONDS", 300, minimum=0)
+DEEZER_API_URL = env_url("SPOTIZERR_DEEZER_API_URL", "https://api.deezer.com/")
+ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
+
+# ---------------------------------------------------------------- static, i18n, logging
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TZ", "UTC") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+LOG_LEVEL = (env_str("SPOTIZERR_LOG_LEVEL", "INFO") or "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# ---------------------------------------------------------------- security headers
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SPOTIZERR_BEHIND_TLS_PROXY", False) else None
+SESSION_COOKIE_SECURE = env_bool("SPOTIZERR_BEHIND_TLS_PROXY", False)
+CSRF_COOKIE_SECURE = env_bool("SPOTIZERR_BEHIND_TLS_PROXY", False)
