@@ -236,6 +236,22 @@ SPOTIFY_CACHE_SECONDS = env_int("SPOTIZERR_SPOTIFY_CACHE_SECONDS", 300, minimum=
 DEEZER_API_URL = env_url("SPOTIZERR_DEEZER_API_URL", "https://api.deezer.com/")
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
+# ---------------------------------------------------------------- single sign-on
+SSO_ENABLED = env_bool("SPOTIZERR_SSO_ENABLED", True)
+GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")
+GOOGLE_CLIENT_SECRET = env_secret("SPOTIZERR_GOOGLE_CLIENT_SECRET")
+GITHUB_CLIENT_ID = env_str("SPOTIZERR_GITHUB_CLIENT_ID")
+GITHUB_CLIENT_SECRET = env_secret("SPOTIZERR_GITHUB_CLIENT_SECRET")
+#: providers with both id and secret set (empty when SSO is off)
+SSO_PROVIDERS = [
+    name
+    for name, configured in (
+        ("google", bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)),
+        ("github", bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)),
+    )
+    if SSO_ENABLED and configured
+]
+
 # ---------------------------------------------------------------- static, i18n, logging
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
