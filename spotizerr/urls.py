@@ -8,8 +8,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/auth/", include("accounts.api.urls")),
+    path("api/", include("spotizerr.catalog.urls")),  # before settings_app: owns credentials/markets
     path("api/", include("settings_app.api.urls")),
-    path("api/", include("spotizerr.catalog.urls")),
     path("api/", include("downloads.api.urls")),
     path("api/", include("watching.api.urls")),
     path("api/history/", include("library_history.api.urls")),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("sso/", include("accounts.sso.urls")),
+]
