@@ -15,6 +15,15 @@ from accounts.tokens import issue_token_pair
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache(settings) -> None:
+    """With Redis as the cache, state would leak between tests (the DB cache rolls back by itself)."""
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def library_root(tmp_path: Path, settings) -> Path:
     """A fresh download directory, also the default ``downloadPath``."""
