@@ -1,3 +1,61 @@
+"""Stored settings: one JSON row per configuration section, and encrypted API credential sets."""
+
 from __future__ import annotations
 
-from django.db import models  # noqa: F401
+from django.db import models
+
+from spotizerr.lib import crypto
+
+
+class ConfigSection(models.Model):
+    """The values an admin changed in one section (``main`` or ``watch``); defaults are not stored,
+    so a new default reaches every installation that never overrode it."""
+
+    class Name(models.TextChoices):
+        MAIN = "main", "Main"
+        WATCH = "watch", "Watch"
+
+    name = models.CharField(max_length=20, primary_key=True, choices=Name.choices)
+    values = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} configuration"
+
+
+class Credential(models.Model):
+    """A named API client id and secret for one service. The secret is stored encrypted."""
+
+    class Service(models.TextChoices):
+        SPOTIFY = "spotify", "Spotify"
+        DEEZER = "deezer", "Deezer"
+
+    service = models.CharField(max_length=20, choices=Service.choices)
+    name = models.CharField(max_length=100)
+    client_id = models.CharField(max_length=255)
+    client_secret_encrypted = models.TextField(help_text="Fernet ciphertext; never the secret itself.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["service", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="credential_unique_name_per_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}/{self.name}"
+
+    @property
+    def client_secret(self) -> str:
+        return crypto.decrypt(self.client_secret_encrypted)
+
+    @property
+    def masked_secret(self) -> str:
+        try:
+            return crypto.mask(self.client_secret)
+        except crypto.DecryptionError:
+            return crypto.MASK_PREFIX
+
+    def set_client_secret(self, secret: str) -> None:
+        self.client_secret_encrypted = crypto.encrypt(secret)

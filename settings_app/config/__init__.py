@@ -1,0 +1,1 @@
+"""The configuration sections: their keys, defaults, and how each value is checked."""

@@ -1,0 +1,21 @@
+"""The watch configuration section: how often watched playlists and artists are checked."""
+
+from __future__ import annotations
+
+from settings_app.config import checks
+from settings_app.config.section import Key, Section
+
+ALBUM_GROUPS = ("album", "single", "compilation", "appears_on")
+
+WATCH = Section(
+    name="watch",
+    keys={
+        "enabled": Key(checks.boolean, True),
+        "check_interval": Key(checks.integer(60, 7 * 24 * 3600), 3600),
+        "max_concurrent_checks": Key(checks.integer(1, 16), 2),
+        "retry_failed_after": Key(checks.integer(0, 7 * 24 * 3600), 1800),
+        "watchedArtistAlbumGroup": Key(checks.subset(ALBUM_GROUPS), default_factory=lambda: ["album", "single"]),
+        "useSnapshotIdChecking": Key(checks.boolean, True),
+    },
+    aliases={"watchPollIntervalSeconds": "check_interval"},
+)

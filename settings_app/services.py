@@ -1,0 +1,179 @@
+"""Writes on the configuration and credentials. Views, admin actions and commands call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from settings_app import selectors
+from settings_app.config.main import MAIN
+from settings_app.config.section import Errors, Section
+from settings_app.config.watch import WATCH
+from settings_app.models import ConfigSection, Credential
+from spotizerr.errors import BadRequest, Conflict, NotFound
+from spotizerr.lib import crypto
+
+ENVIRONMENT_CREDENTIAL_NAME = "default"
+
+
+def _section_update(section: Section, changes: Any) -> None:
+    """Validate ``changes`` against the stored section and save the merge in one transaction."""
+    with transaction.atomic():
+        row, _ = ConfigSection.objects.select_for_update().get_or_create(name=section.name)
+        normalised, errors = section.validate(changes, row.values)
+        if errors:
+            raise BadRequest(f"Invalid {section.name} configuration.", details=errors, code="invalid_config")
+        row.values = {**row.values, **normalised}
+        row.save(update_fields=["values", "updated_at"])
+
+
+def config_update(*, changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge a partial update into the main configuration and return the whole of it.
+
+    Raises ``BadRequest`` with ``details={field: [message]}`` when any value is invalid; then
+    nothing is saved.
+    """
+    _section_update(MAIN, changes)
+    return selectors.get_config()
+
+
+def watch_config_update(*, changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge a partial update into the watch configuration and return the whole of it.
+
+    Raises ``BadRequest`` like ``config_update``.
+    """
+    _section_update(WATCH, changes)
+    return selectors.get_watch_config()
+
+
+def config_validate(*, changes: Any) -> Errors:
+    """The errors ``config_update(changes=changes)`` would raise, without saving anything."""
+    return MAIN.validate(changes, selectors.stored_values(MAIN))[1]
+
+
+def watch_config_validate(*, changes: Any) -> Errors:
+    return WATCH.validate(changes, selectors.stored_values(WATCH))[1]
+
+
+def _check_service(service: str) -> None:
+    if service not in selectors.SERVICES:
+        raise BadRequest(
+            f"Unknown service {service!r}.", details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]},
+            code="unknown_service",
+        )
+
+
+def _check_fields(**fields: str) -> None:
+    errors = {name: ["must not be empty"] for name, value in fields.items() if not value or not value.strip()}
+    errors.update({name: ["must be at most 255 characters"] for name, value in fields.items() if len(value) > 255})
+    if errors:
+        raise BadRequest("Invalid credential set.", details=errors, code="invalid")
+
+
+def _set_active_name(service: str, name: str | None) -> None:
+    with transaction.atomic():
+        row, _ = ConfigSection.objects.select_for_update().get_or_create(name=MAIN.name)
+        row.values = {**row.values, service: name}
+        row.save(update_fields=["values", "updated_at"])
+
+
+def credential_create(*, service: str, name: str, client_id: str, client_secret: str) -> Credential:
+    """Store a new credential set (secret encrypted). The first set of a service becomes active.
+
+    Raises ``BadRequest`` for an unknown service or empty fields, ``Conflict`` for a taken name.
+    """
+    _check_service(service)
+    _check_fields(name=name, client_id=client_id, client_secret=client_secret)
+    credential = Credential(service=service, name=name.strip(), client_id=client_id.strip())
+    credential.set_client_secret(client_secret.strip())
+    try:
+        with transaction.atomic():
+            first = not Credential.objects.filter(service=service).exists()
+            credential.save()
+            if first:
+                _set_active_name(service, credential.name)
+    except IntegrityError:
+        raise Conflict(f"A {service} credential set named {name!r} already exists.", code="duplicate") from None
+    return credential
+
+
+def _get_or_404(service: str, name: str) -> Credential:
+    _check_service(service)
+    credential = selectors.credential_get(service=service, name=name)
+    if credential is None:
+        raise NotFound(f"No {service} credential set named {name!r}.")
+    return credential
+
+
+def credential_update(
+    *, service: str, name: str, client_id: str | None = None, client_secret: str | None = None
+) -> Credential:
+    """Change the client id and/or secret of a set; None leaves a field as it is.
+
+    Raises ``BadRequest`` (unknown service, empty value) or ``NotFound``.
+    """
+    credential = _get_or_404(service, name)
+    given = {key: value for key, value in {"client_id": client_id, "client_secret": client_secret}.items()
+             if value is not None}
+    _check_fields(**given)
+    if client_id is not None:
+        credential.client_id = client_id.strip()
+    if client_secret is not None:
+        credential.set_client_secret(client_secret.strip())
+    credential.save()
+    return credential
+
+
+def credential_delete(*, service: str, name: str) -> None:
+    """Delete a set. If it was active, the oldest remaining set (or none) becomes active.
+
+    Raises ``BadRequest`` (unknown service) or ``NotFound``.
+    """
+    credential = _get_or_404(service, name)
+    with transaction.atomic():
+        credential.delete()
+        if selectors.get_config().get(service) == name:
+            _set_active_name(service, next(iter(selectors.credential_names(service=service)), None))
+
+
+def spotify_api_config_update(*, client_id: str, client_secret: str | None = None) -> Credential:
+    """Write the active Spotify set, creating one named "default" when there is none.
+
+    ``client_secret`` None keeps the stored secret (clients send back only the masked form).
+    """
+    active = selectors.active_credential(service=Credential.Service.SPOTIFY)
+    if active is None:
+        if not client_secret:
+            raise BadRequest("Invalid credential set.", details={"client_secret": ["is required"]}, code="invalid")
+        return credential_create(service="spotify", name=ENVIRONMENT_CREDENTIAL_NAME,
+                                 client_id=client_id, client_secret=client_secret)
+    return credential_update(service="spotify", name=active.name, client_id=client_id, client_secret=client_secret)
+
+
+def seed_from_environment() -> Iterator[str]:
+    """At start-up: store ``SPOTIZERR_SPOTIFY_CLIENT_ID``/``SECRET`` as the set "default" when no
+    Spotify set exists yet. Safe to run any number of times."""
+    if not (settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET):
+        return
+    if Credential.objects.filter(service=Credential.Service.SPOTIFY).exists():
+        return
+    try:
+        credential_create(service="spotify", name=ENVIRONMENT_CREDENTIAL_NAME,
+                          client_id=settings.SPOTIFY_CLIENT_ID, client_secret=settings.SPOTIFY_CLIENT_SECRET)
+    except Conflict:  # another process seeded it first
+        return
+    yield f"Stored the Spotify API credentials from the environment as {ENVIRONMENT_CREDENTIAL_NAME!r}."
+
+
+def credentials_reencrypt() -> int:
+    """Re-encrypt every stored secret under the first (newest) key; returns how many."""
+    count = 0
+    with transaction.atomic():
+        for credential in Credential.objects.select_for_update():
+            credential.client_secret_encrypted = crypto.reencrypt(credential.client_secret_encrypted)
+            credential.save(update_fields=["client_secret_encrypted"])
+            count += 1
+    return count
