@@ -52,3 +52,40 @@ class ApiErrorMiddleware:
         if isinstance(exception, Http404):
             return json_error("Not found.", status_code=404, code="not_found")
         return JsonResponse(server_error_body(exception), status=500)
+
+
+def _content_security_policy() -> str:
+    """Same-origin everything; cover art may also come from Spotify's image hosts and the
+    configured API host (the local fake in tests)."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+
+    image_hosts = ["https://i.scdn.co", "https://mosaic.scdn.co", "https://*.spotifycdn.com"]
+    api = urlparse(settings.SPOTIFY_API_URL or "")
+    if api.scheme and api.netloc:
+        image_hosts.append(f"{api.scheme}://{api.netloc}")
+    return "; ".join([
+        "default-src 'self'",
+        f"img-src 'self' data: {' '.join(image_hosts)}",
+        "style-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self' https://accounts.google.com https://github.com",
+    ])
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response (nosniff, referrer and frame headers come from
+    Django's SecurityMiddleware and XFrameOptionsMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = _content_security_policy()
+        return response
