@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management.base import CommandError
+
+from spotizerr.management.commands.serve import check_open_access, is_loopback
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.5"])
+def test_loopback_hosts_are_recognised(host):
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org", "::"])
+def test_other_hosts_are_not_loopback(host):
+    assert not is_loopback(host)
+
+
+def test_it_refuses_to_expose_an_unauthenticated_service(settings):
+    settings.AUTH_ENABLED = False
+    settings.ALLOW_OPEN_ACCESS = False
+    with pytest.raises(CommandError, match="SPOTIZERR_AUTH_ENABLED"):
+        check_open_access("0.0.0.0")
+
+
+def test_it_allows_open_access_when_the_operator_says_so(settings):
+    settings.AUTH_ENABLED = False
+    settings.ALLOW_OPEN_ACCESS = True
+    check_open_access("0.0.0.0")
+
+
+def test_it_allows_any_address_with_auth_on(settings):
+    settings.AUTH_ENABLED = True
+    settings.ALLOW_OPEN_ACCESS = False
+    check_open_access("0.0.0.0")
+
+
+def test_loopback_is_always_allowed(settings):
+    settings.AUTH_ENABLED = False
+    settings.ALLOW_OPEN_ACCESS = False
+    check_open_access("127.0.0.1")
