@@ -11,6 +11,7 @@ from settings_app.config.main import MAIN
 from settings_app.config.section import Section
 from settings_app.config.watch import WATCH
 from settings_app.models import ConfigSection, Credential
+from spotizerr.lib import crypto
 
 SERVICES: tuple[str, ...] = tuple(Credential.Service.values)
 
@@ -72,3 +73,23 @@ def active_spotify_credentials() -> SpotifyCredentials | None:
     if settings.SPOTIFY_CLIENT_ID and settings.SPOTIFY_CLIENT_SECRET:
         return SpotifyCredentials(settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET, "environment")
     return None
+
+
+def config_check() -> dict[str, Any]:
+    """A report on the stored main configuration: ``{"valid", "errors", "warnings"}``, each
+    problem listed under the setting to change."""
+    config = get_config()
+    errors = MAIN.audit(config)
+    warnings: dict[str, list[str]] = {}
+    try:
+        if active_spotify_credentials() is None:
+            errors.setdefault("spotify", []).append(
+                "no Spotify API credentials: add a set or set SPOTIZERR_SPOTIFY_CLIENT_ID/SECRET")
+    except crypto.DecryptionError:
+        errors.setdefault("spotify", []).append(
+            "the stored secret cannot be decrypted; was the encryption key changed? store the set again")
+    if config["service"] not in config["sourceOrder"]:
+        warnings["service"] = [f"{config['service']!r} is not in sourceOrder, so it is never tried"]
+    if "command" in config["sourceOrder"] and config["commandSource"] is None:
+        warnings["commandSource"] = ["sourceOrder names 'command' but no command is configured; it is skipped"]
+    return {"valid": not errors, "errors": errors, "warnings": warnings}

@@ -66,9 +66,22 @@ def _check_service(service: str) -> None:
         )
 
 
+_MAX_LENGTHS = {"name": 100, "client_id": 255, "client_secret": 1000}
+
+
+def _field_problem(name: str, value: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must not be empty"
+    if len(value) > _MAX_LENGTHS[name]:
+        return f"must be at most {_MAX_LENGTHS[name]} characters"
+    if "\x00" in value:
+        return "must not contain NUL"
+    return None
+
+
 def _check_fields(**fields: str) -> None:
-    errors = {name: ["must not be empty"] for name, value in fields.items() if not value or not value.strip()}
-    errors.update({name: ["must be at most 255 characters"] for name, value in fields.items() if len(value) > 255})
+    problems = {name: _field_problem(name, value) for name, value in fields.items()}
+    errors = {name: [problem] for name, problem in problems.items() if problem}
     if errors:
         raise BadRequest("Invalid credential set.", details=errors, code="invalid")
 

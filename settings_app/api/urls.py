@@ -1,5 +1,22 @@
+"""Routes under ``/api/``. Fixed names come before ``credentials/<service>`` so they stay reachable;
+``credentials/markets`` is served by ``spotizerr.catalog`` (included earlier)."""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from settings_app.api import config_views, credential_views
+
+urlpatterns = [
+    path("config/", config_views.ConfigView.as_view(), name="config"),
+    path("config/check", config_views.ConfigCheckView.as_view(), name="config-check"),
+    path("config/validate", config_views.ConfigValidateView.as_view(), name="config-validate"),
+    path("config/watch", config_views.WatchConfigView.as_view(), name="config-watch"),
+    path("config/watch/validate", config_views.WatchConfigValidateView.as_view(), name="config-watch-validate"),
+    path("credentials/spotify_api_config", credential_views.SpotifyApiConfigView.as_view(),
+         name="credentials-spotify-api-config"),
+    path("credentials/all/<str:service>", credential_views.CredentialListView.as_view(), name="credentials-all"),
+    path("credentials/<str:service>", credential_views.CredentialNamesView.as_view(), name="credentials-names"),
+    path("credentials/<str:service>/<str:name>", credential_views.CredentialDetailView.as_view(),
+         name="credentials-detail"),
+]

@@ -80,6 +80,8 @@ def _command_source(value: Any) -> dict[str, Any]:
     argv = value.get("argv")
     if not isinstance(argv, list) or not argv or not all(isinstance(arg, str) and arg for arg in argv):
         raise Invalid("argv must be a non-empty list of non-empty strings")
+    if any("\x00" in arg for arg in argv):
+        raise Invalid("argv must not contain NUL")
     for arg in argv:
         bad = [name for name in checks.format_fields(arg) if name not in COMMAND_PLACEHOLDERS]
         if bad:

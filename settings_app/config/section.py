@@ -62,6 +62,18 @@ class Section:
             errors.update(self.cross_check(merged, set(normalised)))
         return normalised, errors
 
+    def audit(self, values: Mapping[str, Any]) -> Errors:
+        """Problems with already-stored ``values`` (a directory removed, a set deleted...)."""
+        errors: Errors = {}
+        for name, key in self.keys.items():
+            try:
+                key.check(values.get(name))
+            except Invalid as exc:
+                errors[name] = [str(exc)]
+        for name, messages in self.cross_check(dict(values), set(self.keys)).items():
+            errors.setdefault(name, []).extend(messages)
+        return errors
+
     def _resolve_aliases(self, changes: dict[str, Any]) -> tuple[dict[str, tuple[Any, str]], Errors]:
         """Map every given name to its key, remembering the name used (for error messages)."""
         resolved: dict[str, tuple[Any, str]] = {}

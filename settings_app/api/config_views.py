@@ -1,0 +1,94 @@
+"""``/api/config/*``: read, update and validate the main and watch configuration (admins only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsAdmin
+from settings_app import selectors, services
+from settings_app.api import serializers as s
+
+_ERRORS = {
+    401: OpenApiResponse(s.SettingsErrorSerializer, description="Not logged in."),
+    403: OpenApiResponse(s.SettingsErrorSerializer, description="Not an administrator."),
+}
+_INVALID = {400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")}
+_MALFORMED = {400: OpenApiResponse(s.SettingsErrorSerializer, description="The body is not JSON.")}
+
+
+class ConfigView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="config_get", responses={200: s.ConfigSerializer, **_ERRORS})
+    def get(self, request: Request) -> Response:
+        return Response(selectors.get_config())
+
+    @extend_schema(operation_id="config_update", request=s.ConfigUpdateSerializer,
+                   responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
+                   description="Merge a partial update; answers the whole configuration. Nothing is saved "
+                               "when any value is invalid.")
+    def post(self, request: Request) -> Response:
+        return Response(services.config_update(changes=request.data))
+
+    @extend_schema(operation_id="config_replace", request=s.ConfigUpdateSerializer,
+                   responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
+                   description="Same as POST: merges a partial update.")
+    def put(self, request: Request) -> Response:
+        return Response(services.config_update(changes=request.data))
+
+
+class ConfigCheckView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="config_check", responses={200: s.ConfigCheckSerializer, **_ERRORS},
+                   description="Check the stored configuration: paths, credentials, templates, sources.")
+    def get(self, request: Request) -> Response:
+        return Response(selectors.config_check())
+
+
+def _validation(errors: dict[str, Any]) -> Response:
+    return Response({"valid": not errors, "errors": errors})
+
+
+class ConfigValidateView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="config_validate", request=s.ConfigUpdateSerializer,
+                   responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS},
+                   description="Check a partial update against the stored configuration without saving.")
+    def post(self, request: Request) -> Response:
+        return _validation(services.config_validate(changes=request.data))
+
+
+class WatchConfigView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="config_watch_get", responses={200: s.WatchConfigSerializer, **_ERRORS})
+    def get(self, request: Request) -> Response:
+        return Response(selectors.get_watch_config())
+
+    @extend_schema(operation_id="config_watch_update", request=s.WatchConfigUpdateSerializer,
+                   responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
+                   description="Merge a partial update; answers the whole watch configuration.")
+    def post(self, request: Request) -> Response:
+        return Response(services.watch_config_update(changes=request.data))
+
+    @extend_schema(operation_id="config_watch_replace", request=s.WatchConfigUpdateSerializer,
+                   responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
+                   description="Same as POST: merges a partial update.")
+    def put(self, request: Request) -> Response:
+        return Response(services.watch_config_update(changes=request.data))
+
+
+class WatchConfigValidateView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="config_watch_validate", request=s.WatchConfigUpdateSerializer,
+                   responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS})
+    def post(self, request: Request) -> Response:
+        return _validation(services.watch_config_validate(changes=request.data))

@@ -1,0 +1,141 @@
+"""``/api/credentials/*``: API credential sets per service (admins only). Secrets leave masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsAdmin
+from settings_app import selectors, services
+from settings_app.api import serializers as s
+from settings_app.models import Credential
+from spotizerr.errors import BadRequest, NotFound
+from spotizerr.lib import crypto
+
+_ERR = s.SettingsErrorSerializer
+_AUTH = {401: OpenApiResponse(_ERR, description="Not logged in."),
+         403: OpenApiResponse(_ERR, description="Not an administrator.")}
+_BAD_SERVICE = {400: OpenApiResponse(_ERR, description="Unknown service or invalid body.")}
+_MISSING = {404: OpenApiResponse(_ERR, description="No set with that name.")}
+
+
+def _unmasked(value: str | None) -> str | None:
+    """A secret sent back in its masked form means "keep the stored one"."""
+    return None if value is None or value.startswith(crypto.MASK_PREFIX) else value
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _check_service(service: str) -> None:
+    if service not in selectors.SERVICES:
+        raise BadRequest(f"Unknown service {service!r}.", code="unknown_service",
+                         details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]})
+
+
+def _present(credentials: list[Credential], service: str) -> list[dict[str, Any]]:
+    active = selectors.active_credential(service=service)
+    context = {"active_pk": active.pk if active else None}
+    return list(s.CredentialSerializer(credentials, many=True, context=context).data)
+
+
+def _present_one(credential: Credential) -> dict[str, Any]:
+    return _present([credential], credential.service)[0]
+
+
+class CredentialNamesView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="credentials_list_names",
+                   responses={200: OpenApiResponse({"type": "array", "items": {"type": "string"}},
+                                                   description="Names of the service's sets."),
+                              **_BAD_SERVICE, **_AUTH})
+    def get(self, request: Request, service: str) -> Response:
+        _check_service(service)
+        return Response(selectors.credential_names(service=service))
+
+
+class CredentialListView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="credentials_list_all",
+                   responses={200: s.CredentialSerializer(many=True), **_BAD_SERVICE, **_AUTH})
+    def get(self, request: Request, service: str) -> Response:
+        _check_service(service)
+        return Response(_present(selectors.credential_list(service=service), service))
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="credentials_get",
+                      responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH}),
+    post=extend_schema(operation_id="credentials_create", request=s.CredentialCreateSerializer,
+                       responses={201: s.CredentialSerializer, **_BAD_SERVICE, **_AUTH,
+                                  409: OpenApiResponse(_ERR, description="A set with that name exists.")}),
+    put=extend_schema(operation_id="credentials_update", request=s.CredentialUpdateSerializer,
+                      responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH}),
+    delete=extend_schema(operation_id="credentials_delete",
+                         responses={204: None, **_BAD_SERVICE, **_MISSING, **_AUTH}),
+)
+class CredentialDetailView(APIView):
+    permission_classes = [IsAdmin]
+
+    def get(self, request: Request, service: str, name: str) -> Response:
+        _check_service(service)
+        credential = selectors.credential_get(service=service, name=name)
+        if credential is None:
+            raise NotFound(f"No {service} credential set named {name!r}.")
+        return Response(_present_one(credential))
+
+    def post(self, request: Request, service: str, name: str) -> Response:
+        _check_service(service)
+        body = _valid(s.CredentialCreateSerializer, request.data)
+        credential = services.credential_create(service=service, name=name, **body)
+        return Response(_present_one(credential), status=status.HTTP_201_CREATED)
+
+    def put(self, request: Request, service: str, name: str) -> Response:
+        _check_service(service)
+        body = _valid(s.CredentialUpdateSerializer, request.data)
+        credential = services.credential_update(
+            service=service, name=name, client_id=body.get("client_id"),
+            client_secret=_unmasked(body.get("client_secret")),
+        )
+        return Response(_present_one(credential))
+
+    def delete(self, request: Request, service: str, name: str) -> Response:
+        services.credential_delete(service=service, name=name)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _spotify_api_config() -> dict[str, Any]:
+    active = selectors.active_spotify_credentials()
+    if active is None:
+        return {"client_id": None, "client_secret": None, "name": None}
+    return {"client_id": active.client_id, "client_secret": crypto.mask(active.client_secret), "name": active.name}
+
+
+class SpotifyApiConfigView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(operation_id="credentials_spotify_api_config_get",
+                   responses={200: s.SpotifyApiConfigSerializer, **_AUTH})
+    def get(self, request: Request) -> Response:
+        return Response(_spotify_api_config())
+
+    @extend_schema(operation_id="credentials_spotify_api_config_update",
+                   request=s.SpotifyApiConfigUpdateSerializer,
+                   responses={200: s.SpotifyApiConfigSerializer,
+                              400: OpenApiResponse(_ERR, description="Invalid body."), **_AUTH},
+                   description="Write the active Spotify set (creating \"default\" when there is none).")
+    def put(self, request: Request) -> Response:
+        body = _valid(s.SpotifyApiConfigUpdateSerializer, request.data)
+        services.spotify_api_config_update(client_id=body["client_id"],
+                                           client_secret=_unmasked(body.get("client_secret")))
+        return Response(_spotify_api_config())

@@ -1,0 +1,166 @@
+"""Named request and response bodies of the configuration and credential endpoints.
+
+The configuration bodies document the schema; values are checked by ``settings_app.services``
+so the API, the admin and commands share one set of rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from settings_app.config.main import DEEZER_QUALITIES, INBOX_MODES, SPOTIFY_QUALITIES
+from settings_app.config.watch import ALBUM_GROUPS
+from settings_app.models import Credential
+from spotizerr.lib.formats import FORMATS
+
+
+class SettingsErrorSerializer(serializers.Serializer):
+    """The one error shape: ``details`` maps each bad field to its messages for invalid input."""
+
+    error = serializers.CharField()
+    details = serializers.JSONField(allow_null=True)
+    code = serializers.CharField()
+
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10},
+                                {"type": "string", "enum": ["auto"]}]})
+class PadWidthField(serializers.JSONField):
+    pass
+
+
+class CommandSourceSerializer(serializers.Serializer):
+    argv = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Command and arguments; placeholders {isrc} {artist} {title} {album} {duration_ms} {output}.",
+    )
+    timeoutSeconds = serializers.IntegerField(min_value=1, max_value=86400, default=600)
+
+
+@extend_schema_field({"type": "string", "enum": list(FORMATS), "nullable": True})
+class OutputFormatField(serializers.CharField):
+    """One schema for both names of the output format (avoids two enum components)."""
+
+
+def _format_field() -> OutputFormatField:
+    return OutputFormatField(
+        allow_null=True,
+        help_text="Output format (any case); null keeps the source format. fileFormat and convertTo are one setting.",
+    )
+
+
+class ConfigSerializer(serializers.Serializer):
+    """The whole main configuration."""
+
+    maxConcurrentDownloads = serializers.IntegerField(min_value=1, max_value=32)
+    service = serializers.CharField(help_text="Preferred source (a registered source name).")
+    fallback = serializers.BooleanField()
+    spotifyQuality = serializers.ChoiceField(choices=list(SPOTIFY_QUALITIES))
+    deezerQuality = serializers.ChoiceField(choices=list(DEEZER_QUALITIES))
+    realTime = serializers.BooleanField()
+    downloadPath = serializers.CharField(help_text="Absolute path of a writable directory.")
+    fileFormat = _format_field()
+    convertTo = _format_field()
+    bitrate = serializers.CharField(allow_null=True, help_text='e.g. "320k"; null for lossless or default.')
+    customDirFormat = serializers.CharField()
+    customTrackFormat = serializers.CharField()
+    tracknumPadding = serializers.BooleanField()
+    padNumberWidth = PadWidthField()
+    saveCover = serializers.BooleanField()
+    maxRetries = serializers.IntegerField(min_value=0, max_value=20)
+    retryDelaySeconds = serializers.IntegerField(min_value=0, max_value=3600)
+    retryDelayIncrease = serializers.IntegerField(min_value=0, max_value=3600)
+    artistSeparator = serializers.CharField(max_length=10)
+    explicitFilter = serializers.BooleanField()
+    separateTracksByUser = serializers.BooleanField()
+    realTimeMultiplier = serializers.IntegerField(min_value=0, max_value=10)
+    spotify = serializers.CharField(allow_null=True, help_text="Name of the active Spotify credential set.")
+    deezer = serializers.CharField(allow_null=True, help_text="Name of the active Deezer credential set.")
+    inboxPath = serializers.CharField()
+    inboxMode = serializers.ChoiceField(choices=list(INBOX_MODES))
+    sourceOrder = serializers.ListField(child=serializers.CharField())
+    commandSource = CommandSourceSerializer(allow_null=True)
+
+
+class _AllOptional:
+    """Every field optional: an update names only the settings it changes."""
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()  # type: ignore[misc]
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+class ConfigUpdateSerializer(_AllOptional, ConfigSerializer):
+    """A partial update of the main configuration."""
+
+
+class WatchConfigSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    check_interval = serializers.IntegerField(min_value=60, help_text="Seconds between checks.")
+    watchPollIntervalSeconds = serializers.IntegerField(min_value=60, help_text="Another name for check_interval.")
+    max_concurrent_checks = serializers.IntegerField(min_value=1, max_value=16)
+    retry_failed_after = serializers.IntegerField(min_value=0)
+    watchedArtistAlbumGroup = serializers.ListField(child=serializers.ChoiceField(choices=list(ALBUM_GROUPS)))
+    useSnapshotIdChecking = serializers.BooleanField()
+
+
+class WatchConfigUpdateSerializer(_AllOptional, WatchConfigSerializer):
+    """A partial update of the watch configuration."""
+
+
+class ConfigValidationSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ConfigCheckSerializer(ConfigValidationSerializer):
+    warnings = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class CredentialSerializer(serializers.Serializer):
+    """A credential set; the secret is masked (``****`` and its last 4 characters)."""
+
+    service = serializers.CharField()
+    name = serializers.CharField()
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField(source="masked_secret")
+    active = serializers.SerializerMethodField(help_text="Whether this is the set in use for its service.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_active(self, credential: Credential) -> bool:
+        return credential.pk == self.context.get("active_pk")
+
+
+class CredentialCreateSerializer(serializers.Serializer):
+    client_id = serializers.CharField(max_length=255)
+    client_secret = serializers.CharField(max_length=1000, write_only=True)
+
+
+class CredentialUpdateSerializer(serializers.Serializer):
+    """Fields left out, or a secret sent back in its masked form, stay unchanged."""
+
+    client_id = serializers.CharField(max_length=255, required=False)
+    client_secret = serializers.CharField(max_length=1000, required=False, write_only=True)
+
+
+class SpotifyApiConfigSerializer(serializers.Serializer):
+    """The Spotify API credentials in use; all null when none are configured."""
+
+    client_id = serializers.CharField(allow_null=True)
+    client_secret = serializers.CharField(allow_null=True, help_text="Masked.")
+    name = serializers.CharField(allow_null=True, help_text='"environment" when taken from the environment.')
+
+
+class SpotifyApiConfigUpdateSerializer(serializers.Serializer):
+    client_id = serializers.CharField(max_length=255)
+    client_secret = serializers.CharField(
+        max_length=1000, required=False, write_only=True,
+        help_text="Required when no Spotify set exists yet; left out or masked keeps the stored one.",
+    )
