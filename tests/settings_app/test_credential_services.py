@@ -102,3 +102,13 @@ def test_seeding_from_the_environment_creates_a_default_set_once(db, key_dir, se
 def test_seeding_does_nothing_when_a_spotify_set_exists(spotify_set, settings):
     settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "env-id", "env-secret-123"
     assert list(services.seed_from_environment()) == []
+
+
+def test_the_bootstrap_command_seeds_spotify_credentials_from_the_environment(db, key_dir, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "env-id", "env-secret-123"
+    call_command("bootstrap", stdout=StringIO())
+    assert Credential.objects.get().name == "default"
