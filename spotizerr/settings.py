@@ -244,6 +244,10 @@ ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
 # ---------------------------------------------------------------- single sign-on
 SSO_ENABLED = env_bool("SPOTIZERR_SSO_ENABLED", True)
+SPOTIFY_TIMEOUT_SECONDS = env_int("SPOTIZERR_SPOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+SPOTIFY_RETRIES = env_int("SPOTIZERR_SPOTIFY_RETRIES", 4, minimum=0, maximum=10)  # 5xx and timeouts
+SPOTIFY_RETRY_BACKOFF_MS = env_int("SPOTIZERR_SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0)  # doubles, capped at 8 s
+SPOTIFY_MAX_WAIT_SECONDS = env_int("SPOTIZERR_SPOTIFY_MAX_WAIT_SECONDS", 60, minimum=0)  # longest 429 wait
 GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_secret("SPOTIZERR_GOOGLE_CLIENT_SECRET")
 GITHUB_CLIENT_ID = env_str("SPOTIZERR_GITHUB_CLIENT_ID")
@@ -274,7 +278,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "spotipy": {"level": "CRITICAL"}},
 }
 
 # ---------------------------------------------------------------- security headers

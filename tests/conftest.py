@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.tokens import issue_token_pair
 
+pytest_plugins = ["tests.fakes.spotify_fixtures"]
+
 PASSWORD = "correct-horse-battery-9"
 
 

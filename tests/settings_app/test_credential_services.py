@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from settings_app import selectors, services
@@ -105,10 +108,6 @@ def test_seeding_does_nothing_when_a_spotify_set_exists(spotify_set, settings):
 
 
 def test_the_bootstrap_command_seeds_spotify_credentials_from_the_environment(db, key_dir, settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "env-id", "env-secret-123"
     call_command("bootstrap", stdout=StringIO())
     assert Credential.objects.get().name == "default"
