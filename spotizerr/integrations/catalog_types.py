@@ -149,3 +149,28 @@ class Page:
     limit: int
     offset: int
     next_offset: int | None
+
+
+@dataclass(frozen=True)
+class SearchItem:
+    """One search hit of any type (track, album, artist, playlist, show, episode); fields that do not apply
+    to the type stay None/empty."""
+
+    id: str
+    name: str
+    type: str
+    artists: tuple[ArtistRef, ...] = ()
+    images: tuple[Image, ...] = ()
+    album: AlbumRef | None = None  # tracks
+    release_date: str | None = None  # albums, episodes
+    duration_ms: int | None = None  # tracks, episodes
+    explicit: bool | None = None
+    total_tracks: int | None = None  # albums, playlists
+    owner: str | None = None  # playlists
+    publisher: str | None = None  # shows
+    description: str | None = None  # playlists, shows, episodes
+    isrc: str | None = None  # tracks
+
+    @property
+    def url(self) -> str:
+        return f"https://open.spotify.com/{self.type}/{self.id}"

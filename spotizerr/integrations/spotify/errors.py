@@ -1,0 +1,78 @@
+"""Errors of the Spotify client. Each says whether retrying can help (``permanent``) and renders in the
+API's one error shape with a fitting status when a view lets it through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+
+from spotizerr.errors import ApiError
+
+
+class SpotifyError(ApiError):
+    """Spotify answered in a way we cannot use. ``permanent`` False means a later retry may work."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "Spotify returned an error."
+    default_code = "spotify_error"
+
+    def __init__(self, message: str | None = None, *, permanent: bool = True, status: int | None = None,
+                 details: Any = None) -> None:
+        super().__init__(message, details=details)
+        self.permanent = permanent
+        self.upstream_status = status
+
+
+class SpotifyNotFound(SpotifyError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_detail = "Spotify does not know this id."
+    default_code = "spotify_not_found"
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        super().__init__(message, permanent=True, status=404, details=details)
+
+
+class SpotifyRateLimited(SpotifyError):
+    """Spotify asked us to back off for longer than the caller was willing to wait."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Spotify is rate limiting requests; try again later."
+    default_code = "spotify_rate_limited"
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, retry_after)
+        self.wait = max(1, round(self.retry_after + 0.49))  # the error handler turns this into Retry-After
+        super().__init__(permanent=False, status=429, details={"retry_after": self.wait})
+
+
+class SpotifyUnavailable(SpotifyError):
+    """5xx answers or timeouts that outlasted our retries."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Spotify is not answering right now; try again later."
+    default_code = "spotify_unavailable"
+
+    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(message, permanent=False, status=status)
+
+
+class SpotifyNotConfigured(SpotifyError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = ("No Spotify API credentials are configured. An administrator must add a client id and "
+                      "secret under Settings > Credentials (or set SPOTIZERR_SPOTIFY_CLIENT_ID and "
+                      "SPOTIZERR_SPOTIFY_CLIENT_SECRET).")
+    default_code = "spotify_not_configured"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, permanent=True)
+
+
+class SpotifyCredentialsRejected(SpotifyError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = ("Spotify rejected the configured API credentials; an administrator must check the "
+                      "client id and secret.")
+    default_code = "spotify_credentials_rejected"
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        super().__init__(message, permanent=True, details=details)
