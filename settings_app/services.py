@@ -76,6 +76,10 @@ def _field_problem(name: str, value: str) -> str | None:
         return f"must be at most {_MAX_LENGTHS[name]} characters"
     if "\x00" in value:
         return "must not contain NUL"
+    if name == "name" and value != value.strip():
+        return "must not start or end with spaces"
+    if name == "client_secret" and value.startswith(crypto.MASK_PREFIX):
+        return "looks like a masked secret; send the real one"
     return None
 
 
@@ -100,7 +104,7 @@ def credential_create(*, service: str, name: str, client_id: str, client_secret:
     """
     _check_service(service)
     _check_fields(name=name, client_id=client_id, client_secret=client_secret)
-    credential = Credential(service=service, name=name.strip(), client_id=client_id.strip())
+    credential = Credential(service=service, name=name, client_id=client_id.strip())
     credential.set_client_secret(client_secret.strip())
     try:
         with transaction.atomic():

@@ -111,3 +111,21 @@ def test_the_bootstrap_command_seeds_spotify_credentials_from_the_environment(db
     settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "env-id", "env-secret-123"
     call_command("bootstrap", stdout=StringIO())
     assert Credential.objects.get().name == "default"
+
+
+def test_a_masked_secret_is_not_stored_as_a_new_secret(db, key_dir):
+    with pytest.raises(BadRequest) as caught:
+        services.credential_create(service="spotify", name="a", client_id="x", client_secret="****abcd")
+    assert "client_secret" in caught.value.details
+
+
+def test_a_name_with_surrounding_spaces_is_refused(db, key_dir):
+    with pytest.raises(BadRequest) as caught:
+        services.credential_create(service="spotify", name=" a ", client_id="x", client_secret="secret-1")
+    assert "name" in caught.value.details
+
+
+def test_a_name_longer_than_100_characters_is_refused(db, key_dir):
+    with pytest.raises(BadRequest) as caught:
+        services.credential_create(service="spotify", name="n" * 101, client_id="x", client_secret="secret-1")
+    assert "name" in caught.value.details
