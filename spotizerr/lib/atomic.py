@@ -35,7 +35,9 @@ def _read_umask() -> int:
 _FILE_MODE = 0o666 & ~_read_umask()
 
 
-def atomic_write_file(source: Path, destination: Path, *, root: Path | None = None, replace: bool = True) -> Path:
+def atomic_write_file(
+    source: Path, destination: Path, *, root: Path | None = None, replace: bool = True,
+) -> Path:
     """Copy ``source`` to ``destination`` atomically and return ``destination``.
 
     ``root``: refuse (UnsafePathError) when the destination, through a symlink, would leave it.
@@ -49,7 +51,9 @@ def atomic_write_file(source: Path, destination: Path, *, root: Path | None = No
         )
 
 
-def atomic_write_bytes(data: bytes, destination: Path, *, root: Path | None = None, replace: bool = True) -> Path:
+def atomic_write_bytes(
+    data: bytes, destination: Path, *, root: Path | None = None, replace: bool = True,
+) -> Path:
     """Write ``data`` to ``destination`` atomically (see ``atomic_write_file``)."""
     return _write_atomically(Path(destination), lambda handle: handle.write(data), root=root, replace=replace)
 

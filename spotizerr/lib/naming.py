@@ -211,7 +211,9 @@ def render_component(template: str, naming: TrackNaming, options: NamingOptions)
     return PLACEHOLDER_PATTERN.sub(replace, template)
 
 
-def placeholder_value(name: str, index: str | None, naming: TrackNaming, options: NamingOptions) -> str | None:
+def placeholder_value(
+    name: str, index: str | None, naming: TrackNaming, options: NamingOptions,
+) -> str | None:
     """The text for ``%name%`` (or ``%name_index%``); None for a placeholder Spotizerr does not know."""
     album_artists = naming.album_artists or naming.artists
     if index is not None:

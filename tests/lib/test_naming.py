@@ -148,7 +148,8 @@ def test_from_track_uses_the_full_album_when_given():
 def test_from_track_without_an_album_uses_the_embedded_album():
     ref = AlbumRef(None, "Record", release_date="1999", total_tracks=10)
     naming = TrackNaming.from_track(Track("t1", "Song", (ArtistRef(None, "Ann"),), ref, 1000))
-    assert (naming.album, naming.album_artists, naming.year, naming.tracks_total) == ("Record", ("Ann",), "1999", 10)
+    summary = (naming.album, naming.album_artists, naming.year, naming.tracks_total)
+    assert summary == ("Record", ("Ann",), "1999", 10)
 
 
 @pytest.mark.parametrize(("value", "expected"), [

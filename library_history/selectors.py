@@ -1,0 +1,130 @@
+"""Reads of the download history. Users see their own entries, admins everyone's.
+
+List totals and stats come from the counter tables (``library_history.counters``), never from
+counting entries, so their cost does not grow with the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from library_history import search
+from library_history.models import (
+    DownloadType,
+    HistoryArtistCounter,
+    HistoryCounter,
+    HistoryDailyCounter,
+    HistoryEntry,
+    HistoryStatus,
+    HistoryTrack,
+)
+from spotizerr.errors import NotFound
+
+STATS_DAYS = 30
+TOP_ARTISTS = 10
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: list[HistoryEntry]
+    total: int
+
+
+def _owner_filter(user: Any) -> int | None:
+    """The owner id a user is limited to, or None for admins (everyone's history)."""
+    return None if getattr(user, "is_admin", False) else user.id
+
+
+def visible_entries(*, user: Any) -> QuerySet[HistoryEntry]:
+    """The entries ``user`` may see, newest first, with their owner loaded."""
+    entries = HistoryEntry.objects.select_related("owner").order_by("-created_at", "-id")
+    owner_id = _owner_filter(user)
+    return entries if owner_id is None else entries.filter(owner_id=owner_id)
+
+
+def history_list(*, user: Any, limit: int, offset: int, download_type: str | None = None,
+                 status: str | None = None) -> HistoryPage:
+    """One page of visible entries, optionally of one type and status, plus the filtered total."""
+    filters = {key: value for key, value in (("download_type", download_type), ("status", status)) if value}
+    entries = list(visible_entries(user=user).filter(**filters)[offset:offset + limit])
+    return HistoryPage(entries=entries, total=_counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0)
+
+
+def _counted(user: Any, filters: dict[str, str]) -> QuerySet[HistoryCounter]:
+    counters = HistoryCounter.objects.filter(**filters)
+    owner_id = _owner_filter(user)
+    return counters if owner_id is None else counters.filter(owner_id=owner_id)
+
+
+def history_recent(*, user: Any, limit: int) -> list[HistoryEntry]:
+    return list(visible_entries(user=user)[:limit])
+
+
+def history_failed(*, user: Any, limit: int) -> list[HistoryEntry]:
+    return list(visible_entries(user=user).filter(status=HistoryStatus.FAILED)[:limit])
+
+
+def history_get(*, user: Any, task_id: uuid.UUID) -> HistoryEntry:
+    """The visible entry of ``task_id``; raises ``NotFound`` (also for someone else's entry)."""
+    entry = visible_entries(user=user).filter(task_id=task_id).first()
+    if entry is None:
+        raise NotFound("No download with that task id in your history.", code="history_not_found")
+    return entry
+
+
+def history_children(*, user: Any, task_id: uuid.UUID) -> tuple[HistoryEntry, list[HistoryTrack]]:
+    """The visible entry of ``task_id`` and its per-track rows in order; raises ``NotFound``."""
+    entry = history_get(user=user, task_id=task_id)
+    return entry, list(HistoryTrack.objects.filter(parent=entry).order_by("position"))
+
+
+def history_search(*, user: Any, query: str, limit: int) -> list[HistoryEntry]:
+    """Visible entries whose name, artist or album match every word of ``query``, newest first."""
+    ids = search.matching_ids(words=search.query_words(query), owner_id=_owner_filter(user), limit=limit)
+    return list(visible_entries(user=user).filter(id__in=ids)) if ids else []
+
+
+def history_stats(*, user: Any) -> dict[str, Any]:
+    """Counts by type and status, tracks and bytes downloaded, the last 30 days, top artists."""
+    counters = list(_counted(user, {}).values("download_type", "status", "entries", "tracks", "size_bytes"))
+    by_type = dict.fromkeys(DownloadType.values, 0)
+    by_status = dict.fromkeys(HistoryStatus.values, 0)
+    for row in counters:
+        by_type[row["download_type"]] += row["entries"]
+        by_status[row["status"]] += row["entries"]
+    return {
+        "total_downloads": sum(by_type.values()),
+        "by_type": by_type,
+        "by_status": by_status,
+        "tracks_downloaded": sum(row["tracks"] for row in counters),
+        "bytes_downloaded": sum(row["size_bytes"] for row in counters),
+        "downloads_per_day": _per_day(user),
+        "top_artists": _top_artists(user),
+    }
+
+
+def _per_day(user: Any) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    first = today - timedelta(days=STATS_DAYS - 1)
+    daily = HistoryDailyCounter.objects.filter(day__gte=first, day__lte=today)
+    owner_id = _owner_filter(user)
+    if owner_id is not None:
+        daily = daily.filter(owner_id=owner_id)
+    counts: dict[date, int] = {row["day"]: row["n"] for row in daily.values("day").annotate(n=Sum("entries"))}
+    return [{"date": first + timedelta(days=i), "count": counts.get(first + timedelta(days=i), 0)}
+            for i in range(STATS_DAYS)]
+
+
+def _top_artists(user: Any) -> list[dict[str, Any]]:
+    artists = HistoryArtistCounter.objects.filter(entries__gt=0)
+    owner_id = _owner_filter(user)
+    if owner_id is not None:
+        artists = artists.filter(owner_id=owner_id)
+    top = artists.values("artist").annotate(n=Sum("entries")).order_by("-n", "artist")[:TOP_ARTISTS]
+    return [{"artist": row["artist"], "count": row["n"]} for row in top]
