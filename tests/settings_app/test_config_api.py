@@ -72,7 +72,8 @@ def test_a_json_list_body_answers_400(auth_on, admin_client):
 
 def test_validate_reports_errors_without_saving(auth_on, admin_client):
     response = admin_client.post("/api/config/validate", {"maxRetries": 5, "inboxMode": "teleport"}, format="json")
-    assert response.json() == {"valid": False, "errors": {"inboxMode": [response.json()["errors"]["inboxMode"][0]]}}
+    body = response.json()
+    assert (response.status_code, body["valid"], list(body["errors"])) == (200, False, ["inboxMode"])
     assert admin_client.get("/api/config/").json()["maxRetries"] == 3
 
 
