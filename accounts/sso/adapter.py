@@ -1,0 +1,31 @@
+"""allauth's social-account adapter for Spotizerr (``SOCIALACCOUNT_ADAPTER``).
+
+Sign-in runs through ``/api/auth/sso/`` (``accounts.sso.views``), which applies Spotizerr's rules
+for linking and registration. allauth also mounts its own provider views under ``/accounts/``;
+this adapter keeps them from becoming a second, different way in.
+"""
+
+from __future__ import annotations
+
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from spotizerr.errors import json_error
+
+
+class SpotizerrSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return bool(settings.REGISTRATION_ENABLED)
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Only allauth's own views call this hook (ours do not): send them to ours instead."""
+        provider = sociallogin.account.provider
+        raise ImmediateHttpResponse(json_error(
+            "Sign in through Spotizerr's single sign-on endpoint instead.",
+            status_code=404, code="sso_use_api",
+            details={"login_url": reverse("sso-login", kwargs={"provider": provider})},
+        ))

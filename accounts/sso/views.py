@@ -1,0 +1,123 @@
+"""``/api/auth/sso/*``: offered providers, the sign-in redirect and callback, tokens, unlinking.
+
+The callback leaves a Django session and sends the browser to the dashboard; API clients then
+``POST /api/auth/sso/token`` with that session (and its CSRF token) to get the JWT pair, so a
+token never appears in a URL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.serializers import AuthErrorSerializer, AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.sso import oauth, selectors, services
+from accounts.sso.providers import SUPPORTED, configured_provider, supported_provider
+from accounts.sso.serializers import SsoStatusSerializer, SsoUnlinkResponseSerializer
+from accounts.tokens import issue_token_pair
+
+TAG = "auth"
+DASHBOARD_URL = "/"
+_PROVIDER = OpenApiParameter("provider", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(SUPPORTED))
+_CALLBACK_QUERY = [
+    OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description=text)
+    for name, text in (("code", "Authorization code from the provider."),
+                       ("state", "The state sent with the sign-in redirect."),
+                       ("error", "Set by the provider instead of code, e.g. access_denied."),
+                       ("error_description", "The provider's explanation of error."))
+]
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(AuthErrorSerializer, description=description)
+
+
+class _SessionOnly(SessionAuthentication):
+    """The Django session the callback created; CSRF-checked. 401 (not 403) when absent."""
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Session realm="api"'
+
+
+class SsoStatusView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_status", responses={200: SsoStatusSerializer},
+                   summary="Whether single sign-on is on, which providers are offered, and if sign-up is open")
+    def get(self, request: Request) -> Response:
+        offers = selectors.sso_providers_offered()
+        return Response(SsoStatusSerializer({
+            "sso_enabled": settings.SSO_ENABLED,
+            "providers": offers,
+            "registration_enabled": settings.REGISTRATION_ENABLED,
+        }).data)
+
+
+class SsoLoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_login", parameters=[_PROVIDER],
+                   responses={302: OpenApiResponse(description="Redirect to the provider's consent page."),
+                              404: _error("Unknown provider, or not configured here.")},
+                   summary="Start signing in with a provider (browser redirect)")
+    def get(self, request: Request, provider: str) -> HttpResponseRedirect:
+        url = oauth.authorize_url_build(request=request._request, provider=configured_provider(provider))
+        return HttpResponseRedirect(url)
+
+
+class SsoCallbackView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=[TAG], auth=[], operation_id="auth_sso_callback", parameters=[_PROVIDER, *_CALLBACK_QUERY],
+        responses={
+            302: OpenApiResponse(description="Signed in: a session cookie is set; redirect to the dashboard."),
+            400: _error("Missing or unknown state (start the sign-in again)."),
+            403: _error("Access denied at the provider, unverified email, registration disabled, or "
+                        "deactivated account."),
+            404: _error("Unknown provider, or not configured here."),
+            409: _error("Several accounts share the verified email."),
+            502: _error("The provider reported an error or did not answer."),
+        },
+        summary="Where the provider sends the browser back (browser redirect)",
+    )
+    def get(self, request: Request, provider: str) -> HttpResponseRedirect:
+        services.sso_login_complete(request=request._request, provider=configured_provider(provider))
+        return HttpResponseRedirect(DASHBOARD_URL)
+
+
+class SsoTokenView(APIView):
+    authentication_classes = [_SessionOnly]
+
+    @extend_schema(tags=[TAG], operation_id="auth_sso_token", request=None,
+                   responses={200: AuthLoginResponseSerializer,
+                              401: _error("No signed-in session."),
+                              403: _error("CSRF token missing or wrong.")},
+                   summary="Exchange the session left by a single sign-on for a JWT pair")
+    def post(self, request: Request) -> Response:
+        pair = issue_token_pair(request.user)
+        return Response({"access_token": pair["access"], "refresh_token": pair["refresh"],
+                         "token_type": "bearer", "user": AuthUserSerializer(request.user).data})
+
+
+class SsoUnlinkView(APIView):
+    @extend_schema(tags=[TAG], operation_id="auth_sso_unlink", parameters=[_PROVIDER], request=None,
+                   responses={200: SsoUnlinkResponseSerializer,
+                              401: _error("Not logged in."),
+                              404: _error("Unknown provider, or not linked to it."),
+                              409: _error("It is the account's last way to log in.")},
+                   summary="Unlink a provider from your account")
+    def post(self, request: Request, provider: str) -> Response:
+        known = supported_provider(provider)
+        user = services.sso_account_unlink(user=request.user, provider_name=known.name)
+        return Response({"message": f"Unlinked {known.display_name}.", "user": AuthUserSerializer(user).data})
