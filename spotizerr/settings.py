@@ -262,6 +262,35 @@ SSO_PROVIDERS = [
     if SSO_ENABLED and configured
 ]
 
+# ---------------------------------------------------------------- single sign-on: django-allauth
+# Our own views (accounts/sso) drive the flow; allauth supplies providers, state, PKCE and links.
+# The provider endpoints are settings so GitHub Enterprise (or a test's fake provider) can be used.
+SSO_GITHUB_URL = env_url("SPOTIZERR_SSO_GITHUB_URL", "https://github.com") or ""
+SSO_GITHUB_API_URL = env_url("SPOTIZERR_SSO_GITHUB_API_URL", "https://api.github.com") or ""
+SSO_GOOGLE_AUTHORIZE_URL = env_url(
+    "SPOTIZERR_SSO_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth") or ""
+SSO_GOOGLE_TOKEN_URL = env_url("SPOTIZERR_SSO_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token") or ""
+SSO_GOOGLE_USERINFO_URL = env_url(
+    "SPOTIZERR_SSO_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo") or ""
+SOCIALACCOUNT_PROVIDERS: dict = {
+    "google": {"SCOPE": ["openid", "profile", "email"], "OAUTH_PKCE_ENABLED": True,
+               "AUTH_PARAMS": {"prompt": "select_account"}},
+    "github": {"SCOPE": ["read:user", "user:email"]},  # GitHub OAuth apps do not support PKCE
+}
+if "google" in SSO_PROVIDERS:
+    SOCIALACCOUNT_PROVIDERS["google"]["APP"] = {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}
+if "github" in SSO_PROVIDERS:
+    SOCIALACCOUNT_PROVIDERS["github"]["APP"] = {"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET}
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SpotizerrSocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified provider email finds the local user ...
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ... and links the provider account to it
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_ONLY = True  # no allauth password/signup pages: passwords live in /api/auth
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_USERNAME_BLACKLIST = ["system", "admin", "root"]
+
 # ---------------------------------------------------------------- static, i18n, logging
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
