@@ -1,6 +1,22 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+
+    def ready(self) -> None:
+        from accounts import checks, schema  # noqa: F401  (register system checks, schema extension)
+
+
+class SpotizerrAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, with a login form under the shared failed-login throttle.
+
+    Listed in INSTALLED_APPS instead of ``django.contrib.admin``.
+    """
+
+    default = False  # not the default config of the accounts app
+    default_site = "accounts.admin_site.ThrottledAdminSite"

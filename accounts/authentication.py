@@ -12,8 +12,9 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from accounts.models import User
+from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, session_is_revoked
 
-TOKEN_VERSION_CLAIM = "ver"
+__all__ = ["TOKEN_VERSION_CLAIM", "OptionalAuthentication", "SpotizerrAuthentication", "get_system_user"]
 
 
 def get_system_user() -> User:
@@ -29,7 +30,12 @@ def get_system_user() -> User:
 
 
 class SpotizerrAuthentication(JWTAuthentication):
-    """Bearer JWT first, then the dashboard's session (with CSRF on unsafe methods)."""
+    """Bearer JWT first, then the dashboard's session (with CSRF on unsafe methods).
+
+    A bearer token is refused (401) when it is malformed, signed with another key or ``alg``,
+    expired, not an access token, older than the user's ``token_version``, or from a refresh
+    token that was logged out or rotated; also when the user is inactive.
+    """
 
     www_authenticate_realm = "api"
 
@@ -44,14 +50,30 @@ class SpotizerrAuthentication(JWTAuthentication):
     def _authenticate_bearer(self, request: Request) -> tuple[User, Any] | None:
         try:
             result = super().authenticate(request)
-        except (InvalidToken, TokenError) as exc:
+        except (InvalidToken, TokenError, exceptions.AuthenticationFailed) as exc:
             raise exceptions.AuthenticationFailed("The access token is invalid or expired.") from exc
         if result is None:
             return None
         user, token = result
-        if token.get(TOKEN_VERSION_CLAIM) != user.token_version or not user.is_active:
+        if token.get(TOKEN_VERSION_CLAIM) != user.token_version or not user.is_active or user.is_system:
             raise exceptions.AuthenticationFailed("The access token is no longer valid; log in again.")
+        session_id = token.get(SESSION_CLAIM)
+        if session_id is not None and session_is_revoked(str(session_id)):
+            raise exceptions.AuthenticationFailed("This session was logged out; log in again.")
         return user, token
+
+
+class OptionalAuthentication(SpotizerrAuthentication):
+    """Like SpotizerrAuthentication, but a bad or stale token means anonymous instead of 401.
+
+    For public endpoints that only describe the caller (``GET /api/auth/status``).
+    """
+
+    def authenticate(self, request: Request) -> tuple[User, Any] | None:
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            return None
 
 
 class _SessionAuthentication(SessionAuthentication):

@@ -43,7 +43,7 @@ PUBLIC_URL = env_url("SPOTIZERR_PUBLIC_URL", f"http://localhost:{PORT}") or ""
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "accounts.apps.SpotizerrAdminConfig",  # django.contrib.admin with the throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -169,7 +169,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "spotizerr_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "spotizerr_cache",
+            # room enough that busy caching never culls the login-throttle counters
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     )
 }
 

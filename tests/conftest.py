@@ -26,6 +26,12 @@ def _fresh_shared_cache(settings) -> None:
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Real hashing costs ~0.2 s a password; tests check logic, not key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def library_root(tmp_path: Path, settings) -> Path:
     """A fresh download directory, also the default ``downloadPath``."""

@@ -1,0 +1,102 @@
+"""Users in the Django admin. Role and active state change only through actions that call the
+services (with their guards and token revocation); password changes revoke tokens too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts import selectors, services
+from accounts.models import User
+from spotizerr.errors import ApiError
+
+
+class RevokingPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's admin password form; saving also ends every session of the user."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            services.user_revoke_tokens(user=user)
+        return user
+
+
+def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User],
+           change: Callable[[User], Any], done: str) -> None:
+    changed = 0
+    for user in queryset:
+        try:
+            change(user)
+            changed += 1
+        except ApiError as exc:
+            modeladmin.message_user(request, f"{user.username}: {exc.message}", messages.ERROR)
+    if changed:
+        modeladmin.message_user(request, f"{done}: {changed} user(s).", messages.SUCCESS)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    change_password_form = RevokingPasswordChangeForm
+    list_display = ("username", "email", "role", "is_active", "sso_provider", "created_at", "last_login")
+    list_filter = ("role", "is_active", "sso_provider")
+    ordering = ("username",)
+    readonly_fields = ("role", "is_active", "sso_provider", "is_system", "token_version",
+                       "created_at", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Profile", {"fields": ("email", "first_name", "last_name")}),
+        ("Access (change with the actions on the user list)",
+         {"fields": ("role", "is_active", "sso_provider", "is_system", "token_version")}),
+        ("Dates", {"fields": ("created_at", "last_login", "date_joined")}),
+    )
+    actions = ["make_admin", "make_user", "deactivate", "activate", "revoke_tokens", "delete_users"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced by delete_users, which keeps the guards
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if obj is not None and (obj.pk == request.user.pk or obj.is_system):
+            return False
+        if obj is not None and obj.is_admin and selectors.admin_count(exclude=obj) == 0:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        services.user_delete(actor=request.user, user=obj)  # type: ignore[arg-type]
+
+    @admin.action(description="Make admin")
+    def make_admin(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_set_role(
+            actor=request.user, user=u, role=User.Role.ADMIN), "Made admin")  # type: ignore[arg-type]
+
+    @admin.action(description="Make ordinary user")
+    def make_user(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_set_role(
+            actor=request.user, user=u, role=User.Role.USER), "Made user")  # type: ignore[arg-type]
+
+    @admin.action(description="Deactivate (ends their sessions)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_set_active(
+            actor=request.user, user=u, active=False), "Deactivated")  # type: ignore[arg-type]
+
+    @admin.action(description="Activate")
+    def activate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_set_active(
+            actor=request.user, user=u, active=True), "Activated")  # type: ignore[arg-type]
+
+    @admin.action(description="Log out everywhere (revoke tokens)")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_revoke_tokens(user=u), "Revoked tokens")
+
+    @admin.action(description="Delete selected users", permissions=["delete"])
+    def delete_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        _apply(self, request, queryset, lambda u: services.user_delete(
+            actor=request.user, user=u), "Deleted")  # type: ignore[arg-type]
