@@ -251,6 +251,11 @@ def read_tags(path: Path) -> dict[str, Any]:
     return result
 
 
+def audio_duration_ms(path: Path) -> int:
+    """The playing time of the audio file at ``path``, in milliseconds. Raises TaggingError."""
+    return round((_open(path).info.length or 0) * 1000)
+
+
 def _empty_result() -> dict[str, Any]:
     return {
         "title": "", "artists": [], "album": "", "album_artists": [], "track": None, "track_total": None,

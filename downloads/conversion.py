@@ -1,0 +1,148 @@
+"""Converting audio with the ffmpeg binary shipped by imageio-ffmpeg.
+
+ffmpeg writes to a temporary name next to the destination, which is renamed into place only when the
+conversion succeeded, so a half-converted file never carries the final name. Source metadata and any
+picture or video stream are dropped: tags come only from ``downloads.tagging``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from downloads.tagging import TaggingError, audio_duration_ms
+from spotizerr.lib.atomic import TEMP_PREFIX, atomic_move
+from spotizerr.lib.cancel import Cancelled, CancelToken
+from spotizerr.lib.formats import OutputFormat, get_format, normalise_bitrate
+
+#: How often a running conversion looks at its cancel token, in seconds.
+POLL_INTERVAL_S = 0.2
+_STDERR_LINES = 8
+
+_CODECS: dict[str, str] = {
+    "MP3": "libmp3lame", "AAC": "aac", "OGG": "libvorbis", "OPUS": "libopus",
+    "FLAC": "flac", "WAV": "pcm_s16le", "ALAC": "alac",
+}
+
+
+class ConversionError(Exception):
+    """A conversion failed. ``reason`` is what ffmpeg said (its last lines of output);
+    ``permanent`` is False when trying again later could help (a timeout)."""
+
+    def __init__(self, reason: str, *, permanent: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+def ffmpeg_executable() -> str:
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def convert_audio(
+    source: Path, destination: Path, *, format_name: str, bitrate: str | None, cancel: CancelToken,
+    timeout: float = 1800,
+) -> Path:
+    """Convert ``source`` to ``destination`` in the named output format (see ``spotizerr.lib.formats``)
+    at ``bitrate`` (the format's default when None; ignored for lossless formats) and return
+    ``destination``.
+
+    Raises ConversionError (unknown format, bad bitrate, ffmpeg failed or timed out) and Cancelled
+    (``cancel`` fired: ffmpeg is killed within ``POLL_INTERVAL_S``). Either way no file is left behind.
+    """
+    cancel.raise_if_cancelled()
+    output_format = _output_format(format_name)
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temp = destination.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}{output_format.extension}"
+    command = [
+        ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(source),
+        "-map", "0:a:0", "-map_metadata", "-1", "-map_chapters", "-1", "-vn", "-sn", "-dn",
+        *_codec_arguments(output_format, bitrate), str(temp),
+    ]
+    try:
+        # ffmpeg names the files it failed on; reasons reach users, so they get names, never server paths
+        hidden = {str(source): Path(source).name, str(temp): destination.name}
+        _run_ffmpeg(command, cancel=cancel, timeout=timeout, hidden=hidden)
+        if not temp.is_file() or temp.stat().st_size == 0:
+            raise ConversionError("ffmpeg finished without writing any audio")
+        return atomic_move(temp, destination)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def probe_duration_ms(path: Path) -> int:
+    """The playing time of an audio file in milliseconds. Raises ConversionError when it is unreadable."""
+    try:
+        return audio_duration_ms(path)
+    except TaggingError as error:
+        raise ConversionError(str(error)) from error
+
+
+def _output_format(format_name: str) -> OutputFormat:
+    output_format = get_format(format_name)
+    if output_format is None:
+        raise ConversionError(f"unknown output format {format_name!r}")
+    return output_format
+
+
+def _codec_arguments(output_format: OutputFormat, bitrate: str | None) -> list[str]:
+    arguments = ["-c:a", _CODECS[output_format.name]]
+    if output_format.lossless:
+        return arguments
+    try:
+        chosen = normalise_bitrate(bitrate) or output_format.default_bitrate
+    except ValueError as error:
+        raise ConversionError(str(error)) from error
+    if chosen not in output_format.bitrates:
+        allowed = ", ".join(output_format.bitrates)
+        raise ConversionError(f"{output_format.name} does not support {chosen}; choose one of {allowed}")
+    return [*arguments, "-b:a", str(chosen)]
+
+
+def _run_ffmpeg(command: list[str], *, cancel: CancelToken, timeout: float, hidden: dict[str, str]) -> None:
+    """Run ffmpeg to the end, killing it on cancel or timeout. Raises Cancelled or ConversionError."""
+    with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty ffmpeg can never block on it
+        try:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+            )
+        except OSError as error:
+            raise ConversionError(f"could not start ffmpeg: {error}") from error
+        try:
+            _wait(process, cancel=cancel, timeout=timeout)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if process.returncode != 0:
+            stderr.seek(0)
+            reason = _last_lines(stderr.read(), hidden) or f"ffmpeg exited with code {process.returncode}"
+            raise ConversionError(reason)
+
+
+def _wait(process: subprocess.Popen[bytes], *, cancel: CancelToken, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            process.wait(timeout=POLL_INTERVAL_S)  # returns as soon as ffmpeg exits
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        if cancel.is_cancelled():
+            raise Cancelled()
+        if time.monotonic() > deadline:
+            raise ConversionError(f"conversion timed out after {timeout:g} s", permanent=False)
+
+
+def _last_lines(output: bytes, hidden: dict[str, str]) -> str:
+    text = output.decode("utf-8", errors="replace")
+    for secret, shown in hidden.items():
+        text = text.replace(secret, shown)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(lines[-_STDERR_LINES:])
