@@ -335,10 +335,7 @@ def ensure_inside_root(root: Path, path: Path) -> None:
     """Raise UnsafePathError unless ``path`` (existing or not) stays inside ``root`` once every
     existing symlink on the way is followed."""
     base = root.resolve()
-    try:
-        relative = path.relative_to(base) if path.is_absolute() else path
-    except ValueError:
-        raise UnsafePathError(f"{path} is not inside the library {base}") from None
+    relative = _relative_to_either(path, base, root.absolute())
     current = base
     for part in relative.parts:
         current = current / part
@@ -346,6 +343,17 @@ def ensure_inside_root(root: Path, path: Path) -> None:
             raise UnsafePathError(f"{current} is a symlink pointing outside the library")
     if not (base / relative).resolve().is_relative_to(base):
         raise UnsafePathError(f"{path} resolves outside the library {base}")
+
+
+def _relative_to_either(path: Path, base: Path, given_root: Path) -> Path:
+    """``path`` relative to the resolved root or to the root as given (which may itself be a symlink,
+    e.g. a download folder linked to another disk)."""
+    if not path.is_absolute():
+        return path
+    for start in (base, given_root):
+        if path.is_relative_to(start):
+            return path.relative_to(start)
+    raise UnsafePathError(f"{path} is not inside the library {base}")
 
 
 def _normalise_extension(extension: str) -> str:

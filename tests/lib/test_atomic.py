@@ -124,3 +124,10 @@ def test_stale_temp_files_finds_old_leftovers_only(tmp_path):
     old.touch(), fresh.touch()
     os.utime(old, (1, 1))
     assert stale_temp_files(tmp_path, older_than_s=60) == [old]
+
+
+def test_a_library_root_that_is_itself_a_symlink_is_fine(tmp_path):
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "library").symlink_to(tmp_path / "disk")
+    atomic_write_text("x", tmp_path / "library" / "a" / "f.txt", root=tmp_path / "library")
+    assert (tmp_path / "disk" / "a" / "f.txt").read_text() == "x"
