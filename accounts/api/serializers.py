@@ -6,6 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import User
+from spotizerr.schema import ErrorResponseSerializer
 
 _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 
@@ -97,9 +98,5 @@ class AuthStatusSerializer(serializers.Serializer):
     sso_providers = serializers.ListField(child=serializers.CharField())
 
 
-class AuthErrorSerializer(serializers.Serializer):
-    """The one error shape of the API."""
-
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
+# The one error shape, under the name earlier imports use (one schema component: ErrorResponse).
+AuthErrorSerializer = ErrorResponseSerializer
