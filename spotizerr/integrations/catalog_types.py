@@ -20,6 +20,10 @@ class ArtistRef:
     id: str | None
     name: str
 
+    @property
+    def url(self) -> str | None:
+        return f"https://open.spotify.com/artist/{self.id}" if self.id else None
+
 
 @dataclass(frozen=True)
 class AlbumRef:
@@ -32,6 +36,10 @@ class AlbumRef:
     total_tracks: int = 0
     images: tuple[Image, ...] = ()
     artists: tuple[ArtistRef, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        return f"https://open.spotify.com/album/{self.id}" if self.id else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,10 @@ class ArtistRelease:
     total_tracks: int
     artists: tuple[ArtistRef, ...] = ()
     images: tuple[Image, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"https://open.spotify.com/album/{self.id}"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ Test controls:
                                   the next ``count`` matching requests answer ``status`` (429 with Retry-After
                                   when given); path_prefix None matches /v1/ only, use "/api/token",
                                   "/previews/" or e.g. "/v1/playlists/" to aim elsewhere
-  fake.delay(seconds)             every later response waits that long first (0 to stop)
+  fake.delay(seconds, count=None) later responses (all, or the next ``count``) wait that long first
   fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched)
   fake.requests                   list of ``RequestRecord(method, path, query, time, status)``;
                                   time is ``time.monotonic()`` at arrival
@@ -44,6 +44,7 @@ import base64
 import json
 import re
 import secrets
+import sys
 import tempfile
 import threading
 import time
@@ -115,6 +116,7 @@ class FakeSpotify:
         self._tokens: dict[str, float] = {}
         self._faults: list[_Fault] = []
         self._delay = 0.0
+        self._delay_count: int | None = None
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -124,11 +126,12 @@ class FakeSpotify:
     # ------------------------------------------------------------ lifecycle
     def start(self) -> FakeSpotify:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.render = Renderer(self.catalog, self.base_url)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-spotify", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-spotify", daemon=True)
         self._thread.start()
         return self
 
@@ -152,8 +155,17 @@ class FakeSpotify:
         with self._lock:
             self._faults.append(_Fault(status, count, retry_after, path_prefix))
 
-    def delay(self, seconds: float) -> None:
-        self._delay = seconds
+    def delay(self, seconds: float, count: int | None = None) -> None:
+        with self._lock:
+            self._delay, self._delay_count = seconds, count
+
+    def _take_delay(self) -> float:
+        with self._lock:
+            if self._delay_count is not None:
+                if self._delay_count <= 0:
+                    return 0.0
+                self._delay_count -= 1
+            return self._delay
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -205,6 +217,15 @@ class FakeSpotify:
 
 # ------------------------------------------------------------------ the HTTP handler
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that timed out and hung up is part of the tests, not an error
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _int_param(query: dict[str, str], name: str, default: int, maximum: int | None = None) -> int:
     raw = query.get(name)
     if raw is None or raw == "":
@@ -241,8 +262,8 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         query = {key: values[0] for key, values in parse_qs(split.query, keep_blank_values=True).items()}
         record = self.fake._log(method, split.path, query)
-        if self.fake._delay:
-            time.sleep(self.fake._delay)
+        if pause := self.fake._take_delay():
+            time.sleep(pause)
         fault = self.fake._take_fault(split.path)
         if fault is not None:
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from spotizerr.integrations.spotify import spotify_cache_clear
+from spotizerr.integrations.spotify import spotify_cache_clear, spotify_clients_close
 from tests.fakes.spotify_api import FakeSpotify
 
 
@@ -45,6 +45,7 @@ def spotify_server(db, settings) -> Iterator[FakeSpotify]:
         yield fake
     finally:
         fake.stop()
+        spotify_clients_close()
 
 
 @pytest.fixture

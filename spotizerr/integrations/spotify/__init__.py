@@ -15,6 +15,7 @@ from spotizerr.integrations.spotify.client import (
     SEARCH_TYPES,
     SpotifyClient,
     get_spotify_client,
+    spotify_clients_close,
 )
 from spotizerr.integrations.spotify.errors import (
     SpotifyCredentialsRejected,
@@ -42,4 +43,5 @@ __all__ = [
     "get_spotify_client",
     "parse_spotify_id",
     "spotify_cache_clear",
+    "spotify_clients_close",
 ]

@@ -188,3 +188,11 @@ def get_spotify_client(*, max_wait: float | None = None) -> SpotifyClient:
             _transports[key] = transport
     wait = settings.SPOTIFY_MAX_WAIT_SECONDS if max_wait is None else max_wait
     return SpotifyClient(transport, max_wait=wait)
+
+
+def spotify_clients_close() -> None:
+    """Close and forget the pooled connections (tests, after their fake server stops)."""
+    with _transports_lock:
+        for transport in _transports.values():
+            transport.close()
+        _transports.clear()

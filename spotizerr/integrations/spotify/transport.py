@@ -98,6 +98,10 @@ class SpotifyTransport:
         self._auth = auth
         self._spotify = spotipy.Spotify(auth_manager=auth, requests_session=session, retries=0, status_retries=0)
         self._spotify.prefix = api_url if api_url.endswith("/") else f"{api_url}/"
+        self._session = session
+
+    def close(self) -> None:
+        self._session.close()
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, max_wait: float, cached: bool = True,
             cache_extra: str = "") -> dict[str, Any]:

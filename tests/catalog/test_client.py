@@ -1,0 +1,166 @@
+"""The Spotify client against the local fake Web API: typed data, every page followed, caching."""
+
+from __future__ import annotations
+
+import pytest
+
+from spotizerr.integrations.spotify import (
+    SpotifyCredentialsRejected,
+    SpotifyNotConfigured,
+    SpotifyNotFound,
+    get_spotify_client,
+)
+from tests.fakes.spotify_api import IDS, FakeSpotify, fake_id
+
+
+def _calls(fake: FakeSpotify, path: str) -> list:
+    return [record for record in fake.requests if record.path == path]
+
+
+def test_it_reads_a_track_with_album_isrc_and_preview(spotify_api: FakeSpotify) -> None:
+    track = get_spotify_client().track(IDS.track)
+    assert track.name == "Four Forty"
+    assert track.artist_names == ["The Test Pattern"]
+    assert track.album.name == "Sine Waves" and track.album.release_date == "2021-05-14"
+    assert track.isrc and len(track.isrc) == 12
+    assert track.preview_url == f"{spotify_api.base_url}/previews/{IDS.track}.mp3"
+    assert track.album.images[0].url.startswith(spotify_api.base_url)
+
+
+def test_it_reads_every_track_of_an_album_longer_than_one_page(spotify_api: FakeSpotify) -> None:
+    album = get_spotify_client().album(IDS.big_album)
+    assert len(album.tracks) == 60
+    assert [t.track_number for t in album.tracks] == list(range(1, 61))
+    assert all(t.album.id == IDS.big_album for t in album.tracks)
+    assert [r.query.get("offset") for r in _calls(spotify_api, f"/v1/albums/{IDS.big_album}/tracks")] == ["50"]
+
+
+def test_it_reads_album_label_upc_copyrights_and_discs(spotify_api: FakeSpotify) -> None:
+    album = get_spotify_client().album(IDS.two_disc_album)
+    assert album.label == "Fixture Records" and album.upc and album.copyrights
+    assert album.release_date == "2019-11"
+    assert [(t.disc_number, t.track_number) for t in album.tracks][3:5] == [(1, 4), (2, 1)]
+
+
+def test_it_uses_single_object_endpoints_only(spotify_api: FakeSpotify) -> None:
+    client = get_spotify_client()
+    client.album(IDS.small_album)
+    client.playlist(IDS.big_playlist, include_entries=True)
+    assert not [r for r in spotify_api.requests if "ids" in r.query or r.path.endswith("/tracks") and
+                r.path.startswith("/v1/playlists/")]
+
+
+def test_it_reads_every_playlist_entry_and_says_why_some_cannot_be_downloaded(spotify_api: FakeSpotify) -> None:
+    playlist = get_spotify_client().playlist(IDS.big_playlist, include_entries=True)
+    assert playlist.total_tracks == 120 and len(playlist.entries) == 120
+    skipped = {entry.position: entry.skip_reason for entry in playlist.entries if entry.track is None}
+    assert skipped == {7: "local_file", 42: "unavailable", 100: "episode"}
+    assert [entry.position for entry in playlist.entries] == list(range(120))
+
+
+def test_it_pages_playlist_entries_from_the_items_endpoint(spotify_api: FakeSpotify) -> None:
+    page = get_spotify_client().playlist_entries_page(IDS.big_playlist, limit=30, offset=95)
+    assert page.total == 120 and len(page.items) == 25 and page.next_offset is None
+    assert page.items[5].position == 100 and page.items[5].skip_reason == "episode"
+    assert all(r.path.endswith("/items") for r in spotify_api.requests if "playlists" in r.path)
+
+
+def test_it_reads_every_release_of_a_prolific_artist(spotify_api: FakeSpotify) -> None:
+    releases = get_spotify_client().artist_releases(IDS.big_artist)
+    assert len(releases) == 60
+    assert {r.album_group for r in releases} == {"album", "single", "compilation", "appears_on"}
+    assert len(_calls(spotify_api, f"/v1/artists/{IDS.big_artist}/albums")) == 2
+
+
+def test_it_filters_artist_releases_by_group(spotify_api: FakeSpotify) -> None:
+    releases = get_spotify_client().artist_releases(IDS.big_artist, ["single", "appears_on"])
+    assert len(releases) == 25
+    assert {r.album_group for r in releases} == {"single", "appears_on"}
+
+
+def test_it_pages_search_ten_at_a_time_to_reach_the_limit(spotify_api: FakeSpotify) -> None:
+    hits = get_spotify_client().search("long player", "track", limit=25)
+    assert len(hits) == 25 and all(hit.type == "track" for hit in hits)
+    assert [r.query["limit"] for r in _calls(spotify_api, "/v1/search")] == ["10", "10", "5"]
+
+
+def test_it_returns_fewer_search_hits_when_spotify_has_fewer(spotify_api: FakeSpotify) -> None:
+    hits = get_spotify_client().search("Sine Waves", "album", limit=20)
+    assert [hit.name for hit in hits] == ["Sine Waves"]
+    assert len(_calls(spotify_api, "/v1/search")) == 1
+
+
+def test_it_lists_markets(spotify_api: FakeSpotify) -> None:
+    assert "GB" in get_spotify_client().markets()
+
+
+def test_it_raises_not_found_for_an_unknown_id(spotify_api: FakeSpotify) -> None:
+    with pytest.raises(SpotifyNotFound) as caught:
+        get_spotify_client().track(fake_id("no such track"))
+    assert caught.value.permanent is True
+
+
+def test_it_raises_not_configured_without_credentials(spotify_server: FakeSpotify) -> None:
+    with pytest.raises(SpotifyNotConfigured):
+        get_spotify_client()
+
+
+def test_it_falls_back_to_credentials_from_the_environment(spotify_server: FakeSpotify, settings) -> None:
+    settings.SPOTIFY_CLIENT_ID = spotify_server.client_id
+    settings.SPOTIFY_CLIENT_SECRET = spotify_server.client_secret
+    assert get_spotify_client().track(IDS.track).id == IDS.track
+
+
+def test_it_says_when_spotify_rejects_the_credentials(spotify_server: FakeSpotify) -> None:
+    from settings_app.services import credential_create
+
+    credential_create(service="spotify", name="wrong", client_id="nope", client_secret="wrong")
+    with pytest.raises(SpotifyCredentialsRejected) as caught:
+        get_spotify_client().track(IDS.track)
+    assert caught.value.permanent is True
+
+
+def test_it_fetches_a_new_token_when_spotify_expires_it(spotify_api: FakeSpotify) -> None:
+    client = get_spotify_client()
+    client.track(IDS.track)
+    spotify_api.expire_tokens()
+    assert client.track(IDS.track_no_preview).id == IDS.track_no_preview
+    assert spotify_api.api_calls("/api/token") == 2
+
+
+def test_it_shares_one_token_between_client_instances(spotify_api: FakeSpotify) -> None:
+    get_spotify_client().track(IDS.track)
+    get_spotify_client().album(IDS.small_album)
+    assert spotify_api.api_calls("/api/token") == 1
+
+
+def test_it_answers_a_second_read_of_the_same_object_from_the_cache(spotify_api: FakeSpotify) -> None:
+    get_spotify_client().album(IDS.big_album)
+    before = spotify_api.api_calls()
+    again = get_spotify_client().album(IDS.big_album)
+    assert len(again.tracks) == 60 and spotify_api.api_calls() == before
+
+
+def test_it_fetches_again_when_caching_is_off(spotify_api: FakeSpotify, settings) -> None:
+    settings.SPOTIFY_CACHE_SECONDS = 0
+    get_spotify_client().track(IDS.track)
+    get_spotify_client().track(IDS.track)
+    assert len(_calls(spotify_api, f"/v1/tracks/{IDS.track}")) == 2
+
+
+def test_it_always_asks_spotify_for_the_current_snapshot(spotify_api: FakeSpotify) -> None:
+    client = get_spotify_client()
+    first = client.playlist_snapshot(IDS.small_playlist)
+    # the fixture clears the client cache on catalog changes; the snapshot call must not need that
+    spotify_api.catalog.listeners.clear()
+    changed = spotify_api.catalog.playlist_add(IDS.small_playlist, [IDS.explicit_track])
+    assert first != changed and client.playlist_snapshot(IDS.small_playlist) == changed
+
+
+def test_it_keys_cached_entries_on_the_snapshot(spotify_api: FakeSpotify) -> None:
+    client = get_spotify_client()
+    spotify_api.catalog.listeners.clear()
+    before = client.playlist_entries(IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist))
+    spotify_api.catalog.playlist_remove(IDS.small_playlist, IDS.track)
+    after = client.playlist_entries(IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist))
+    assert len(before) == 5 and len(after) == 4
