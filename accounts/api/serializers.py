@@ -40,7 +40,7 @@ class AuthLoginRequestSerializer(serializers.Serializer):
 class AuthRegisterRequestSerializer(serializers.Serializer):
     username = _username_field()
     password = _password_field()
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=254)
 
 
 class AuthUserCreateRequestSerializer(AuthRegisterRequestSerializer):

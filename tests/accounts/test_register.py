@@ -78,6 +78,12 @@ def test_a_user_name_with_spaces_gives_400(auth_on, anon_client):
     assert "username" in response.json()["details"]
 
 
+def test_an_over_long_email_gives_400_not_a_database_error(auth_on, anon_client):
+    response = register(anon_client, email=f"{'x' * 250}@example.test")
+    assert response.status_code == 400
+    assert "email" in response.json()["details"]
+
+
 def test_a_malformed_email_gives_400(auth_on, anon_client):
     response = register(anon_client, email="not-an-email")
     assert response.status_code == 400
