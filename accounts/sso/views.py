@@ -11,17 +11,18 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import AuthErrorSerializer, AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.api.serializers import AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.services import tokens_issue
 from accounts.sso import oauth, selectors, services
+from accounts.sso.authentication import SsoSessionAuthentication
 from accounts.sso.providers import SUPPORTED, configured_provider, supported_provider
 from accounts.sso.serializers import SsoStatusSerializer, SsoUnlinkResponseSerializer
-from accounts.tokens import issue_token_pair
+from spotizerr.schema import ErrorResponseSerializer
 
 TAG = "auth"
 DASHBOARD_URL = "/"
@@ -36,19 +37,12 @@ _CALLBACK_QUERY = [
 
 
 def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(AuthErrorSerializer, description=description)
-
-
-class _SessionOnly(SessionAuthentication):
-    """The Django session the callback created; CSRF-checked. 401 (not 403) when absent."""
-
-    def authenticate_header(self, request: Request) -> str:
-        return 'Session realm="api"'
+    return OpenApiResponse(ErrorResponseSerializer, description=description)
 
 
 class SsoStatusView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
 
     @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_status", responses={200: SsoStatusSerializer},
                    summary="Whether single sign-on is on, which providers are offered, and if sign-up is open")
@@ -62,8 +56,8 @@ class SsoStatusView(APIView):
 
 
 class SsoLoginView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
 
     @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_login", parameters=[_PROVIDER],
                    responses={302: OpenApiResponse(description="Redirect to the provider's consent page."),
@@ -75,8 +69,8 @@ class SsoLoginView(APIView):
 
 
 class SsoCallbackView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
 
     @extend_schema(
         tags=[TAG], auth=[], operation_id="auth_sso_callback", parameters=[_PROVIDER, *_CALLBACK_QUERY],
@@ -97,7 +91,7 @@ class SsoCallbackView(APIView):
 
 
 class SsoTokenView(APIView):
-    authentication_classes = [_SessionOnly]
+    authentication_classes = (SsoSessionAuthentication,)
 
     @extend_schema(tags=[TAG], operation_id="auth_sso_token", request=None,
                    responses={200: AuthLoginResponseSerializer,
@@ -105,7 +99,7 @@ class SsoTokenView(APIView):
                               403: _error("CSRF token missing or wrong.")},
                    summary="Exchange the session left by a single sign-on for a JWT pair")
     def post(self, request: Request) -> Response:
-        pair = issue_token_pair(request.user)
+        pair = tokens_issue(user=request.user, record_login=False)  # the sign-in already recorded it
         return Response({"access_token": pair["access"], "refresh_token": pair["refresh"],
                          "token_type": "bearer", "user": AuthUserSerializer(request.user).data})
 

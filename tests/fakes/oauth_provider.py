@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
@@ -58,7 +58,7 @@ class _Grant:
 
 
 class FakeOAuthProvider:
-    clients = {
+    clients: ClassVar[dict[str, OAuthClient]] = {
         "github": OAuthClient("fake-github-client", "fake-github-secret"),
         "google": OAuthClient("fake-google-client.apps.example", "fake-google-secret"),
     }

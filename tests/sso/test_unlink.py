@@ -1,0 +1,95 @@
+"""``POST /api/auth/sso/unlink/{provider}``: never leaves an account without a way to log in."""
+
+from __future__ import annotations
+
+from allauth.socialaccount.models import SocialAccount, SocialToken
+
+from accounts.models import User
+from tests.fakes.oauth_provider import FakeAccount
+
+_ALICE_AT_GITHUB = FakeAccount(uid="1001", email="alice@example.test", login="alice-gh")
+_ALICE_AT_GOOGLE = FakeAccount(uid="g-1001", email="alice@example.test", name="Alice A")
+
+
+def _link(browser, provider: str, account: FakeAccount) -> None:
+    browser.fake.sign_in(provider, account)
+    assert browser.sign_in(provider).landed_on == "/"
+
+
+def test_a_user_with_a_password_can_unlink_their_only_provider(browser, alice, client_for):
+    _link(browser, "github", _ALICE_AT_GITHUB)
+
+    response = client_for(alice).post("/api/auth/sso/unlink/github")
+
+    assert response.status_code == 200
+    assert response.json()["user"]["sso_provider"] is None
+    assert response.json()["user"]["is_sso_user"] is False
+    assert not SocialAccount.objects.filter(user=alice).exists()
+    assert not SocialToken.objects.exists()
+
+
+def test_unlinking_the_only_way_to_log_in_is_refused(browser, octocat, client_for):
+    _link(browser, "github", octocat)
+    user = User.objects.get(username="octocat")
+
+    response = client_for(user).post("/api/auth/sso/unlink/github")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "sso_last_login_method"
+    assert SocialAccount.objects.filter(user=user).exists()
+
+
+def test_a_user_without_password_may_unlink_one_of_two_providers(browser, client_for):
+    _link(browser, "github", FakeAccount(uid="3", email="sam@example.test", login="sam"))
+    _link(browser, "google", FakeAccount(uid="g3", email="sam@example.test", name="Sam S"))
+    sam = User.objects.get(username="sam")
+
+    response = client_for(sam).post("/api/auth/sso/unlink/google")
+
+    assert response.status_code == 200
+    assert response.json()["user"]["sso_provider"] == "github"
+    assert list(SocialAccount.objects.filter(user=sam).values_list("provider", flat=True)) == ["github"]
+
+
+def test_a_provider_that_is_no_longer_configured_does_not_count_as_a_way_in(browser, settings, client_for):
+    _link(browser, "github", FakeAccount(uid="3", email="sam@example.test", login="sam"))
+    _link(browser, "google", FakeAccount(uid="g3", email="sam@example.test", name="Sam S"))
+    settings.SSO_PROVIDERS = ["github"]
+
+    response = client_for(User.objects.get(username="sam")).post("/api/auth/sso/unlink/github")
+
+    assert response.status_code == 409
+
+
+def test_unlinking_a_provider_that_is_not_linked_is_404(sso_on, alice_client):
+    response = alice_client.post("/api/auth/sso/unlink/google")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "sso_not_linked"
+
+
+def test_unlinking_an_unknown_provider_is_404(sso_on, alice_client):
+    response = alice_client.post("/api/auth/sso/unlink/myspace")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "sso_provider_unknown"
+
+
+def test_unlinking_requires_login(sso_on, anon_client):
+    assert anon_client.post("/api/auth/sso/unlink/github").status_code == 401
+
+
+def test_one_user_cannot_unlink_another(browser, alice, bob_client):
+    _link(browser, "github", _ALICE_AT_GITHUB)
+
+    assert bob_client.post("/api/auth/sso/unlink/github").status_code == 404
+    assert SocialAccount.objects.filter(user=alice).exists()
+
+
+def test_the_dashboard_session_can_unlink_with_csrf(browser, alice):
+    _link(browser, "google", _ALICE_AT_GOOGLE)
+
+    response = browser.client.post("/api/auth/sso/unlink/google", content_type="application/json",
+                                   HTTP_X_CSRFTOKEN=browser.client.cookies["csrftoken"].value)
+
+    assert response.status_code == 200
