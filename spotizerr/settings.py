@@ -16,6 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # ---------------------------------------------------------------- paths
 DATA_DIR = env_path("SPOTIZERR_DATA_DIR", "./data")
 DOWNLOAD_DIR = env_path("SPOTIZERR_DOWNLOAD_DIR", "./downloads")
+if DOWNLOAD_DIR == BASE_DIR / "downloads":
+    # Run from the source checkout, ./downloads is the code of the downloads app: never mix music in.
+    DOWNLOAD_DIR = BASE_DIR / "library"
 INBOX_DIR = env_path("SPOTIZERR_INBOX_DIR", "./inbox")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
