@@ -8,7 +8,12 @@ from rest_framework import serializers
 
 class SpotizerrAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "accounts.authentication.SpotizerrAuthentication"
+    match_subclasses = True
     name = ["bearerAuth", "cookieAuth"]
+
+    def get_security_requirement(self, auto_schema):  # type: ignore[no-untyped-def]
+        # Either one suffices (a list means "or" in OpenAPI; one dict would mean "both").
+        return [{"bearerAuth": []}, {"cookieAuth": []}]
 
     def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
         return [
