@@ -292,8 +292,9 @@ if "github" in SSO_PROVIDERS:
 SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SpotizerrSocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = True
 SOCIALACCOUNT_QUERY_EMAIL = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified provider email finds the local user ...
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True  # ... and links the provider account to it
+# allauth's names for the rule accounts/sso/services.py applies: a verified email links the user
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 SOCIALACCOUNT_ONLY = True  # no allauth password/signup pages: passwords live in /api/auth
 ACCOUNT_EMAIL_VERIFICATION = "none"
