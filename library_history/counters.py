@@ -1,6 +1,6 @@
 """The counter tables behind list totals and stats, kept exact by the write services.
 
-Every entry contributes to three counters (see ``contribution``). A write takes the entry's
+Every entry contributes to the counters (see ``contribution``). A write takes the entry's
 contribution before and after the change and applies the difference, so a status change moves
 one count from the old bucket to the new one and a repeated upsert changes nothing.
 ``counters_rebuild`` recomputes everything from the entries with the same rules, in SQL.
@@ -21,6 +21,7 @@ from django.utils import timezone
 from library_history.models import (
     DownloadType,
     HistoryArtistCounter,
+    HistoryArtistTotal,
     HistoryCounter,
     HistoryDailyCounter,
     HistoryEntry,
@@ -59,7 +60,7 @@ class Snapshot:
 
 @dataclass
 class CounterDelta:
-    """Changes to apply to the three counter tables, accumulated from snapshots."""
+    """Changes to apply to the counter tables, accumulated from snapshots."""
 
     totals: dict[tuple[int, str, str], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     daily: dict[tuple[int, date], int] = field(default_factory=lambda: defaultdict(int))
@@ -86,9 +87,14 @@ class CounterDelta:
         for (owner_id, day), entries in self.daily.items():
             if entries:
                 _bump(HistoryDailyCounter, {"owner_id": owner_id, "day": day}, {"entries": entries})
+        artist_totals: dict[str, int] = defaultdict(int)
         for (owner_id, artist), entries in self.artists.items():
             if entries:
                 _bump(HistoryArtistCounter, {"owner_id": owner_id, "artist": artist}, {"entries": entries})
+                artist_totals[artist] += entries
+        for artist, entries in artist_totals.items():
+            if entries:
+                _bump(HistoryArtistTotal, {"artist": artist}, {"entries": entries})
 
 
 def counters_change(*, before: Snapshot | None, after: Snapshot | None) -> None:
@@ -132,6 +138,7 @@ def counters_rebuild() -> None:
     HistoryCounter.objects.all().delete()
     HistoryDailyCounter.objects.all().delete()
     HistoryArtistCounter.objects.all().delete()
+    HistoryArtistTotal.objects.all().delete()
     entries = HistoryEntry.objects.order_by()
     totals = entries.values("owner_id", "download_type", "status").annotate(
         n=Count("id"), t=Sum(_tracks_expression()), b=Sum("size_bytes"))
@@ -143,8 +150,11 @@ def counters_rebuild() -> None:
     HistoryDailyCounter.objects.bulk_create(
         [HistoryDailyCounter(owner_id=row["owner_id"], day=row["day"], entries=row["n"]) for row in daily],
         batch_size=1000)
-    artists = (entries.filter(status__in=ARTIST_STATUSES).exclude(artist="")
-               .values("owner_id", "artist").annotate(n=Count("id")))
+    credited = entries.filter(status__in=ARTIST_STATUSES).exclude(artist="")
+    artists = credited.values("owner_id", "artist").annotate(n=Count("id"))
     HistoryArtistCounter.objects.bulk_create(
         [HistoryArtistCounter(owner_id=row["owner_id"], artist=row["artist"], entries=row["n"]) for row in artists],
         batch_size=1000)
+    totals = credited.values("artist").annotate(n=Count("id"))
+    HistoryArtistTotal.objects.bulk_create(
+        [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in totals], batch_size=1000)

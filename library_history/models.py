@@ -139,3 +139,13 @@ class HistoryArtistCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "artist"], name="hist_artist_key")]
         indexes = [models.Index(fields=["owner", "entries"], name="hist_artist_owner_entries")]
+
+
+class HistoryArtistTotal(models.Model):
+    """Completed or partial downloads per artist over all owners: the admins' top artists."""
+
+    artist = models.CharField(max_length=500, unique=True)
+    entries = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["entries"], name="hist_artist_total_entries")]

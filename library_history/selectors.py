@@ -18,6 +18,7 @@ from library_history import search
 from library_history.models import (
     DownloadType,
     HistoryArtistCounter,
+    HistoryArtistTotal,
     HistoryCounter,
     HistoryDailyCounter,
     HistoryEntry,
@@ -122,9 +123,8 @@ def _per_day(user: Any) -> list[dict[str, Any]]:
 
 
 def _top_artists(user: Any) -> list[dict[str, Any]]:
-    artists = HistoryArtistCounter.objects.filter(entries__gt=0)
     owner_id = _owner_filter(user)
-    if owner_id is not None:
-        artists = artists.filter(owner_id=owner_id)
-    top = artists.values("artist").annotate(n=Sum("entries")).order_by("-n", "artist")[:TOP_ARTISTS]
-    return [{"artist": row["artist"], "count": row["n"]} for row in top]
+    artists = (HistoryArtistTotal.objects.all() if owner_id is None
+               else HistoryArtistCounter.objects.filter(owner_id=owner_id))
+    top = artists.filter(entries__gt=0).order_by("-entries", "artist").values("artist", "entries")[:TOP_ARTISTS]
+    return [{"artist": row["artist"], "count": row["entries"]} for row in top]

@@ -73,10 +73,10 @@ def history_record_download(
                 return entry
             entry = HistoryEntry.objects.select_for_update().get(task_id=task_id)
         before = Snapshot.of(entry)
-        changed = [name for name, value in values.items() if getattr(entry, name) != value]
+        changed = [field for field, value in values.items() if getattr(entry, field) != value]
         if changed:
-            for name in changed:
-                setattr(entry, name, values[name])
+            for field in changed:
+                setattr(entry, field, values[field])
             entry.save(update_fields=changed)
             counters_change(before=before, after=Snapshot.of(entry))
     return entry

@@ -10,6 +10,7 @@ from django.db import connection
 from library_history.counters import counters_rebuild
 from library_history.models import (
     HistoryArtistCounter,
+    HistoryArtistTotal,
     HistoryCounter,
     HistoryDailyCounter,
     HistoryEntry,
@@ -28,6 +29,7 @@ def _counters() -> dict:
                          for c in HistoryCounter.objects.exclude(entries=0, tracks=0, size_bytes=0)),
         "daily": sorted((c.owner_id, c.day, c.entries) for c in HistoryDailyCounter.objects.exclude(entries=0)),
         "artists": sorted((c.owner_id, c.artist, c.entries) for c in HistoryArtistCounter.objects.exclude(entries=0)),
+        "artist_totals": sorted((c.artist, c.entries) for c in HistoryArtistTotal.objects.exclude(entries=0)),
     }
 
 
