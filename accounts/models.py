@@ -30,6 +30,14 @@ class User(AbstractUser):
     def is_sso_user(self) -> bool:
         return bool(self.sso_provider)
 
+    def get_session_auth_hash(self) -> str:
+        """Sessions end together with tokens: the hash covers ``token_version`` as well as the password."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "spotizerr.accounts.session", f"{self.password}:{self.token_version}", algorithm="sha256"
+        ).hexdigest()
+
     def save(self, *args, **kwargs) -> None:
         # Django admin access follows the role; nothing else may grant it.
         self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
