@@ -49,12 +49,14 @@ class Candidate:
 
 class SourceError(Exception):
     """A source could not find or fetch a track. ``permanent``: retrying will not help (the source
-    does not have it, the file is not audio); otherwise the engine may retry later."""
+    does not have it, the file is not audio); otherwise the engine may retry later, after
+    ``retry_after`` seconds when the source said so (a 429)."""
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 @runtime_checkable
