@@ -110,3 +110,9 @@ def test_it_does_not_retry_a_request_spotify_refuses(spotify_api: FakeSpotify) -
         get_spotify_client().track(IDS.track)
     assert caught.value.permanent is True and caught.value.upstream_status == 403
     assert spotify_api.api_calls() == 1
+
+
+def test_it_retries_when_the_token_endpoint_fails(spotify_api: FakeSpotify) -> None:
+    spotify_api.fail_next(503, path_prefix="/api/token")
+    assert get_spotify_client().track(IDS.track).id == IDS.track
+    assert spotify_api.api_calls("/api/token") == 2

@@ -14,7 +14,7 @@ to ``spotify_api.catalog``, so tests that mutate the catalog see the change). Re
                                IDS.big_playlist (120, local/unavailable/episode entries), IDS.artist,
                                IDS.big_artist (60 releases), ...
     spotify_api.fail_next(status, count=1, retry_after=None, path_prefix=None)
-    spotify_api.delay(seconds)
+    spotify_api.delay(seconds, count=None)
     spotify_api.requests / api_calls(prefix="/v1/") / clear_requests()
     spotify_api.base_url, api_url, token_url, client_id, client_secret
 

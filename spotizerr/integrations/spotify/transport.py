@@ -147,7 +147,7 @@ class SpotifyTransport:
                     raise _client_error(path, error) from error
                 failures = _retry_or_raise(failures, path, f"HTTP {status}", status)
             except SpotifyOauthError as error:
-                if error.error in _REJECTED_CLIENT:
+                if isinstance(error.error, str) and error.error in _REJECTED_CLIENT:
                     raise SpotifyCredentialsRejected(details={"error": error.error}) from error
                 failures = _retry_or_raise(failures, "token", f"token endpoint: {error.error}", None)
             except requests.RequestException as error:
