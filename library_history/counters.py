@@ -158,3 +158,17 @@ def counters_rebuild() -> None:
     totals = credited.values("artist").annotate(n=Count("id"))
     HistoryArtistTotal.objects.bulk_create(
         [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in totals], batch_size=1000)
+
+
+def counters_forget_owner(*, owner_id: int) -> None:
+    """Take an owner's artists out of the all-owner totals before their history is deleted.
+
+    The per-owner counters go with the owner (``on_delete=CASCADE``); only the totals that sum
+    over owners need this.
+    """
+    delta = CounterDelta()
+    for artist, entries in HistoryArtistCounter.objects.filter(owner_id=owner_id).values_list("artist", "entries"):
+        delta.artists[(owner_id, artist)] -= entries
+    with transaction.atomic():
+        delta.apply()
+        HistoryArtistCounter.objects.filter(owner_id=owner_id).delete()

@@ -8,13 +8,21 @@ twice with the same values changes nothing, and running it with a new status mov
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from library_history.counters import SNAPSHOT_FIELDS, Snapshot, counters_change, counters_remove
+from library_history.counters import (
+    SNAPSHOT_FIELDS,
+    Snapshot,
+    counters_change,
+    counters_rebuild,
+    counters_remove,
+)
 from library_history.models import DownloadType, HistoryEntry, HistoryStatus, HistoryTrack
 
 _CLEANUP_BATCH = 2000
@@ -127,12 +135,24 @@ def history_cleanup(*, days_old: int) -> int:
     """
     if days_old < 1:
         raise ValueError("days_old must be a positive integer")
-    cutoff = timezone.now() - timedelta(days=days_old)
+    return _delete_in_batches(HistoryEntry.objects.filter(created_at__lt=timezone.now() - timedelta(days=days_old)))
+
+
+def history_delete(*, task_ids: Iterable[uuid.UUID]) -> int:
+    """Delete the entries (and their tracks) of ``task_ids``; return how many went. Files stay."""
+    return _delete_in_batches(HistoryEntry.objects.filter(task_id__in=list(task_ids)))
+
+
+def history_counters_rebuild() -> None:
+    """Recompute every counter from the entries (after a bulk import, or to repair drift)."""
+    counters_rebuild()
+
+
+def _delete_in_batches(entries: QuerySet[HistoryEntry]) -> int:
     deleted = 0
     while True:
         with transaction.atomic():
-            rows = list(HistoryEntry.objects.filter(created_at__lt=cutoff).order_by("created_at")
-                        .values("id", *SNAPSHOT_FIELDS)[:_CLEANUP_BATCH])
+            rows = list(entries.order_by("id").values("id", *SNAPSHOT_FIELDS)[:_CLEANUP_BATCH])
             if not rows:
                 return deleted
             HistoryEntry.objects.filter(id__in=[row.pop("id") for row in rows]).delete()

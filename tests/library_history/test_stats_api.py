@@ -79,3 +79,10 @@ def test_an_admins_stats_cover_everyone(alice, bob, admin_client):
 def test_stats_of_an_empty_history_are_zero(alice_client):
     body = alice_client.get(URL).json()
     assert (body["total_downloads"], body["tracks_downloaded"], body["top_artists"]) == (0, 0, [])
+
+
+def test_a_deleted_users_artists_leave_the_admins_top_artists(alice, bob, admin_client):
+    record_download(alice, artist="Hers")
+    record_download(bob, artist="His")
+    alice.delete()
+    assert admin_client.get(URL).json()["top_artists"] == [{"artist": "His", "count": 1}]
