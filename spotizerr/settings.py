@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -138,6 +139,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too (one per run): workers, heartbeats and the progress stream
+            # reach the database from other threads and processes, which an in-memory one cannot serve.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 
@@ -235,7 +239,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OutputFormatEnum": "spotizerr.lib.formats.FORMATS"},
+    "ENUM_NAME_OVERRIDES": {
+        "OutputFormatEnum": "spotizerr.lib.formats.FORMATS",
+        "DownloadTaskStatusEnum": "downloads.models.TaskStatus",
+        "DownloadTypeEnum": "downloads.models.DownloadType",
+        "HistoryStatusEnum": "library_history.models.HistoryStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

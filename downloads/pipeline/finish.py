@@ -1,0 +1,164 @@
+"""Keeping a task's progress and summary current, and ending it once every track is over."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from downloads.models import (
+    TRACK_TERMINAL,
+    DownloadTask,
+    DownloadType,
+    LibraryFile,
+    TaskStatus,
+    TrackJob,
+    TrackStatus,
+)
+from downloads.pipeline import history
+from downloads.pipeline.context import effective_config
+from downloads.pipeline.leases import STALE_AFTER
+from downloads.progress import progress_publish
+
+logger = logging.getLogger(__name__)
+
+_SUMMARY_FIELDS = ("position", "track_id", "name", "artist", "status", "reason", "file_path", "source", "quality",
+                   "is_preview")
+
+
+def task_summary(task: DownloadTask) -> dict[str, Any]:
+    """Successful, skipped and failed tracks with reasons, and the totals."""
+    rows = list(TrackJob.objects.filter(task=task).order_by("position").values(*_SUMMARY_FIELDS))
+    by_status: dict[str, list[dict[str, Any]]] = {status: [] for status in TrackStatus.values}
+    for row in rows:
+        by_status[row["status"]].append(row)
+    return {
+        "successful_tracks": by_status[TrackStatus.DONE],
+        "skipped_tracks": by_status[TrackStatus.SKIPPED],
+        "failed_tracks": by_status[TrackStatus.FAILED],
+        "total_successful": len(by_status[TrackStatus.DONE]),
+        "total_skipped": len(by_status[TrackStatus.SKIPPED]),
+        "total_failed": len(by_status[TrackStatus.FAILED]),
+        "total_cancelled": len(by_status[TrackStatus.CANCELLED]),
+        "total_tracks": len(rows),
+        "previews": sum(1 for row in by_status[TrackStatus.DONE] if row["is_preview"]),
+        "m3u_file": (task.summary or {}).get("m3u_file"),
+    }
+
+
+def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> None:
+    """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started."""
+    total = task.total_tracks or 1
+    over = TrackJob.objects.filter(task=task, status__in=TRACK_TERMINAL).count()
+    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)), "summary": task_summary(task),
+                              "updated_at": timezone.now()}
+    if current is not None:
+        fields["current_track"] = current
+    DownloadTask.objects.filter(pk=task.pk).update(**fields)
+    task.refresh_from_db()
+
+
+def _work_left(task: DownloadTask) -> bool:
+    fresh = timezone.now() - STALE_AFTER
+    return TrackJob.objects.filter(task=task).filter(
+        Q(status=TrackStatus.PENDING) | Q(status=TrackStatus.RUNNING, heartbeat_at__gte=fresh)
+        | Q(status=TrackStatus.RUNNING, heartbeat_at__isnull=True)).exists()
+
+
+def _outcome(task: DownloadTask) -> tuple[str, str]:
+    statuses = list(TrackJob.objects.filter(task=task).values_list("status", "reason").order_by("position"))
+    good = [s for s, _ in statuses if s in (TrackStatus.DONE, TrackStatus.SKIPPED)]
+    failures = [reason for s, reason in statuses if s == TrackStatus.FAILED]
+    if task.download_type == DownloadType.TRACK and statuses:
+        status, reason = statuses[0]
+        if status == TrackStatus.SKIPPED:
+            return TaskStatus.SKIPPED, ""
+        return (TaskStatus.COMPLETE, "") if status == TrackStatus.DONE else (TaskStatus.ERROR, reason)
+    if good:
+        return TaskStatus.COMPLETE, ""
+    first = failures[0] if failures else "the list has no tracks"
+    return TaskStatus.ERROR, f"No track could be downloaded. First problem: {first}"
+
+
+def task_finish_if_done(task: DownloadTask) -> bool:
+    """End the task when no track is pending or running: write the playlist file, pick the final
+    status, record history and publish. Several workers may call this at once; one wins."""
+    task.refresh_from_db()
+    if task.status not in (TaskStatus.DOWNLOADING, TaskStatus.RETRYING) or _work_left(task):
+        return False
+    m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
+    status, error = _outcome(task)
+    summary = {**task_summary(task), "m3u_file": m3u}
+    if not task.move_to(status, error_message=error, summary=summary, progress=100):
+        return False
+    message = {TaskStatus.COMPLETE: "Finished.", TaskStatus.SKIPPED: "Already in the library.",
+               TaskStatus.ERROR: error}.get(status, "")
+    progress_publish(task, status=status, message=message, error=error if status == TaskStatus.ERROR else "",
+                     extra={"summary": _totals(summary)})
+    history.history_task_finished(task)
+    context_playlist_refresh(task)
+    return True
+
+
+def _totals(summary: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in summary.items() if key.startswith("total_") or key == "previews"}
+
+
+# ---------------------------------------------------------------------------------------------- playlist files
+def _m3u_entries(root: Path, jobs: list[tuple[int, str, str, str, int]]) -> list[Any]:
+    from downloads.playlist_files import M3UEntry
+
+    entries = []
+    for _, name, artist, relative, duration_ms in jobs:
+        if relative and (root / relative).is_file():
+            entries.append(M3UEntry(path=root / relative, title=name, artist=artist, duration_ms=duration_ms))
+    return entries
+
+
+def playlist_file_write(task: DownloadTask) -> str | None:
+    """Write the playlist's M3U in playlist order (downloaded and already-present tracks); returns
+    its library-relative path."""
+    from downloads.playlist_files import write_m3u
+
+    config = effective_config(task)
+    root = Path(config["downloadPath"])
+    name = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
+    jobs = list(TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
+                .order_by("position").values_list("position", "name", "artist", "file_path", "duration_ms"))
+    path = write_m3u(root=root, playlist_name=name, entries=_m3u_entries(root, jobs))
+    return Path(path).resolve().relative_to(root.resolve()).as_posix()
+
+
+def context_playlist_refresh(task: DownloadTask) -> str | None:
+    """For a track queued with a playlist context (by watching): rewrite that playlist's M3U from the
+    playlist's current order and the files the library has for it."""
+    from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
+
+    playlist_id = (task.context or {}).get("playlist_id")
+    if task.download_type != DownloadType.TRACK or not playlist_id or task.status != TaskStatus.COMPLETE:
+        return None
+    try:
+        playlist = get_spotify_client().playlist(playlist_id, include_entries=True)
+    except SpotifyError as error:
+        logger.warning("Could not refresh the M3U of playlist %s: %s", playlist_id, error.message)
+        return None
+    from downloads.playlist_files import write_m3u
+
+    config = effective_config(task)
+    root = Path(config["downloadPath"])
+    rows = [(entry.position, entry.track.name, ", ".join(entry.track.artist_names),
+             _library_path(entry.track.id, str(root), task.owner if config.get("separateTracksByUser") else None),
+             entry.track.duration_ms) for entry in playlist.entries if entry.track is not None]
+    path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
+    return str(path)
+
+
+def _library_path(track_id: str, root: str, owner: User | None) -> str:
+    files = LibraryFile.objects.filter(spotify_id=track_id, library_root=root)
+    if owner is not None:
+        files = files.filter(owner=owner)
+    return files.order_by("is_preview", "-created_at").values_list("relative_path", flat=True).first() or ""

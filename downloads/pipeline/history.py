@@ -1,0 +1,85 @@
+"""Recording downloads in ``library_history``: one entry per task, one child row per album or playlist
+track. The history services are upserts, so a re-run delivery may record the same thing again."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+
+from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from library_history.services import history_record_download, history_record_track
+
+_TRACK_STATUS = {TrackStatus.DONE: "completed", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "failed"}
+
+
+def _album_name(task: DownloadTask) -> str:
+    if task.download_type == DownloadType.ALBUM:
+        return task.name
+    album = (task.metadata or {}).get("album") or {}
+    return str(album.get("name") or "")
+
+
+def _final_status(task: DownloadTask, counts: dict[str, int]) -> str:
+    done, skipped, failed = counts[TrackStatus.DONE], counts[TrackStatus.SKIPPED], counts[TrackStatus.FAILED]
+    if task.status == TaskStatus.SKIPPED:
+        return "skipped"
+    if task.status == TaskStatus.COMPLETE:
+        if task.download_type == DownloadType.TRACK:
+            return "skipped" if skipped and not done else "completed"
+        return "partial" if failed else "completed"
+    if task.status in (TaskStatus.CANCELLED, TaskStatus.ERROR):
+        return "partial" if done + skipped else "failed"
+    return "in_progress"
+
+
+def _counts(task: DownloadTask) -> dict[str, int]:
+    counts = {status: 0 for status in TrackStatus.values}
+    for status in TrackJob.objects.filter(task=task).values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def history_task_started(task: DownloadTask) -> None:
+    history_record_download(
+        task_id=task.pk, owner_id=task.owner_id, download_type=task.download_type, spotify_url=task.spotify_url,
+        name=task.name, artist=task.artist, album=_album_name(task), status="in_progress",
+        created_at=task.created_at, total_tracks=task.total_tracks,
+    )
+
+
+def history_task_finished(task: DownloadTask) -> None:
+    """The task's final entry: status, counts, and for a single track its file, source and quality."""
+    counts = _counts(task)
+    jobs = TrackJob.objects.filter(task=task)
+    single = jobs.first() if task.download_type == DownloadType.TRACK else None
+    done_jobs = jobs.filter(status=TrackStatus.DONE)
+    history_record_download(
+        task_id=task.pk, owner_id=task.owner_id, download_type=task.download_type, spotify_url=task.spotify_url,
+        name=task.name, artist=task.artist, album=_album_name(task), status=_final_status(task, counts),
+        service=(single.source if single else _most_used_source(done_jobs)),
+        quality=single.quality if single else "",
+        is_preview=bool(single.is_preview) if single else done_jobs.filter(is_preview=True).exists(),
+        file_path=single.file_path if single else "", created_at=task.created_at, completed_at=task.finished_at,
+        total_tracks=task.total_tracks, successful_tracks=counts[TrackStatus.DONE],
+        skipped_tracks=counts[TrackStatus.SKIPPED], failed_tracks=counts[TrackStatus.FAILED],
+        error=task.error_message, size_bytes=done_jobs.aggregate(total=Sum("size_bytes"))["total"] or 0,
+    )
+
+
+def _most_used_source(jobs: object) -> str:
+    names = [name for name in jobs.values_list("source", flat=True) if name]  # type: ignore[attr-defined]
+    return max(set(names), key=names.count) if names else ""
+
+
+def history_track_finished(task: DownloadTask, job: TrackJob) -> None:
+    """One child row for an album or playlist track that ended done, skipped or failed."""
+    if task.download_type == DownloadType.TRACK or job.status not in _TRACK_STATUS:
+        return
+    album = ((job.track_data or {}).get("album") or {}).get("name", "")
+    history_record_track(
+        parent_task_id=task.pk, position=job.position, track_id=job.track_id,
+        spotify_url=f"https://open.spotify.com/track/{job.track_id}" if job.track_id else "",
+        name=job.name or "(unknown)", artist=job.artist, album=album, status=_TRACK_STATUS[job.status],
+        reason=job.reason, service=job.source, quality=job.quality, is_preview=job.is_preview,
+        file_path=job.file_path, size_bytes=job.size_bytes, duration_ms=job.duration_ms,
+        completed_at=job.finished_at,
+    )

@@ -1,0 +1,55 @@
+"""Starting a task: ask Spotify what the track, album or playlist holds and make one job per track."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from downloads.pipeline.context import to_json
+from spotizerr.integrations.catalog_types import Track
+from spotizerr.integrations.spotify import get_spotify_client
+
+SKIP_REASONS = {
+    "local_file": "A local file in the playlist; Spotify has no such track.",
+    "unavailable": "No longer available on Spotify.",
+    "episode": "A podcast episode, not a track.",
+    "removed": "Removed from Spotify.",
+}
+
+
+def _job(task: DownloadTask, position: int, track: Track | None, skip_reason: str | None = None) -> TrackJob:
+    if track is None:
+        return TrackJob(task=task, position=position, name=f"Entry {position}", status=TrackStatus.SKIPPED,
+                        reason=SKIP_REASONS.get(skip_reason or "", f"Cannot be downloaded ({skip_reason})."))
+    return TrackJob(task=task, position=position, track_id=track.id, name=track.name[:500],
+                    artist=", ".join(track.artist_names)[:500], track_data=to_json(track),
+                    duration_ms=max(0, track.duration_ms))
+
+
+def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
+    """The task's jobs (not saved) and the metadata to keep on the task. Raises Spotify's errors."""
+    client = get_spotify_client()
+    if task.download_type == DownloadType.TRACK:
+        track = client.track(task.item_id)
+        return [_job(task, 1, track)], {}
+    if task.download_type == DownloadType.ALBUM:
+        album = client.album(task.item_id)
+        jobs = [_job(task, number, track) for number, track in enumerate(album.tracks, start=1)]
+        return jobs, {"album": to_json(album)}
+    playlist = client.playlist(task.item_id, include_entries=True)
+    jobs = [_job(task, number, entry.track, entry.skip_reason)
+            for number, entry in enumerate(playlist.entries, start=1)]
+    meta = {"playlist": {"id": playlist.id, "name": playlist.name, "owner": playlist.owner,
+                         "snapshot_id": playlist.snapshot_id, "total": len(playlist.entries)}}
+    return jobs, meta
+
+
+def plan_save(task: DownloadTask, jobs: list[TrackJob], metadata: dict[str, Any]) -> bool:
+    """Store the jobs and move the task to downloading; False when the task was cancelled meanwhile.
+    A re-run keeps jobs made by an earlier attempt (unique by position)."""
+    with transaction.atomic():
+        TrackJob.objects.bulk_create(jobs, ignore_conflicts=True)
+        total = TrackJob.objects.filter(task=task).count()
+        return task.move_to(TaskStatus.DOWNLOADING, metadata=metadata, total_tracks=total, lease_owner="")

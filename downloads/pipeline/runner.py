@@ -1,0 +1,248 @@
+"""Running download tasks: start a task, work through its tracks under the concurrency limit, retry
+what may work later, and end the task. The only code that catches every error: it logs it once with
+its traceback and fails the track with a message a user can act on."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from downloads.pipeline import history, leases
+from downloads.pipeline.context import (
+    PlaylistPlace,
+    TrackContext,
+    TrackFailure,
+    album_from_json,
+    effective_config,
+    track_from_json,
+)
+from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh
+from downloads.pipeline.plan import plan_jobs, plan_save
+from downloads.pipeline.steps import TRACK_STEPS, Step
+from downloads.progress import TrackInfo, progress_publish
+from spotizerr.integrations.spotify import SpotifyError
+from spotizerr.lib.cancel import Cancelled
+
+logger = logging.getLogger(__name__)
+
+SLOT_WAIT_SECONDS = 0.3
+_EVENT_STATUS = {TrackStatus.DONE: "done", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "error",
+                 TrackStatus.CANCELLED: "cancelled"}
+
+
+@dataclass
+class TrackResult:
+    status: str
+    reason: str = ""
+    ctx: TrackContext | None = None
+
+
+# ---------------------------------------------------------------------------------------------- entry points
+def task_run(task_id: uuid.UUID | str) -> None:
+    """First delivery of a task: start it unless someone already did, then work on its tracks."""
+    close_old_connections()
+    worker = leases.worker_id()
+    task = DownloadTask.objects.filter(pk=task_id).first()
+    if task is None:
+        return
+    started = task.status == TaskStatus.QUEUED and leases.task_claim_start(task=task, worker=worker)
+    if started and not _start(task):
+        return
+    task_work(task_id, worker=worker)
+
+
+def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
+    """Claim and make the task's pending tracks one by one while a download slot is free, then end
+    the task if this worker finished its last track. A delivery with nothing to do just returns."""
+    close_old_connections()
+    worker = worker or leases.worker_id()
+    while True:
+        task = DownloadTask.objects.select_related("owner").filter(pk=task_id).first()
+        if task is None or task.status not in leases.RUNNING_TASK_STATUSES:
+            return
+        limit = int(effective_config(task)["maxConcurrentDownloads"])
+        claimed = leases.track_claim_next(task_id=task.pk, worker=worker, limit=limit)
+        if claimed is None:
+            break
+        if claimed == leases.AT_CAPACITY:
+            leases.task_seen(task_id=task.pk)
+            time.sleep(SLOT_WAIT_SECONDS)
+            continue
+        assert isinstance(claimed, TrackJob)
+        track_run(task, claimed, worker=worker)
+    task_finish_if_done(task)
+
+
+# ---------------------------------------------------------------------------------------------- starting
+def _start(task: DownloadTask) -> bool:
+    progress_publish(task, status=TaskStatus.INITIALIZING, message="Looking up the tracks on Spotify.")
+    try:
+        jobs, metadata = _plan_with_retries(task)
+    except TrackFailure as failure:
+        if task.move_to(TaskStatus.ERROR, error_message=failure.reason, lease_owner=""):
+            progress_publish(task, status=TaskStatus.ERROR, message=failure.reason, error=failure.reason)
+            history.history_task_finished(task)
+        return False
+    except Cancelled:
+        return False
+    if not plan_save(task, jobs, metadata):
+        return False
+    history.history_task_started(task)
+    task_progress_refresh(task)
+    progress_publish(task, status=TaskStatus.DOWNLOADING, message=f"{task.total_tracks} track(s) to download.")
+    _spawn_helpers(task)
+    return True
+
+
+def _plan_with_retries(task: DownloadTask) -> tuple[list[TrackJob], dict]:
+    retries = 0
+    while True:
+        config = effective_config(task)
+        try:
+            return plan_jobs(task)
+        except SpotifyError as error:
+            if error.permanent or retries >= int(config["maxRetries"]):
+                raise TrackFailure(f"Spotify could not give the track list: {error.message}", permanent=True) from error
+            delay = int(config["retryDelaySeconds"]) + retries * int(config["retryDelayIncrease"])
+            retries += 1
+            progress_publish(task, status=TaskStatus.INITIALIZING, message=f"Spotify did not answer; "
+                             f"trying again in {delay} s.", extra={"retry_count": retries, "seconds_left": delay})
+            if _wait_for_start(task, delay):
+                raise Cancelled() from error
+
+
+def _wait_for_start(task: DownloadTask, seconds: float) -> bool:
+    """Sleep while keeping the start-up lease fresh; True when the task was cancelled meanwhile."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(min(leases.CANCEL_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+        now = timezone.now()
+        DownloadTask.objects.filter(pk=task.pk, status=TaskStatus.INITIALIZING).update(heartbeat_at=now,
+                                                                                       worker_seen_at=now)
+        task.refresh_from_db(fields=["status", "cancel_requested"])
+        if task.status != TaskStatus.INITIALIZING or task.cancel_requested:
+            return True
+    return False
+
+
+def _spawn_helpers(task: DownloadTask) -> None:
+    """Let more workers take tracks of this task at once, up to the concurrency limit."""
+    limit = int(effective_config(task)["maxConcurrentDownloads"])
+    pending = TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).count()
+    for _ in range(min(limit, pending) - 1):
+        leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
+
+
+# ---------------------------------------------------------------------------------------------- one track
+def _track_info(job: TrackJob, status: str, **more: object) -> TrackInfo:
+    info: TrackInfo = {"position": job.position, "track_id": job.track_id, "name": job.name, "artist": job.artist,
+                       "status": status}
+    info.update(more)  # type: ignore[typeddict-item]
+    return info
+
+
+def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
+    """Make one claimed track, then record how it went (unless the lease was lost meanwhile)."""
+    token = leases.WatchedCancelToken()
+    task_progress_refresh(task, current=job.position)
+    progress_publish(task, status="downloading", message=f"Track {job.position} of {task.total_tracks}.",
+                     track=_track_info(job, "downloading"))
+    with leases.JobWatch(job=job, worker=worker, token=token):
+        result = _attempts(task, job, token)
+    if token.reason == "lease-lost":
+        logger.warning("Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk)
+        return
+    if not leases.track_finish(job=job, worker=worker, status=result.status, **_result_fields(result)):
+        return
+    history.history_track_finished(task, job)
+    task_progress_refresh(task)
+    progress_publish(task, status=_EVENT_STATUS[result.status], message=result.reason or "",
+                     error=result.reason if result.status == TrackStatus.FAILED else "",
+                     track=_track_info(job, _EVENT_STATUS[result.status], reason=result.reason,
+                                       file_path=job.file_path, source=job.source, quality=job.quality,
+                                       is_preview=job.is_preview))
+
+
+def _result_fields(result: TrackResult) -> dict[str, object]:
+    ctx = result.ctx
+    fields: dict[str, object] = {"reason": result.reason[:2000]}
+    if ctx is not None and result.status in (TrackStatus.DONE, TrackStatus.SKIPPED):
+        fields.update(file_path=ctx.relative_path, source=ctx.source_name, quality=ctx.quality,
+                      is_preview=ctx.is_preview, size_bytes=ctx.size_bytes)
+    return fields
+
+
+def _context(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackContext:
+    metadata = task.metadata or {}
+    album = album_from_json(metadata["album"]) if metadata.get("album") else None
+    place = None
+    if task.download_type == DownloadType.PLAYLIST:
+        playlist = metadata.get("playlist") or {}
+        place = PlaylistPlace(id=task.item_id, name=playlist.get("name") or task.name, position=job.position,
+                              total=playlist.get("total") or task.total_tracks)
+    elif (task.context or {}).get("playlist_id"):
+        given = task.context
+        place = PlaylistPlace(id=given["playlist_id"], name=given.get("playlist_name") or "",
+                              position=given.get("playlist_position"), total=given.get("playlist_total"))
+    return TrackContext(task=task, job=job, owner=task.owner, track=track_from_json(job.track_data), album=album,
+                        config=effective_config(task), cancel=token, work_dir=leases.work_dir_for(job),
+                        playlist=place)
+
+
+def _run_steps(ctx: TrackContext) -> None:
+    started: list[Step] = []
+    try:
+        for step_class in TRACK_STEPS:
+            if ctx.outcome:
+                break
+            step = step_class()
+            started.append(step)
+            step.setup(ctx)
+            step.run(ctx)
+    finally:
+        for step in reversed(started):
+            step.cleanup(ctx)
+
+
+def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackResult:
+    """Run the steps, retrying transient failures ``maxRetries`` times after growing delays."""
+    retries = job.retries
+    while True:
+        ctx = _context(task, job, token)
+        try:
+            _run_steps(ctx)
+            return TrackResult(TrackStatus.SKIPPED if ctx.outcome == "skipped" else TrackStatus.DONE, ctx.reason, ctx)
+        except Cancelled:
+            return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
+        except TrackFailure as failure:
+            if failure.permanent or retries >= int(ctx.config["maxRetries"]):
+                return TrackResult(TrackStatus.FAILED, failure.reason)
+            delay = int(ctx.config["retryDelaySeconds"]) + retries * int(ctx.config["retryDelayIncrease"])
+            retries += 1
+            _announce_retry(task, job, failure, retries=retries, limit=int(ctx.config["maxRetries"]), delay=delay)
+            if token.wait(delay):
+                return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
+            if task.move_to(TaskStatus.DOWNLOADING):
+                progress_publish(task, status="downloading", message=f"Trying track {job.position} again.",
+                                 track=_track_info(job, "downloading"))
+        except Exception as error:
+            logger.exception("Track %s of task %s failed unexpectedly", job.position, task.pk)
+            return TrackResult(TrackStatus.FAILED, f"Unexpected error ({type(error).__name__}: {error}). "
+                                                   "The server log has the details; please report it.")
+
+
+def _announce_retry(task: DownloadTask, job: TrackJob, failure: TrackFailure, *, retries: int, limit: int,
+                    delay: int) -> None:
+    TrackJob.objects.filter(pk=job.pk).update(retries=retries, reason=failure.reason[:2000])
+    task.move_to(TaskStatus.RETRYING)
+    progress_publish(
+        task, status="retrying", message=f"{failure.reason} Retry {retries} of {limit} in {delay} s.",
+        error=failure.reason, track=_track_info(job, "retrying", reason=failure.reason),
+        extra={"retry_count": retries, "max_retries": limit, "seconds_left": delay},
+    )

@@ -1,0 +1,272 @@
+"""The steps one track goes through, in order (``TRACK_STEPS``). Each step has ``setup``, ``run`` and
+``cleanup``; a step ends the track early by setting ``ctx.outcome`` (e.g. "skipped"), fails it by
+raising ``TrackFailure``, and must stop when ``ctx.cancel`` fires (``Cancelled``)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from downloads import selectors
+from downloads.conversion import ConversionError, convert_audio
+from downloads.models import LibraryFile
+from downloads.pipeline.context import TrackContext, TrackFailure
+from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
+from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
+from spotizerr.lib import atomic, formats
+from spotizerr.lib.naming import (
+    NamingOptions,
+    TrackNaming,
+    UnsafePathError,
+    find_free_path,
+    library_file_path,
+    render_relative_path,
+)
+from spotizerr.lib.safe_fetch import FetchError, fetch_image
+
+logger = logging.getLogger(__name__)
+
+COVER_FILE_NAME = "cover.jpg"
+_JPEG, _PNG = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
+_PLACE_ATTEMPTS = 50
+
+
+class Step:
+    """One stage of making a track."""
+
+    name = "step"
+
+    def setup(self, ctx: TrackContext) -> None:
+        """Prepare; runs right before ``run``."""
+
+    def run(self, ctx: TrackContext) -> None:
+        raise NotImplementedError
+
+    def cleanup(self, ctx: TrackContext) -> None:
+        """Always runs (in reverse order) once the track is over, whatever happened."""
+
+
+class ResolveAlbum(Step):
+    """Fetch the full album (label, UPC, genres, copyrights, disc count) when the task does not have it."""
+
+    name = "resolve"
+
+    def run(self, ctx: TrackContext) -> None:
+        if ctx.album is not None or not ctx.track.album.id:
+            return
+        try:
+            ctx.album = get_spotify_client().album(ctx.track.album.id)
+        except SpotifyError as error:
+            if not error.permanent:
+                raise TrackFailure(f"Spotify did not answer: {error.message}", permanent=False) from error
+            ctx.notes.append(f"album details unavailable: {error.message}")
+
+
+class CheckLibrary(Step):
+    """Skip tracks the library already has (same Spotify id or ISRC) and explicit ones when filtered."""
+
+    name = "check"
+
+    def run(self, ctx: TrackContext) -> None:
+        if ctx.config.get("explicitFilter") and ctx.track.explicit:
+            ctx.outcome, ctx.reason = "skipped", "Explicit track skipped (explicit filter is on)."
+            return
+        owner = ctx.owner if ctx.config.get("separateTracksByUser") else None
+        found = selectors.library_file_find(spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root),
+                                            owner=owner)
+        if found is not None:
+            ctx.outcome, ctx.reason = "skipped", "Already in the library."
+            ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
+            ctx.quality = found.quality
+            ctx.candidate = type("Existing", (), {"is_preview": found.is_preview, "source": found.source})()
+
+
+class Acquire(Step):
+    """Ask each configured source in turn; fetch from the first that has the track."""
+
+    name = "acquire"
+
+    def run(self, ctx: TrackContext) -> None:
+        from downloads.sources.registry import SourceError, sources_for
+
+        problems: list[str] = []
+        transient = False
+        for source in sources_for(ctx.config):
+            ctx.cancel.raise_if_cancelled()
+            name = source.info.name
+            try:
+                candidate = source.find(ctx.track, config=ctx.config)
+                if candidate is None:
+                    problems.append(f"{name}: not found")
+                    continue
+                path = source.fetch(candidate, ctx.work_dir, config=ctx.config, cancel=ctx.cancel)
+            except SourceError as error:
+                problems.append(f"{name}: {error.reason}")
+                transient = transient or not error.permanent
+                continue
+            ctx.source, ctx.candidate, ctx.audio_path = source, candidate, path
+            ctx.quality = str(getattr(candidate, "quality", "") or "")
+            return
+        detail = "; ".join(problems) or "no source is configured"
+        if transient:
+            raise TrackFailure(f"No source could deliver the track right now ({detail}).", permanent=False)
+        raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
+
+
+class Convert(Step):
+    """Convert to ``convertTo`` at ``bitrate`` when a format is configured."""
+
+    name = "convert"
+
+    def run(self, ctx: TrackContext) -> None:
+        target = formats.get_format(ctx.config.get("convertTo"))
+        if target is None or ctx.audio_path is None:
+            return
+        bitrate = None if target.lossless else (ctx.config.get("bitrate") or target.default_bitrate)
+        destination = ctx.work_dir / f"converted{target.extension}"
+        try:
+            convert_audio(ctx.audio_path, destination, format_name=target.name, bitrate=bitrate, cancel=ctx.cancel)
+        except ConversionError as error:
+            raise TrackFailure(f"Conversion to {target.name} failed: {error}", permanent=error.permanent) from error
+        ctx.audio_path.unlink(missing_ok=True)
+        ctx.audio_path = destination
+        ctx.quality = f"{target.name} {bitrate}" if bitrate else target.name
+
+
+@lru_cache(maxsize=16)
+def _cover_bytes(url: str) -> bytes:
+    return fetch_image(url)
+
+
+class Tag(Step):
+    """Write title, artists, album, numbers, ISRC, label, the cover, and a preview label."""
+
+    name = "tag"
+
+    def run(self, ctx: TrackContext) -> None:
+        ctx.cover = self._cover(ctx)
+        embeddable = ctx.cover if ctx.cover and ctx.cover.startswith((_JPEG, _PNG)) else None
+        tags = TagData.from_track(
+            ctx.track, ctx.album, artist_separator=str(ctx.config.get("artistSeparator") or "; "),
+            cover=embeddable, comment=PREVIEW_COMMENT if ctx.is_preview else "",
+        )
+        try:
+            write_tags(ctx.audio_path, tags)
+        except TaggingError as error:
+            raise TrackFailure(f"The file from {ctx.source_name} could not be tagged: {error}",
+                               permanent=True) from error
+
+    @staticmethod
+    def _cover(ctx: TrackContext) -> bytes | None:
+        images = (ctx.album.images if ctx.album is not None else ()) or ctx.track.album.images
+        if not images:
+            return None
+        best = max(images, key=lambda image: (image.width or 0) * (image.height or 0))
+        try:
+            return _cover_bytes(best.url)
+        except FetchError as error:
+            ctx.notes.append(f"no cover: {error.reason}")
+            return None
+
+
+class Place(Step):
+    """Move the finished file into the library under its rendered name, and save the album cover."""
+
+    name = "place"
+
+    def run(self, ctx: TrackContext) -> None:
+        assert ctx.audio_path is not None
+        playlist = ctx.playlist
+        naming = TrackNaming.from_track(
+            ctx.track, ctx.album, playlist_name=playlist.name if playlist else None,
+            playlist_position=playlist.position if playlist else None,
+            playlist_total=playlist.total if playlist else None, quality=ctx.quality,
+        )
+        options = NamingOptions.from_config(ctx.config, ctx.owner.username)
+        try:
+            target = library_file_path(ctx.root, render_relative_path(naming, options), ctx.audio_path.suffix)
+        except UnsafePathError as error:
+            raise TrackFailure(f"The library path is not safe: {error}", permanent=True) from error
+        ctx.cancel.raise_if_cancelled()  # last chance: after the move the track is in the library
+        ctx.final_path = self._move(ctx, target)
+        ctx.relative_path = ctx.final_path.relative_to(ctx.root.resolve()).as_posix()
+        ctx.size_bytes = ctx.final_path.stat().st_size
+        if ctx.config.get("saveCover") and ctx.cover and ctx.cover.startswith(_JPEG):
+            self._save_cover(ctx, ctx.final_path.parent / COVER_FILE_NAME)
+
+    @staticmethod
+    def _move(ctx: TrackContext, target: Path) -> Path:
+        target = _same_track_or_free(ctx, target)
+        for _ in range(_PLACE_ATTEMPTS):
+            try:
+                return atomic.atomic_move(ctx.audio_path, target, root=ctx.root, replace=_is_same_track(ctx, target))
+            except FileExistsError:  # a distinct track took the name meanwhile
+                target = find_free_path(target)
+        raise TrackFailure("Could not find a free file name in the library.", permanent=False)
+
+    @staticmethod
+    def _save_cover(ctx: TrackContext, path: Path) -> None:
+        try:
+            atomic.atomic_write_bytes(ctx.cover, path, root=ctx.root, replace=False)
+        except FileExistsError:
+            pass
+
+
+def _is_same_track(ctx: TrackContext, path: Path) -> bool:
+    """True when ``path`` holds this very track (e.g. written before a crash, never indexed)."""
+    try:
+        existing = read_tags(path)
+    except (TaggingError, OSError):
+        return False
+    return bool(existing.get("url") == ctx.track.url or (ctx.track.isrc and existing.get("isrc") == ctx.track.isrc))
+
+
+def _same_track_or_free(ctx: TrackContext, target: Path) -> Path:
+    if not target.exists() or _is_same_track(ctx, target):
+        return target
+    return find_free_path(target)
+
+
+class Record(Step):
+    """Index the new file and tell the source it is safely in the library."""
+
+    name = "record"
+
+    def run(self, ctx: TrackContext) -> None:
+        LibraryFile.objects.update_or_create(
+            library_root=str(ctx.root), relative_path=ctx.relative_path,
+            defaults={"spotify_id": ctx.track.id, "isrc": (ctx.track.isrc or "").upper(), "owner": ctx.owner,
+                      "size_bytes": ctx.size_bytes, "source": ctx.source_name, "quality": ctx.quality,
+                      "is_preview": ctx.is_preview},
+        )
+        ctx.outcome = "done"
+        self._commit_source(ctx)
+
+    @staticmethod
+    def _commit_source(ctx: TrackContext) -> None:
+        from downloads.sources.registry import SourceError
+
+        try:
+            ctx.source.commit(ctx.candidate, config=ctx.config)
+        except SourceError as error:  # the file is safe in the library; only the source's upkeep failed
+            logger.warning("Source %s could not finish up after %s: %s", ctx.source_name, ctx.track.id, error.reason)
+
+
+class RemoveWorkDir(Step):
+    """Nothing half-made stays behind: the work folder goes whatever happened."""
+
+    name = "workdir"
+
+    def setup(self, ctx: TrackContext) -> None:
+        ctx.work_dir.mkdir(parents=True, exist_ok=True)
+
+    def run(self, ctx: TrackContext) -> None:
+        return
+
+    def cleanup(self, ctx: TrackContext) -> None:
+        shutil.rmtree(ctx.work_dir, ignore_errors=True)
+
+
+TRACK_STEPS: tuple[type[Step], ...] = (RemoveWorkDir, ResolveAlbum, CheckLibrary, Acquire, Convert, Tag, Place, Record)

@@ -1,0 +1,105 @@
+"""The one module that publishes download progress.
+
+Every change a client should see becomes a ``TaskEvent`` row (ids only grow) and bumps the task's
+``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set a wake-up is also
+sent through the channel layer so a stream in another process reacts at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.utils import timezone
+
+from downloads.models import DownloadTask, TaskEvent
+
+logger = logging.getLogger(__name__)
+
+STREAM_GROUP = "downloads.progress"
+
+
+class TrackInfo(TypedDict, total=False):
+    """The track an event is about."""
+
+    position: int
+    track_id: str
+    name: str
+    artist: str
+    status: str
+    reason: str
+    file_path: str
+    source: str
+    quality: str
+    is_preview: bool
+
+
+def _payload(task: DownloadTask, *, status: str, message: str, error: str, track: TrackInfo | None,
+             extra: dict[str, Any] | None) -> dict[str, Any]:
+    now = timezone.now()
+    status_info: dict[str, Any] = {"status": status, "message": message, "error": error or None, **(extra or {})}
+    payload: dict[str, Any] = {
+        "status": status,
+        "status_info": status_info,
+        "type": "track" if track else task.download_type,
+        "name": (track or {}).get("name") or task.name,
+        "artist": (track or {}).get("artist") or task.artist,
+        "current_track": task.current_track,
+        "total_tracks": task.total_tracks,
+        "progress": task.progress,
+        "task_status": task.status,
+        "track": dict(track) if track else None,
+        "parent": None,
+        "timestamp": now.timestamp(),
+    }
+    if track and task.download_type != "track":
+        payload["parent"] = {"type": task.download_type, "name": task.name, "artist": task.artist,
+                             "task_id": str(task.pk)}
+    return payload
+
+
+def progress_publish(
+    task: DownloadTask, *, status: str, message: str = "", error: str = "", track: TrackInfo | None = None,
+    extra: dict[str, Any] | None = None,
+) -> TaskEvent:
+    """Record one progress event for ``task`` (its ``status``, a human ``message``, the ``track`` it
+    is about) and tell connected streams. ``task`` should already hold its new state."""
+    payload = _payload(task, status=status, message=message, error=error, track=track, extra=extra)
+    kind = TaskEvent.Kind.TRACK if track else TaskEvent.Kind.STATUS
+    event = TaskEvent.objects.create(
+        task=task, task_uuid=task.pk, owner_id=task.owner_id, kind=kind, status=status, payload=payload,
+    )
+    DownloadTask.objects.filter(pk=task.pk).update(updated_at=event.created_at)
+    _wake_streams(event.pk)
+    return event
+
+
+def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
+    """Record that task ``task_id`` was deleted, so streams and ``/prgs/updates`` can drop it."""
+    payload = {"status": "deleted", "status_info": {"status": "deleted"}, "task_id": str(task_id),
+               "timestamp": timezone.now().timestamp()}
+    event = TaskEvent.objects.create(
+        task=None, task_uuid=task_id, owner_id=owner_id, kind=TaskEvent.Kind.DELETED, status="deleted",
+        payload=payload,
+    )
+    _wake_streams(event.pk)
+    return event
+
+
+def _wake_streams(event_id: int) -> None:
+    # Without Redis, workers live in other processes than daphne: streams poll the events table.
+    if not settings.REDIS_URL:
+        return
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from redis.exceptions import RedisError
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(STREAM_GROUP, {"type": "progress.wake", "event_id": event_id})
+    except (RedisError, OSError):  # the streams' own polling still delivers the event, a little later
+        logger.warning("Could not notify progress streams through the channel layer", exc_info=True)

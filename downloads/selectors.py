@@ -1,0 +1,209 @@
+"""Reads of download tasks, their progress and the library index."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from downloads.models import (
+    ACTIVE_STATUSES,
+    DownloadTask,
+    LibraryFile,
+    TaskEvent,
+    TaskStatus,
+    TrackJob,
+    TrackStatus,
+)
+from spotizerr.errors import NotFound
+
+
+def tasks_visible_to(user: User) -> QuerySet[DownloadTask]:
+    """Admins (and the system admin while auth is off) see every task; users their own."""
+    tasks = DownloadTask.objects.all()
+    return tasks if user.is_admin else tasks.filter(owner=user)
+
+
+def task_get_visible(*, user: User, task_id: uuid.UUID | str) -> DownloadTask:
+    """The task, if ``user`` may see it. Raises NotFound otherwise (also for ids that are not UUIDs),
+    so nobody learns whether another user's task exists."""
+    try:
+        key = uuid.UUID(str(task_id))
+    except ValueError:
+        raise NotFound("No such task.", code="task_not_found") from None
+    task = tasks_visible_to(user).filter(pk=key).first()
+    if task is None:
+        raise NotFound("No such task.", code="task_not_found")
+    return task
+
+
+def task_active_for(*, owner: User, download_type: str, item_id: str) -> DownloadTask | None:
+    return DownloadTask.objects.filter(
+        owner=owner, download_type=download_type, item_id=item_id, status__in=ACTIVE_STATUSES,
+    ).first()
+
+
+def task_counts(tasks: QuerySet[DownloadTask]) -> dict[str, int]:
+    """How many of ``tasks`` are in each status (every status present, zero included)."""
+    counts = {status: 0 for status in TaskStatus.values}
+    for row in tasks.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["active"] = sum(counts[status] for status in ACTIVE_STATUSES)
+    return counts
+
+
+def _with_event_stats(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
+    return tasks.select_related("owner").annotate(events_count=Count("events"), last_event_id=Max("events__id"))
+
+
+def tasks_progress(tasks: Iterable[DownloadTask]) -> list[dict[str, Any]]:
+    """The progress document of each task, in order; ``tasks`` should come from ``tasks_annotated``."""
+    tasks = list(tasks)
+    last_ids = [getattr(task, "last_event_id", None) for task in tasks]
+    events = TaskEvent.objects.in_bulk([event_id for event_id in last_ids if event_id])
+    return [_progress(task, events.get(getattr(task, "last_event_id", None))) for task in tasks]
+
+
+def tasks_annotated(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
+    return _with_event_stats(tasks)
+
+
+def task_progress(task: DownloadTask) -> dict[str, Any]:
+    """The progress document of one task (see ``TaskProgressSerializer``)."""
+    annotated = _with_event_stats(DownloadTask.objects.filter(pk=task.pk)).first()
+    return tasks_progress([annotated or task])[0]
+
+
+def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any]:
+    last_line = dict(last_event.payload) if last_event else None
+    if last_line is not None:
+        last_line["event_id"] = last_event.pk
+    return {
+        "task_id": str(task.pk),
+        "status": task.status,
+        "progress": task.progress,
+        "name": task.name,
+        "artist": task.artist,
+        "type": task.download_type,
+        "download_type": task.download_type,
+        "item_id": task.item_id,
+        "owner": task.owner.username,
+        "original_request": task.original_request,
+        "created_at": task.created_at.timestamp(),
+        "timestamp": task.updated_at.timestamp(),
+        "started_at": task.started_at.timestamp() if task.started_at else None,
+        "finished_at": task.finished_at.timestamp() if task.finished_at else None,
+        "current_track": task.current_track,
+        "total_tracks": task.total_tracks,
+        "status_count": getattr(task, "events_count", 0),
+        "summary": task.summary or None,
+        "error": task.error_message or None,
+        "last_line": last_line,
+    }
+
+
+def tasks_changed_since(*, user: User, since: datetime) -> QuerySet[DownloadTask]:
+    return tasks_visible_to(user).filter(updated_at__gt=since)
+
+
+def deleted_task_ids_since(*, user: User, since: datetime) -> list[str]:
+    events = TaskEvent.objects.filter(kind=TaskEvent.Kind.DELETED, created_at__gt=since)
+    if not user.is_admin:
+        events = events.filter(owner=user)
+    return [str(task_uuid) for task_uuid in events.values_list("task_uuid", flat=True)]
+
+
+def events_after(*, user: User, after_id: int, limit: int) -> list[TaskEvent]:
+    """Events with an id above ``after_id`` that ``user`` may see, oldest first."""
+    events = TaskEvent.objects.filter(id__gt=after_id)
+    if not user.is_admin:
+        events = events.filter(owner=user)
+    return list(events.order_by("id")[:limit])
+
+
+def latest_event_id() -> int:
+    return TaskEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def oldest_event_id() -> int:
+    return TaskEvent.objects.order_by("id").values_list("id", flat=True).first() or 0
+
+
+def library_file_find(*, spotify_id: str, isrc: str | None, root: str, owner: User | None) -> LibraryFile | None:
+    """The library file holding this track (same Spotify id or ISRC) under ``root`` that still exists
+    on disk. ``owner`` narrows to that user's files (``separateTracksByUser``)."""
+    match = Q(spotify_id=spotify_id) if spotify_id else Q(pk__in=[])
+    if isrc:
+        match |= Q(isrc=isrc.upper())
+    files = LibraryFile.objects.filter(match, library_root=root)
+    if owner is not None:
+        files = files.filter(owner=owner)
+    for found in files.order_by("is_preview", "-created_at"):
+        if (Path(root) / found.relative_path).is_file():
+            return found
+    return None
+
+
+def track_jobs_of(task: DownloadTask) -> QuerySet[TrackJob]:
+    return TrackJob.objects.filter(task=task).order_by("position")
+
+
+def track_job_counts(task: DownloadTask) -> dict[str, int]:
+    counts = {status: 0 for status in TrackStatus.values}
+    for row in TrackJob.objects.filter(task=task).order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------- progress lists
+MAX_UPDATES = 500
+
+
+def _page(tasks: QuerySet[DownloadTask], *, page: int, limit: int) -> tuple[list[DownloadTask], dict[str, Any]]:
+    total = tasks.count()
+    rows = list(tasks_annotated(tasks)[(page - 1) * limit: page * limit])
+    pages = max(1, -(-total // limit))
+    return rows, {"page": page, "limit": limit, "total_count": total, "total_pages": pages,
+                  "has_more": page * limit < total}
+
+
+def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[str, Any]:
+    """A page of the tasks ``user`` may see, newest first, with counts per status."""
+    visible = tasks_visible_to(user)
+    tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
+    rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit)
+    return {"tasks": tasks_progress(rows), "pagination": pagination, "task_counts": task_counts(visible),
+            "timestamp": timezone.now().timestamp()}
+
+
+def tasks_updates(*, user: User, since: float | None, page: int, limit: int, active_only: bool) -> dict[str, Any]:
+    """With ``since`` (a Unix timestamp): only tasks changed after it, and ids deleted after it.
+    Without: every active task plus a page of the others (unless ``active_only``)."""
+    now = timezone.now()
+    visible = tasks_visible_to(user)
+    pagination = None
+    if since is not None:
+        moment = datetime.fromtimestamp(since, tz=UTC)
+        changed = visible.filter(updated_at__gt=moment)
+        if active_only:
+            changed = changed.filter(status__in=ACTIVE_STATUSES)
+        rows = list(tasks_annotated(changed.order_by("updated_at"))[: MAX_UPDATES + 1])
+        deleted = deleted_task_ids_since(user=user, since=moment)
+    else:
+        rows = list(tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")))
+        if not active_only:
+            others, pagination = _page(visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
+                                       page=page, limit=limit)
+            rows += others
+        deleted = []
+    truncated = len(rows) > MAX_UPDATES
+    rows = rows[:MAX_UPDATES]
+    return {"tasks": tasks_progress(rows), "deleted_tasks": deleted, "task_counts": task_counts(visible),
+            "since": since, "current_timestamp": now.timestamp(), "changes_count": len(rows) + len(deleted),
+            "truncated": truncated, "pagination": pagination}

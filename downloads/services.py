@@ -1,0 +1,278 @@
+"""Writes of the download engine: requests, cancelling, deleting, stream tickets and the reaper.
+
+Views, admin actions, tasks, management commands and the watching app call these; nothing else
+changes download state except the pipeline's own workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from downloads import selectors
+from downloads.models import (
+    ACTIVE_STATUSES,
+    DownloadTask,
+    DownloadType,
+    StreamTicket,
+    TaskStatus,
+    TrackJob,
+    TrackStatus,
+)
+from downloads.pipeline import history, leases
+from downloads.progress import progress_deleted, progress_publish
+from settings_app.config.main import MAIN
+from settings_app.selectors import get_config, get_watch_config, stored_values
+from spotizerr.errors import BadRequest, Conflict, NotFound
+from spotizerr.integrations.spotify import get_spotify_client, parse_spotify_id
+
+logger = logging.getLogger(__name__)
+
+#: Settings a single request may change (query parameters of the download endpoints).
+OVERRIDABLE_SETTINGS: frozenset[str] = frozenset({
+    "convertTo", "fileFormat", "bitrate", "customDirFormat", "customTrackFormat", "tracknumPadding",
+    "padNumberWidth", "saveCover", "artistSeparator", "explicitFilter",
+})
+CONTEXT_KEYS: frozenset[str] = frozenset({"playlist_id", "playlist_name", "playlist_position", "playlist_total"})
+ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appears_on")
+STREAM_TICKET_SECONDS = 60
+REQUEST_SPOTIFY_MAX_WAIT = 5.0
+
+
+# ---------------------------------------------------------------------------------------------- requests
+def overrides_validate(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """``overrides`` checked like a configuration change; ``fileFormat`` becomes ``convertTo``.
+
+    Raises BadRequest (code ``invalid_overrides``) naming each bad or unknown setting.
+    """
+    given = dict(overrides or {})
+    unknown = sorted(set(given) - OVERRIDABLE_SETTINGS)
+    if unknown:
+        raise BadRequest("These settings cannot be changed per request.", code="invalid_overrides",
+                         details={name: ["cannot be overridden per request"] for name in unknown})
+    normalised, errors = MAIN.validate(given, stored_values(MAIN))
+    if errors:
+        raise BadRequest("Invalid download settings.", code="invalid_overrides", details=errors)
+    return normalised  # aliases resolved: fileFormat arrives as convertTo
+
+
+def _context_validate(context: dict[str, Any] | None) -> dict[str, Any]:
+    context = dict(context or {})
+    unknown = sorted(set(context) - CONTEXT_KEYS)
+    if unknown:
+        raise BadRequest("Unknown download context.", code="invalid_context", details={"unknown": unknown})
+    for key in ("playlist_position", "playlist_total"):
+        value = context.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise BadRequest("Invalid download context.", code="invalid_context",
+                             details={key: ["must be a whole number from 1"]})
+    if "playlist_id" in context:
+        context["playlist_id"] = parse_spotify_id(str(context["playlist_id"]), "playlist")
+    return context
+
+
+def _describe(download_type: str, spotify_id: str) -> tuple[str, str]:
+    """Name and artist of the item; Spotify's own errors (404 unknown id, 503 rate limit) pass through."""
+    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
+    if download_type == DownloadType.TRACK:
+        track = client.track(spotify_id)
+        return track.name, ", ".join(track.artist_names)
+    if download_type == DownloadType.ALBUM:
+        album = client.album(spotify_id)
+        return album.name, ", ".join(artist.name for artist in album.artists)
+    playlist = client.playlist(spotify_id, include_entries=False)
+    return playlist.name, playlist.owner
+
+
+def _conflict(existing: DownloadTask) -> Conflict:
+    return Conflict(
+        f"This {existing.download_type} is already {existing.status} for you.", code="duplicate_download",
+        details={"task_id": str(existing.pk), "status": existing.status}, extra={"existing_task": str(existing.pk)},
+    )
+
+
+def download_request(
+    *, user: User, download_type: str, item_id: str, overrides: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> DownloadTask:
+    """Queue a download of a track, album or playlist for ``user`` and return its task.
+
+    ``item_id`` may be a bare id, an open.spotify.com link or a ``spotify:`` URI. ``overrides``
+    changes settings for this download only (``OVERRIDABLE_SETTINGS``). ``context`` says which
+    playlist a track belongs to (``playlist_id``, ``playlist_name``, ``playlist_position``,
+    ``playlist_total``): it feeds ``%playlist%``/``%playlistnum%`` and that playlist's M3U file.
+
+    Raises BadRequest (bad id, type or overrides), NotFound (unknown on Spotify), Conflict with
+    ``existing_task`` (the same item is already queued or running for ``user``) and Spotify's
+    errors when it cannot be asked.
+    """
+    if download_type not in DownloadType.values:
+        raise BadRequest(f"Cannot download a {download_type!r}.", code="invalid_download_type")
+    spotify_id = parse_spotify_id(item_id, download_type)
+    clean = overrides_validate(overrides)
+    clean_context = _context_validate(context)
+    existing = selectors.task_active_for(owner=user, download_type=download_type, item_id=spotify_id)
+    if existing is not None:
+        raise _conflict(existing)
+    name, artist = _describe(download_type, spotify_id)
+    return _task_create(user=user, download_type=download_type, spotify_id=spotify_id, given=item_id,
+                        name=name, artist=artist, overrides=clean, context=clean_context)
+
+
+def _task_create(*, user: User, download_type: str, spotify_id: str, given: str, name: str, artist: str,
+                 overrides: dict[str, Any], context: dict[str, Any]) -> DownloadTask:
+    request = {"type": download_type, "id": given, "spotify_id": spotify_id,
+               "url": f"https://open.spotify.com/{download_type}/{spotify_id}", "overrides": overrides,
+               "context": context, "requested_by": user.username}
+    try:
+        with transaction.atomic():
+            task = DownloadTask.objects.create(
+                owner=user, download_type=download_type, item_id=spotify_id, name=name[:500], artist=artist[:500],
+                overrides=overrides, context=context, original_request=request,
+                settings_snapshot={**get_config(), **overrides},
+            )
+            progress_publish(task, status=TaskStatus.QUEUED, message="Queued")
+            transaction.on_commit(partial(leases.task_enqueue, task_id=task.pk))
+    except IntegrityError:
+        existing = selectors.task_active_for(owner=user, download_type=download_type, item_id=spotify_id)
+        if existing is None:
+            raise
+        raise _conflict(existing) from None
+    return task
+
+
+def download_artist_request(
+    *, user: User, artist_id: str, album_types: list[str] | None = None, overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Queue one album task per release of the artist in ``album_types`` (default: the watch setting
+    ``watchedArtistAlbumGroup``). Releases already queued or running for ``user`` are reported in
+    ``duplicate_albums`` with their existing task ids instead."""
+    spotify_id = parse_spotify_id(artist_id, "artist")
+    groups = album_types or list(get_watch_config()["watchedArtistAlbumGroup"])
+    bad = sorted(set(groups) - set(ARTIST_ALBUM_GROUPS))
+    if bad:
+        raise BadRequest("Unknown album type.", code="invalid_album_type",
+                         details={"album_type": [f"must be among {', '.join(ARTIST_ALBUM_GROUPS)}"]})
+    clean = overrides_validate(overrides)
+    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
+    artist = client.artist(spotify_id)
+    queued: list[str] = []
+    duplicates: list[str] = []
+    for release in client.artist_releases(spotify_id, include_groups=groups):
+        artists = ", ".join(ref.name for ref in release.artists) or artist.name
+        try:
+            task = _task_create(user=user, download_type=DownloadType.ALBUM, spotify_id=release.id, given=release.id,
+                                name=release.name, artist=artists, overrides=clean, context={})
+        except Conflict as conflict:
+            duplicates.append(conflict.extra["existing_task"])
+            continue
+        queued.append(str(task.pk))
+    return {
+        "status": "complete",
+        "message": f"Artist discography processing initiated. {len(queued)} albums queued.",
+        "artist": {"id": artist.id, "name": artist.name},
+        "album_types": groups,
+        "queued_albums": queued,
+        "duplicate_albums": duplicates,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- control
+def task_cancel(*, user: User, task_id: uuid.UUID | str, download_type: str | None = None) -> DownloadTask:
+    """Cancel a queued or running task ``user`` may see. Workers notice within about half a second,
+    stop any converter, remove their temporary files and fetch nothing more.
+
+    Raises NotFound (not visible, or not of ``download_type`` when given) and Conflict (already over).
+    """
+    task = selectors.task_get_visible(user=user, task_id=task_id)
+    if download_type is not None and task.download_type != download_type:
+        raise NotFound("No such task.", code="task_not_found")
+    if not task.move_to(TaskStatus.CANCELLED, cancel_requested=True, error_message="Cancelled."):
+        raise Conflict(f"The task already ended ({task.status}).", code="task_finished",
+                       details={"status": task.status})
+    now = timezone.now()
+    TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).update(
+        status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=now)
+    progress_publish(task, status=TaskStatus.CANCELLED, message="Cancelled by the user.")
+    history.history_task_finished(task)
+    return task
+
+
+def task_cancel_all(*, user: User) -> list[str]:
+    """Cancel every active task ``user`` may see; returns the ids that were cancelled."""
+    cancelled: list[str] = []
+    active = selectors.tasks_visible_to(user).filter(status__in=ACTIVE_STATUSES)
+    for task_id in list(active.values_list("pk", flat=True)):
+        try:
+            task_cancel(user=user, task_id=task_id)
+        except Conflict:  # it ended meanwhile
+            continue
+        cancelled.append(str(task_id))
+    return cancelled
+
+
+def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:
+    """Delete a finished task and its events (library files and history stay).
+
+    Raises NotFound, and Conflict when the task is still queued or running (cancel it first).
+    """
+    task = selectors.task_get_visible(user=user, task_id=task_id)
+    if task.is_active:
+        raise Conflict("The task is still running; cancel it first.", code="task_active",
+                       details={"status": task.status})
+    with transaction.atomic():
+        deleted, _ = DownloadTask.objects.filter(pk=task.pk, status=task.status).delete()
+        if deleted:
+            progress_deleted(task_id=task.pk, owner_id=task.owner_id)
+
+
+# ---------------------------------------------------------------------------------------------- stream tickets
+def _ticket_hash(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def stream_ticket_issue(*, user: User) -> tuple[str, int]:
+    """A new single-use ticket to open the progress stream as ``user`` and its lifetime in seconds."""
+    ticket = secrets.token_urlsafe(32)
+    StreamTicket.objects.filter(expires_at__lt=timezone.now() - timedelta(hours=1)).delete()
+    StreamTicket.objects.create(key_hash=_ticket_hash(ticket), user=user,
+                                expires_at=timezone.now() + timedelta(seconds=STREAM_TICKET_SECONDS))
+    return ticket, STREAM_TICKET_SECONDS
+
+
+def stream_ticket_redeem(*, ticket: str) -> User | None:
+    """The user of a valid, unused, unexpired ticket, which is used up; None otherwise."""
+    key = _ticket_hash(ticket)
+    now = timezone.now()
+    used = StreamTicket.objects.filter(key_hash=key, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+    if not used:
+        return None
+    user = StreamTicket.objects.select_related("user").get(key_hash=key).user
+    return user if user.is_active else None
+
+
+# ---------------------------------------------------------------------------------------------- upkeep
+def downloads_reap() -> dict[str, int]:
+    """Re-queue work whose worker stopped renewing its lease and re-enqueue tasks that have work
+    left but no live worker. Safe to run any time, from many places at once."""
+    return leases.reap()
+
+
+def downloads_schedule_ensure() -> None:
+    """Create (once) the django-q2 schedule that runs the reaper every minute."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name="downloads-reaper",
+        defaults={"func": "downloads.tasks.downloads_reap_task", "schedule_type": Schedule.MINUTES, "minutes": 1,
+                  "repeats": -1},
+    )
