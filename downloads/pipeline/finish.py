@@ -115,7 +115,8 @@ def _m3u_entries(root: Path, jobs: list[tuple[int, str, str, str, int]]) -> list
     entries = []
     for _, name, artist, relative, duration_ms in jobs:
         if relative and (root / relative).is_file():
-            entries.append(M3UEntry(path=root / relative, title=name, artist=artist, duration_ms=duration_ms))
+            entries.append(M3UEntry(path=root / relative, duration_s=round(duration_ms / 1000), artist=artist,
+                                   title=name))
     return entries
 
 

@@ -224,6 +224,7 @@ def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToke
             if failure.permanent or retries >= int(ctx.config["maxRetries"]):
                 return TrackResult(TrackStatus.FAILED, failure.reason)
             delay = int(ctx.config["retryDelaySeconds"]) + retries * int(ctx.config["retryDelayIncrease"])
+            delay = max(delay, round(failure.retry_after or 0))
             retries += 1
             _announce_retry(task, job, failure, retries=retries, limit=int(ctx.config["maxRetries"]), delay=delay)
             if token.wait(delay):

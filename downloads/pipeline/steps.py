@@ -89,10 +89,12 @@ class Acquire(Step):
     name = "acquire"
 
     def run(self, ctx: TrackContext) -> None:
-        from downloads.sources.registry import SourceError, sources_for
+        from downloads.sources.base import SourceError
+        from downloads.sources.registry import sources_for
 
         problems: list[str] = []
         transient = False
+        retry_after: float | None = None
         for source in sources_for(ctx.config):
             ctx.cancel.raise_if_cancelled()
             name = source.info.name
@@ -105,13 +107,15 @@ class Acquire(Step):
             except SourceError as error:
                 problems.append(f"{name}: {error.reason}")
                 transient = transient or not error.permanent
+                retry_after = max(retry_after or 0.0, error.retry_after or 0.0) or retry_after
                 continue
             ctx.source, ctx.candidate, ctx.audio_path = source, candidate, path
             ctx.quality = str(getattr(candidate, "quality", "") or "")
             return
         detail = "; ".join(problems) or "no source is configured"
         if transient:
-            raise TrackFailure(f"No source could deliver the track right now ({detail}).", permanent=False)
+            raise TrackFailure(f"No source could deliver the track right now ({detail}).", permanent=False,
+                               retry_after=retry_after)
         raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
 
 
@@ -246,7 +250,7 @@ class Record(Step):
 
     @staticmethod
     def _commit_source(ctx: TrackContext) -> None:
-        from downloads.sources.registry import SourceError
+        from downloads.sources.base import SourceError
 
         try:
             ctx.source.commit(ctx.candidate, config=ctx.config)

@@ -43,12 +43,19 @@ def configure(db) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def engine(transactional_db, library_root: Path, inbox_root: Path, spotify_api, inline_queue, configure,
-           settings, tmp_path: Path) -> Iterator[Any]:
-    """A ready download engine: fake Spotify, an empty library and inbox, inline workers, no
-    retry delays, sources tried in the order inbox, spotify (previews)."""
+def data_dir(settings, tmp_path: Path) -> Path:
+    """A fresh DATA_DIR (work folders, the inbox index, the encryption key); set before anything is
+    encrypted with the key it holds."""
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    return settings.DATA_DIR
+
+
+@pytest.fixture
+def engine(transactional_db, data_dir: Path, library_root: Path, inbox_root: Path, spotify_api, inline_queue,
+           configure) -> Iterator[Any]:
+    """A ready download engine: fake Spotify, an empty library and inbox, inline workers, no
+    retry delays, sources tried in the order inbox, spotify (previews)."""
     configure(service="inbox", fallback=True, sourceOrder=["inbox", "spotify"], maxRetries=2,
               retryDelaySeconds=0, retryDelayIncrease=0, maxConcurrentDownloads=2)
     yield spotify_api

@@ -1,0 +1,122 @@
+"""Single-track downloads through the real pipeline: fake Spotify, the inbox and preview sources,
+ffmpeg and mutagen, with the worker run inline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from downloads.models import DownloadTask, LibraryFile, TaskStatus
+from downloads.tagging import PREVIEW_COMMENT, read_tags
+from library_history.models import HistoryEntry
+from tests.fakes.spotify_api import IDS
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine")]
+
+TRACK_FILE = Path("The Test Pattern") / "Sine Waves" / "01. Four Forty.mp3"
+
+
+def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
+    response = client.get(f"/api/{kind}/download/{item_id}{query}")
+    assert response.status_code == 202, response.json()
+    return DownloadTask.objects.get(pk=response.json()["task_id"])
+
+
+def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_file, library_root):
+    inbox_file(IDS.track)
+
+    task = download(alice_client, "track", IDS.track)
+
+    assert task.status == TaskStatus.COMPLETE and task.progress == 100
+    tags = read_tags(library_root / TRACK_FILE)
+    assert (tags["title"], tags["album"], tags["artists"], tags["track"], tags["track_total"]) == (
+        "Four Forty", "Sine Waves", ["The Test Pattern"], 1, 3)
+    assert tags["isrc"] == DownloadTask.objects.get(pk=task.pk).track_jobs.get().track_data["isrc"]
+    assert tags["url"] == f"https://open.spotify.com/track/{IDS.track}"
+    assert tags["has_cover"] and tags["comment"] == ""
+
+
+def test_the_album_cover_is_saved_next_to_the_track(alice_client, inbox_file, library_root):
+    inbox_file(IDS.track)
+
+    download(alice_client, "track", IDS.track)
+
+    assert (library_root / TRACK_FILE).with_name("cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_save_cover_off_writes_no_cover_file(alice_client, inbox_file, library_root):
+    inbox_file(IDS.track)
+
+    download(alice_client, "track", IDS.track, "?saveCover=false")
+
+    assert not (library_root / TRACK_FILE).with_name("cover.jpg").exists()
+
+
+def test_a_finished_track_is_recorded_in_history_and_the_library_index(alice_client, alice, inbox_file):
+    inbox_file(IDS.track)
+
+    task = download(alice_client, "track", IDS.track)
+
+    entry = HistoryEntry.objects.get(task_id=task.pk)
+    assert (entry.status, entry.service, entry.file_path, entry.owner) == (
+        "completed", "inbox", TRACK_FILE.as_posix(), alice)
+    assert not entry.tracks.exists()
+    assert LibraryFile.objects.get(spotify_id=IDS.track).relative_path == TRACK_FILE.as_posix()
+
+
+def test_a_track_already_in_the_library_ends_skipped_without_fetching(alice_client, bob_client, inbox_file,
+                                                                      inbox_root, library_root):
+    inbox_file(IDS.track)
+    download(alice_client, "track", IDS.track)
+    for path in inbox_root.iterdir():
+        path.unlink()
+
+    task = download(bob_client, "track", IDS.track)
+
+    assert task.status == TaskStatus.SKIPPED
+    assert HistoryEntry.objects.get(task_id=task.pk).status == "skipped"
+    assert len(list(library_root.rglob("*.mp3"))) == 1
+
+
+def test_conversion_writes_the_requested_format_and_quality(alice_client, inbox_file, library_root):
+    inbox_file(IDS.track, ".flac")
+
+    task = download(alice_client, "track", IDS.track, "?convertTo=OGG&bitrate=128k")
+
+    tags = read_tags(library_root / TRACK_FILE.with_suffix(".ogg"))
+    assert tags["codec"] == "vorbis" or tags["format"].startswith("Ogg")
+    assert tags["title"] == "Four Forty"
+    assert task.track_jobs.get().quality == "OGG 128k"
+
+
+def test_a_track_no_source_has_fails_at_once_with_a_reason(alice_client, spotify_api):
+    task = download(alice_client, "track", IDS.track_no_preview)
+
+    assert task.status == TaskStatus.ERROR
+    assert "No source has this track" in task.error_message
+    assert task.track_jobs.get().retries == 0
+    assert HistoryEntry.objects.get(task_id=task.pk).status == "failed"
+
+
+def test_without_the_song_a_preview_is_used_and_labelled_as_one(alice_client, library_root):
+    task = download(alice_client, "track", IDS.track)
+
+    assert task.status == TaskStatus.COMPLETE
+    job = task.track_jobs.get()
+    assert (job.source, job.is_preview) == ("spotify", True)
+    assert read_tags(library_root / job.file_path)["comment"] == PREVIEW_COMMENT
+    assert task.summary["previews"] == 1
+    assert HistoryEntry.objects.get(task_id=task.pk).is_preview
+
+
+def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file):
+    inbox_file(IDS.track)
+    task = download(alice_client, "track", IDS.track)
+
+    body = alice_client.get(f"/api/prgs/{task.pk}").json()
+
+    assert body["status"] == body["last_line"]["status"] == body["last_line"]["status_info"]["status"] == "complete"
+    assert body["summary"]["total_successful"] == 1
+    statuses = list(task.events.values_list("status", flat=True))
+    assert statuses[:3] == ["queued", "initializing", "downloading"] and statuses[-2:] == ["done", "complete"]
