@@ -20,7 +20,7 @@ class HistoryErrorSerializer(serializers.Serializer):
 
 class HistoryListQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     download_type = serializers.ChoiceField(choices=DownloadType.choices, required=False)
     status = serializers.ChoiceField(choices=HistoryStatus.choices, required=False)
 

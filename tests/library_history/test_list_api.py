@@ -54,7 +54,7 @@ def test_limit_500_is_allowed(alice_client):
 
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"limit": "ten"}, {"offset": -1},
-                                    {"download_type": "artist"}, {"status": "done"}])
+                                    {"offset": 2**63}, {"download_type": "artist"}, {"status": "done"}])
 def test_a_bad_parameter_is_a_400_in_the_error_shape(alice_client, params):
     response = alice_client.get(URL, params)
     assert (response.status_code, set(response.json())) == (400, {"error", "details", "code"})
