@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
@@ -248,3 +249,17 @@ def test_fetch_image_refuses_an_image_over_the_size_cap(media_server, tmp_path) 
     media_server.route("/c.jpg", Reply(body=jpeg))
     with pytest.raises(FetchError):
         fetch_image(media_server.url("/c.jpg"), max_bytes=len(jpeg) - 1)
+
+
+def test_a_public_media_host_resolving_to_a_private_address_is_refused(monkeypatch, tmp_path) -> None:
+    """GIVEN DNS that points Spotify's image host at the LAN (rebinding, a hostile resolver)
+    WHEN a cover is fetched THEN nothing is requested and the refusal is permanent."""
+    connections: list[object] = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.168.1.10", 443))])
+    monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: connections.append(args))
+    with pytest.raises(FetchError) as caught:
+        download_to_file("https://i.scdn.co/image/x", tmp_path / "x.jpg", max_bytes=1000, timeout=2,
+                         cancel=CancelToken())
+    assert caught.value.permanent and "non-public" in caught.value.reason
+    assert connections == [] and leftovers(tmp_path) == []
