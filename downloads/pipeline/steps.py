@@ -48,20 +48,22 @@ class Step:
         """Always runs (in reverse order) once the track is over, whatever happened."""
 
 
-class ResolveAlbum(Step):
-    """Fetch the full album (label, UPC, genres, copyrights, disc count) when the task does not have it."""
+class Resolve(Step):
+    """Complete the catalog data: album listings carry no ISRC (needed to match files and previews),
+    and tracks of playlists come without the album's label, UPC, genres, copyrights and disc count."""
 
     name = "resolve"
 
     def run(self, ctx: TrackContext) -> None:
-        if ctx.album is not None or not ctx.track.album.id:
-            return
         try:
-            ctx.album = get_spotify_client().album(ctx.track.album.id)
+            if not ctx.track.isrc:
+                ctx.track = get_spotify_client().track(ctx.track.id)
+            if ctx.album is None and ctx.track.album.id:
+                ctx.album = get_spotify_client().album(ctx.track.album.id)
         except SpotifyError as error:
             if not error.permanent:
                 raise TrackFailure(f"Spotify did not answer: {error.message}", permanent=False) from error
-            ctx.notes.append(f"album details unavailable: {error.message}")
+            ctx.notes.append(f"catalog details unavailable: {error.message}")
 
 
 class CheckLibrary(Step):
@@ -273,4 +275,4 @@ class RemoveWorkDir(Step):
         shutil.rmtree(ctx.work_dir, ignore_errors=True)
 
 
-TRACK_STEPS: tuple[type[Step], ...] = (RemoveWorkDir, ResolveAlbum, CheckLibrary, Acquire, Convert, Tag, Place, Record)
+TRACK_STEPS: tuple[type[Step], ...] = (RemoveWorkDir, Resolve, CheckLibrary, Acquire, Convert, Tag, Place, Record)

@@ -6,12 +6,15 @@ Nothing here is autouse: the files/ and sources/ suites below share this folder.
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from downloads.tagging import TagData, write_tags
 from tests.fakes.audio import make_audio
 
 
@@ -76,10 +79,55 @@ def inbox_file(inbox_root: Path, spotify_api) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def album_in_inbox(inbox_file, spotify_api) -> Callable[..., list[Path]]:
-    """``album_in_inbox(album_id, extension=".mp3")``: every track of the album in the inbox."""
+def album_in_inbox(inbox_root: Path, spotify_api, tmp_path: Path) -> Callable[..., list[Path]]:
+    """``album_in_inbox(album_id, extension=".mp3", seconds=1.0, skip=())``: the album's tracks in the
+    inbox (all but the positions in ``skip``, 1-based). One file is generated with ffmpeg and copied,
+    each copy tagged with its track's title, artist and ISRC (fast enough for 60 tracks)."""
 
-    def make(album_id: str, extension: str = ".mp3", seconds: float = 1.0) -> list[Path]:
-        return [inbox_file(track_id, extension, seconds) for track_id in spotify_api.catalog.albums[album_id].track_ids]
+    def make(album_id: str, extension: str = ".mp3", seconds: float = 1.0, skip: tuple[int, ...] = ()) -> list[Path]:
+        template = make_audio(tmp_path / "templates" / f"{seconds}{extension}", seconds=seconds)
+        catalog = spotify_api.catalog
+        made = []
+        for number, track_id in enumerate(catalog.albums[album_id].track_ids, start=1):
+            if number in skip:
+                continue
+            track = catalog.tracks[track_id]
+            path = inbox_root / f"{album_id}-{number}{extension}"
+            shutil.copyfile(template, path)
+            artists = [catalog.artists[artist_id].name for artist_id in track.artist_ids]
+            write_tags(path, TagData(title=track.name, artists=artists, isrc=track.isrc or ""))
+            made.append(path)
+        return made
 
     return make
+
+
+@pytest.fixture
+def command_source(tmp_path: Path, spotify_api, configure) -> Callable[..., Path]:
+    """``command_source(delay=0.0, known=None)``: configure the ``command`` source as the only source,
+    running a real program that waits ``delay`` seconds then writes a generated MP3 for the ISRCs in
+    ``known`` (default: every catalog track) and exits 69 ("not available") for others."""
+
+    def setup(delay: float = 0.0, known: list[str] | None = None, seconds: float = 1.0) -> Path:
+        template = make_audio(tmp_path / "command" / "template.mp3", seconds=seconds)
+        isrcs = known if known is not None else [track.isrc for track in spotify_api.catalog.tracks.values()]
+        (tmp_path / "command" / "known.txt").write_text("\n".join(isrc or "" for isrc in isrcs))
+        script = tmp_path / "command" / "fetch.py"
+        script.write_text(COMMAND_SCRIPT)
+        configure(service="command", fallback=False, commandSource={
+            "argv": [sys.executable, str(script), "{isrc}", "{output}", str(delay), str(template.parent)],
+            "timeoutSeconds": 60})
+        return script
+
+    return setup
+
+
+COMMAND_SCRIPT = """
+import shutil, sys, time
+from pathlib import Path
+isrc, output, delay, folder = sys.argv[1], sys.argv[2], float(sys.argv[3]), Path(sys.argv[4])
+time.sleep(delay)
+if isrc not in (folder / "known.txt").read_text().split():
+    sys.exit(69)
+shutil.copyfile(folder / "template.mp3", output + ".mp3")
+"""
