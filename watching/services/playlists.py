@@ -1,0 +1,93 @@
+"""Playlists: reading a watched playlist from Spotify, diffing it and rewriting its M3U file."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from downloads.selectors import library_file_find
+from settings_app.selectors import get_config
+from spotizerr.integrations.catalog_types import PlaylistEntry
+from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
+from watching import selectors
+from watching.models import WatchTarget
+from watching.services.common import PAGE_SIZE
+from watching.services.reading import Change, Row, cursor_for, rows_apply, rows_read
+
+
+def _entry_row(entry: PlaylistEntry) -> Row | None:
+    """Local files, unavailable tracks and episodes cannot be downloaded: they are not items."""
+    track = entry.track
+    if track is None:
+        return None
+    return {"id": track.id, "name": track.name, "artists": ", ".join(track.artist_names)[:500],
+            "duration_ms": track.duration_ms, "added_at": entry.added_at or "", "position": entry.position}
+
+
+def playlist_entries_read(*, client: SpotifyClient, target: WatchTarget, snapshot_id: str,
+                          renew: Callable[[], None], fresh: bool = False) -> tuple[list[Row], int]:
+    """All entries of the playlist at ``snapshot_id``, continuing an interrupted read of the same snapshot.
+
+    Pages are cached under the snapshot id (a snapshot's entries never change); ``fresh`` asks Spotify
+    again anyway (snapshot checking is off: the snapshot is not trusted). On a rate limit the place
+    reached is saved in ``target.cursor`` before ``SpotifyRateLimited`` is re-raised. Returns the rows
+    and the number of entries Spotify lists.
+    """
+    cursor = cursor_for(target, snapshot_id)
+    cache_key = f"{snapshot_id}:{uuid.uuid4().hex}" if fresh else snapshot_id
+
+    def fetch(offset: int):  # noqa: ANN202 - a Page
+        return client.playlist_entries_page(target.spotify_id, limit=PAGE_SIZE, offset=offset,
+                                            snapshot_id=cache_key)
+
+    try:
+        return rows_read(cursor=cursor, fetch=fetch, to_row=_entry_row, renew=renew)
+    except SpotifyRateLimited:
+        if target.pk:
+            WatchTarget.objects.filter(pk=target.pk).update(cursor=cursor)
+        raise
+
+
+def playlist_refresh(*, client: SpotifyClient, target: WatchTarget, force: bool, renew: Callable[[], None],
+                     now: datetime) -> Change | None:
+    """Bring a watched playlist's items up to date. Returns None when its snapshot is unchanged (one
+    small API call, unless ``force``: snapshot checking is off), else what changed.
+
+    Raises the Spotify client's errors; ``SpotifyRateLimited`` after keeping the place reached.
+    """
+    snapshot = client.playlist_snapshot(target.spotify_id)
+    resuming = (target.cursor or {}).get("key") == snapshot
+    if snapshot == target.snapshot_id and not resuming and not force:
+        return None
+    about = client.playlist(target.spotify_id)  # a rename changes the snapshot too
+    rows, total = playlist_entries_read(client=client, target=target, snapshot_id=snapshot, renew=renew,
+                                        fresh=force)
+    with transaction.atomic():
+        change = rows_apply(target=target, rows=rows, now=now)
+        WatchTarget.objects.filter(pk=target.pk).update(
+            snapshot_id=snapshot, entry_total=total, name=about.name[:500], spotify_owner=about.owner[:500],
+            cursor={})
+    target.refresh_from_db()
+    return change
+
+
+def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
+    """Rewrite the playlist's M3U file in the library (``<downloadPath>/playlists/<name>.m3u``) with the
+    current entries, in playlist order, that have a file in the library. Removed tracks leave the list;
+    their files stay. Nothing is written for a playlist without files and without an M3U yet."""
+    from downloads.playlist_files import M3UEntry, m3u_path, write_m3u
+
+    root = Path(get_config()["downloadPath"])
+    entries = []
+    for item in selectors.target_current_items(target):
+        found = library_file_find(spotify_id=item.spotify_id, isrc=None, root=str(root), owner=None)
+        if found is not None:
+            entries.append(M3UEntry(path=root / found.relative_path, duration_s=item.duration_ms // 1000,
+                                    artist=item.artists, title=item.name))
+    if not entries and not m3u_path(root=root, playlist_name=target.name).exists():
+        return None
+    return write_m3u(root=root, playlist_name=target.name, entries=entries)

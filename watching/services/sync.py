@@ -1,0 +1,117 @@
+"""Bringing each watcher up to date with a target's items: queue what is new for them, retry what
+failed, and read how earlier downloads ended. Downloads are queued only through the engine's
+``downloads.services.download_request``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from downloads.services import download_request
+from spotizerr.errors import ApiError, Conflict
+from spotizerr.integrations.spotify import SpotifyRateLimited
+from watching import selectors
+from watching.models import ItemStatus, Watch, WatchItem, WatchItemState, WatchKind, WatchTarget
+
+
+@dataclass
+class SyncSummary:
+    queued: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def describe(self) -> str:
+        text = f"{self.queued} queued"
+        if self.retried:
+            text += f" ({self.retried} retried)"
+        return text + (f", {self.failed} could not be queued" if self.failed else "")
+
+
+def items_mark_known(*, watch: Watch, item_ids: Iterable[str], now: datetime) -> None:
+    """Give every listed item without a state the state ``known`` (nothing is downloaded)."""
+    WatchItemState.objects.bulk_create(
+        [WatchItemState(watch=watch, item_id=item_id, status=ItemStatus.KNOWN, updated_at=now) for item_id in item_ids],
+        ignore_conflicts=True, batch_size=500)
+
+
+def _wanted(watch: Watch, items: list[WatchItem]) -> list[WatchItem]:
+    if watch.target.kind == WatchKind.ARTIST:
+        return [item for item in items if item.album_group in watch.album_types]
+    return items
+
+
+def _outcomes_refresh(states: list[WatchItemState], now: datetime) -> None:
+    """Queued states take the outcome of their download once it ended."""
+    outcomes = selectors.task_outcomes(state.task_id for state in states)
+    for state in states:
+        status, error, ended = outcomes.get(state.task_id, (ItemStatus.QUEUED, "", None))
+        if status == ItemStatus.QUEUED:
+            continue
+        state.status, state.last_error, state.updated_at = status, error, ended or now
+        state.save(update_fields=["status", "last_error", "updated_at"])
+
+
+def _context(target: WatchTarget, item: WatchItem) -> dict[str, Any]:
+    position = (item.position or 0) + 1
+    return {"playlist_id": target.spotify_id, "playlist_name": target.name or target.spotify_id,
+            "playlist_position": position, "playlist_total": max(target.entry_total, position)}
+
+
+def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: datetime) -> WatchItemState:
+    """Ask the engine for the item's download. An item already queued for this user counts as queued;
+    one the engine refuses is failed with its message. ``SpotifyRateLimited`` passes through."""
+    target = watch.target
+    playlist = target.kind == WatchKind.PLAYLIST
+    task_id: uuid.UUID | None = state.task_id if state else None
+    error = ""
+    try:
+        task = download_request(user=watch.user, download_type="track" if playlist else "album",
+                                item_id=item.spotify_id, context=_context(target, item) if playlist else None)
+        status, task_id = ItemStatus.QUEUED, task.pk
+    except SpotifyRateLimited:
+        raise
+    except Conflict as conflict:
+        status, task_id = ItemStatus.QUEUED, uuid.UUID(str(conflict.extra["existing_task"]))
+    except ApiError as refused:
+        status, error = ItemStatus.FAILED, refused.message
+    state, _ = WatchItemState.objects.update_or_create(
+        watch=watch, item_id=item.spotify_id,
+        defaults={"status": status, "task_id": task_id, "last_error": error, "updated_at": now,
+                  "attempts": (state.attempts if state else 0) + 1})
+    return state
+
+
+def watch_sync(*, watch: Watch, items: list[WatchItem], now: datetime, retry_failed_after: int,
+               summary: SyncSummary) -> None:
+    """Bring one watch up to date with the target's current ``items``: an item without a state is new
+    for this watcher (queued when ``watch_new`` is on, else known); a failed one is queued again once
+    ``retry_failed_after`` seconds passed since it failed."""
+    states = {state.item_id: state for state in watch.states.all()}
+    _outcomes_refresh([state for state in states.values() if state.status == ItemStatus.QUEUED], now)
+    retry_before = now - timedelta(seconds=retry_failed_after)
+    unwanted: list[str] = []
+    for item in _wanted(watch, items):
+        state = states.get(item.spotify_id)
+        if state is None and not watch.watch_new:
+            unwanted.append(item.spotify_id)
+            continue
+        retry = state is not None and state.status == ItemStatus.FAILED and state.updated_at <= retry_before
+        if state is None or retry:
+            state = _queue(watch=watch, item=item, state=state, now=now)
+            summary.queued += state.status == ItemStatus.QUEUED
+            summary.retried += retry and state.status == ItemStatus.QUEUED
+            summary.failed += state.status == ItemStatus.FAILED
+    items_mark_known(watch=watch, item_ids=unwanted, now=now)
+
+
+def target_sync(*, target: WatchTarget, now: datetime, retry_failed_after: int) -> SyncSummary:
+    """``watch_sync`` for every watcher of ``target``. ``SpotifyRateLimited`` passes through; states
+    written before it stay, so the next check continues with the rest."""
+    items = selectors.target_current_items(target)
+    summary = SyncSummary()
+    for watch in target.watches.select_related("user", "target"):
+        watch_sync(watch=watch, items=items, now=now, retry_failed_after=retry_failed_after, summary=summary)
+    return summary
