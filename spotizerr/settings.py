@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
     "spotizerr",
+    "spotizerr.dashboard.apps.DashboardConfig",
     "accounts",
     "settings_app",
     "library_history",

@@ -1,0 +1,88 @@
+"""Template filters of the dashboard: cover art, durations, artist lists, sizes and timestamps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.filter
+def cover(images: Any, size: int = 300) -> str:
+    """The URL of the smallest image at least ``size`` pixels wide (else the largest), or ""."""
+    images = [image for image in (images or ()) if getattr(image, "url", None)]
+    if not images:
+        return ""
+    big_enough = [image for image in images if (image.width or 0) >= int(size)]
+    if big_enough:
+        return min(big_enough, key=lambda image: image.width or 0).url
+    return max(images, key=lambda image: image.width or 0).url
+
+
+@register.filter
+def duration(milliseconds: Any) -> str:
+    """``215000`` → ``"3:35"``."""
+    try:
+        seconds = int(milliseconds) // 1000
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@register.filter
+def artist_names(artists: Any) -> str:
+    return ", ".join(artist.name for artist in (artists or ()))
+
+
+@register.filter
+def filesize(size: Any) -> str:
+    try:
+        value = float(size)
+    except (TypeError, ValueError):
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return ""
+
+
+@register.filter
+def from_timestamp(value: Any) -> datetime | None:
+    """A Unix timestamp (as the progress documents carry) as an aware datetime."""
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    return str(status or "").replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def catalog_url(kind: str, spotify_id: str | None) -> str:
+    """The dashboard page of a catalog item (tracks, albums, artists, playlists), or ""."""
+    if not spotify_id or kind not in {"track", "album", "artist", "playlist"}:
+        return ""
+    return reverse(f"dashboard:{kind}", args=[spotify_id])
+
+
+@register.filter
+def is_active_status(status: Any) -> bool:
+    return status in {"queued", "initializing", "downloading", "retrying"}
+
+
+@register.filter
+def item_cover(item: Any, size: int = 160) -> str:
+    """A search hit's own image, else (for tracks) its album's."""
+    found = cover(getattr(item, "images", ()), size)
+    album = getattr(item, "album", None)
+    return found or (cover(album.images, size) if album is not None else "")

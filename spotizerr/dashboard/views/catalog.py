@@ -1,0 +1,126 @@
+"""Search and the track, album, playlist and artist pages, read through the Spotify client."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from spotizerr.dashboard.access import member_required
+from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
+from spotizerr.errors import ApiError
+from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, parse_spotify_id
+
+SEARCH_TYPES = ("track", "album", "artist", "playlist")
+SEARCH_LIMIT = 20
+TRACKS_PAGE = 50
+RELEASES_PAGE = 20
+VIEW_MAX_WAIT_SECONDS = 5.0
+
+
+def _client() -> SpotifyClient:
+    return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS)
+
+
+def _watch_state(kind: str, spotify_id: str, user: object) -> object | None:
+    from spotizerr.dashboard.views.watchlist import watch_state
+
+    return watch_state(kind=kind, spotify_id=spotify_id, user=user)
+
+
+@require_GET
+@member_required
+def search_view(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    search_type = request.GET.get("type", "track")
+    if search_type not in SEARCH_TYPES:
+        search_type = "track"
+    items: list = []
+    hidden = 0
+    if query:
+        try:
+            items = _client().search(query[:200], search_type, limit=SEARCH_LIMIT)
+        except ApiError as error:
+            return error_page(request, error, title="Search failed")
+        if explicit_hidden():
+            kept = [item for item in items if not item.explicit]
+            hidden, items = len(items) - len(kept), kept
+    tabs = [{"type": kind, "label": f"{kind.title()}s", "active": kind == search_type} for kind in SEARCH_TYPES]
+    return render(request, "dashboard/search.html",
+                  {"query": query, "type": search_type, "tabs": tabs, "items": items, "hidden": hidden})
+
+
+@require_GET
+@member_required
+def track_view(request: HttpRequest, track_id: str) -> HttpResponse:
+    try:
+        track = _client().track(parse_spotify_id(track_id, "track"))
+    except ApiError as error:
+        return error_page(request, error, title="Track not available")
+    hidden = track.explicit and explicit_hidden()
+    return render(request, "dashboard/track.html", {"track": track, "hidden": hidden})
+
+
+@require_GET
+@member_required
+def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
+    offset = int_param(request, "offset")
+    try:
+        album, page = _client().album_tracks_page(parse_spotify_id(album_id, "album"), limit=TRACKS_PAGE,
+                                                  offset=offset)
+    except ApiError as error:
+        return error_page(request, error, title="Album not available")
+    tracks, hidden = _without_explicit(list(page.items))
+    return render(request, "dashboard/album.html", {
+        "album": album, "tracks": tracks, "hidden": hidden,
+        "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
+    })
+
+
+@require_GET
+@member_required
+def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
+    offset = int_param(request, "offset")
+    try:
+        spotify_id = parse_spotify_id(playlist_id, "playlist")
+        client = _client()
+        playlist = client.playlist(spotify_id)
+        page = client.playlist_entries_page(spotify_id, limit=TRACKS_PAGE, offset=offset,
+                                            snapshot_id=playlist.snapshot_id)
+    except ApiError as error:
+        return error_page(request, error, title="Playlist not available")
+    entries = list(page.items)
+    hidden = 0
+    if explicit_hidden():
+        kept = [entry for entry in entries if entry.track is None or not entry.track.explicit]
+        hidden, entries = len(entries) - len(kept), kept
+    return render(request, "dashboard/playlist.html", {
+        "playlist": playlist, "entries": entries, "hidden": hidden,
+        "watch": _watch_state("playlist", spotify_id, request.user),
+        "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
+    })
+
+
+@require_GET
+@member_required
+def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
+    offset = int_param(request, "offset")
+    try:
+        spotify_id = parse_spotify_id(artist_id, "artist")
+        client = _client()
+        artist = client.artist(spotify_id)
+        page = client.artist_releases_page(spotify_id, limit=RELEASES_PAGE, offset=offset)
+    except ApiError as error:
+        return error_page(request, error, title="Artist not available")
+    return render(request, "dashboard/artist.html", {
+        "artist": artist, "releases": list(page.items),
+        "watch": _watch_state("artist", spotify_id, request.user),
+        "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
+    })
+
+
+def _without_explicit(tracks: list) -> tuple[list, int]:
+    if not explicit_hidden():
+        return tracks, 0
+    kept = [track for track in tracks if not track.explicit]
+    return kept, len(tracks) - len(kept)

@@ -1,0 +1,67 @@
+"""The profile page for everyone: your account, password change and single sign-on links."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.sso import selectors as sso_selectors
+from accounts.sso import services as sso_services
+from accounts.sso.providers import SUPPORTED
+from spotizerr.dashboard.access import member_required
+from spotizerr.dashboard.forms import PasswordChangeForm, apply_api_error
+from spotizerr.dashboard.pages import report_error
+from spotizerr.errors import ApiError
+
+
+def _sso_rows(request: HttpRequest) -> list[dict]:
+    linked = set(sso_selectors.sso_linked_providers(user=request.user))
+    offered = {offer.name: offer for offer in sso_selectors.sso_providers_offered()}
+    names = [name for name in SUPPORTED if name in linked or name in offered]
+    return [{"name": name, "label": SUPPORTED[name].display_name, "linked": name in linked,
+             "offer": offered.get(name)} for name in names]
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    can_change = settings.AUTH_ENABLED and not user.is_system
+    form = PasswordChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and can_change and form.is_valid():
+        try:
+            services.user_change_password(user=user, address=services.client_address(request), **form.cleaned_data)
+        except ApiError as error:
+            apply_api_error(form, error)
+            status = error.status_code
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "Password changed; your other sessions and tokens ended.")
+            return HttpResponseRedirect(reverse("dashboard:profile"))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "dashboard/profile.html", {
+        "form": form, "can_change": can_change, "has_password": user.has_usable_password(),
+        "sso": _sso_rows(request) if can_change else [],
+    }, status=status)
+
+
+@require_POST
+@member_required
+def sso_unlink_view(request: HttpRequest, provider: str) -> HttpResponse:
+    if provider not in SUPPORTED:
+        messages.error(request, "Unknown provider.")
+        return HttpResponseRedirect(reverse("dashboard:profile"))
+    try:
+        sso_services.sso_account_unlink(user=request.user, provider_name=provider)
+        messages.success(request, f"Unlinked {SUPPORTED[provider].display_name}.")
+    except ApiError as error:
+        report_error(request, error)
+    return HttpResponseRedirect(reverse("dashboard:profile"))

@@ -1,0 +1,86 @@
+"""Starting downloads (POST only) and the queue: every task with live progress, Cancel, Delete, Retry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from downloads import selectors, services
+from spotizerr.dashboard.access import member_required
+from spotizerr.dashboard.pages import back_to, int_param, report_error
+from spotizerr.errors import ApiError, Conflict
+
+QUEUE_PAGE = 50
+
+
+@require_POST
+@member_required
+def download_view(request: HttpRequest, download_type: str, item_id: str) -> HttpResponse:
+    """Queue a track, album or playlist, or (for an artist) one album task per release."""
+    try:
+        if download_type == "artist":
+            result = services.download_artist_request(user=request.user, artist_id=item_id)
+            messages.success(request, f"{result['message']} {len(result['duplicate_albums'])} already queued.")
+        else:
+            task = services.download_request(user=request.user, download_type=download_type, item_id=item_id)
+            messages.success(request, f"Queued {task.download_type} “{task.name}”.")
+    except Conflict as conflict:
+        messages.info(request, f"{conflict.message} See the queue.")
+    except ApiError as error:
+        report_error(request, error)
+    return back_to(request, reverse("dashboard:queue"))
+
+
+@require_GET
+@member_required
+def queue_view(request: HttpRequest) -> HttpResponse:
+    page = max(1, int_param(request, "page", 1))
+    listing = selectors.tasks_list(user=request.user, page=page, limit=QUEUE_PAGE, active_only=False)
+    return render(request, "dashboard/queue.html", {
+        "tasks": listing["tasks"], "pagination": listing["pagination"], "counts": listing["task_counts"],
+        "show_owner": request.user.is_admin, "timestamp": listing["timestamp"],
+    })
+
+
+@require_POST
+@member_required
+def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
+    try:
+        task = services.task_cancel(user=request.user, task_id=task_id)
+        messages.success(request, f"Cancelled “{task.name or task.item_id}”.")
+    except ApiError as error:
+        report_error(request, error)
+    return back_to(request, reverse("dashboard:queue"))
+
+
+@require_POST
+@member_required
+def task_delete_view(request: HttpRequest, task_id: str) -> HttpResponse:
+    try:
+        task = selectors.task_get_visible(user=request.user, task_id=task_id)
+        services.task_delete(user=request.user, task_id=task_id)
+        messages.success(request, f"Removed “{task.name or task.item_id}” from the queue.")
+    except ApiError as error:
+        report_error(request, error)
+    return back_to(request, reverse("dashboard:queue"))
+
+
+@require_POST
+@member_required
+def task_retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
+    """Queue the same item again, with the same per-request settings and context, for the same owner."""
+    try:
+        old = selectors.task_get_visible(user=request.user, task_id=task_id)
+        retry = getattr(services, "task_retry", None)
+        if retry is not None:
+            task = retry(user=request.user, task_id=task_id)
+        else:
+            task = services.download_request(user=old.owner, download_type=old.download_type, item_id=old.item_id,
+                                             overrides=old.overrides or None, context=old.context or None)
+        messages.success(request, f"Queued “{task.name}” again.")
+    except ApiError as error:
+        report_error(request, error)
+    return back_to(request, reverse("dashboard:queue"))
