@@ -65,7 +65,7 @@ def engine(transactional_db, data_dir: Path, library_root: Path, inbox_root: Pat
 
 
 @pytest.fixture
-def inbox_file(inbox_root: Path, spotify_api) -> Callable[..., Path]:
+def inbox_file(data_dir: Path, inbox_root: Path, spotify_api) -> Callable[..., Path]:
     """``inbox_file(track_id, extension=".mp3", seconds=1.0)``: a real audio file in the inbox whose tags
     (ISRC, title, artist) match that catalog track."""
 
@@ -79,7 +79,7 @@ def inbox_file(inbox_root: Path, spotify_api) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def album_in_inbox(inbox_root: Path, spotify_api, tmp_path: Path) -> Callable[..., list[Path]]:
+def album_in_inbox(data_dir: Path, inbox_root: Path, spotify_api, tmp_path: Path) -> Callable[..., list[Path]]:
     """``album_in_inbox(album_id, extension=".mp3", seconds=1.0, skip=())``: the album's tracks in the
     inbox (all but the positions in ``skip``, 1-based). One file is generated with ffmpeg and copied,
     each copy tagged with its track's title, artist and ISRC (fast enough for 60 tracks)."""
@@ -103,7 +103,7 @@ def album_in_inbox(inbox_root: Path, spotify_api, tmp_path: Path) -> Callable[..
 
 
 @pytest.fixture
-def command_source(tmp_path: Path, spotify_api, configure) -> Callable[..., Path]:
+def command_source(data_dir: Path, tmp_path: Path, spotify_api, configure) -> Callable[..., Path]:
     """``command_source(delay=0.0, known=None)``: configure the ``command`` source as the only source,
     running a real program that waits ``delay`` seconds then writes a generated MP3 for the ISRCs in
     ``known`` (default: every catalog track) and exits 69 ("not available") for others."""
