@@ -1,0 +1,89 @@
+"""Starting downloads from the dashboard and the queue's Cancel, Delete and Retry."""
+
+from __future__ import annotations
+
+import pytest
+
+from downloads.models import DownloadTask, TaskStatus
+from tests.dashboard.conftest import messages_of, post
+from tests.fakes.spotify_api import IDS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_api", "queued_only")]
+
+
+@pytest.fixture
+def page(page_for, alice):
+    return page_for(alice)
+
+
+def test_it_queues_an_album_from_a_post_and_says_so(page, alice):
+    response = post(page, f"/download/album/{IDS.small_album}/", {"next": f"/album/{IDS.small_album}/"},
+                    follow=True)
+    task = DownloadTask.objects.get(owner=alice)
+    assert (task.download_type, task.item_id, task.status) == ("album", IDS.small_album, TaskStatus.QUEUED)
+    assert "Queued album “Sine Waves”." in messages_of(response)
+    assert response.redirect_chain[-1][0] == f"/album/{IDS.small_album}/"
+
+
+def test_it_never_starts_a_download_from_a_get(page):
+    assert page.get(f"/download/album/{IDS.small_album}/").status_code == 405
+    assert not DownloadTask.objects.exists()
+
+
+def test_it_says_when_the_item_is_already_queued(page):
+    post(page, f"/download/album/{IDS.small_album}/")
+    response = post(page, f"/download/album/{IDS.small_album}/", follow=True)
+    assert any("already queued" in text for text in messages_of(response))
+    assert DownloadTask.objects.count() == 1
+
+
+def test_it_reports_spotify_errors_as_a_message(page):
+    response = post(page, "/download/track/0000000000000000000000/", follow=True)
+    assert any("Spotify does not know this id" in text for text in messages_of(response))
+
+
+def test_it_queues_a_whole_discography(page):
+    response = post(page, f"/download/artist/{IDS.artist}/", follow=True)
+    assert DownloadTask.objects.filter(download_type="album").count() >= 2
+    assert any("albums queued" in text for text in messages_of(response))
+
+
+def test_it_lists_tasks_with_progress_and_the_actions_that_apply(page):
+    post(page, f"/download/album/{IDS.small_album}/")
+    body = page.get("/queue/").content.decode()
+    task = DownloadTask.objects.get()
+    assert f'data-task-id="{task.pk}" data-status="queued" data-active="true"' in body
+    assert '<progress max="100" value="0"' in body
+    assert f'action="/queue/{task.pk}/cancel/"' in body
+    assert 'data-stream="/api/prgs/stream"' in body
+
+
+def test_it_cancels_deletes_and_retries(page):
+    post(page, f"/download/album/{IDS.small_album}/")
+    task = DownloadTask.objects.get()
+    response = post(page, f"/queue/{task.pk}/cancel/", follow=True)
+    assert "Cancelled “Sine Waves”." in messages_of(response)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    response = post(page, f"/queue/{task.pk}/retry/", follow=True)
+    assert "Queued “Sine Waves” again." in messages_of(response)
+    assert DownloadTask.objects.filter(status=TaskStatus.QUEUED).count() == 1
+    response = post(page, f"/queue/{task.pk}/delete/", follow=True)
+    assert "Removed “Sine Waves” from the queue." in messages_of(response)
+    assert not DownloadTask.objects.filter(pk=task.pk).exists()
+
+
+def test_it_refuses_to_delete_a_running_task_in_the_services_words(page):
+    post(page, f"/download/album/{IDS.small_album}/")
+    task = DownloadTask.objects.get()
+    response = post(page, f"/queue/{task.pk}/delete/", follow=True)
+    assert any("The task is still running; cancel it first." in text for text in messages_of(response))
+
+
+def test_it_hides_other_users_tasks(page_for, alice, bob):
+    post(page_for(alice), f"/download/album/{IDS.small_album}/")
+    task = DownloadTask.objects.get()
+    bobs = page_for(bob)
+    assert str(task.pk) not in bobs.get("/queue/").content.decode()
+    response = post(bobs, f"/queue/{task.pk}/cancel/", follow=True)
+    assert any("No such task." in text for text in messages_of(response))
