@@ -95,6 +95,7 @@ class DownloadTask(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     worker_seen_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of a live worker.")
+    workers_requested = models.PositiveSmallIntegerField(default=1, help_text="Deliveries asked for so far.")
     enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -22,3 +22,6 @@ def run() -> Iterator[str]:
     if seed is not None:
         for line in seed():
             yield line
+    from downloads.services import downloads_schedule_ensure
+
+    downloads_schedule_ensure()  # the reaper that returns work of vanished workers to the queue

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Sum
 
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from library_history.models import HistoryEntry
 from library_history.services import history_record_download, history_record_track
 
 _TRACK_STATUS = {TrackStatus.DONE: "completed", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "failed"}
@@ -74,6 +75,8 @@ def history_track_finished(task: DownloadTask, job: TrackJob) -> None:
     """One child row for an album or playlist track that ended done, skipped or failed."""
     if task.download_type == DownloadType.TRACK or job.status not in _TRACK_STATUS:
         return
+    if not HistoryEntry.objects.filter(task_id=task.pk).exists():  # its start-up died before recording it
+        history_task_started(task)
     album = ((job.track_data or {}).get("album") or {}).get("name", "")
     history_record_track(
         parent_task_id=task.pk, position=job.position, track_id=job.track_id,

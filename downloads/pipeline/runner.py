@@ -67,6 +67,7 @@ def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
         if task is None or task.status not in leases.RUNNING_TASK_STATUSES:
             return
         limit = int(effective_config(task)["maxConcurrentDownloads"])
+        _request_helpers(task, limit)
         claimed = leases.track_claim_next(task_id=task.pk, worker=worker, limit=limit)
         if claimed is None:
             break
@@ -96,7 +97,6 @@ def _start(task: DownloadTask) -> bool:
     history.history_task_started(task)
     task_progress_refresh(task)
     progress_publish(task, status=TaskStatus.DOWNLOADING, message=f"{task.total_tracks} track(s) to download.")
-    _spawn_helpers(task)
     return True
 
 
@@ -131,11 +131,18 @@ def _wait_for_start(task: DownloadTask, seconds: float) -> bool:
     return False
 
 
-def _spawn_helpers(task: DownloadTask) -> None:
-    """Let more workers take tracks of this task at once, up to the concurrency limit."""
-    limit = int(effective_config(task)["maxConcurrentDownloads"])
+def _request_helpers(task: DownloadTask, limit: int) -> None:
+    """Ask for more deliveries of this task so that up to ``limit`` of its tracks can run at once.
+    Only a rise of the limit asks for more (also one made while the task runs); the claim decides
+    whether a slot is free, so extra deliveries just wait or find nothing left."""
+    asked = task.workers_requested
+    if limit <= asked:
+        return
     pending = TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).count()
-    for _ in range(min(limit, pending) - 1):
+    if pending <= 1 or not DownloadTask.objects.filter(pk=task.pk, workers_requested=asked).update(
+            workers_requested=limit):
+        return
+    for _ in range(min(limit - asked, pending - 1)):
         leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
 
 

@@ -55,10 +55,10 @@ def data_dir(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(transactional_db, data_dir: Path, library_root: Path, inbox_root: Path, spotify_api, inline_queue,
+def engine(transactional_db, data_dir: Path, library_root: Path, inbox_root: Path, spotify_api,
            configure) -> Iterator[Any]:
-    """A ready download engine: fake Spotify, an empty library and inbox, inline workers, no
-    retry delays, sources tried in the order inbox, spotify (previews)."""
+    """A ready download engine: fake Spotify, an empty library and inbox, no retry delays, sources
+    tried in the order inbox, spotify (previews). Add ``inline_queue`` or ``queued_only``."""
     configure(service="inbox", fallback=True, sourceOrder=["inbox", "spotify"], maxRetries=2,
               retryDelaySeconds=0, retryDelayIncrease=0, maxConcurrentDownloads=2)
     yield spotify_api

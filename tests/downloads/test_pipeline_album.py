@@ -11,7 +11,7 @@ from downloads.tagging import read_tags
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
 
 
 def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:

@@ -10,7 +10,7 @@ from downloads.models import DownloadTask, TaskStatus
 from downloads.services import download_request
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
 
 
 def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:

@@ -12,7 +12,7 @@ from downloads.tagging import PREVIEW_COMMENT, read_tags
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
 
 TRACK_FILE = Path("The Test Pattern") / "Sine Waves" / "01. Four Forty.mp3"
 

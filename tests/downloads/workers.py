@@ -45,15 +45,50 @@ def run_queue(*, workers: int = 2, timeout: float = 60.0) -> list[str]:
     raise TimeoutError("the queue did not drain in time")
 
 
-def in_background(target: Any, *args: Any) -> threading.Thread:
-    """Start ``target(*args)`` in a thread that closes its database connection when done."""
+class Background(threading.Thread):
+    """``target(**kwargs)`` in a thread that closes its database connection when done; ``finish()``
+    joins it and re-raises what it raised."""
 
-    def run() -> None:
+    def __init__(self, target: Any, **kwargs: Any) -> None:
+        super().__init__(daemon=True)
+        self.work, self.kwargs, self.error = target, kwargs, None
+
+    def run(self) -> None:
         try:
-            target(*args)
+            self.work(**self.kwargs)
+        except BaseException as error:  # handed to the test by finish()
+            self.error = error
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run, daemon=True)
+    def finish(self, timeout: float) -> None:
+        self.join(timeout)
+        if self.is_alive():
+            raise TimeoutError(f"still running after {timeout} s")
+        if self.error is not None:
+            raise self.error
+
+
+def in_background(target: Any, **kwargs: Any) -> Background:
+    thread = Background(target, **kwargs)
     thread.start()
     return thread
+
+
+def wait_until(condition: Any, *, timeout: float = 15.0, every: float = 0.02) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        time.sleep(every)
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one moment."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
+                   key=lambda edge: (edge[0], edge[1]))
+    best = current = 0
+    for _, step in edges:
+        current += step
+        best = max(best, current)
+    return best

@@ -1,0 +1,133 @@
+"""Crash safety: leases, second deliveries and the reaper. A "dead worker" is a lease whose heartbeat
+stopped; the reaper gives its work to a new delivery (run inline here)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from downloads import services, tasks
+from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
+from downloads.pipeline import leases
+from downloads.pipeline.plan import plan_jobs, plan_save
+from library_history.models import HistoryEntry
+from tests.downloads.workers import run_queue
+from tests.fakes.spotify_api import IDS
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine")]
+
+LONG_AGO = timedelta(minutes=5)
+
+
+@pytest.fixture
+def album_task(alice, album_in_inbox, queued_only) -> DownloadTask:
+    album_in_inbox(IDS.small_album)
+    return services.download_request(user=alice, download_type="album", item_id=IDS.small_album)
+
+
+def started_by_a_dead_worker(task: DownloadTask, *, claimed_tracks: int = 1) -> None:
+    """The task's first delivery started it and claimed tracks, then its process died."""
+    assert leases.task_claim_start(task=task, worker="dead")
+    assert plan_save(task, *plan_jobs(task))
+    for _ in range(claimed_tracks):
+        leases.track_claim_next(task_id=task.pk, worker="dead", limit=10)
+    past = timezone.now() - LONG_AGO
+    TrackJob.objects.filter(task=task).update(heartbeat_at=past)
+    DownloadTask.objects.filter(pk=task.pk).update(worker_seen_at=past)
+
+
+def test_a_second_delivery_of_a_finished_task_changes_nothing(alice_client, album_in_inbox, inline_queue):
+    album_in_inbox(IDS.small_album)
+    task_id = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
+    events = DownloadTask.objects.get(pk=task_id).events.count()
+
+    tasks.download_task_run(task_id)
+    tasks.download_task_work(task_id)
+
+    task = DownloadTask.objects.get(pk=task_id)
+    assert task.status == TaskStatus.COMPLETE and task.events.count() == events
+
+
+def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_root):
+    leases.task_enqueue(task_id=album_task.pk)  # the queue delivered it twice
+
+    run_queue(workers=2)
+
+    album_task.refresh_from_db()
+    assert album_task.status == TaskStatus.COMPLETE
+    assert sorted(path.name for path in library_root.rglob("*.mp3")) == [
+        "01. Four Forty.mp3", "02. Eight Eighty.mp3", "03. Either_Or_ Live_.mp3"]
+    assert HistoryEntry.objects.get(task_id=album_task.pk).tracks.count() == 3
+
+
+def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inline_queue):
+    started_by_a_dead_worker(album_task)
+
+    counts = services.downloads_reap()
+
+    assert counts["tracks_requeued"] == 1 and counts["tasks_resumed"] == 1
+    album_task.refresh_from_db()
+    assert album_task.status == TaskStatus.COMPLETE and album_task.summary["total_successful"] == 3
+    assert TrackJob.objects.get(task=album_task, position=1).attempts == 2
+
+
+def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, queued_only):
+    started_by_a_dead_worker(album_task)
+    TrackJob.objects.filter(task=album_task, position=1).update(attempts=leases.MAX_CLAIMS)
+
+    services.downloads_reap()
+
+    job = TrackJob.objects.get(task=album_task, position=1)
+    assert job.status == TrackStatus.FAILED and "stopped" in job.reason
+
+
+def test_the_reaper_restarts_a_task_whose_start_up_died(album_task, inline_queue):
+    leases.task_claim_start(task=album_task, worker="dead")
+    DownloadTask.objects.filter(pk=album_task.pk).update(heartbeat_at=timezone.now() - LONG_AGO)
+
+    assert services.downloads_reap()["tasks_restarted"] == 1
+
+    album_task.refresh_from_db()
+    assert album_task.status == TaskStatus.COMPLETE and album_task.attempts == 2
+
+
+def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
+    started_by_a_dead_worker(album_task)
+    now = timezone.now()
+    TrackJob.objects.filter(task=album_task).update(heartbeat_at=now)
+    DownloadTask.objects.filter(pk=album_task.pk).update(worker_seen_at=now)
+
+    assert services.downloads_reap() == {"tracks_requeued": 0, "tasks_restarted": 0, "tasks_resumed": 0}
+    assert TrackJob.objects.get(task=album_task, position=1).status == TrackStatus.RUNNING
+
+
+def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queued_only):
+    started_by_a_dead_worker(album_task)
+    job = TrackJob.objects.get(task=album_task, position=1)
+
+    recorded = leases.track_finish(job=job, worker="someone-else", status=TrackStatus.DONE)
+
+    assert not recorded and TrackJob.objects.get(pk=job.pk).status == TrackStatus.RUNNING
+
+
+def test_the_reap_command_reports_what_it_did(queued_only):
+    out = StringIO()
+
+    call_command("reap_downloads", "--schedule", stdout=out)
+
+    assert "tracks requeued: 0" in out.getvalue()
+
+
+def test_the_reaper_schedule_is_created_once(queued_only):
+    from django_q.models import Schedule
+
+    services.downloads_schedule_ensure()
+    services.downloads_schedule_ensure()
+
+    schedule = Schedule.objects.get(name="downloads-reaper")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == ("downloads.tasks.downloads_reap_task",
+                                                                          Schedule.MINUTES, 1)
