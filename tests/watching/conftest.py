@@ -75,3 +75,20 @@ def downloads_of(user: Any, download_type: str = "track") -> list[str]:
     """The item ids of ``user``'s download tasks of a type, oldest first."""
     return list(DownloadTask.objects.filter(owner=user, download_type=download_type)
                 .order_by("created_at").values_list("item_id", flat=True))
+
+
+def run_queued_watch_tasks() -> list[str]:
+    """Run the watching tasks waiting in django-q2's queue, as a worker would (download tasks stay
+    queued); returns the functions run."""
+    from django.utils.module_loading import import_string
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    ran = []
+    for row in OrmQ.objects.order_by("id"):
+        package = SignedPackage.loads(row.payload)
+        if package["func"].startswith("watching."):
+            row.delete()
+            import_string(package["func"])(*package["args"], **package["kwargs"])
+            ran.append(package["func"])
+    return ran
