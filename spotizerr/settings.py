@@ -245,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "DownloadTaskStatusEnum": "downloads.models.TaskStatus",
         "DownloadTypeEnum": "downloads.models.DownloadType",
         "HistoryStatusEnum": "library_history.models.HistoryStatus",
+        "AlbumGroupEnum": "spotizerr.integrations.spotify.RELEASE_GROUPS",
+        "WatchKindEnum": "watching.models.WatchKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
