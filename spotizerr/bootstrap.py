@@ -25,3 +25,6 @@ def run() -> Iterator[str]:
     from downloads.services import downloads_schedule_ensure
 
     downloads_schedule_ensure()  # the reaper that returns work of vanished workers to the queue
+    from watching.services import watch_schedule_ensure
+
+    watch_schedule_ensure()  # every minute: start the watch checks that are due

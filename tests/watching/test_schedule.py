@@ -155,3 +155,13 @@ def test_the_schedule_is_created_once(db):
     schedule = Schedule.objects.get(name="watching-checks")
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
         "watching.tasks.watch_lanes_start_task", Schedule.MINUTES, 1)
+
+
+def test_bootstrap_creates_the_watch_schedule(db):
+    from django_q.models import Schedule
+
+    from spotizerr import bootstrap
+
+    list(bootstrap.run())
+
+    assert Schedule.objects.filter(name="watching-checks", func="watching.tasks.watch_lanes_start_task").exists()
