@@ -1,4 +1,5 @@
-"""ASGI entry point: Django for HTTP, plus the progress stream (see downloads.streaming)."""
+"""ASGI entry point: the progress stream (Server-Sent Events, see downloads.streaming) through Channels,
+everything else to Django."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotizerr.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
-django_asgi_app = get_asgi_application()
+django_asgi_app = get_asgi_application()  # before importing anything that touches models
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.urls import re_path
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from downloads.streaming import ProgressStreamConsumer
+
+application = ProtocolTypeRouter({
+    "http": URLRouter([
+        re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
+        re_path(r"", django_asgi_app),
+    ]),
+})

@@ -56,7 +56,7 @@ class Background(threading.Thread):
     def run(self) -> None:
         try:
             self.work(**self.kwargs)
-        except BaseException as error:  # handed to the test by finish()
+        except BaseException as error:  # noqa: BLE001 - handed to the test by finish()
             self.error = error
         finally:
             connection.close()
