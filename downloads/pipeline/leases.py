@@ -36,8 +36,9 @@ from spotizerr.lib.cancel import CancelToken
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(seconds=60)  # no heartbeat for this long: the worker is gone
-HEARTBEAT_SECONDS = 5.0
+# no heartbeat for this long: the worker is gone (SPOTIZERR_LEASE_STALE_SECONDS, short in fault tests)
+STALE_AFTER = timedelta(seconds=settings.LEASE_STALE_SECONDS)
+HEARTBEAT_SECONDS = min(5.0, settings.LEASE_STALE_SECONDS / 4)
 CANCEL_POLL_SECONDS = 0.4
 MAX_CLAIMS = 3  # a track whose worker vanished this often fails instead of being tried again
 QUEUED_RESEND_AFTER = timedelta(hours=1)

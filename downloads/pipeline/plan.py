@@ -52,4 +52,7 @@ def plan_save(task: DownloadTask, jobs: list[TrackJob], metadata: dict[str, Any]
     with transaction.atomic():
         TrackJob.objects.bulk_create(jobs, ignore_conflicts=True)
         total = TrackJob.objects.filter(task=task).count()
-        return task.move_to(TaskStatus.DOWNLOADING, metadata=metadata, total_tracks=total, lease_owner="")
+        moved = task.move_to(TaskStatus.DOWNLOADING, metadata=metadata, total_tracks=total, lease_owner="")
+        if not moved:  # cancelled while Spotify was asked: keep no jobs
+            transaction.set_rollback(True)
+        return moved

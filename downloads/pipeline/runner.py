@@ -169,6 +169,8 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
         return
     history.history_track_finished(task, job)
     task_progress_refresh(task)
+    if not task.is_active:  # cancelled while this track finished: its history entry gets the count
+        history.history_task_finished(task)
     progress_publish(task, status=_EVENT_STATUS[result.status], message=result.reason or "",
                      error=result.reason if result.status == TrackStatus.FAILED else "",
                      track=_track_info(job, _EVENT_STATUS[result.status], reason=result.reason,
