@@ -16,6 +16,7 @@
     var source = null;
     var pollTimer = null;
     var refreshing = false;
+    var lastEventId = "";
 
     function setState(name, text) {
       if (state) { state.dataset.state = name; state.textContent = text; }
@@ -82,12 +83,23 @@
       fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          if (!html) { return; }
-          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("task-list");
-          if (fresh) { list.innerHTML = fresh.innerHTML; }
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("task-list");
+          if (!fresh) { throw new Error("no list"); }
+          list.innerHTML = fresh.innerHTML;
+          refreshing = false;
         })
-        .catch(function () {})
-        .then(function () { refreshing = false; });
+        .catch(function () {  // offline or the server is restarting: try again shortly
+          refreshing = false;
+          window.setTimeout(refreshList, POLL_MS);
+        });
+    }
+
+    function showCounts(counts) {
+      if (!counts) { return; }
+      Array.prototype.forEach.call(document.querySelectorAll("[data-count]"), function (node) {
+        var value = counts[node.dataset.count];
+        if (typeof value === "number") { node.textContent = String(value); }
+      });
     }
 
     function catchUp() {
@@ -97,6 +109,7 @@
         .then(function (body) {
           if (!body) { return; }
           (body.tasks || []).forEach(apply);
+          showCounts(body.task_counts);
           (body.deleted_tasks || []).forEach(function (taskId) { apply({ task_id: taskId, status: "deleted" }); });
           if (body.current_timestamp) { since = body.current_timestamp; }
         })
@@ -119,18 +132,26 @@
       if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
     }
 
+    // Frames of /api/prgs/stream: "snapshot" {tasks, task_counts, timestamp} first (and after a long
+    // gap), then "task" {task_id, task, last_line, task_counts} and "deleted" {task_id, task_counts}.
     function onEvent(event) {
       var data;
       try { data = JSON.parse(event.data); } catch (error) { return; }
-      if (data && typeof data.timestamp === "number" && data.timestamp > since) { since = data.timestamp; }
-      if (data && Array.isArray(data.tasks)) { data.tasks.forEach(apply); return; }
+      if (!data) { return; }
+      if (event.lastEventId) { lastEventId = event.lastEventId; }
+      if (typeof data.timestamp === "number" && data.timestamp > since) { since = data.timestamp; }
+      showCounts(data.task_counts);
+      if (Array.isArray(data.tasks)) { data.tasks.forEach(apply); return; }
+      if (event.type === "deleted") { apply({ task_id: data.task_id, status: "deleted" }); return; }
       apply(data);
     }
 
     function open() {
       if (!window.EventSource) { startPolling(); return; }
       if (source) { source.close(); }
-      source = new EventSource(list.dataset.stream, { withCredentials: true });
+      // A stream opened anew (not the browser's own reconnect) asks for what it missed by query.
+      var url = list.dataset.stream + (lastEventId ? "?last_event_id=" + encodeURIComponent(lastEventId) : "");
+      source = new EventSource(url, { withCredentials: true });
       source.onopen = function () {
         var wasPolling = Boolean(pollTimer);
         stopPolling();
@@ -138,7 +159,7 @@
         if (wasPolling) { catchUp(); }
       };
       source.onmessage = onEvent;
-      ["progress", "task", "status", "track", "update", "deleted"].forEach(function (name) {
+      ["snapshot", "task", "deleted"].forEach(function (name) {
         source.addEventListener(name, onEvent);
       });
       source.onerror = function () {
