@@ -74,12 +74,8 @@ def task_retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
     """Queue the same item again, with the same per-request settings and context, for the same owner."""
     try:
         old = selectors.task_get_visible(user=request.user, task_id=task_id)
-        retry = getattr(services, "task_retry", None)
-        if retry is not None:
-            task = retry(user=request.user, task_id=task_id)
-        else:
-            task = services.download_request(user=old.owner, download_type=old.download_type, item_id=old.item_id,
-                                             overrides=old.overrides or None, context=old.context or None)
+        task = services.download_request(user=old.owner, download_type=old.download_type, item_id=old.item_id,
+                                         overrides=old.overrides or None, context=old.context or None)
         messages.success(request, f"Queued “{task.name}” again.")
     except ApiError as error:
         report_error(request, error)

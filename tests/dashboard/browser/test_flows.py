@@ -51,6 +51,10 @@ def test_an_admin_downloads_an_album_and_watches_it_finish_live(page, log_in, li
     expect(queue.locator("table.tracks tbody tr")).to_have_count(3)
     expect(queue.locator("dl.details")).to_contain_text("Completed")
 
+    queue.goto("/history/stats/")
+    expect(queue.get_by_role("img", name="Top artists").locator("rect")).to_have_count(1)
+    readme_shot(queue, "stats")
+
 
 def test_a_user_watches_a_playlist_and_removes_it(page, log_in):
     log_in("alice")
