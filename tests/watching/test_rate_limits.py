@@ -23,7 +23,7 @@ def _fail_nth(spotify, monkeypatch, path: str, *, nth: int, retry_after: float) 
     take = spotify._take_fault
     seen = 0
 
-    def counting(request_path: str):  # noqa: ANN202 - the fake's fault or None
+    def counting(request_path: str) -> object:  # the fake's fault or None
         nonlocal seen
         if request_path == path:
             seen += 1

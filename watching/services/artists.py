@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from spotizerr.integrations.catalog_types import ArtistRelease
+from spotizerr.integrations.catalog_types import ArtistRelease, Page
 from spotizerr.integrations.spotify import RELEASE_GROUPS, SpotifyClient, SpotifyRateLimited
 from watching.models import WatchTarget
 from watching.services.common import PAGE_SIZE
@@ -24,7 +24,7 @@ def artist_releases_read(*, client: SpotifyClient, target: WatchTarget,
     cursor = cursor_for(target, RELEASES_KEY)
     position = len(cursor["rows"])
 
-    def fetch(offset: int):  # noqa: ANN202 - a Page
+    def fetch(offset: int) -> Page:
         return client.artist_releases_page(target.spotify_id, include_groups=list(RELEASE_GROUPS),
                                            limit=PAGE_SIZE, offset=offset)
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from downloads.selectors import library_file_find
 from settings_app.selectors import get_config
-from spotizerr.integrations.catalog_types import PlaylistEntry
+from spotizerr.integrations.catalog_types import Page, PlaylistEntry
 from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
 from watching import selectors
 from watching.models import WatchTarget
@@ -40,7 +39,7 @@ def playlist_entries_read(*, client: SpotifyClient, target: WatchTarget, snapsho
     cursor = cursor_for(target, snapshot_id)
     cache_key = f"{snapshot_id}:{uuid.uuid4().hex}" if fresh else snapshot_id
 
-    def fetch(offset: int):  # noqa: ANN202 - a Page
+    def fetch(offset: int) -> Page:
         return client.playlist_entries_page(target.spotify_id, limit=PAGE_SIZE, offset=offset,
                                             snapshot_id=cache_key)
 
@@ -82,12 +81,10 @@ def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
     from downloads.playlist_files import M3UEntry, m3u_path, write_m3u
 
     root = Path(get_config()["downloadPath"])
-    entries = []
-    for item in selectors.target_current_items(target):
-        found = library_file_find(spotify_id=item.spotify_id, isrc=None, root=str(root), owner=None)
-        if found is not None:
-            entries.append(M3UEntry(path=root / found.relative_path, duration_s=item.duration_ms // 1000,
-                                    artist=item.artists, title=item.name))
+    items = selectors.target_current_items(target)
+    files = selectors.library_paths(spotify_ids=[item.spotify_id for item in items], root=root)
+    entries = [M3UEntry(path=files[item.spotify_id], duration_s=item.duration_ms // 1000, artist=item.artists,
+                        title=item.name) for item in items if item.spotify_id in files]
     if not entries and not m3u_path(root=root, playlist_name=target.name).exists():
         return None
     return write_m3u(root=root, playlist_name=target.name, entries=entries)

@@ -114,7 +114,7 @@ def _check_safely(target: WatchTarget, holder: str, now: datetime | None) -> Non
     """One check; an unexpected failure is logged once and recorded, and the lane goes on."""
     try:
         target_check(target=target, holder=holder, now=now)
-    except Exception as error:  # noqa: BLE001 - the lane is a runner: one broken check must not stop it
+    except Exception as error:  # the lane is a runner: one broken check must not stop the others
         logger.exception("Check of %s failed", target)
         WatchTarget.objects.filter(pk=target.pk, lease_holder=holder).update(
             lease_holder="", lease_until=None, last_error=f"Internal error: {type(error).__name__}",
