@@ -6,4 +6,9 @@ class SpotizerrConfig(AppConfig):
     verbose_name = "Spotizerr"
 
     def ready(self) -> None:
+        from django_q.signals import post_spawn
+
         from spotizerr import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from spotizerr.upkeep import on_worker_spawned
+
+        post_spawn.connect(on_worker_spawned, dispatch_uid="spotizerr-worker-upkeep")  # reaper thread per worker

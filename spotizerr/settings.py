@@ -151,6 +151,14 @@ REDIS_URL = env_str("REDIS_URL")
 Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
 WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
 TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
+# Crash safety (docs/deployment.md): a lease without a heartbeat for this long is stale; every worker
+# process runs the reaper this often; `serve`'s watchdog restarts a cluster that shows no sign of life
+# for WATCHDOG_STALL_SECONDS while work waits.
+LEASE_STALE_SECONDS = env_int("SPOTIZERR_LEASE_STALE_SECONDS", 60, minimum=2)
+REAPER_INTERVAL_SECONDS = env_int("SPOTIZERR_REAPER_INTERVAL_SECONDS", 30, minimum=1)
+WATCHDOG_STALL_SECONDS = env_int("SPOTIZERR_WATCHDOG_STALL_SECONDS", 900, minimum=3)
+WATCHDOG_INTERVAL_SECONDS = env_int("SPOTIZERR_WATCHDOG_INTERVAL_SECONDS", 30, minimum=1)
+CLUSTER_STOP_SECONDS = env_int("SPOTIZERR_CLUSTER_STOP_SECONDS", 60, minimum=1)
 Q_CLUSTER: dict = {
     "name": "spotizerr",
     "workers": WORKERS,

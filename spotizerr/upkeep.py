@@ -1,0 +1,69 @@
+"""Upkeep inside every django-q2 worker process: the download reaper, every
+``REAPER_INTERVAL_SECONDS``.
+
+django-q2's scheduler runs schedules at most once a minute, checked every 30 s; crash recovery wants
+a shorter, configurable period and should not depend on a schedule row existing. So each worker
+process runs the reaper in a small thread (it is safe to run from many places at once) and records
+its sentinel for ``spotizerr.lib.cluster.cluster_stopping``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import random
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+
+from spotizerr.lib import cluster
+
+logger = logging.getLogger(__name__)
+
+
+_started = False
+
+
+def on_worker_spawned(sender: Any = None, proc_name: str = "", **kwargs: Any) -> None:
+    """django-q2 ``post_spawn`` receiver: runs in each new worker process. Inline (``sync``) runs send
+    it too, from the process that enqueued; those are no cluster workers and are left alone."""
+    global _started
+    if multiprocessing.parent_process() is None or _started:
+        return
+    _started = True
+    cluster.worker_spawned()
+    stop = threading.Event()
+    thread = threading.Thread(target=reap_forever, args=(stop,), name="spotizerr-reaper", daemon=True)
+    thread.start()
+
+
+def reap_forever(stop: threading.Event) -> None:
+    """Run the reaper every ``REAPER_INTERVAL_SECONDS`` (the first run after a random part of it, so
+    the workers of a cluster do not all reap at once) until ``stop`` is set."""
+    interval = float(settings.REAPER_INTERVAL_SECONDS)
+    if stop.wait(random.uniform(0.2, 1.0) * interval):
+        return
+    while True:
+        reap_once()
+        if stop.wait(interval):
+            return
+
+
+def reap_once() -> dict[str, int]:
+    from downloads.services import downloads_reap
+
+    try:
+        counts = downloads_reap()
+    except DatabaseError:  # a busy or restarting database: the next round tries again
+        logger.warning("The reaper could not reach the database", exc_info=True)
+        return {}
+    except Exception:  # never let the thread die: crash recovery depends on it
+        logger.exception("The reaper failed")
+        return {}
+    finally:
+        connection.close()
+    if any(counts.values()):
+        logger.warning("Reaper: %s", ", ".join(f"{name} {count}" for name, count in counts.items() if count))
+    return counts
