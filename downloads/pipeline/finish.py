@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,7 +20,6 @@ from downloads.models import (
 )
 from downloads.pipeline import history
 from downloads.pipeline.context import effective_config
-from downloads.pipeline.leases import STALE_AFTER
 from downloads.progress import progress_publish
 
 logger = logging.getLogger(__name__)
@@ -50,6 +48,11 @@ def task_summary(task: DownloadTask) -> dict[str, Any]:
     }
 
 
+def task_track_started(task: DownloadTask, *, current: int) -> None:
+    DownloadTask.objects.filter(pk=task.pk).update(current_track=current, updated_at=timezone.now())
+    task.current_track = current
+
+
 def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> None:
     """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started."""
     total = task.total_tracks or 1
@@ -63,10 +66,9 @@ def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> 
 
 
 def _work_left(task: DownloadTask) -> bool:
-    fresh = timezone.now() - STALE_AFTER
-    return TrackJob.objects.filter(task=task).filter(
-        Q(status=TrackStatus.PENDING) | Q(status=TrackStatus.RUNNING, heartbeat_at__gte=fresh)
-        | Q(status=TrackStatus.RUNNING, heartbeat_at__isnull=True)).exists()
+    # A running track counts even when its lease went stale: its worker died, and the reaper will
+    # return it to the queue and resume the task. Ending the task now would lose that track for good.
+    return TrackJob.objects.filter(task=task, status__in=(TrackStatus.PENDING, TrackStatus.RUNNING)).exists()
 
 
 def _outcome(task: DownloadTask) -> tuple[str, str]:
