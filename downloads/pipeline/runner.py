@@ -22,12 +22,13 @@ from downloads.pipeline.context import (
     effective_config,
     track_from_json,
 )
-from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh
+from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh, task_track_started
 from downloads.pipeline.plan import plan_jobs, plan_save
 from downloads.pipeline.steps import TRACK_STEPS, Step
 from downloads.progress import TrackInfo, progress_publish
 from spotizerr.integrations.spotify import SpotifyError
 from spotizerr.lib.cancel import Cancelled
+from spotizerr.lib.cluster import cluster_stopping
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
     while True:
         task = DownloadTask.objects.select_related("owner").filter(pk=task_id).first()
         if task is None or task.status not in leases.RUNNING_TASK_STATUSES:
+            return
+        if cluster_stopping():  # a stop waits for the track in hand, not the album: the next start resumes
+            leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
             return
         limit = int(effective_config(task)["maxConcurrentDownloads"])
         _request_helpers(task, limit)
@@ -157,7 +161,7 @@ def _track_info(job: TrackJob, status: str, **more: object) -> TrackInfo:
 def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
     """Make one claimed track, then record how it went (unless the lease was lost meanwhile)."""
     token = leases.WatchedCancelToken()
-    task_progress_refresh(task, current=job.position)
+    task_track_started(task, current=job.position)
     progress_publish(task, status="downloading", message=f"Track {job.position} of {task.total_tracks}.",
                      track=_track_info(job, "downloading"))
     with leases.JobWatch(job=job, worker=worker, token=token):
@@ -165,12 +169,16 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
     if token.reason == "lease-lost":
         logger.warning("Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk)
         return
+    began = time.perf_counter()
     if not leases.track_finish(job=job, worker=worker, status=result.status, **_result_fields(result)):
         return
     history.history_track_finished(task, job)
+    t1 = time.perf_counter()
     task_progress_refresh(task)
     if not task.is_active:  # cancelled while this track finished: its history entry gets the count
         history.history_task_finished(task)
+    t2 = time.perf_counter()
+    logger.debug("GAP finish+history %.0f refresh %.0f", 1000 * (t1 - began), 1000 * (t2 - t1))
     progress_publish(task, status=_EVENT_STATUS[result.status], message=result.reason or "",
                      error=result.reason if result.status == TrackStatus.FAILED else "",
                      track=_track_info(job, _EVENT_STATUS[result.status], reason=result.reason,
@@ -206,17 +214,21 @@ def _context(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken
 
 def _run_steps(ctx: TrackContext) -> None:
     started: list[Step] = []
+    timings: list[str] = []
     try:
         for step_class in TRACK_STEPS:
             if ctx.outcome:
                 break
             step = step_class()
             started.append(step)
+            began = time.perf_counter()
             step.setup(ctx)
             step.run(ctx)
+            timings.append(f"{step.name} {1000 * (time.perf_counter() - began):.0f}")
     finally:
         for step in reversed(started):
             step.cleanup(ctx)
+        logger.debug("Track %s of task %s, ms per step: %s", ctx.job.position, ctx.task.pk, ", ".join(timings))
 
 
 def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackResult:
