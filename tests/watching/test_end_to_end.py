@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.downloads.conftest import configure, data_dir, engine, inbox_file  # noqa: F401 - fixtures
 from tests.fakes.spotify_api import IDS
 from watching.models import ItemStatus
 from watching.services import watch_playlist_add
