@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from downloads.models import DownloadTask
+
 # The download engine's fixtures, for the end-to-end test with real workers.
 from tests.downloads.conftest import configure, data_dir, engine, inbox_file  # noqa: F401
 from tests.fakes.spotify_api import FakeSpotify
