@@ -75,9 +75,13 @@ def tasks_annotated(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
 
 
 def task_progress(task: DownloadTask) -> dict[str, Any]:
-    """The progress document of one task (see ``TaskProgressSerializer``)."""
+    """The progress document of one task (see ``TaskProgressSerializer``), with the per-track lists of
+    its summary even while it runs (lists and the stream carry the counts until it ends)."""
     annotated = _with_event_stats(DownloadTask.objects.filter(pk=task.pk)).first()
-    return tasks_progress([annotated or task])[0]
+    document = tasks_progress([annotated or task])[0]
+    if task.track_jobs.exists() and "successful_tracks" not in (task.summary or {}):
+        document["summary"] = task_summary(task)
+    return document
 
 
 def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any]:
@@ -152,6 +156,30 @@ def library_file_find(*, spotify_id: str, isrc: str | None, root: str, owner: Us
 
 def track_jobs_of(task: DownloadTask) -> QuerySet[TrackJob]:
     return TrackJob.objects.filter(task=task).order_by("position")
+
+
+_SUMMARY_FIELDS = ("position", "track_id", "name", "artist", "status", "reason", "file_path", "source", "quality",
+                   "is_preview")
+
+
+def task_summary(task: DownloadTask) -> dict[str, Any]:
+    """Successful, skipped and failed tracks with reasons, and the totals."""
+    rows = list(TrackJob.objects.filter(task=task).order_by("position").values(*_SUMMARY_FIELDS))
+    by_status: dict[str, list[dict[str, Any]]] = {status: [] for status in TrackStatus.values}
+    for row in rows:
+        by_status[row["status"]].append(row)
+    return {
+        "successful_tracks": by_status[TrackStatus.DONE],
+        "skipped_tracks": by_status[TrackStatus.SKIPPED],
+        "failed_tracks": by_status[TrackStatus.FAILED],
+        "total_successful": len(by_status[TrackStatus.DONE]),
+        "total_skipped": len(by_status[TrackStatus.SKIPPED]),
+        "total_failed": len(by_status[TrackStatus.FAILED]),
+        "total_cancelled": len(by_status[TrackStatus.CANCELLED]),
+        "total_tracks": len(rows),
+        "previews": sum(1 for row in by_status[TrackStatus.DONE] if row["is_preview"]),
+        "m3u_file": (task.summary or {}).get("m3u_file"),
+    }
 
 
 def track_job_counts(task: DownloadTask) -> dict[str, int]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from downloads import selectors
 from downloads.models import (
     TRACK_TERMINAL,
     DownloadTask,
@@ -24,27 +25,14 @@ from downloads.progress import progress_publish
 
 logger = logging.getLogger(__name__)
 
-_SUMMARY_FIELDS = ("position", "track_id", "name", "artist", "status", "reason", "file_path", "source", "quality",
-                   "is_preview")
-
-
-def task_summary(task: DownloadTask) -> dict[str, Any]:
-    """Successful, skipped and failed tracks with reasons, and the totals."""
-    rows = list(TrackJob.objects.filter(task=task).order_by("position").values(*_SUMMARY_FIELDS))
-    by_status: dict[str, list[dict[str, Any]]] = {status: [] for status in TrackStatus.values}
-    for row in rows:
-        by_status[row["status"]].append(row)
+def task_totals(task: DownloadTask) -> dict[str, Any]:
+    """The summary's counts, cheap enough to refresh after every track (the lists come at the end)."""
+    counts = selectors.track_job_counts(task)
     return {
-        "successful_tracks": by_status[TrackStatus.DONE],
-        "skipped_tracks": by_status[TrackStatus.SKIPPED],
-        "failed_tracks": by_status[TrackStatus.FAILED],
-        "total_successful": len(by_status[TrackStatus.DONE]),
-        "total_skipped": len(by_status[TrackStatus.SKIPPED]),
-        "total_failed": len(by_status[TrackStatus.FAILED]),
-        "total_cancelled": len(by_status[TrackStatus.CANCELLED]),
-        "total_tracks": len(rows),
-        "previews": sum(1 for row in by_status[TrackStatus.DONE] if row["is_preview"]),
-        "m3u_file": (task.summary or {}).get("m3u_file"),
+        "total_successful": counts[TrackStatus.DONE], "total_skipped": counts[TrackStatus.SKIPPED],
+        "total_failed": counts[TrackStatus.FAILED], "total_cancelled": counts[TrackStatus.CANCELLED],
+        "total_tracks": sum(counts.values()),
+        "previews": TrackJob.objects.filter(task=task, status=TrackStatus.DONE, is_preview=True).count(),
     }
 
 
@@ -57,7 +45,7 @@ def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> 
     """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started."""
     total = task.total_tracks or 1
     over = TrackJob.objects.filter(task=task, status__in=TRACK_TERMINAL).count()
-    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)), "summary": task_summary(task),
+    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)), "summary": task_totals(task),
                               "updated_at": timezone.now()}
     if current is not None:
         fields["current_track"] = current
@@ -94,7 +82,7 @@ def task_finish_if_done(task: DownloadTask) -> bool:
         return False
     m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
     status, error = _outcome(task)
-    summary = {**task_summary(task), "m3u_file": m3u}
+    summary = {**selectors.task_summary(task), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
     message = {TaskStatus.COMPLETE: "Finished.", TaskStatus.SKIPPED: "Already in the library.",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline.context import to_json
 from spotizerr.integrations.catalog_types import Track
-from spotizerr.integrations.spotify import get_spotify_client
+from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
+
+PREFETCH_THREADS = 8
 
 SKIP_REASONS = {
     "local_file": "A local file in the playlist; Spotify has no such track.",
@@ -36,7 +39,8 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
         return [_job(task, 1, track)], {}
     if task.download_type == DownloadType.ALBUM:
         album = client.album(task.item_id)
-        jobs = [_job(task, number, track) for number, track in enumerate(album.tracks, start=1)]
+        tracks = _with_isrcs(list(album.tracks))
+        jobs = [_job(task, number, track) for number, track in enumerate(tracks, start=1)]
         return jobs, {"album": to_json(album)}
     playlist = client.playlist(task.item_id, include_entries=True)
     jobs = [_job(task, number, entry.track, entry.skip_reason)
@@ -44,6 +48,26 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
     meta = {"playlist": {"id": playlist.id, "name": playlist.name, "owner": playlist.owner,
                          "snapshot_id": playlist.snapshot_id, "total": len(playlist.entries)}}
     return jobs, meta
+
+
+def _full_track(track: Track) -> Track:
+    try:
+        return get_spotify_client().track(track.id)
+    except SpotifyError:  # the track's own step asks again, and decides whether that is fatal
+        return track
+    finally:
+        connections.close_all()  # this runs in a pool thread
+
+
+def _with_isrcs(tracks: list[Track]) -> list[Track]:
+    """Album listings carry no ISRC (needed to match inbox files and previews): fetch the full tracks
+    now, a few at a time, rather than one by one later on the download path."""
+    missing = [track for track in tracks if not track.isrc]
+    if not missing:
+        return tracks
+    with ThreadPoolExecutor(PREFETCH_THREADS) as pool:
+        full = {track.id: track for track in pool.map(_full_track, missing)}
+    return [full.get(track.id, track) for track in tracks]
 
 
 def plan_save(task: DownloadTask, jobs: list[TrackJob], metadata: dict[str, Any]) -> bool:

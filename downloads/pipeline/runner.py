@@ -169,16 +169,12 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
     if token.reason == "lease-lost":
         logger.warning("Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk)
         return
-    began = time.perf_counter()
     if not leases.track_finish(job=job, worker=worker, status=result.status, **_result_fields(result)):
         return
     history.history_track_finished(task, job)
-    t1 = time.perf_counter()
     task_progress_refresh(task)
     if not task.is_active:  # cancelled while this track finished: its history entry gets the count
         history.history_task_finished(task)
-    t2 = time.perf_counter()
-    logger.debug("GAP finish+history %.0f refresh %.0f", 1000 * (t1 - began), 1000 * (t2 - t1))
     progress_publish(task, status=_EVENT_STATUS[result.status], message=result.reason or "",
                      error=result.reason if result.status == TrackStatus.FAILED else "",
                      track=_track_info(job, _EVENT_STATUS[result.status], reason=result.reason,

@@ -1,0 +1,250 @@
+"""Download pipeline benchmark: an album of generated tracks through the real service.
+
+    .venv/bin/python bench/pipeline.py [--tracks 40] [--seconds 30] [--concurrency 2] [--latency-samples 8]
+
+Sets up a temporary data directory (WAL SQLite, production settings), the local fake Spotify Web API, an
+inbox of ``--tracks`` generated FLAC files of ``--seconds`` each (tagged with the album's ISRCs), and a
+real django-q2 cluster (``manage.py qcluster``, ``--concurrency`` workers, ``maxConcurrentDownloads`` the
+same). Then it measures, end to end from the request to the finished task:
+
+* copy-and-tag: the album kept in its source format (tracks per second);
+* conversion to MP3 320k through the service, against the same ffmpeg conversions run directly,
+  ``--concurrency`` at a time (target: service at most 1.15 x direct);
+* queue-to-start latency on an idle system: a single-track request's enqueue to its worker's claim
+  (target: under 200 ms).
+
+Prints a table and, as its last line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RATIO_TARGET = 1.15
+LATENCY_TARGET_MS = 200.0
+SECRET = "bench-only-secret-key-not-for-production-use-0123456789"
+
+
+def _environment(data_dir: Path, fake: Any, workers: int) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "spotizerr.settings", "SPOTIZERR_DATA_DIR": str(data_dir),
+        "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"), "SPOTIZERR_INBOX_DIR": str(data_dir / "inbox"),
+        "SPOTIZERR_SECRET_KEY": SECRET, "SPOTIZERR_WORKERS": str(workers), "SPOTIZERR_LOG_LEVEL": "WARNING",
+        "SPOTIZERR_SPOTIFY_API_URL": fake.api_url, "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
+        "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id, "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
+    })
+    return env
+
+
+def _setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _make_inbox(fake: Any, album_id: str, inbox: Path, seconds: float) -> list[Path]:
+    from downloads.tagging import TagData, write_tags
+    from tests.fakes.audio import make_audio
+
+    template = make_audio(inbox.parent / "template.flac", seconds=seconds, frequency=523)
+    files = []
+    for number, track_id in enumerate(fake.catalog.albums[album_id].track_ids, start=1):
+        track = fake.catalog.tracks[track_id]
+        path = inbox / f"{number:02d} {track.name}.flac"
+        shutil.copyfile(template, path)
+        write_tags(path, TagData(title=track.name, artists=["The Test Pattern"], isrc=track.isrc or ""))
+        files.append(path)
+    return files
+
+
+def _start_cluster(env: dict[str, str]) -> subprocess.Popen:
+    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from django_q.tasks import async_task, result
+
+    probe = async_task("math.floor", 1.5)
+    deadline = time.monotonic() + 60
+    while result(probe) is None:
+        if time.monotonic() > deadline or cluster.poll() is not None:
+            raise RuntimeError("the worker cluster did not start")
+        time.sleep(0.1)
+    return cluster
+
+
+def _wait_finished(task_id: Any, timeout: float = 1800) -> Any:
+    from downloads.models import DownloadTask
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        task = DownloadTask.objects.get(pk=task_id)
+        if not task.is_active:
+            return task
+        time.sleep(0.2)  # the times measured come from the task's own timestamps, not from this poll
+    raise TimeoutError(f"task {task_id} did not finish")
+
+
+def _run_album(user: Any, album_id: str, overrides: dict[str, Any]) -> tuple[float, float, Any]:
+    """End-to-end seconds (request to finished task), the pipeline's part (first claim to finish), the task."""
+    from django.utils import timezone
+
+    from downloads.services import download_request
+
+    requested = timezone.now()
+    task = download_request(user=user, download_type="album", item_id=album_id, overrides=overrides)
+    task = _wait_finished(task.pk)
+    first_claim = min(job.started_at for job in task.track_jobs.all())
+    return ((task.finished_at - requested).total_seconds(), (task.finished_at - first_claim).total_seconds(), task)
+
+
+def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float:
+    from downloads.conversion import ffmpeg_executable
+
+    out.mkdir(parents=True, exist_ok=True)
+
+    def convert(source: Path) -> None:
+        subprocess.run([ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i",
+                        str(source), "-map", "0:a:0", "-map_metadata", "-1", "-vn", "-c:a", "libmp3lame",
+                        "-b:a", "320k", str(out / f"{source.stem}.mp3")], check=True)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(convert, files))
+    return time.monotonic() - started
+
+
+def _latencies(user: Any, fake: Any, samples: int) -> list[float]:
+    from downloads.models import DownloadTask
+    from downloads.services import download_request
+    from tests.fakes.spotify_api import IDS
+
+    album = fake.catalog.add_album("Latency", artist_ids=[IDS.artist], tracks=samples)
+    found = []
+    for track_id in fake.catalog.albums[album].track_ids:
+        time.sleep(0.5)  # idle: nothing else queued or running
+        task = download_request(user=user, download_type="track", item_id=track_id)
+        _wait_finished(task.pk, timeout=60)
+        task = DownloadTask.objects.get(pk=task.pk)
+        found.append((task.started_at - task.enqueued_at).total_seconds() * 1000)
+    return found
+
+
+def _fresh_library(data_dir: Path, name: str) -> None:
+    from settings_app.services import config_update
+
+    library = data_dir / name
+    library.mkdir()
+    config_update(changes={"downloadPath": str(library)})
+
+
+def run(tracks: int, seconds: float, concurrency: int, samples: int) -> dict[str, Any]:
+    from tests.fakes.spotify_api import IDS, FakeSpotify
+
+    fake = FakeSpotify().start()
+    data_dir = Path(tempfile.mkdtemp(prefix="spotizerr-bench-"))
+    cluster = None
+    try:
+        (data_dir / "library").mkdir()
+        (data_dir / "inbox").mkdir()
+        env = _environment(data_dir, fake, concurrency)
+        _setup_django(env)
+        from accounts.models import User
+        from settings_app.services import config_update
+
+        config_update(changes={"maxConcurrentDownloads": concurrency, "service": "inbox", "fallback": False,
+                               "saveCover": True})
+        user = User.objects.create(username="bench", role=User.Role.USER)
+        album_id = fake.catalog.add_album("Bench Album", artist_ids=[IDS.artist], tracks=tracks)
+        files = _make_inbox(fake, album_id, data_dir / "inbox", seconds)
+        cluster = _start_cluster(env)
+        latencies = _latencies(user, fake, samples)
+        copy = _run_album(user, album_id, {})
+        _fresh_library(data_dir, "library-mp3")
+        # the machine's load may drift: direct conversions are timed before and after the service's
+        direct_before = _direct_conversions(files, data_dir / "direct", concurrency)
+        convert = _run_album(user, album_id, {"convertTo": "MP3", "bitrate": "320k"})
+        direct_after = _direct_conversions(files, data_dir / "direct", concurrency)
+        return _report(tracks, seconds, concurrency, copy, convert, (direct_before + direct_after) / 2, latencies)
+    finally:
+        if cluster is not None:
+            cluster.send_signal(signal.SIGTERM)
+            try:
+                cluster.wait(30)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+        fake.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _report(tracks: int, seconds: float, concurrency: int, copy: tuple[float, float, Any],
+            convert: tuple[float, float, Any], direct_wall: float, latencies: list[float]) -> dict[str, Any]:
+    copy_wall, copy_pipeline, copy_task = copy
+    convert_wall, convert_pipeline, convert_task = convert
+    ratio = convert_wall / direct_wall if direct_wall else float("inf")
+    median_ms = statistics.median(latencies) if latencies else float("nan")
+    return {
+        "tracks": tracks, "track_seconds": seconds, "concurrency": concurrency,
+        "copy_tag_status": copy_task.status, "copy_tag_wall_s": round(copy_wall, 3),
+        "copy_tag_pipeline_s": round(copy_pipeline, 3), "copy_tag_tracks_per_s": round(tracks / copy_wall, 2),
+        "convert_status": convert_task.status, "convert_service_wall_s": round(convert_wall, 3),
+        "convert_service_pipeline_s": round(convert_pipeline, 3),
+        "convert_direct_wall_s": round(direct_wall, 3), "convert_ratio": round(ratio, 3),
+        "convert_pipeline_ratio": round(convert_pipeline / direct_wall, 3) if direct_wall else None,
+        "convert_ratio_target": RATIO_TARGET,
+        "queue_to_start_ms_median": round(median_ms, 1), "queue_to_start_ms_max": round(max(latencies), 1),
+        "latency_target_ms": LATENCY_TARGET_MS,
+        "ok": bool(copy_task.status == "complete" and convert_task.status == "complete" and ratio <= RATIO_TARGET
+                   and median_ms < LATENCY_TARGET_MS),
+    }
+
+
+def _print_table(result: dict[str, Any]) -> None:
+    rows = [
+        ("album", f"{result['tracks']} tracks x {result['track_seconds']} s, {result['concurrency']} concurrent"),
+        ("copy and tag", f"{result['copy_tag_wall_s']:.2f} s  ({result['copy_tag_tracks_per_s']:.1f} tracks/s)"),
+        ("MP3 320k, service", f"{result['convert_service_wall_s']:.2f} s  (tracks only: "
+                              f"{result['convert_service_pipeline_s']:.2f} s)"),
+        ("MP3 320k, ffmpeg direct", f"{result['convert_direct_wall_s']:.2f} s  (mean of a run before and after)"),
+        ("service / direct", f"{result['convert_ratio']:.3f}  (target <= {RATIO_TARGET}; tracks only: "
+                             f"{result['convert_pipeline_ratio']:.3f})"),
+        ("queue-to-start, median", f"{result['queue_to_start_ms_median']:.0f} ms  (target < {LATENCY_TARGET_MS:.0f})"),
+        ("queue-to-start, max", f"{result['queue_to_start_ms_max']:.0f} ms"),
+        ("all targets met", "yes" if result["ok"] else "no"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--latency-samples", type=int, default=8)
+    args = parser.parse_args()
+    result = run(args.tracks, args.seconds, args.concurrency, args.latency_samples)
+    _print_table(result)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
