@@ -80,6 +80,9 @@ def _field_problem(name: str, value: str) -> str | None:
         return "must not start or end with spaces"
     if name == "client_secret" and value.startswith(crypto.MASK_PREFIX):
         return "looks like a masked secret; send the real one"
+    if name != "name" and not (value.isascii() and value.isprintable()):
+        # sent as HTTP Basic credentials, which spotipy encodes as ASCII: anything else breaks every call
+        return "must be printable ASCII characters"
     return None
 
 

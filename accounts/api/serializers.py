@@ -25,6 +25,8 @@ class AuthUserSerializer(serializers.ModelSerializer):
     """A user as the API shows it (never the password, token version or staff flags)."""
 
     is_sso_user = serializers.BooleanField(read_only=True)
+    # not format "email": accounts made without one (the bootstrap admin, SSO users) answer ""
+    email = serializers.CharField(read_only=True, help_text="Empty when the account has no email address.")
 
     class Meta:
         model = User
