@@ -4,6 +4,7 @@ its traceback and fails the track with a message a user can act on."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 import uuid
@@ -33,6 +34,7 @@ from spotizerr.lib.cluster import cluster_stopping
 logger = logging.getLogger(__name__)
 
 SLOT_WAIT_SECONDS = 0.3
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # retrying may work once space is freed
 _EVENT_STATUS = {TrackStatus.DONE: "done", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "error",
                  TrackStatus.CANCELLED: "cancelled"}
 
@@ -221,6 +223,11 @@ def _run_steps(ctx: TrackContext) -> None:
             step.setup(ctx)
             step.run(ctx)
             timings.append(f"{step.name} {1000 * (time.perf_counter() - began):.0f}")
+    except OSError as error:
+        if error.errno not in _DISK_FULL:
+            raise
+        raise TrackFailure(f"Could not write the file: {error.strerror} (during the {step.name} step). Free some "
+                           "disk space, then try again.", permanent=False) from error
     finally:
         for step in reversed(started):
             step.cleanup(ctx)
