@@ -220,6 +220,7 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeSpotify
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # small answers would otherwise wait ~40 ms for delayed ACKs
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet test output
         pass
