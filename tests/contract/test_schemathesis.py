@@ -110,7 +110,8 @@ def _run_schemathesis(service: LiveService, report: Path) -> subprocess.Complete
         "--request-timeout", "30", "--report", "junit", "--report-junit-path", str(report),
         "--suppress-health-check", "all", "--no-color",
     ]
-    return subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+    # run from the report's folder: schemathesis keeps a crash cache in ./.schemathesis, kept out of the checkout
+    return subprocess.run(command, cwd=report.parent, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
                           check=False)
 
 
