@@ -167,9 +167,11 @@ def test_queued_download_tasks_carry_ids_not_secrets(secret_set, alice_client, l
 
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(secret_set, alice_client, library_root,
-                                                                     inbox_root, spotify_server, monkeypatch, caplog):
+                                                                     inbox_root, spotify_server, monkeypatch, caplog,
+                                                                     assert_no_leaks):
     """GIVEN the album's files in the inbox WHEN alice downloads it with the worker run inline
-    THEN progress events, django-q2's task rows, history and logs hold no trace of the secret."""
+    THEN progress events, django-q2's task rows, history and logs hold no trace of the secret, and
+    what alice reads about it names no server path."""
     from django_q.conf import Conf
 
     from downloads.models import DownloadTask, TaskEvent
@@ -194,7 +196,9 @@ def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(secret_set, 
         assert secret_set not in repr(event.payload)
     for url in (f"/api/prgs/{task.pk}", f"/api/history/{task.pk}", f"/api/history/{task.pk}/children",
                 "/api/prgs/updates?since=0"):
-        assert secret_set not in alice_client.get(url).content.decode()
+        response = alice_client.get(url)
+        assert secret_set not in response.content.decode()
+        assert_no_leaks(response)  # library-relative paths only, even in progress and history
     _assert_nowhere(secret_set, caplog)
 
 
