@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-STOP_TIMEOUT_SECONDS = 30
+from spotizerr.watchdog import ClusterProcess, Watchdog
+
+STOP_TIMEOUT_SECONDS = 30  # the web server; the cluster gets SPOTIZERR_CLUSTER_STOP_SECONDS
 
 
 def is_loopback(host: str) -> bool:
@@ -36,12 +38,15 @@ def check_open_access(host: str) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the web server (daphne) and the worker cluster (qcluster) together until interrupted."
+    help = ("Run the web server (daphne) and the worker cluster (qcluster) together until interrupted; a "
+            "watchdog restarts the cluster when it dies or hangs (docs/deployment.md).")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--no-workers", action="store_true", help="Start only the web server.")
+        parser.add_argument("--no-web", action="store_true",
+                            help="Start only the worker cluster and its watchdog (a workers-only machine).")
         parser.add_argument("--skip-migrate", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,17 +55,21 @@ class Command(BaseCommand):
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("bootstrap", verbosity=0)
-        children = [self._start_web(host, port)]
-        if not options["no_workers"]:
-            children.append(subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR))
-        self.stdout.write(f"Spotizerr is running on http://{host}:{port} (Ctrl-C to stop)")
-        self._wait(children)
+        if options["no_web"] and options["no_workers"]:
+            raise CommandError("--no-web and --no-workers leave nothing to run.")
+        web = None if options["no_web"] else self._start_web(host, port)
+        cluster = None if options["no_workers"] else ClusterProcess()
+        if cluster is not None:
+            cluster.start()
+        where = f"on http://{host}:{port}" if web is not None else "(workers only)"
+        self.stdout.write(f"Spotizerr is running {where} (Ctrl-C to stop)")
+        self._wait(web, cluster)
 
     def _start_web(self, host: str, port: int) -> subprocess.Popen:
         command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "spotizerr.asgi:application"]
         return subprocess.Popen(command, cwd=settings.BASE_DIR)
 
-    def _wait(self, children: list[subprocess.Popen]) -> None:
+    def _wait(self, web: subprocess.Popen | None, cluster: ClusterProcess | None) -> None:
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -69,19 +78,22 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        while not stopping and all(child.poll() is None for child in children):
+        watchdog = Watchdog(cluster) if cluster is not None else None
+        while not stopping and (web is None or web.poll() is None):
+            if watchdog is not None:
+                watchdog.tick()  # restarts a cluster that died or hangs
             time.sleep(0.3)
-        self._stop(children)
+        self._stop(web, cluster)
 
-    def _stop(self, children: list[subprocess.Popen]) -> None:
-        # Signal each main process only: the cluster stops its own workers after their current task.
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for child in children:
+    def _stop(self, web: subprocess.Popen | None, cluster: ClusterProcess | None) -> None:
+        # Signal each main process only: the cluster stops its own workers after their current track.
+        if web is not None and web.poll() is None:
+            web.send_signal(signal.SIGTERM)
+        if cluster is not None:
+            cluster.stop()
+        if web is not None:
             try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                web.wait(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
-                child.kill()
+                web.kill()
         self.stdout.write("Spotizerr stopped.")

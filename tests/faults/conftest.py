@@ -1,0 +1,127 @@
+"""Fixtures of the fault tests: the real service in subprocesses (``tests.faults.service``), on the
+backend of the current CI run (SQLite + ORM broker by default; PostgreSQL + Redis when the run sets
+``DATABASE_URL`` and ``REDIS_URL``), with the fake Spotify and generated audio in the inbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.audio import make_audio
+from tests.fakes.spotify_api import FakeSpotify
+from tests.faults.service import (
+    Backend,
+    Service,
+    drop_template,
+    flush_fault_redis,
+    migrate_template,
+    postgres_reachable,
+)
+
+
+def run_backend() -> Backend:
+    """The backend this CI run is about: PostgreSQL (+ Redis) when the run sets them."""
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url:
+        return Backend("postgres", "redis" if os.environ.get("REDIS_URL") else "orm", database_url)
+    return Backend("sqlite", "orm")
+
+
+def redis_backend() -> Backend:
+    """PostgreSQL + the Redis broker; skips unless this run has both (the PostgreSQL + Redis CI run)."""
+    database_url = os.environ.get("DATABASE_URL")
+    if not (database_url and os.environ.get("REDIS_URL")):
+        pytest.skip("the Redis broker variant runs in the PostgreSQL + Redis CI run (DATABASE_URL and REDIS_URL "
+                    "unset here)")
+    if not postgres_reachable(database_url):
+        pytest.skip(f"PostgreSQL is not reachable at {database_url}")
+    return Backend("postgres", "redis", database_url)
+
+
+@pytest.fixture(scope="session")
+def fault_templates(tmp_path_factory) -> Iterator[Callable[[Backend], object]]:
+    """``template(backend)``: a migrated database to copy, made once per session and database kind."""
+    made: dict[tuple[str, str | None], tuple[Backend, object]] = {}
+
+    def template(backend: Backend) -> object:
+        key = (backend.database, backend.server_url)
+        if key not in made:
+            made[key] = (backend, migrate_template(backend, tmp_path_factory.mktemp(f"template-{backend.database}")))
+        return made[key][1]
+
+    yield template
+    for backend, name in made.values():
+        drop_template(backend, name)
+
+
+@pytest.fixture
+def fake_spotify() -> Iterator[FakeSpotify]:
+    fake = FakeSpotify().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def make_service(tmp_path: Path, fake_spotify: FakeSpotify, fault_templates) -> Iterator[Callable[..., Service]]:
+    """``make_service(backend=None, env=None)``: a service (nothing started yet), stopped and its
+    database dropped after the test."""
+    services: list[Service] = []
+
+    def make(backend: Backend | None = None, env: dict[str, str] | None = None) -> Service:
+        backend = backend or run_backend()
+        if backend.database == "postgres" and not postgres_reachable(backend.server_url or ""):
+            pytest.skip(f"PostgreSQL is not reachable at {backend.server_url}")
+        if backend.broker == "redis":
+            flush_fault_redis()
+        service = Service(root=tmp_path / f"service-{len(services)}", backend=backend, spotify=fake_spotify,
+                          template=fault_templates(backend), env=env)
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.close()
+
+
+@pytest.fixture
+def service(make_service) -> Service:
+    return make_service()
+
+
+def album_in_inbox(service: Service, spotify: FakeSpotify, album_id: str, *, seconds: float = 20.0,
+                   extension: str = ".flac", template_dir: Path) -> list[Path]:
+    """The album's tracks as real audio files in the service's inbox, tagged with their ISRC."""
+    from downloads.tagging import TagData, write_tags
+
+    template = make_audio(template_dir / f"template-{seconds}{extension}", seconds=seconds)
+    catalog = spotify.catalog
+    made = []
+    for number, track_id in enumerate(catalog.albums[album_id].track_ids, start=1):
+        track = catalog.tracks[track_id]
+        path = service.inbox / f"{album_id}-{number}{extension}"
+        shutil.copyfile(template, path)
+        write_tags(path, TagData(title=track.name, artists=[catalog.artists[a].name for a in track.artist_ids],
+                                 isrc=track.isrc or ""))
+        made.append(path)
+    return made
+
+
+def assert_album_intact(service: Service, task_id: str, *, tracks: int) -> None:
+    """Exactly one file per track, every track done, one history row per track, nothing left over."""
+    task = service.task(task_id)
+    assert task["status"] == "complete", task
+    assert set(service.track_statuses(task_id).values()) == {"done"}, service.track_statuses(task_id)
+    audio = sorted(path for path in service.library.rglob("*") if path.is_file() and path.name != "cover.jpg")
+    assert len(audio) == tracks, [path.name for path in audio]
+    assert all(path.suffix == ".mp3" and path.stat().st_size > 0 for path in audio), audio
+    history = service.history_tracks(task_id)
+    assert [position for position, _ in history] == list(range(1, tracks + 1)), history
+    assert {status for _, status in history} == {"completed"}, history
+    findings = service.library_check()
+    assert findings["total"] == 0, findings

@@ -1,0 +1,363 @@
+"""The real service under test: daphne and ``manage.py qcluster`` as subprocesses on their own
+database (a SQLite file, or a fresh PostgreSQL database with Redis as broker), library, inbox and
+data folder in the test's ``tmp_path``; the fake Spotify (and Deezer) in the test process.
+
+The test process never opens the service's database through Django: it talks HTTP to daphne, reads
+rows with plain SQL (``Service.rows``) and runs management commands as the operator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+FAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+# Crash-recovery periods, short so a test sees the reaper at work in seconds (production: 60 s / 30 s).
+FAST_RECOVERY_ENV = {
+    "SPOTIZERR_LEASE_STALE_SECONDS": "4",
+    "SPOTIZERR_REAPER_INTERVAL_SECONDS": "2",
+    "SPOTIZERR_CLUSTER_STOP_SECONDS": "20",
+}
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where the service keeps its data and queue: ``sqlite``+``orm`` (the embedded default) or
+    ``postgres`` with the ``orm`` or ``redis`` broker."""
+
+    database: str
+    broker: str
+    server_url: str | None = None  # PostgreSQL server URL (any database name) for postgres
+
+    @property
+    def label(self) -> str:
+        return f"{self.database}+{self.broker}"
+
+
+def postgres_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _database_url(server_url: str, name: str) -> str:
+    return urlunparse(urlparse(server_url)._replace(path=f"/{name}"))
+
+
+class Database:
+    """One fresh database for one test, copied from a migrated template."""
+
+    def __init__(self, backend: Backend, data_dir: Path) -> None:
+        self.backend = backend
+        self.data_dir = data_dir
+        self.name = f"spotizerr_fault_{uuid.uuid4().hex[:12]}"
+
+    @property
+    def url(self) -> str | None:
+        if self.backend.database == "sqlite":
+            return None
+        return _database_url(self.backend.server_url or "", self.name)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "spotizerr.sqlite3"
+
+    def create_from(self, template: str | Path) -> None:
+        if self.backend.database == "sqlite":
+            shutil.copyfile(template, self.sqlite_path)
+            return
+        self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"')
+
+    def drop(self) -> None:
+        if self.backend.database == "postgres":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(_database_url(self.backend.server_url or "", "postgres"), autocommit=True) as conn:
+            conn.execute(statement)
+
+    def rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Run a read query (``?`` placeholders) on a fresh connection."""
+        if self.backend.database == "sqlite":
+            conn = sqlite3.connect(self.sqlite_path, timeout=20)
+            try:
+                return conn.execute(query, params).fetchall()
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self.url or "", autocommit=True) as conn:
+            return conn.execute(query.replace("?", "%s"), params).fetchall()
+
+
+class Service:
+    """A running Spotizerr: ``start_web()``, ``start_cluster()``, the HTTP API and the database."""
+
+    def __init__(self, *, root: Path, backend: Backend, spotify: Any, template: str | Path,
+                 env: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.backend = backend
+        self.data_dir, self.library, self.inbox = root / "data", root / "library", root / "inbox"
+        self.logs = root / "logs"
+        for folder in (self.data_dir, self.library, self.inbox, self.logs):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.db = Database(backend, self.data_dir)
+        self.db.create_from(template)
+        self.port = free_port()
+        self.env = base_env(data_dir=self.data_dir, backend=backend, database_url=self.db.url, spotify=spotify)
+        self.env.update({"SPOTIZERR_DOWNLOAD_DIR": str(self.library), "SPOTIZERR_INBOX_DIR": str(self.inbox),
+                         "PORT": str(self.port), **FAST_RECOVERY_ENV, **(env or {})})
+        self.web: subprocess.Popen | None = None
+        self.cluster: subprocess.Popen | None = None
+        self.serve: subprocess.Popen | None = None
+        self._log_count = 0
+
+    # ------------------------------------------------------------------------------------------ processes
+    def _spawn(self, name: str, argv: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen:
+        self._log_count += 1
+        log = open(self.logs / f"{self._log_count:02d}-{name}.log", "wb")  # noqa: SIM115 (the child keeps it)
+        try:
+            return subprocess.Popen(argv, cwd=BASE_DIR, env={**self.env, **(env or {})}, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        finally:
+            log.close()
+
+    def start_web(self) -> float:
+        """Start daphne; returns seconds until the API answered."""
+        started = time.monotonic()
+        self.web = self._spawn("web", [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                                       "spotizerr.asgi:application"])
+        self.wait_for(self._answers, timeout=30, what="the web server to answer")
+        return time.monotonic() - started
+
+    def _answers(self) -> bool:
+        try:
+            return self.api("GET", "/api/prgs/list?limit=1")[0] == 200
+        except OSError:
+            return False
+
+    def start_cluster(self, *, workers: int = 2, env: dict[str, str] | None = None,
+                      file_size_limit: int | None = None) -> subprocess.Popen:
+        """``manage.py qcluster``; ``file_size_limit``: RLIMIT_FSIZE for it and the workers it forks
+        (set at once, long before Django is up and forks), so bigger writes fail with EFBIG."""
+        self.cluster = self._spawn("cluster", [PYTHON, "manage.py", "qcluster"],
+                                   env={"SPOTIZERR_WORKERS": str(workers), **(env or {})})
+        if file_size_limit is not None:
+            resource.prlimit(self.cluster.pid, resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+        log = self.logs / f"{self._log_count:02d}-cluster.log"
+        self.wait_for(lambda: b"running." in log.read_bytes(), timeout=30, what="the cluster to start")
+        return self.cluster
+
+    def start_serve(self) -> subprocess.Popen:
+        """``manage.py serve``: web, cluster and watchdog together, as users run it."""
+        self.serve = self._spawn("serve", [PYTHON, "manage.py", "serve", "--skip-migrate", "--port", str(self.port)])
+        self.wait_for(self._answers, timeout=30, what="serve's web server to answer")
+        return self.serve
+
+    def stop(self, process: subprocess.Popen | None, *, sig: int = signal.SIGTERM, timeout: float = 30) -> float:
+        """Send ``sig`` to the process only (not its group); seconds until it exited."""
+        if process is None or process.poll() is not None:
+            return 0.0
+        started = time.monotonic()
+        process.send_signal(sig)
+        process.wait(timeout=timeout)
+        return time.monotonic() - started
+
+    def kill_group(self, process: subprocess.Popen | None) -> None:
+        """SIGKILL the process and every process it started (a whole cluster: sentinel, workers...)."""
+        if process is None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+    def close(self) -> None:
+        for process in (self.serve, self.cluster, self.web):
+            if process is not None and process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGCONT)
+                    self.stop(process, timeout=10)
+                except (subprocess.TimeoutExpired, ProcessLookupError):
+                    pass
+            self.kill_group(process)
+        self.db.drop()
+
+    def log_tail(self, lines: int = 40) -> str:
+        parts = []
+        for path in sorted(self.logs.glob("*.log"))[-4:]:
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {path.name}\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    def wait_for(self, condition: Callable[[], Any], *, timeout: float, what: str, every: float = 0.2) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = condition()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{self.log_tail()}")
+            time.sleep(every)
+
+    # ------------------------------------------------------------------------------------------ HTTP API
+    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 10) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json", "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                return error.code, json.loads(raw)
+            except ValueError:
+                return error.code, raw.decode(errors="replace")
+
+    def configure(self, **changes: Any) -> dict[str, Any]:
+        status, body = self.api("POST", "/api/config/", changes)
+        assert status == 200, body
+        return body
+
+    def request(self, kind: str, item_id: str) -> str:
+        status, body = self.api("GET", f"/api/{kind}/download/{item_id}")
+        assert status == 202, body
+        return body["task_id"]
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        status, body = self.api("GET", f"/api/prgs/{task_id}")
+        assert status == 200, body
+        return body
+
+    def wait_finished(self, task_id: str, *, timeout: float) -> dict[str, Any]:
+        def finished() -> dict[str, Any] | None:
+            task = self.task(task_id)
+            return task if task["status"] in ("complete", "error", "cancelled", "skipped") else None
+
+        return self.wait_for(finished, timeout=timeout, what=f"task {task_id} to finish", every=0.3)
+
+    # ------------------------------------------------------------------------------------------ database
+    def rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        return self.db.rows(query, params)
+
+    def track_statuses(self, task_id: str) -> dict[int, str]:
+        return dict(self.rows("SELECT position, status FROM downloads_trackjob WHERE task_id = ? ORDER BY position",
+                              (uuid_param(self.backend, task_id),)))
+
+    def running_worker_pids(self, task_id: str) -> list[int]:
+        """Pids of the worker processes holding a track of the task right now."""
+        owners = self.rows("SELECT lease_owner FROM downloads_trackjob WHERE task_id = ? AND status = 'running'",
+                           (uuid_param(self.backend, task_id),))
+        return sorted({int(owner.split(":")[1]) for (owner,) in owners if owner})
+
+    def history_tracks(self, task_id: str) -> list[tuple[int, str]]:
+        return self.rows(
+            "SELECT t.position, t.status FROM library_history_historytrack t JOIN library_history_historyentry e "
+            "ON t.parent_id = e.id WHERE e.task_id = ? ORDER BY t.position", (uuid_param(self.backend, task_id),))
+
+    # ------------------------------------------------------------------------------------------ commands
+    def manage(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=self.env, capture_output=True,
+                              timeout=timeout, text=True, check=False)
+
+    def library_check(self) -> dict[str, Any]:
+        """``manage.py library_check --json``, after the work is over: any temporary file counts."""
+        result = self.manage("library_check", "--json", "--temp-age", "0")
+        assert result.stdout.strip(), result.stderr
+        findings = json.loads(result.stdout.strip().splitlines()[-1])
+        assert (result.returncode == 0) == (findings["total"] == 0), (result.returncode, findings)
+        return findings
+
+
+def uuid_param(backend: Backend, task_id: str) -> str:
+    # Django stores UUIDs as 32 hex characters on SQLite and as the native uuid type on PostgreSQL
+    return uuid.UUID(task_id).hex if backend.database == "sqlite" else str(uuid.UUID(task_id))
+
+
+def base_env(*, data_dir: Path, backend: Backend, database_url: str | None, spotify: Any) -> dict[str, str]:
+    """The environment of every service process: nothing inherited that picks another database."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SPOTIZERR_") and key not in {"DATABASE_URL", "REDIS_URL", "PORT", "HOST"}}
+    env.update({
+        "SPOTIZERR_DATA_DIR": str(data_dir),
+        "SPOTIZERR_LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    })
+    if spotify is not None:
+        env.update({"SPOTIZERR_SPOTIFY_API_URL": spotify.api_url, "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
+                    "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
+                    "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret})
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if backend.broker == "redis":
+        env["REDIS_URL"] = FAULT_REDIS_URL
+    return env
+
+
+def migrate_template(backend: Backend, folder: Path) -> str | Path:
+    """A migrated database to copy for each test: a SQLite file, or a PostgreSQL template database."""
+    folder.mkdir(parents=True, exist_ok=True)
+    database = Database(backend, folder)
+    if backend.database == "postgres":
+        database.name = f"spotizerr_fault_template_{uuid.uuid4().hex[:8]}"
+        database._admin(f'CREATE DATABASE "{database.name}"')
+    env = base_env(data_dir=folder, backend=Backend(backend.database, "orm", backend.server_url),
+                   database_url=database.url, spotify=None)
+    result = subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    if backend.database == "postgres":
+        return database.name
+    conn = sqlite3.connect(database.sqlite_path)
+    try:  # everything in the main file, so that copying it copies the whole database
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return database.sqlite_path
+
+
+def drop_template(backend: Backend, template: str | Path) -> None:
+    if backend.database == "postgres":
+        database = Database(backend, Path("."))
+        database._admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+def flush_fault_redis() -> None:
+    import redis
+
+    client = redis.Redis.from_url(FAULT_REDIS_URL, socket_timeout=5)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
