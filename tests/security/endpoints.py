@@ -44,7 +44,6 @@ class Row:
 
 _NEW_USER = {"username": "carol", "password": "another-horse-battery-7", "email": "carol@example.test",
              "role": "user"}
-_WATCH_PENDING = "watching API not built yet (watching/api)"
 
 MATRIX: dict[Endpoint, Row] = {
     # ------------------------------------------------------------------ schema and docs
@@ -118,40 +117,36 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/history/cleanup/", "POST"): Row(ADMIN, "/api/history/cleanup", {"days_old": 30}),
     ("/api/history/{task_id}/", "GET"): Row(OWN_HISTORY, "/api/history/{history}"),
     ("/api/history/{task_id}/children/", "GET"): Row(OWN_HISTORY, "/api/history/{history}/children"),
-    # ------------------------------------------------------------------ watching (seed paths)
-    ("/api/playlist/watch/list", "GET"): Row(USER, "/api/playlist/watch/list", pending=_WATCH_PENDING),
+    # ------------------------------------------------------------------ watching
+    ("/api/playlist/watch/list", "GET"): Row(USER, "/api/playlist/watch/list"),
     ("/api/playlist/watch/{spotify_id}", "PUT"): Row(
-        USER, f"/api/playlist/watch/{IDS.big_playlist}", {"watch_new_additions": True}, pending=_WATCH_PENDING),
+        USER, f"/api/playlist/watch/{IDS.big_playlist}", {"watch_new_additions": True}),
     ("/api/playlist/watch/{spotify_id}", "DELETE"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}"),
     ("/api/playlist/watch/{spotify_id}/status", "GET"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/status", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/status"),
     ("/api/playlist/watch/{spotify_id}/tracks", "POST"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]},
-        pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}),
     ("/api/playlist/watch/{spotify_id}/tracks", "DELETE"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]},
-        pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}),
     ("/api/playlist/watch/trigger_check", "POST"): Row(
-        USER, "/api/playlist/watch/trigger_check", pending=_WATCH_PENDING),
+        USER, "/api/playlist/watch/trigger_check"),
     ("/api/playlist/watch/trigger_check/{spotify_id}", "POST"): Row(
-        OWN_WATCH, "/api/playlist/watch/trigger_check/{playlist_watch}", pending=_WATCH_PENDING),
-    ("/api/artist/watch/list", "GET"): Row(USER, "/api/artist/watch/list", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/playlist/watch/trigger_check/{playlist_watch}"),
+    ("/api/artist/watch/list", "GET"): Row(USER, "/api/artist/watch/list"),
     ("/api/artist/watch/{spotify_id}", "PUT"): Row(
-        USER, f"/api/artist/watch/{IDS.big_artist}", {"watch_new_releases": True}, pending=_WATCH_PENDING),
+        USER, f"/api/artist/watch/{IDS.big_artist}", {"watch_new_releases": True}),
     ("/api/artist/watch/{spotify_id}", "DELETE"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}"),
     ("/api/artist/watch/{spotify_id}/status", "GET"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/status", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/status"),
     ("/api/artist/watch/{spotify_id}/albums", "POST"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]},
-        pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}),
     ("/api/artist/watch/{spotify_id}/albums", "DELETE"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]},
-        pending=_WATCH_PENDING),
-    ("/api/artist/watch/trigger_check", "POST"): Row(USER, "/api/artist/watch/trigger_check", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}),
+    ("/api/artist/watch/trigger_check", "POST"): Row(USER, "/api/artist/watch/trigger_check"),
     ("/api/artist/watch/trigger_check/{spotify_id}", "POST"): Row(
-        OWN_WATCH, "/api/artist/watch/trigger_check/{artist_watch}", pending=_WATCH_PENDING),
+        OWN_WATCH, "/api/artist/watch/trigger_check/{artist_watch}"),
 }
 
 

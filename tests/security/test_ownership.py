@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 
 import pytest
 
@@ -60,9 +59,6 @@ def test_bobs_progress_events_leave_out_alices(auth_on, alices_things, alice, bo
 
 
 # ---------------------------------------------------------------------------------------------- the SSE stream
-_STREAM_MISSING = importlib.util.find_spec("downloads.streaming") is None
-
-
 async def _read_stream(path: str, seconds: float, after_open) -> str:
     """Open the stream, call ``after_open`` (sync, in a thread) once the first frame arrived, and read
     until the id it returns shows up or ``seconds`` pass."""
@@ -101,7 +97,6 @@ async def _read_stream(path: str, seconds: float, after_open) -> str:
     return "".join(chunks)
 
 
-@pytest.mark.xfail(_STREAM_MISSING, strict=True, reason="progress stream (downloads.streaming) not built yet")
 @pytest.mark.django_db(transaction=True)
 def test_bobs_progress_stream_never_carries_alices_events(auth_on, alice, bob, spotify_api, library_root):
     """GIVEN bob's open progress stream WHEN alice and then bob queue downloads
