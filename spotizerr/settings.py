@@ -168,7 +168,7 @@ Q_CLUSTER: dict = {
     "ack_failures": True,
     "catch_up": False,
     "save_limit": 250,
-    "poll": 0.2,
+    "poll": 0.05,  # ORM broker: an idle check costs ~0.1 ms; a new download starts within ~50 ms
     "sync": Q_SYNC,
     "label": "Task queue",
 }
