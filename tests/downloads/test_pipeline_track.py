@@ -120,3 +120,19 @@ def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file):
     assert body["summary"]["total_successful"] == 1
     statuses = list(task.events.values_list("status", flat=True))
     assert statuses[:3] == ["queued", "initializing", "downloading"] and statuses[-2:] == ["done", "complete"]
+
+
+@pytest.mark.parametrize(("format_name", "extension"), [
+    ("MP3", ".mp3"), ("AAC", ".m4a"), ("OGG", ".ogg"), ("OPUS", ".opus"), ("FLAC", ".flac"), ("WAV", ".wav"),
+    ("ALAC", ".m4a"),
+])
+def test_every_output_format_ends_tagged_with_cover(alice_client, inbox_file, library_root, format_name, extension):
+    inbox_file(IDS.explicit_track, ".flac")
+
+    task = download(alice_client, "track", IDS.explicit_track, f"?convertTo={format_name}")
+
+    job = task.track_jobs.get()
+    assert task.status == TaskStatus.COMPLETE and job.file_path.endswith(extension)
+    tags = read_tags(library_root / job.file_path)
+    assert tags["title"] == "Either/Or: Live?" and tags["artists"] == ["The Test Pattern", "Guest Oscillator"]
+    assert tags["explicit"] is True and tags["isrc"] == job.track_data["isrc"] and tags["has_cover"]

@@ -247,3 +247,23 @@ def test_a_client_that_goes_away_is_noticed_and_its_stream_stopped(start_server,
     time.sleep(0.5)
 
     assert "Progress stream of alice closed by the client" in capfd.readouterr().err
+
+
+@pytest.mark.usefixtures("auth_on")
+def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream, alice, monkeypatch):
+    """GIVEN a stream that reads at most 2 events per poll
+    WHEN 5 events arrive between two polls
+    THEN the client gets one fresh snapshot instead of a backlog of frames."""
+    from downloads.progress import progress_publish
+
+    monkeypatch.setattr(streaming, "BATCH", 2)
+    monkeypatch.setattr(streaming, "POLL_SECONDS", 1.5)
+    task = queue(alice)
+    stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
+    first = stream.next()
+
+    for number in range(5):
+        progress_publish(task, status="queued", message=f"still waiting {number}")
+
+    frame = stream.next()
+    assert frame["event"] == "snapshot" and int(frame["id"]) == int(first["id"]) + 5
