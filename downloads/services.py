@@ -24,6 +24,7 @@ from downloads.models import (
     DownloadTask,
     DownloadType,
     StreamTicket,
+    TaskEvent,
     TaskStatus,
     TrackJob,
     TrackStatus,
@@ -45,6 +46,7 @@ OVERRIDABLE_SETTINGS: frozenset[str] = frozenset({
 CONTEXT_KEYS: frozenset[str] = frozenset({"playlist_id", "playlist_name", "playlist_position", "playlist_total"})
 ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appears_on")
 STREAM_TICKET_SECONDS = 60
+DELETION_MARKERS_KEPT = timedelta(days=7)
 REQUEST_SPOTIFY_MAX_WAIT = 5.0
 
 
@@ -233,6 +235,8 @@ def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:
         deleted, _ = DownloadTask.objects.filter(pk=task.pk, status=task.status).delete()
         if deleted:
             progress_deleted(task_id=task.pk, owner_id=task.owner_id)
+    # deletion markers only matter to clients that were away a short while
+    TaskEvent.objects.filter(task__isnull=True, created_at__lt=timezone.now() - DELETION_MARKERS_KEPT).delete()
 
 
 # ---------------------------------------------------------------------------------------------- stream tickets

@@ -65,6 +65,7 @@ def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
     the task if this worker finished its last track. A delivery with nothing to do just returns."""
     close_old_connections()
     worker = worker or leases.worker_id()
+    last_seen = 0.0
     while True:
         task = DownloadTask.objects.select_related("owner").filter(pk=task_id).first()
         if task is None or task.status not in leases.RUNNING_TASK_STATUSES:
@@ -78,7 +79,9 @@ def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
         if claimed is None:
             break
         if claimed == leases.AT_CAPACITY:
-            leases.task_seen(task_id=task.pk)
+            if time.monotonic() - last_seen >= leases.HEARTBEAT_SECONDS:
+                leases.task_seen(task_id=task.pk)  # waiting for a slot is alive: the reaper leaves it be
+                last_seen = time.monotonic()
             time.sleep(SLOT_WAIT_SECONDS)
             continue
         assert isinstance(claimed, TrackJob)
