@@ -185,7 +185,7 @@ class TaskCountsSerializer(serializers.Serializer):
 
 
 class PageQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000, default=1)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=50)
     active_only = serializers.BooleanField(required=False, default=False)
 

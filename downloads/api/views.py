@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
 from spotizerr.schema import ErrorResponseSerializer as Err
@@ -18,6 +19,7 @@ from spotizerr.schema import ErrorResponseSerializer as Err
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
     text = {400: "Invalid input; details name the fields.", 401: "Not logged in.", 404: "No such item or task.",
+            403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
             409: "The task is in a state that does not allow this.", 502: "Spotify answered with an error.",
             503: "Spotify is unavailable or rate limiting; try again later."}
     return {code: OpenApiResponse(Err, description=text[code]) for code in codes}
@@ -36,12 +38,15 @@ _ID_PARAM = OpenApiParameter("item_id", OpenApiTypes.STR, OpenApiParameter.PATH,
 
 
 class DownloadRequestView(APIView):
+    # GET commands: a link on another site must not start or cancel downloads with a cookie session.
+    permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
+
     @extend_schema(
         operation_id="download_request", tags=["downloads"], parameters=[_TYPE_PARAM, _ID_PARAM,
                                                                            s.DownloadOverridesSerializer],
         responses={202: s.DownloadAcceptedSerializer, 409: OpenApiResponse(
             s.DownloadConflictSerializer, description="Already queued or running for you."),
-            **_errors(400, 401, 404, 502, 503)},
+            **_errors(400, 401, 403, 404, 502, 503)},
         summary="Queue a download of a track, album or playlist",
     )
     def get(self, request: Request, download_type: str, item_id: str) -> Response:
@@ -52,10 +57,13 @@ class DownloadRequestView(APIView):
 
 
 class ArtistDownloadView(APIView):
+    # GET commands: a link on another site must not start or cancel downloads with a cookie session.
+    permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
+
     @extend_schema(
         operation_id="download_artist", tags=["downloads"], parameters=[
             OpenApiParameter("artist_id", OpenApiTypes.STR, OpenApiParameter.PATH), s.ArtistDownloadQuerySerializer],
-        responses={202: s.ArtistDownloadAcceptedSerializer, **_errors(400, 401, 404, 502, 503)},
+        responses={202: s.ArtistDownloadAcceptedSerializer, **_errors(400, 401, 403, 404, 502, 503)},
         summary="Queue one album download per release of an artist",
     )
     def get(self, request: Request, artist_id: str) -> Response:
@@ -66,9 +74,12 @@ class ArtistDownloadView(APIView):
 
 
 class DownloadCancelView(APIView):
+    # GET commands: a link on another site must not start or cancel downloads with a cookie session.
+    permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
+
     @extend_schema(
         operation_id="download_cancel", tags=["downloads"], parameters=[_TYPE_PARAM, s.TaskIdQuerySerializer],
-        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 404, 409)},
+        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
         summary="Cancel a download task of this type",
     )
     def get(self, request: Request, download_type: str) -> Response:

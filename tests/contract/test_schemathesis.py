@@ -93,10 +93,7 @@ INPUT_CHECKS = {"ST202": 0, "ST201": 1}  # code -> index into INPUT_LENIENCY's p
 
 #: operations of modules still being written whose wrong answers are reported to their owners; each has
 #: a deterministic strict-xfail regression test in tests/security/test_fuzz_findings.py
-KNOWN_BROKEN: dict[str, str] = {
-    "GET /api/prgs/list": "a huge page number overflows SQLite's OFFSET: 500 instead of 400 (downloads)",
-    "GET /api/prgs/updates": "a huge page number overflows SQLite's OFFSET: 500 instead of 400 (downloads)",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _run_schemathesis(service: LiveService, report: Path) -> subprocess.CompletedProcess:

@@ -55,12 +55,6 @@ GET_COMMANDS = [
     f"/api/artist/download/{IDS.artist}",
     "/api/album/download/cancel?task_id=00000000-0000-0000-0000-000000000000",
 ]
-_FIX = ("downloads/api/views.py: add permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands] "
-        "(accounts.permissions) to DownloadRequestView, ArtistDownloadView and DownloadCancelView, and 403 "
-        "to their documented errors")
-
-
-@pytest.mark.xfail(strict=True, reason=_FIX)
 @pytest.mark.parametrize("url", GET_COMMANDS)
 def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spotify_api, library_root):
     response = _session(alice).get(url)
@@ -75,7 +69,6 @@ def test_get_download_commands_keep_working_with_a_bearer_token(url, auth_on, al
     assert alice_client.get(url).status_code == 202
 
 
-@pytest.mark.xfail(strict=True, reason=_FIX)
 def test_with_auth_off_a_download_started_from_another_site_is_refused(auth_off, anon_client, spotify_api,
                                                                         library_root):
     response = anon_client.get(f"/api/track/download/{IDS.track}", HTTP_SEC_FETCH_SITE="cross-site")

@@ -38,11 +38,6 @@ def test_an_account_without_email_matches_the_documented_user_shape(auth_on, cli
     assert body["email"] == "" and "format" not in email
 
 
-_PAGE_FIX = ("downloads/api/serializers.py: bound page (e.g. max_value=10**6) in the page query serializers "
-             "of /api/prgs/list and /api/prgs/updates, as library_history bounds offset")
-
-
-@pytest.mark.xfail(strict=True, reason=_PAGE_FIX)
 @pytest.mark.parametrize("url", [f"/api/prgs/list?limit=41&page={HUGE}", f"/api/prgs/updates?limit=41&page={HUGE}"])
 def test_a_huge_page_number_is_a_400_not_a_database_error(auth_on, alice_client, url):
     assert alice_client.get(url).status_code == 400
