@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import subprocess
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -127,13 +128,12 @@ def _run_ffmpeg(command: list[str], *, cancel: CancelToken, timeout: float, hidd
 
 
 def _wait(process: subprocess.Popen[bytes], *, cancel: CancelToken, timeout: float) -> None:
+    """Wait for ffmpeg while watching ``cancel``. A helper thread blocks in ``wait()`` so the end of
+    the conversion is noticed at once (``Popen.wait(timeout=...)`` polls with growing sleeps)."""
+    finished = threading.Event()
+    threading.Thread(target=lambda: (process.wait(), finished.set()), daemon=True).start()
     deadline = time.monotonic() + timeout
-    while True:
-        try:
-            process.wait(timeout=POLL_INTERVAL_S)  # returns as soon as ffmpeg exits
-            return
-        except subprocess.TimeoutExpired:
-            pass
+    while not finished.wait(POLL_INTERVAL_S):
         if cancel.is_cancelled():
             raise Cancelled()
         if time.monotonic() > deadline:
