@@ -20,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -130,6 +131,27 @@ class Watchdog:
         self.interval = settings.WATCHDOG_INTERVAL_SECONDS if interval is None else interval
         self.clock = clock
         self._next_look = 0.0
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def watch_forever(self, *, every: float = 0.5) -> None:
+        """``tick()`` forever, for a daemon thread that lives as long as the process: a cluster this
+        thread restarts gets SIGTERM when the thread that started it ends (``_die_with_parent``)."""
+        while True:
+            time.sleep(every)
+            with self._lock:
+                if self._stopped:
+                    continue
+                try:
+                    self.tick()
+                except Exception:  # keep watching whatever happened
+                    logger.exception("The watchdog failed")
+
+    def shutdown(self) -> None:
+        """Stop watching, then stop the cluster: no restart can race the stop."""
+        with self._lock:
+            self._stopped = True
+        self.cluster.stop()
 
     def tick(self) -> str | None:
         """Restart the cluster if it needs it; returns why ("died", "hung") or None."""

@@ -5,17 +5,16 @@ backend of the current CI run (SQLite + ORM broker by default; PostgreSQL + Redi
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.audio import make_audio
 from tests.fakes.spotify_api import FakeSpotify
 from tests.faults.service import (
     Backend,
     Service,
+    album_to_inbox,
     drop_template,
     flush_fault_redis,
     migrate_template,
@@ -97,19 +96,8 @@ def service(make_service) -> Service:
 def album_in_inbox(service: Service, spotify: FakeSpotify, album_id: str, *, seconds: float = 20.0,
                    extension: str = ".flac", template_dir: Path) -> list[Path]:
     """The album's tracks as real audio files in the service's inbox, tagged with their ISRC."""
-    from downloads.tagging import TagData, write_tags
-
-    template = make_audio(template_dir / f"template-{seconds}{extension}", seconds=seconds)
-    catalog = spotify.catalog
-    made = []
-    for number, track_id in enumerate(catalog.albums[album_id].track_ids, start=1):
-        track = catalog.tracks[track_id]
-        path = service.inbox / f"{album_id}-{number}{extension}"
-        shutil.copyfile(template, path)
-        write_tags(path, TagData(title=track.name, artists=[catalog.artists[a].name for a in track.artist_ids],
-                                 isrc=track.isrc or ""))
-        made.append(path)
-    return made
+    return album_to_inbox(service.inbox, spotify, album_id, seconds=seconds, extension=extension,
+                          template_dir=template_dir)
 
 
 def assert_album_intact(service: Service, task_id: str, *, tracks: int) -> None:

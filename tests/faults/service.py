@@ -161,7 +161,7 @@ class Service:
 
     def _answers(self) -> bool:
         try:
-            return self.api("GET", "/api/prgs/list?limit=1")[0] == 200
+            return self.api("GET", "/api/auth/status")[0] == 200
         except OSError:
             return False
 
@@ -173,8 +173,9 @@ class Service:
                                    env={"SPOTIZERR_WORKERS": str(workers), **(env or {})})
         if file_size_limit is not None:
             resource.prlimit(self.cluster.pid, resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
-        log = self.logs / f"{self._log_count:02d}-cluster.log"
-        self.wait_for(lambda: b"running." in log.read_bytes(), timeout=30, what="the cluster to start")
+        # up: the main process, its sentinel, the workers, the monitor and the pusher
+        self.wait_for(lambda: len(descendants(self.cluster.pid)) >= workers + 4, timeout=30,
+                      what="the cluster to start")
         return self.cluster
 
     def start_serve(self) -> subprocess.Popen:
@@ -231,10 +232,12 @@ class Service:
             time.sleep(every)
 
     # ------------------------------------------------------------------------------------------ HTTP API
-    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 10) -> tuple[int, Any]:
+    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 10,
+            headers: dict[str, str] | None = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json", "Accept": "application/json"})
+                                         headers={"Content-Type": "application/json", "Accept": "application/json",
+                                                  **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -300,6 +303,21 @@ class Service:
         return findings
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (from /proc)."""
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        try:
+            for thread in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{thread}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return tree
+
+
 def uuid_param(backend: Backend, task_id: str) -> str:
     # Django stores UUIDs as 32 hex characters on SQLite and as the native uuid type on PostgreSQL
     return uuid.UUID(task_id).hex if backend.database == "sqlite" else str(uuid.UUID(task_id))
@@ -361,3 +379,23 @@ def flush_fault_redis() -> None:
         client.flushdb()
     finally:
         client.close()
+
+
+def album_to_inbox(inbox: Path, spotify: Any, album_id: str, *, seconds: float = 20.0, extension: str = ".flac",
+                   template_dir: Path) -> list[Path]:
+    """The album's tracks as real audio files in ``inbox``, tagged with title, artists and ISRC (one
+    file generated with ffmpeg, copied and re-tagged per track)."""
+    from downloads.tagging import TagData, write_tags
+    from tests.fakes.audio import make_audio
+
+    template = make_audio(template_dir / f"template-{seconds}{extension}", seconds=seconds)
+    catalog = spotify.catalog
+    made = []
+    for number, track_id in enumerate(catalog.albums[album_id].track_ids, start=1):
+        track = catalog.tracks[track_id]
+        path = inbox / f"{album_id}-{number}{extension}"
+        shutil.copyfile(template, path)
+        write_tags(path, TagData(title=track.name, artists=[catalog.artists[a].name for a in track.artist_ids],
+                                 isrc=track.isrc or ""))
+        made.append(path)
+    return made

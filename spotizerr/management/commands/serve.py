@@ -1,21 +1,21 @@
-"""Start the whole service: daphne (web + progress stream) and the django-q2 worker cluster."""
+"""Start the whole service: daphne (web + progress stream) in this process and the django-q2 worker
+cluster as a child, restarted by a watchdog when it dies or hangs."""
 
 from __future__ import annotations
 
 import ipaddress
 import signal
-import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from spotizerr.watchdog import ClusterProcess, Watchdog
-
-STOP_TIMEOUT_SECONDS = 30  # the web server; the cluster gets SPOTIZERR_CLUSTER_STOP_SECONDS
 
 
 def is_loopback(host: str) -> bool:
@@ -52,24 +52,44 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
         check_open_access(host)
+        if options["no_web"] and options["no_workers"]:
+            raise CommandError("--no-web and --no-workers leave nothing to run.")
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("bootstrap", verbosity=0)
-        if options["no_web"] and options["no_workers"]:
-            raise CommandError("--no-web and --no-workers leave nothing to run.")
-        web = None if options["no_web"] else self._start_web(host, port)
         cluster = None if options["no_workers"] else ClusterProcess()
+        watchdog = Watchdog(cluster) if cluster is not None else None
         if cluster is not None:
             cluster.start()
-        where = f"on http://{host}:{port}" if web is not None else "(workers only)"
+        where = "(workers only)" if options["no_web"] else f"on http://{host}:{port}"
         self.stdout.write(f"Spotizerr is running {where} (Ctrl-C to stop)")
-        self._wait(web, cluster)
+        try:
+            if options["no_web"]:
+                self._watch(watchdog)
+            else:
+                if watchdog is not None:
+                    threading.Thread(target=watchdog.watch_forever, name="watchdog", daemon=True).start()
+                self._serve_web(host, port)
+        finally:
+            if watchdog is not None:
+                watchdog.shutdown()  # SIGTERM to the cluster's main process only, then wait
+        self.stdout.write("Spotizerr stopped.")
 
-    def _start_web(self, host: str, port: int) -> subprocess.Popen:
-        command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "spotizerr.asgi:application"]
-        return subprocess.Popen(command, cwd=settings.BASE_DIR)
+    def _serve_web(self, host: str, port: int) -> None:
+        """Daphne in this very process (one copy of Django less in memory than a child would cost);
+        returns once SIGINT or SIGTERM stopped it."""
+        from daphne.access import AccessLogGenerator
+        from daphne.endpoints import build_endpoint_description_strings
+        from daphne.server import Server
 
-    def _wait(self, web: subprocess.Popen | None, cluster: ClusterProcess | None) -> None:
+        from spotizerr.asgi import application
+
+        connections.close_all()  # migrate and bootstrap ran here; requests open their own
+        Server(application=application, endpoints=build_endpoint_description_strings(host=host, port=port),
+               action_logger=AccessLogGenerator(sys.stdout), verbosity=1).run()
+
+    def _watch(self, watchdog: Watchdog | None) -> None:
+        """Without the web server: the watchdog in the main thread until SIGINT or SIGTERM."""
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -78,22 +98,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        watchdog = Watchdog(cluster) if cluster is not None else None
-        while not stopping and (web is None or web.poll() is None):
+        while not stopping:
             if watchdog is not None:
                 watchdog.tick()  # restarts a cluster that died or hangs
             time.sleep(0.3)
-        self._stop(web, cluster)
-
-    def _stop(self, web: subprocess.Popen | None, cluster: ClusterProcess | None) -> None:
-        # Signal each main process only: the cluster stops its own workers after their current track.
-        if web is not None and web.poll() is None:
-            web.send_signal(signal.SIGTERM)
-        if cluster is not None:
-            cluster.stop()
-        if web is not None:
-            try:
-                web.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                web.kill()
-        self.stdout.write("Spotizerr stopped.")

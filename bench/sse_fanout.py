@@ -1,0 +1,242 @@
+"""Progress stream fan-out: many open Server-Sent Events streams, and many short-lived ones.
+
+    .venv/bin/python bench/sse_fanout.py [--database sqlite|postgres] [--streams 200] [--cycles 1000]
+                                         [--parallel 20] [--tracks 40]
+
+Starts the real service (daphne and a 2-worker ``manage.py qcluster``) on a fresh database: the
+embedded SQLite (streams poll the events table) or PostgreSQL + Redis (workers wake the streams
+through channels-redis). Then:
+
+1. opens ``--streams`` progress streams and downloads an album of ``--tracks`` tracks; every task
+   event carries the time the worker published it, so each client measures publish-to-arrival;
+   per event, "arrival at every client" is the slowest client's time (target p95 under 1 s);
+2. closes them and runs ``--cycles`` connect / first frame / disconnect cycles, ``--parallel`` at once;
+3. checks that the server holds no stream connection afterwards and how much daphne's resident
+   memory grew from before the first stream (target under 30 MB).
+
+Prints a table and, as its last line, one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import CpuMeter, machine, percentile, rss_mb, running_service
+
+ARRIVAL_P95_TARGET_S = 1.0
+MEMORY_GROWTH_TARGET_MB = 30.0
+_TCP_OPEN_STATES = {"01", "02", "03", "04", "05", "08", "09", "0B"}  # all but TIME_WAIT, CLOSE, LISTEN
+
+
+def open_server_connections(port: int) -> int:
+    """Connections on the server's port that are not closed yet (from /proc/net/tcp)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as handle:
+                next(handle)
+                for line in handle:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] in _TCP_OPEN_STATES:
+                        count += 1
+        except FileNotFoundError:
+            continue
+    return count
+
+
+def _frames(buffer: str) -> tuple[list[dict[str, str]], str]:
+    frames = []
+    while "\n\n" in buffer:
+        block, buffer = buffer.split("\n\n", 1)
+        fields: dict[str, str] = {}
+        for line in block.split("\n"):
+            if line and not line.startswith(":"):
+                name, _, value = line.partition(":")
+                fields[name] = fields.get(name, "") + value.removeprefix(" ")
+        if fields:
+            frames.append(fields)
+    return frames, buffer
+
+
+class Listener:
+    """One open stream: records publish-to-arrival per task event until told to stop."""
+
+    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = client, url
+        self.arrivals: dict[int, float] = {}  # event id -> seconds from publish to arrival
+        self.first_frame = asyncio.Event()
+        self.finished: set[str] = set()
+        self.error: str | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            async with self.client.stream("GET", self.url, headers={"Accept": "text/event-stream"}) as response:
+                buffer = ""
+                async for chunk in response.aiter_text():
+                    buffer += chunk
+                    frames, buffer = _frames(buffer)
+                    now = time.time()
+                    for frame in frames:
+                        self.first_frame.set()
+                        if frame.get("event") == "task":
+                            data = json.loads(frame["data"])
+                            published = data["last_line"].get("timestamp")
+                            if published:
+                                self.arrivals[int(frame["id"])] = now - float(published)
+                            if data["task"]["status"] in ("complete", "error"):
+                                self.finished.add(data["task_id"])
+                    if stop.is_set():
+                        return
+        except (httpx.HTTPError, OSError) as error:
+            self.error = type(error).__name__
+        finally:
+            self.first_frame.set()
+
+
+async def _fan_out(service: Any, album_id: str, streams: int) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{service.port}/api/prgs/stream"
+    limits = httpx.Limits(max_connections=streams + 10, max_keepalive_connections=0)
+    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0, read=60.0)) as client:
+        stop = asyncio.Event()
+        listeners = [Listener(client, url) for _ in range(streams)]
+        tasks = [asyncio.create_task(listener.run(stop)) for listener in listeners]
+        await asyncio.wait_for(asyncio.gather(*(listener.first_frame.wait() for listener in listeners)), 60)
+        open_during = open_server_connections(service.port)
+        loop = asyncio.get_running_loop()
+        status, body = await loop.run_in_executor(None, service.api, "GET", f"/api/album/download/{album_id}")
+        assert status == 202, body
+        task_id = body["task_id"]
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not all(task_id in listener.finished for listener in listeners):
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    events = sorted({event for listener in listeners for event in listener.arrivals})
+    per_event_slowest = [max(listener.arrivals.get(event, float("inf")) for listener in listeners) for event in events]
+    deliveries = [value for listener in listeners for value in listener.arrivals.values()]
+    missing = sum(1 for listener in listeners for event in events if event not in listener.arrivals)
+    return {"streams": streams, "events": len(events), "deliveries": len(deliveries), "missing_deliveries": missing,
+            "stream_errors": sum(1 for listener in listeners if listener.error), "open_during": open_during,
+            "every_client_p50_s": round(percentile(per_event_slowest, 0.5), 3),
+            "every_client_p95_s": round(percentile(per_event_slowest, 0.95), 3),
+            "every_client_max_s": round(max(per_event_slowest, default=0.0), 3),
+            "delivery_p50_s": round(percentile(deliveries, 0.5), 3),
+            "delivery_p95_s": round(percentile(deliveries, 0.95), 3)}
+
+
+async def _cycles(port: int, cycles: int, parallel: int) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{port}/api/prgs/stream"
+    times: list[float] = []
+    failures = 0
+    gate = asyncio.Semaphore(parallel)
+    limits = httpx.Limits(max_connections=parallel + 5, max_keepalive_connections=0)
+
+    async def one(client: httpx.AsyncClient) -> None:
+        nonlocal failures
+        async with gate:
+            started = time.perf_counter()
+            try:
+                async with client.stream("GET", url, headers={"Accept": "text/event-stream"}) as response:
+                    async for chunk in response.aiter_text():
+                        if "\n\n" in chunk:
+                            break
+                times.append(time.perf_counter() - started)
+            except (httpx.HTTPError, OSError):
+                failures += 1
+
+    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0, read=30.0)) as client:
+        began = time.monotonic()
+        await asyncio.gather(*(one(client) for _ in range(cycles)))
+        elapsed = time.monotonic() - began
+    return {"cycles": cycles, "parallel": parallel, "failures": failures, "seconds": round(elapsed, 1),
+            "first_frame_p50_ms": round(1000 * percentile(times, 0.5), 1),
+            "first_frame_p95_ms": round(1000 * percentile(times, 0.95), 1)}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from tests.fakes.spotify_api import IDS
+    from tests.faults.service import album_to_inbox
+
+    with running_service(args.database) as (service, fake):
+        album_id = fake.catalog.add_album("Fan Out", artist_ids=[IDS.artist], tracks=args.tracks)
+        album_to_inbox(service.inbox, fake, album_id, seconds=10, template_dir=service.root / "templates")
+        service.start_web()
+        service.configure(maxConcurrentDownloads=2, convertTo=None)
+        service.start_cluster(workers=2)
+        asyncio.run(_cycles(service.port, 5, 5))  # warm-up: imports, thread pool, first queries
+        time.sleep(1.0)
+        memory_before = rss_mb(service.web.pid)
+        meter = CpuMeter({"web": service.web.pid, "workers": service.cluster.pid})
+        meter.start()
+        fan_out = asyncio.run(_fan_out(service, album_id, args.streams))
+        cores = meter.stop()
+        memory_peak = rss_mb(service.web.pid)
+        cycles = asyncio.run(_cycles(service.port, args.cycles, args.parallel))
+        settle = time.monotonic() + 15
+        while open_server_connections(service.port) and time.monotonic() < settle:
+            time.sleep(0.2)
+        open_after = open_server_connections(service.port)
+        time.sleep(2.0)
+        memory_after = rss_mb(service.web.pid)
+    growth = memory_after - memory_before
+    return {
+        "bench": "sse_fanout", "database": args.database, **fan_out, "cycles": cycles,
+        "open_connections_after": open_after, "web_rss_before_mb": round(memory_before, 1),
+        "web_rss_with_streams_mb": round(memory_peak, 1), "web_rss_after_mb": round(memory_after, 1),
+        "web_rss_growth_mb": round(growth, 1), "cpu_cores_used_during_fan_out": cores,
+        "arrival_p95_ok": fan_out["every_client_p95_s"] < ARRIVAL_P95_TARGET_S and not fan_out["missing_deliveries"],
+        "memory_ok": growth < MEMORY_GROWTH_TARGET_MB, "streams_closed_ok": open_after == 0, "machine": machine(),
+    }
+
+
+def _print(result: dict[str, Any]) -> None:
+    cycles = result["cycles"]
+    print(f"SSE fan-out on {result['database']}: {result['streams']} streams, an album of {result['events']} events")
+    rows = [
+        ("open streams seen by the server", result["open_during"], ""),
+        ("deliveries (missing)", f"{result['deliveries']} ({result['missing_deliveries']})", "0 missing"),
+        ("publish -> every client p50 / p95", f"{result['every_client_p50_s']} s / {result['every_client_p95_s']} s",
+         f"p95 < {ARRIVAL_P95_TARGET_S:g} s"),
+        ("publish -> one client p50 / p95", f"{result['delivery_p50_s']} s / {result['delivery_p95_s']} s", ""),
+        (f"{cycles['cycles']} connect/disconnect ({cycles['parallel']} at once)",
+         f"{cycles['seconds']} s, {cycles['failures']} failed", "0 failed"),
+        ("first frame p50 / p95", f"{cycles['first_frame_p50_ms']} ms / {cycles['first_frame_p95_ms']} ms", ""),
+        ("server connections left open", result["open_connections_after"], "0"),
+        ("daphne RSS before / with streams / after",
+         f"{result['web_rss_before_mb']} / {result['web_rss_with_streams_mb']} / {result['web_rss_after_mb']} MB", ""),
+        ("daphne RSS growth", f"{result['web_rss_growth_mb']} MB", f"< {MEMORY_GROWTH_TARGET_MB:g} MB"),
+    ]
+    for name, value, target in rows:
+        print(f"{name:<44}{value!s:<34}{target}")
+    print("CPU cores used while streaming: " + ", ".join(
+        f"{name} {cores}" for name, cores in result["cpu_cores_used_during_fan_out"].items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--streams", type=int, default=200)
+    parser.add_argument("--cycles", type=int, default=1000)
+    parser.add_argument("--parallel", type=int, default=20, help="connect/disconnect cycles at once")
+    parser.add_argument("--tracks", type=int, default=40, help="tracks of the album whose events are streamed")
+    result = run(parser.parse_args(argv))
+    _print(result)
+    print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
