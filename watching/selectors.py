@@ -199,3 +199,12 @@ def task_outcomes(task_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Outco
     for missing in wanted - set(outcomes):
         outcomes[missing] = (ItemStatus.DOWNLOADED, "", None)
     return outcomes
+
+
+def releases_in_library(*, watch: Watch, release_ids: list[str]) -> set[str]:
+    """Releases of a watched artist already downloaded: by this watch, or as a completed album task."""
+    downloaded = set(WatchItemState.objects.filter(watch=watch, item_id__in=release_ids,
+                                                   status=ItemStatus.DOWNLOADED).values_list("item_id", flat=True))
+    completed = DownloadTask.objects.filter(download_type="album", item_id__in=release_ids,
+                                            status=TaskStatus.COMPLETE).values_list("item_id", flat=True)
+    return downloaded | set(completed)

@@ -180,6 +180,7 @@ class CatalogArtistReleaseSerializer(serializers.Serializer):
     artists = CatalogArtistRefSerializer(many=True)
     images = CatalogImageSerializer(many=True)
     external_urls = CatalogExternalUrlsSerializer(source="*")
+    in_library = serializers.BooleanField(required=False, help_text="Only when you watch this artist: whether the release is already in the library.")
 
 
 class CatalogArtistReleasesPageSerializer(CatalogPageFieldsSerializer):
@@ -200,6 +201,7 @@ class CatalogArtistSerializer(serializers.Serializer):
     popularity = serializers.IntegerField(allow_null=True)
     external_urls = CatalogExternalUrlsSerializer(source="*")
     albums = serializers.SerializerMethodField()
+    is_watched = serializers.BooleanField(required=False, help_text="Whether you watch this artist.")
 
     @extend_schema_field(CatalogArtistReleasesPageSerializer)
     def get_albums(self, artist: Any) -> dict[str, Any]:
@@ -213,6 +215,7 @@ class CatalogPlaylistEntrySerializer(serializers.Serializer):
     is_local = serializers.SerializerMethodField()
     skip_reason = serializers.CharField(allow_null=True, help_text="local_file, unavailable, episode or removed.")
     track = CatalogTrackSerializer(allow_null=True)
+    in_library = serializers.BooleanField(required=False, help_text="Only when you watch this playlist: whether the track is already in the library.")
 
     def get_is_local(self, entry: Any) -> bool:
         return entry.skip_reason == "local_file"
@@ -248,6 +251,7 @@ class CatalogPlaylistSerializer(serializers.Serializer):
     followers = CatalogFollowersSerializer(source="*")
     external_urls = CatalogExternalUrlsSerializer(source="*")
     tracks = serializers.SerializerMethodField()
+    is_watched = serializers.BooleanField(required=False, help_text="Whether you watch this playlist.")
 
     @extend_schema_field(CatalogPlaylistTracksSerializer)
     def get_tracks(self, playlist: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAdmin
 from spotizerr.catalog import serializers as s
+from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
 from spotizerr.integrations.catalog_types import Page
 from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, parse_spotify_id
 
@@ -87,7 +88,9 @@ class ArtistInfoView(APIView):
         client = _client()
         artist = client.artist(artist_id)
         page = client.artist_releases_page(artist_id, limit=query["limit"], offset=query["offset"])
-        return Response(s.CatalogArtistSerializer(artist, context={"albums": _page_body(request, page)}).data)
+        body = s.CatalogArtistSerializer(artist, context={"albums": _page_body(request, page)}).data
+        mark_artist_releases(user=request.user, artist_id=artist_id, body=body, items=body["albums"]["items"])
+        return Response(body)
 
 
 class PlaylistInfoView(APIView):
@@ -103,7 +106,10 @@ class PlaylistInfoView(APIView):
             count = len(playlist.entries)
             context["tracks"] = {"items": playlist.entries, "total": playlist.total_tracks, "limit": count,
                                  "offset": 0, "next": None, "next_offset": None}
-        return Response(s.CatalogPlaylistSerializer(playlist, context=context).data)
+        body = s.CatalogPlaylistSerializer(playlist, context=context).data
+        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body=body,
+                              items=body["tracks"].get("items", []))
+        return Response(body)
 
 
 class PlaylistMetadataView(APIView):
@@ -122,7 +128,10 @@ class PlaylistMetadataView(APIView):
         if body["next"]:
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})
             body["next"] = request.build_absolute_uri(f"{request.path.rsplit('/', 1)[0]}/tracks?{params}")
-        return Response(s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data)
+        result = s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data
+        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body=result,
+                              items=result["tracks"].get("items", []))
+        return Response(result)
 
 
 class PlaylistTracksView(APIView):
@@ -132,7 +141,9 @@ class PlaylistTracksView(APIView):
         query = _query(s.PlaylistTracksQuerySerializer, request)
         playlist_id = parse_spotify_id(query["id"], "playlist")
         page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
-        return Response(s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data)
+        body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
+        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body={}, items=body["items"])
+        return Response(body)
 
 
 class SearchView(APIView):
