@@ -141,15 +141,24 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
 
     config = effective_config(task)
     root = Path(config["downloadPath"])
-    rows = [(entry.position, entry.track.name, ", ".join(entry.track.artist_names),
-             _library_path(entry.track.id, str(root), task.owner if config.get("separateTracksByUser") else None),
-             entry.track.duration_ms) for entry in playlist.entries if entry.track is not None]
+    tracks = [(entry.position, entry.track) for entry in playlist.entries if entry.track is not None]
+    owner = task.owner if config.get("separateTracksByUser") else None
+    paths = _library_paths([track.id for _, track in tracks], str(root), owner)
+    rows = [(position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
+            for position, track in tracks]
     path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
     return str(path)
 
 
-def _library_path(track_id: str, root: str, owner: User | None) -> str:
-    files = LibraryFile.objects.filter(spotify_id=track_id, library_root=root)
-    if owner is not None:
-        files = files.filter(owner=owner)
-    return files.order_by("is_preview", "-created_at").values_list("relative_path", flat=True).first() or ""
+def _library_paths(track_ids: list[str], root: str, owner: User | None, chunk: int = 500) -> dict[str, str]:
+    """Each track's library-relative path (full files before previews, newest first), a few queries
+    however long the playlist."""
+    found: dict[str, str] = {}
+    for start in range(0, len(track_ids), chunk):
+        files = LibraryFile.objects.filter(spotify_id__in=track_ids[start:start + chunk], library_root=root)
+        if owner is not None:
+            files = files.filter(owner=owner)
+        for track_id, relative in files.order_by("is_preview", "-created_at").values_list("spotify_id",
+                                                                                           "relative_path"):
+            found.setdefault(track_id, relative)
+    return found
