@@ -121,8 +121,13 @@ def _database_from_url(url: str) -> dict:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
+        # A pool per process, not persistent connections: under ASGI every request runs in a new thread,
+        # so CONN_MAX_AGE kept one connection per finished request open until PostgreSQL ran out of
+        # them ("too many clients" at 25 concurrent clients, bench/api_load.py).
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,  # with a pool: each connection is tested when handed out
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
+                             "timeout": 20}},
     }
 
 
