@@ -8,7 +8,9 @@ class SpotizerrConfig(AppConfig):
     def ready(self) -> None:
         from django_q.signals import post_spawn
 
-        from spotizerr import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from spotizerr import dbpool, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
         from spotizerr.upkeep import on_worker_spawned
+
+        dbpool.install()  # forked queue workers must not share the parent's pooled connections
 
         post_spawn.connect(on_worker_spawned, dispatch_uid="spotizerr-worker-upkeep")  # reaper thread per worker

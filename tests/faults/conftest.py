@@ -69,7 +69,7 @@ def fake_spotify() -> Iterator[FakeSpotify]:
 @pytest.fixture
 def make_service(tmp_path: Path, fake_spotify: FakeSpotify, fault_templates) -> Iterator[Callable[..., Service]]:
     """``make_service(backend=None, env=None)``: a service (nothing started yet), stopped and its
-    database dropped after the test."""
+    database dropped after the test, whose logs must hold no traceback."""
     services: list[Service] = []
 
     def make(backend: Backend | None = None, env: dict[str, str] | None = None) -> Service:
@@ -86,6 +86,9 @@ def make_service(tmp_path: Path, fake_spotify: FakeSpotify, fault_templates) -> 
     yield make
     for service in services:
         service.close()
+    for service in services:  # a fault must never show as a crash inside the service
+        crashes = service.tracebacks()
+        assert not crashes, f"tracebacks in the service's logs:\n{crashes[0]}"
 
 
 @pytest.fixture

@@ -221,6 +221,15 @@ class Service:
             parts.append(f"--- {path.name}\n" + "\n".join(text))
         return "\n".join(parts)
 
+    def tracebacks(self) -> list[str]:
+        """Every traceback any of the service's processes logged, with the lines before it."""
+        found = []
+        for path in sorted(self.logs.glob("*.log")):
+            lines = path.read_text(errors="replace").splitlines()
+            found += [f"{path.name}:\n" + "\n".join(lines[max(0, n - 3):n + 25])
+                      for n, line in enumerate(lines) if line.startswith("Traceback")]
+        return found
+
     def wait_for(self, condition: Callable[[], Any], *, timeout: float, what: str, every: float = 0.2) -> Any:
         deadline = time.monotonic() + timeout
         while True:
