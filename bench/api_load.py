@@ -1,7 +1,7 @@
 """API under load: concurrent clients on the read endpoints while two workers write progress.
 
     .venv/bin/python bench/api_load.py [--database sqlite|postgres] [--clients 25] [--seconds 60]
-                                       [--history 20000] [--albums 12] [--tracks 30]
+                                       [--history 20000] [--albums 24] [--tracks 30]
 
 Starts the real service (daphne and a 2-worker ``manage.py qcluster``; authentication on, bearer
 tokens) on a fresh database: the embedded SQLite (WAL, ORM broker) or PostgreSQL + Redis. Seeds
@@ -70,6 +70,7 @@ class Client(threading.Thread):
         self.rng = random.Random(seed)
         self.samples: list[tuple[str, float, int]] = []  # (endpoint, ms, status; 0 = broken connection)
         self.locked = 0
+        self.error_bodies: dict[int, bytes] = {}  # first body per failing status
 
     def _path(self, name: str) -> str:
         if name == "task list":
@@ -100,6 +101,8 @@ class Client(threading.Thread):
                 body, status = b"", 0
             self.samples.append((name, (time.perf_counter() - started) * 1000, status))
             self.locked += body.count(b"database is locked")
+            if not 200 <= status < 300:
+                self.error_bodies.setdefault(status, body[:300])
             if self.think_s:
                 time.sleep(self.rng.uniform(0.5, 1.5) * self.think_s)
         connection.close()
@@ -202,6 +205,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         + sum(client.locked for client in clients),
         "progress_events_written": events, "tracks_done": tracks_done, "history_entries": args.history,
         "think_ms": args.think_ms, "cpu_cores_used": cores,
+        "error_samples": {str(status): body.decode(errors="replace") for client in clients
+                          for status, body in client.error_bodies.items()},
         "endpoints": rows[:-1], "p95_target_ms": P95_TARGET_MS,
         "p95_ok": overall["p95_ms"] < P95_TARGET_MS, "machine": machine(),
     }
@@ -228,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--history", type=int, default=20000, help="history entries to seed")
-    parser.add_argument("--albums", type=int, default=12, help="albums available to download during the run")
+    parser.add_argument("--albums", type=int, default=24, help="albums available to download during the run")
     parser.add_argument("--tracks", type=int, default=30, help="tracks per album")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause of each client between requests (0: back to back)")
