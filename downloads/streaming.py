@@ -4,13 +4,16 @@ The first frame is a snapshot (current tasks and ``task_counts``); then one ``ta
 each with the event's id, and a comment line every ``HEARTBEAT_SECONDS``. A client reconnecting with
 ``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
 
-Events live in the database, so the stream polls the events table (an indexed ``id > last`` query)
-every ``POLL_SECONDS``: workers run in other processes and cannot reach this one in the embedded
-setup. With ``REDIS_URL`` a worker's publish also wakes the stream at once through the channel layer.
+Events live in the database: workers run in other processes and cannot reach this one in the
+embedded setup. One poller per process (``stream_hub.EventHub``) reads the events table every
+``POLL_SECONDS`` (an indexed ``id > last`` query), renders each event once per distinct visibility
+and hands the frames to every open stream. With ``REDIS_URL`` a worker's publish also wakes the
+poller at once through the channel layer.
 
-What one connection holds is bounded: events are read in batches of at most ``BATCH`` and a backlog
-beyond that becomes one snapshot; wake-ups are merged into one flag, never queued. (Daphne itself
-buffers what a client does not read; the stream never writes faster than the events arrive.)
+What one connection holds is bounded: events are read in batches of at most ``BATCH``, a stream's
+inbox holds at most ``INBOX_LIMIT`` frames, and a backlog beyond either becomes one snapshot;
+wake-ups are merged into one flag, never queued. (Daphne itself buffers what a client does not read;
+the stream never writes faster than the events arrive.)
 
 Auth: a bearer token, the dashboard session, or ``?ticket=`` from ``POST /api/prgs/stream/ticket``.
 """
@@ -24,6 +27,8 @@ import io
 import json
 import logging
 import time
+import weakref
+from collections.abc import Hashable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -41,6 +46,7 @@ from accounts.models import User
 from downloads import selectors, services
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
+from downloads.stream_hub import EventHub, Frame, Subscriber, visible_events
 from spotizerr.errors import error_body
 
 logger = logging.getLogger(__name__)
@@ -48,6 +54,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.3
 HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
+INBOX_LIMIT = 1000  # frames waiting for one slow reader; more becomes a snapshot
 REPLAY_LIMIT = 1000  # missed events replayed on reconnect; more becomes a snapshot
 SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
 # Reads run in the thread pool, not on the one shared "sync" thread: many open streams poll at once.
@@ -86,7 +93,7 @@ def _snapshot(user: User) -> tuple[bytes, int]:
     return _frame("snapshot", data, latest), latest
 
 
-def _event_frames(user: User, events: list[TaskEvent]) -> bytes:
+def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
     ids = {event.task_id for event in events if event.task_id}
     annotated = selectors.tasks_annotated(selectors.tasks_visible_to(user).filter(pk__in=ids))
     documents = {doc["task_id"]: doc for doc in selectors.tasks_progress(annotated)}
@@ -95,12 +102,13 @@ def _event_frames(user: User, events: list[TaskEvent]) -> bytes:
     for event in events:
         task_id = str(event.task_uuid)
         if event.kind == TaskEvent.Kind.DELETED or task_id not in documents:
-            frames.append(_frame("deleted", {"task_id": task_id, "task_counts": counts}, event.pk))
+            frames.append((event.pk, _frame("deleted", {"task_id": task_id, "task_counts": counts}, event.pk)))
             continue
         last_line = {**event.payload, "event_id": event.pk}
-        frames.append(_frame("task", {"task_id": task_id, "event_id": event.pk, "task": documents[task_id],
-                                      "last_line": last_line, "task_counts": counts}, event.pk))
-    return b"".join(frames)
+        frames.append((event.pk, _frame("task", {"task_id": task_id, "event_id": event.pk,
+                                                 "task": documents[task_id], "last_line": last_line,
+                                                 "task_counts": counts}, event.pk)))
+    return frames
 
 
 def _catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
@@ -111,13 +119,41 @@ def _catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
         return b"", after, True
     if not events:
         return b"", after, False
-    return _event_frames(user, events), events[-1].pk, False
+    return b"".join(frame for _, frame in _event_frames(user, events)), events[-1].pk, False
+
+
+def _poll(cursor: int, batch: int, groups: dict[Hashable, User]) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
+    """The hub's one read per tick: events after ``cursor`` (at most ``batch``; more is an overflow,
+    answered with the latest id) and their frames rendered once per visibility in ``groups``."""
+    # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
+    # by ``visible_events``, the same rule.
+    events = list(TaskEvent.objects.filter(id__gt=cursor).order_by("id")[: batch + 1])
+    if len(events) > batch:
+        return selectors.latest_event_id(), True, {}
+    frames: dict[Hashable, list[Frame]] = {}
+    for key, user in groups.items():
+        visible = visible_events(user, events)
+        frames[key] = _event_frames(user, visible) if visible else []
+    return (events[-1].pk if events else cursor), False, frames
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, EventHub] = weakref.WeakKeyDictionary()
+
+
+def _hub() -> EventHub:
+    """This process's hub (one per event loop; daphne runs one loop)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = EventHub(poll=_poll, latest=selectors.latest_event_id, poll_seconds=POLL_SECONDS,
+                               batch=BATCH, inbox_limit=INBOX_LIMIT, run_sync=_db)
+    return _hubs[loop]
 
 
 # ---------------------------------------------------------------------------------------------- the consumer
 class ProgressStreamConsumer(AsyncHttpConsumer):
     """One SSE connection. The pump runs as its own asyncio task so that a client's disconnect (an
-    ``http.disconnect`` message) is handled at once: it cancels the pump and frees the connection."""
+    ``http.disconnect`` message) is handled at once: it cancels the pump, which leaves the hub, and
+    frees the connection."""
 
     user: User
     pump: asyncio.Task | None = None
@@ -132,7 +168,6 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
                                      headers=[(b"Content-Type", b"application/json")])
             raise StopConsumer()
         self.user = user
-        self.wake = asyncio.Event()
         await self.send_headers(headers=[
             (b"Content-Type", b"text/event-stream; charset=utf-8"), (b"Cache-Control", b"no-cache, no-transform"),
             (b"X-Accel-Buffering", b"no"),
@@ -144,7 +179,7 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
 
     async def progress_wake(self, message: dict[str, Any]) -> None:
         """A worker published an event (channel layer, with Redis): look now instead of at the next poll."""
-        self.wake.set()
+        _hub().wake()
 
     async def http_disconnect(self, message: dict[str, Any]) -> None:
         await self._stop()
@@ -190,18 +225,27 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
             await self.send_body(b"", more_body=False)
 
     async def _pump_events(self) -> None:
-        last = await self._first_frames()
+        hub = _hub()
+        subscriber = await hub.subscribe(self.user)  # before the first frames: nothing falls between
+        try:
+            await self._relay(subscriber, await self._first_frames())
+        finally:
+            hub.unsubscribe(subscriber)
+
+    async def _relay(self, subscriber: Subscriber, last: int) -> None:
+        """Send what the hub hands over, newer than ``last``; a snapshot on overflow; heartbeats."""
         next_beat = time.monotonic() + HEARTBEAT_SECONDS
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=POLL_SECONDS)
-            self.wake.clear()
-            frames, new_last, overflow = await _db(_catch_up)(self.user, last, BATCH)
-            if overflow:
-                frames, new_last = await _db(_snapshot)(self.user)
-            if frames:
-                await self.send_body(frames, more_body=True)
-                last = new_last
+                await asyncio.wait_for(subscriber.ready.wait(), timeout=max(0.0, next_beat - time.monotonic()))
+            overflowed, frames = subscriber.take()
+            if overflowed:
+                snapshot, last = await _db(_snapshot)(self.user)
+                await self.send_body(snapshot, more_body=True)
+            fresh = [(event_id, frame) for event_id, frame in frames if event_id > last]
+            if fresh:
+                await self.send_body(b"".join(frame for _, frame in fresh), more_body=True)
+                last = fresh[-1][0]
             if time.monotonic() >= next_beat:
                 await self.send_body(b": heartbeat\n\n", more_body=True)
                 next_beat = time.monotonic() + HEARTBEAT_SECONDS

@@ -1,0 +1,137 @@
+"""One events poller per process, shared by every open progress stream.
+
+Each stream used to poll the events table and render its own frames, so N streams cost N queries per
+poll and N renders per event. The hub reads new events once (``id > cursor``, at most ``batch`` per
+read), renders the frames once per distinct visibility (every admin sees the same; each other user
+sees their own tasks) and appends them to each stream's bounded inbox. It runs as one asyncio task,
+started with the first stream and cancelled when the last one leaves.
+
+A burst longer than ``batch``, or an inbox past ``inbox_limit`` frames (a client that stopped
+reading), becomes an overflow flag: that stream sends one fresh snapshot instead of the backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError
+
+from accounts.models import User
+from downloads.models import TaskEvent
+
+logger = logging.getLogger(__name__)
+
+Frame = tuple[int, bytes]  # (event id, rendered SSE frame)
+# (cursor, batch, {visibility: a user with it}) -> (new cursor, overflowed, {visibility: frames})
+Poll = Callable[[int, int, dict[Hashable, User]], tuple[int, bool, dict[Hashable, list[Frame]]]]
+
+
+def visibility(user: User) -> Hashable:
+    """Streams with equal visibility get the very same frames (see ``selectors.tasks_visible_to``)."""
+    return "all" if user.is_admin else ("owner", user.pk)
+
+
+def visible_events(user: User, events: Sequence[TaskEvent]) -> list[TaskEvent]:
+    """The events ``user`` may see: the same rule as ``selectors.events_after``."""
+    return list(events) if user.is_admin else [event for event in events if event.owner_id == user.pk]
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One stream's inbox: frames waiting to be sent, and whether it must send a snapshot instead."""
+
+    user: User
+    inbox_limit: int
+    frames: deque[Frame] = field(default_factory=deque)
+    overflowed: bool = False
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def deliver(self, frames: list[Frame]) -> None:
+        if len(self.frames) + len(frames) > self.inbox_limit:
+            self.overflow()
+            return
+        self.frames.extend(frames)
+        self.ready.set()
+
+    def overflow(self) -> None:
+        self.frames.clear()
+        self.overflowed = True
+        self.ready.set()
+
+    def take(self) -> tuple[bool, list[Frame]]:
+        """Whether a snapshot is due, and the frames queued since the last take."""
+        overflowed, frames = self.overflowed, list(self.frames)
+        self.frames.clear()
+        self.overflowed = False
+        self.ready.clear()
+        return overflowed, frames
+
+
+class EventHub:
+    """The per-process poller. ``subscribe`` before reading the stream's first frames: the cursor is
+    then never ahead of them, and the stream drops the frames its first frames already covered."""
+
+    def __init__(self, *, poll: Poll, latest: Callable[[], Any], poll_seconds: float, batch: int,
+                 inbox_limit: int, run_sync: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+        self._poll, self._latest, self._run_sync = poll, latest, run_sync
+        self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
+        self.subscribers: set[Subscriber] = set()
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+        self._cursor = 0
+        self._failing = False
+
+    async def subscribe(self, user: User) -> Subscriber:
+        subscriber = Subscriber(user=user, inbox_limit=self.inbox_limit)
+        async with self._lock:
+            if self._task is None:
+                self._cursor = await self._run_sync(self._latest)()
+                self._task = asyncio.ensure_future(self._run())
+            self.subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        if not self.subscribers and self._task is not None:
+            self._task.cancel()  # the last stream left: stop polling
+            self._task = None
+
+    def wake(self) -> None:
+        """A worker published (channel layer wake-up): poll now instead of at the next tick."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            self._wake.clear()
+            try:
+                await self._poll_once()
+            except DatabaseError:  # the cursor did not move: the next poll delivers what this one missed
+                if not self._failing:
+                    logger.warning("Progress streams cannot read events: the database is unavailable",
+                                   exc_info=True)
+                self._failing = True
+
+    async def _poll_once(self) -> None:
+        groups: dict[Hashable, User] = {}
+        for subscriber in self.subscribers:
+            groups.setdefault(visibility(subscriber.user), subscriber.user)
+        if not groups:
+            return
+        before = self._cursor
+        cursor, overflowed, frames = await self._run_sync(self._poll)(before, self.batch, groups)
+        self._cursor, self._failing = cursor, False
+        for subscriber in list(self.subscribers):
+            rendered = frames.get(visibility(subscriber.user))
+            if overflowed or (rendered is None and cursor > before):
+                subscriber.overflow()  # too many events, or it joined a visibility this poll did not render
+            elif rendered:
+                subscriber.deliver(rendered)
