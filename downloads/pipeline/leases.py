@@ -201,6 +201,8 @@ def _reap_tracks(stale: object) -> int:
     requeued = 0
     for job in TrackJob.objects.filter(status=TrackStatus.RUNNING).filter(
             Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)):
+        # its worker is gone: what it half-made goes now, not a lease period later
+        shutil.rmtree(work_dir_for(job), ignore_errors=True)
         if job.attempts >= MAX_CLAIMS:
             TrackJob.objects.filter(pk=job.pk, status=TrackStatus.RUNNING, lease_owner=job.lease_owner).update(
                 status=TrackStatus.FAILED, lease_owner="", finished_at=timezone.now(),
