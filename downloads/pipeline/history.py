@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Sum
 
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
-from library_history.models import HistoryEntry
+from library_history.models import HistoryEntry, HistoryTrack
 from library_history.services import history_record_download, history_record_track
 
 _TRACK_STATUS = {TrackStatus.DONE: "completed", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "failed"}
@@ -48,7 +48,9 @@ def history_task_started(task: DownloadTask) -> None:
 
 
 def history_task_finished(task: DownloadTask) -> None:
-    """The task's final entry: status, counts, and for a single track its file, source and quality."""
+    """The task's final entry: status, counts, and for a single track its file, source and quality;
+    and the row of any finished track whose worker died before recording it."""
+    _record_missing_tracks(task)
     counts = _counts(task)
     jobs = TrackJob.objects.filter(task=task)
     single = jobs.first() if task.download_type == DownloadType.TRACK else None
@@ -64,6 +66,15 @@ def history_task_finished(task: DownloadTask) -> None:
         skipped_tracks=counts[TrackStatus.SKIPPED], failed_tracks=counts[TrackStatus.FAILED],
         error=task.error_message, size_bytes=done_jobs.aggregate(total=Sum("size_bytes"))["total"] or 0,
     )
+
+
+def _record_missing_tracks(task: DownloadTask) -> None:
+    # A worker killed between ending a track and recording it leaves the track done without a row.
+    if task.download_type == DownloadType.TRACK:
+        return
+    recorded = HistoryTrack.objects.filter(parent__task_id=task.pk).values_list("position", flat=True)
+    for job in TrackJob.objects.filter(task=task, status__in=list(_TRACK_STATUS)).exclude(position__in=recorded):
+        history_track_finished(task, job)
 
 
 def _most_used_source(jobs: object) -> str:
