@@ -1,23 +1,26 @@
 """Converting audio with the ffmpeg binary shipped by imageio-ffmpeg.
 
 ffmpeg writes to a temporary name next to the destination, which is renamed into place only when the
-conversion succeeded, so a half-converted file never carries the final name. Source metadata and any
-picture or video stream are dropped: tags come only from ``downloads.tagging``.
+conversion succeeded, so a half-converted file never carries the final name. The result is not flushed
+to disk: it is a work file that is tagged (rewritten) next, and whoever puts it in the library makes it
+durable then (``spotizerr.lib.atomic.atomic_move``), so the audio is synced once, not twice. Source
+metadata and any picture or video stream are dropped: tags come only from ``downloads.tagging``.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import subprocess
-import threading
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import imageio_ffmpeg
 
 from downloads.tagging import TaggingError, audio_duration_ms
-from spotizerr.lib.atomic import TEMP_PREFIX, atomic_move
+from spotizerr.lib.atomic import TEMP_PREFIX
 from spotizerr.lib.cancel import Cancelled, CancelToken
 from spotizerr.lib.formats import OutputFormat, get_format, normalise_bitrate
 
@@ -72,7 +75,8 @@ def convert_audio(
         _run_ffmpeg(command, cancel=cancel, timeout=timeout, hidden=hidden)
         if not temp.is_file() or temp.stat().st_size == 0:
             raise ConversionError("ffmpeg finished without writing any audio")
-        return atomic_move(temp, destination)
+        os.replace(temp, destination)
+        return destination
     finally:
         temp.unlink(missing_ok=True)
 

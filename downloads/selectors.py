@@ -182,11 +182,15 @@ def task_summary(task: DownloadTask) -> dict[str, Any]:
     }
 
 
-def track_job_counts(task: DownloadTask) -> dict[str, int]:
+def track_job_counts(task: DownloadTask) -> tuple[dict[str, int], int]:
+    """The task's tracks per status, and how many of the done ones are previews (one grouped query)."""
     counts = {status: 0 for status in TrackStatus.values}
-    for row in TrackJob.objects.filter(task=task).order_by().values("status").annotate(n=Count("pk")):
+    previews = 0
+    for row in (TrackJob.objects.filter(task=task).order_by().values("status")
+                .annotate(n=Count("pk"), previews=Count("pk", filter=Q(is_preview=True)))):
         counts[row["status"]] = row["n"]
-    return counts
+        previews += row["previews"] if row["status"] == TrackStatus.DONE else 0
+    return counts, previews
 
 
 # ---------------------------------------------------------------------------------------------- progress lists

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,14 @@ def to_json(value: Any) -> Any:
     return dataclasses.asdict(value)
 
 
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(item.name for item in dataclasses.fields(cls))
+
+
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     # stored rows outlive code changes: ignore fields a dataclass no longer has
-    names = {item.name for item in dataclasses.fields(cls)}
+    names = _field_names(cls)
     return {key: value for key, value in data.items() if key in names}
 
 

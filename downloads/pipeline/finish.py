@@ -25,14 +25,13 @@ from downloads.progress import progress_publish
 
 logger = logging.getLogger(__name__)
 
-def task_totals(task: DownloadTask) -> dict[str, Any]:
+
+def _summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
     """The summary's counts, cheap enough to refresh after every track (the lists come at the end)."""
-    counts = selectors.track_job_counts(task)
     return {
         "total_successful": counts[TrackStatus.DONE], "total_skipped": counts[TrackStatus.SKIPPED],
         "total_failed": counts[TrackStatus.FAILED], "total_cancelled": counts[TrackStatus.CANCELLED],
-        "total_tracks": sum(counts.values()),
-        "previews": TrackJob.objects.filter(task=task, status=TrackStatus.DONE, is_preview=True).count(),
+        "total_tracks": sum(counts.values()), "previews": previews,
     }
 
 
@@ -44,8 +43,10 @@ def task_track_started(task: DownloadTask, *, current: int) -> None:
 def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> None:
     """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started."""
     total = task.total_tracks or 1
-    over = TrackJob.objects.filter(task=task, status__in=TRACK_TERMINAL).count()
-    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)), "summary": task_totals(task),
+    counts, previews = selectors.track_job_counts(task)
+    over = sum(counts[status] for status in TRACK_TERMINAL)
+    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)),
+                              "summary": _summary_counts(counts, previews),
                               "updated_at": timezone.now()}
     if current is not None:
         fields["current_track"] = current

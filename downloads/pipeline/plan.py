@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -55,8 +57,21 @@ def _full_track(track: Track) -> Track:
         return get_spotify_client().track(track.id)
     except SpotifyError:  # the track's own step asks again, and decides whether that is fatal
         return track
+
+
+def _full_tracks(pending: Iterator[Track], lock: threading.Lock) -> list[Track]:
+    """One pool thread's part: take tracks from ``pending`` until none are left. The thread's own
+    database connection (the Spotify cache) is closed once at the end, not reopened for every track."""
+    found = []
+    try:
+        while True:
+            with lock:
+                track = next(pending, None)
+            if track is None:
+                return found
+            found.append(_full_track(track))
     finally:
-        connections.close_all()  # this runs in a pool thread
+        connections.close_all()
 
 
 def _with_isrcs(tracks: list[Track]) -> list[Track]:
@@ -65,8 +80,10 @@ def _with_isrcs(tracks: list[Track]) -> list[Track]:
     missing = [track for track in tracks if not track.isrc]
     if not missing:
         return tracks
+    pending, lock = iter(missing), threading.Lock()
     with ThreadPoolExecutor(PREFETCH_THREADS) as pool:
-        full = {track.id: track for track in pool.map(_full_track, missing)}
+        parts = [pool.submit(_full_tracks, pending, lock) for _ in range(min(PREFETCH_THREADS, len(missing)))]
+    full = {track.id: track for part in parts for track in part.result()}
     return [full.get(track.id, track) for track in tracks]
 
 

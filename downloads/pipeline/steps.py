@@ -214,6 +214,8 @@ class Place(Step):
 
     @staticmethod
     def _save_cover(ctx: TrackContext, path: Path) -> None:
+        if path.exists():  # the album's first track wrote it: spare each later one a synced write
+            return
         try:
             atomic.atomic_write_bytes(ctx.cover, path, root=ctx.root, replace=False)
         except FileExistsError:
