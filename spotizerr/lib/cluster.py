@@ -19,12 +19,13 @@ CHECK_EVERY_SECONDS = 1.0
 _sentinel_pid: int | None = None
 _checked_at = 0.0
 _stopping = False
+_cluster_id: str | None = None  # the sentinel's cluster, once found: later checks read only its status
 
 
 def worker_spawned() -> None:
     """Remember the sentinel (the parent) of this worker process; called once when it starts."""
-    global _sentinel_pid, _checked_at, _stopping
-    _sentinel_pid, _checked_at, _stopping = os.getppid(), 0.0, False
+    global _sentinel_pid, _checked_at, _stopping, _cluster_id
+    _sentinel_pid, _checked_at, _stopping, _cluster_id = os.getppid(), 0.0, False, None
 
 
 def in_cluster_worker() -> bool:
@@ -51,17 +52,19 @@ def cluster_stopping() -> bool:
 
 
 def _sentinel_says_stopping(sentinel_pid: int) -> bool:
+    """Whether the sentinel's published status is "stopping". The first check lists every cluster's
+    status (which also rewrites the list in the cache); later ones read just this cluster's entry."""
+    global _cluster_id
     from django_q.conf import Conf
     from django_q.status import Stat
 
     try:
-        stats = Stat.get_all()
+        stats = [Stat.get(sentinel_pid, _cluster_id)] if _cluster_id else Stat.get_all()
     except Exception:  # the broker's cache is unreachable: keep working, the stop waits a little longer
         logger.warning("Could not read the cluster status", exc_info=True)
         return False
     host = socket.gethostname()
-    return any(
-        getattr(stat, "sentinel", None) == sentinel_pid and getattr(stat, "host", None) == host
-        and str(getattr(stat, "status", "")) == str(Conf.STOPPING)
-        for stat in stats
-    )
+    ours = [stat for stat in stats
+            if getattr(stat, "sentinel", None) == sentinel_pid and getattr(stat, "host", None) == host]
+    _cluster_id = str(ours[0].cluster_id) if ours else None  # not found: list them all next time
+    return any(str(getattr(stat, "status", "")) == str(Conf.STOPPING) for stat in ours)
