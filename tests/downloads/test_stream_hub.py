@@ -10,6 +10,14 @@ from typing import Any
 from downloads.stream_hub import EventHub, Subscriber
 
 
+def _run(coroutine: Any) -> Any:
+    """asyncio.run in a fresh thread, whatever loop the test runner's thread may hold."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
+
+
 def user(pk: int, *, admin: bool = False) -> Any:
     return SimpleNamespace(pk=pk, is_admin=admin)
 
@@ -60,7 +68,7 @@ def test_one_poll_serves_every_stream_and_renders_once_per_visibility():
             hub.unsubscribe(stream)
         return events, taken
 
-    events, taken = asyncio.run(scenario())
+    events, taken = _run(scenario())
 
     assert all(len(groups) == 3 for groups in events.polls[1:])
     assert taken[0] == taken[1] and taken[3] == taken[4] and taken[0] != taken[2]
@@ -77,6 +85,6 @@ def test_the_poller_stops_when_the_last_stream_leaves():
         await asyncio.sleep(0.05)
         return polls, len(events.polls)
 
-    before, after = asyncio.run(scenario())
+    before, after = _run(scenario())
 
     assert before > 0 and after == before

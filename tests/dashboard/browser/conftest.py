@@ -38,14 +38,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API marks an event loop as running in the main thread until it
+# stops, which would break asyncio.run() in every test collected after the browser tests.
+@pytest.fixture(scope="package")
 def live_app(tmp_path_factory) -> Iterator[LiveApp]:
     app = live_app_start(tmp_path_factory.mktemp("live-app"))
     yield app
     app.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
