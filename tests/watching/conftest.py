@@ -80,18 +80,32 @@ def downloads_of(user: Any, download_type: str = "track") -> list[str]:
                 .order_by("created_at").values_list("item_id", flat=True))
 
 
+def queued_payloads() -> list[tuple[Callable[[], None], bytes | str]]:
+    """What waits in django-q2's queue, in order, on either broker: (remove it, signed payload)."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from django_q.brokers import get_broker
+
+        broker = get_broker()
+        return [(lambda payload=payload: broker.connection.lrem(broker.list_key, 1, payload), payload)
+                for payload in broker.connection.lrange(broker.list_key, 0, -1)]
+    from django_q.models import OrmQ
+
+    return [(row.delete, row.payload) for row in OrmQ.objects.order_by("id")]
+
+
 def run_queued_watch_tasks() -> list[str]:
     """Run the watching tasks waiting in django-q2's queue, as a worker would (download tasks stay
     queued); returns the functions run."""
     from django.utils.module_loading import import_string
-    from django_q.models import OrmQ
     from django_q.signing import SignedPackage
 
     ran = []
-    for row in OrmQ.objects.order_by("id"):
-        package = SignedPackage.loads(row.payload)
+    for remove, payload in queued_payloads():
+        package = SignedPackage.loads(payload)
         if package["func"].startswith("watching."):
-            row.delete()
+            remove()
             import_string(package["func"])(*package["args"], **package["kwargs"])
             ran.append(package["func"])
     return ran
