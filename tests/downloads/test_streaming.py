@@ -254,10 +254,13 @@ def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream
     """GIVEN a stream that reads at most 2 events per poll
     WHEN 5 events arrive between two polls
     THEN the client gets one fresh snapshot instead of a backlog of frames."""
+    from downloads import progress
     from downloads.progress import progress_publish
 
     monkeypatch.setattr(streaming, "BATCH", 2)
     monkeypatch.setattr(streaming, "POLL_SECONDS", 1.5)
+    # the events must pile up between two polls: no Redis wake-up (REDIS_URL runs) may end the wait early
+    monkeypatch.setattr(progress, "_wake_streams", lambda event_id: None)
     task = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     first = stream.next()
