@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -149,11 +148,6 @@ else:
             # Tests use a file too (one per run): workers, heartbeats and the progress stream
             # reach the database from other threads and processes, which an in-memory one cannot serve.
             "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
-            # The worker cluster keeps its connections: django-q2's queue poller closes "old" ones
-            # before every poll (20 a second), and reopening SQLite each time cost ~2 ms of CPU (4% of
-            # a core while idle, taken from conversions while busy). Web requests run in a new thread
-            # each under ASGI, so the web process still closes its connections after every request.
-            "CONN_MAX_AGE": None if sys.argv[1:2] == ["qcluster"] else 0,
         }
     }
 
