@@ -7,9 +7,15 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotizerr.settings")
 
-from django.core.asgi import get_asgi_application
+import django
 
-django_asgi_app = get_asgi_application()  # before importing anything that touches models
+django.setup(set_prefix=False)  # before importing anything that touches models
+
+from django.conf import settings
+
+from spotizerr.web_handler import PooledASGIHandler
+
+django_asgi_app = PooledASGIHandler(threads=settings.WEB_THREADS)
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter

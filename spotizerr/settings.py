@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -132,6 +133,7 @@ def _database_from_url(url: str) -> dict:
 
 
 DATABASE_URL = env_str("DATABASE_URL")
+LONG_RUNNING_PROCESS = sys.argv[1:2] in (["qcluster"], ["serve"]) or "daphne" in Path(sys.argv[0]).parts
 if DATABASE_URL:
     DATABASES = {"default": _database_from_url(DATABASE_URL)}
 else:
@@ -148,12 +150,18 @@ else:
             # Tests use a file too (one per run): workers, heartbeats and the progress stream
             # reach the database from other threads and processes, which an in-memory one cannot serve.
             "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
+            # The service's processes keep their connections: reopening SQLite (connect, PRAGMAs,
+            # functions) cost ~2 ms of CPU each time, and django-q2's queue poller closes "old" ones
+            # before every poll (20 a second). The web process runs requests on a fixed set of threads
+            # (spotizerr.web_handler), so it holds at most one connection per thread.
+            "CONN_MAX_AGE": None if LONG_RUNNING_PROCESS else 0,
         }
     }
 
 # ---------------------------------------------------------------- queue and channels
 REDIS_URL = env_str("REDIS_URL")
 Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
+WEB_THREADS = env_int("SPOTIZERR_WEB_THREADS", 8, minimum=1, maximum=64)
 WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
 TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
 # Crash safety (docs/deployment.md): a lease without a heartbeat for this long is stale; every worker
