@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,17 +31,21 @@ def tasks_visible_to(user: User) -> QuerySet[DownloadTask]:
     return tasks if user.is_admin else tasks.filter(owner=user)
 
 
-def task_get_visible(*, user: User, task_id: uuid.UUID | str) -> DownloadTask:
-    """The task, if ``user`` may see it. Raises NotFound otherwise (also for ids that are not UUIDs),
-    so nobody learns whether another user's task exists."""
+def _visible_one(tasks: QuerySet[DownloadTask], *, user: User, task_id: uuid.UUID | str) -> DownloadTask:
     try:
         key = uuid.UUID(str(task_id))
     except ValueError:
         raise NotFound("No such task.", code="task_not_found") from None
-    task = tasks_visible_to(user).filter(pk=key).first()
+    task = tasks.filter(pk=key).first()
     if task is None:
         raise NotFound("No such task.", code="task_not_found")
     return task
+
+
+def task_get_visible(*, user: User, task_id: uuid.UUID | str) -> DownloadTask:
+    """The task, if ``user`` may see it. Raises NotFound otherwise (also for ids that are not UUIDs),
+    so nobody learns whether another user's task exists."""
+    return _visible_one(tasks_visible_to(user), user=user, task_id=task_id)
 
 
 def task_active_for(*, owner: User, download_type: str, item_id: str) -> DownloadTask | None:
@@ -58,8 +63,18 @@ def task_counts(tasks: QuerySet[DownloadTask]) -> dict[str, int]:
     return counts
 
 
+# What a progress document does not show; the album or playlist details alone can be tens of KB a task.
+_NOT_IN_PROGRESS = ("settings_snapshot", "metadata", "context", "overrides")
+
+
 def _with_event_stats(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
-    return tasks.select_related("owner").annotate(events_count=Count("events"), last_event_id=Max("events__id"))
+    """``events_count`` and ``last_event_id`` per task, as subqueries: they run for the returned rows
+    only (a page), where a join with GROUP BY aggregated every visible task's events first."""
+    events = TaskEvent.objects.filter(task=OuterRef("pk")).order_by()
+    count = events.values("task").annotate(n=Count("pk")).values("n")
+    return tasks.select_related("owner").defer(*_NOT_IN_PROGRESS).annotate(
+        events_count=Coalesce(Subquery(count), 0), last_event_id=Subquery(events.order_by("-pk").values("pk")[:1]),
+    )
 
 
 def tasks_progress(tasks: Iterable[DownloadTask]) -> list[dict[str, Any]]:
@@ -74,14 +89,26 @@ def tasks_annotated(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
     return _with_event_stats(tasks)
 
 
-def task_progress(task: DownloadTask) -> dict[str, Any]:
-    """The progress document of one task (see ``TaskProgressSerializer``), with the per-track lists of
-    its summary even while it runs (lists and the stream carry the counts until it ends)."""
-    annotated = _with_event_stats(DownloadTask.objects.filter(pk=task.pk)).first()
-    document = tasks_progress([annotated or task])[0]
-    if task.track_jobs.exists() and "successful_tracks" not in (task.summary or {}):
-        document["summary"] = task_summary(task)
+def task_progress(*, user: User, task_id: uuid.UUID | str) -> dict[str, Any]:
+    """The progress document of one task ``user`` may see (see ``TaskProgressSerializer``), with the
+    per-track lists in its summary, even while it runs (task lists and the stream carry only the
+    counts). Raises NotFound like ``task_get_visible``."""
+    task = _visible_one(_with_event_stats(tasks_visible_to(user)), user=user, task_id=task_id)
+    document = tasks_progress([task])[0]
+    summary = task_summary(task)
+    if summary["total_tracks"]:
+        document["summary"] = summary
     return document
+
+
+_SUMMARY_LISTS = ("successful_tracks", "skipped_tracks", "failed_tracks")
+
+
+def _counts_only(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A summary without its per-track lists (tasks finished by older versions stored them)."""
+    if not summary:
+        return None
+    return {key: value for key, value in summary.items() if key not in _SUMMARY_LISTS}
 
 
 def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any]:
@@ -106,7 +133,7 @@ def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any
         "current_track": task.current_track,
         "total_tracks": task.total_tracks,
         "status_count": getattr(task, "events_count", 0),
-        "summary": task.summary or None,
+        "summary": _counts_only(task.summary),
         "error": task.error_message or None,
         "last_line": last_line,
     }

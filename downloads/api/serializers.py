@@ -167,7 +167,10 @@ class TaskProgressSerializer(serializers.Serializer):
     current_track = serializers.IntegerField()
     total_tracks = serializers.IntegerField()
     status_count = serializers.IntegerField(help_text="How many progress events the task has.")
-    summary = serializers.JSONField(allow_null=True)
+    summary = serializers.JSONField(
+        allow_null=True, help_text="Counts per outcome (total_successful, total_skipped, total_failed, ...) and "
+        "m3u_file; in GET /api/prgs/{task_id} also the per-track lists (successful_tracks, skipped_tracks, "
+        "failed_tracks).")
     error = serializers.CharField(allow_null=True)
     last_line = LastLineSerializer(allow_null=True)
 

@@ -83,7 +83,10 @@ def task_finish_if_done(task: DownloadTask) -> bool:
         return False
     m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
     status, error = _outcome(task)
-    summary = {**selectors.task_summary(task), "m3u_file": m3u}
+    # The row keeps the counts; the per-track lists are read from the track jobs when asked for
+    # (selectors.task_progress), so task lists stay small however long the playlists are.
+    counts, previews = selectors.track_job_counts(task)
+    summary = {**_summary_counts(counts, previews), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
     message = {TaskStatus.COMPLETE: "Finished.", TaskStatus.SKIPPED: "Already in the library.",

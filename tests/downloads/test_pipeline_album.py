@@ -20,6 +20,13 @@ def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
     return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
+def summary_of(client, task: DownloadTask) -> dict:
+    """The summary with its per-track lists, as GET /api/prgs/{task_id} gives it."""
+    response = client.get(f"/api/prgs/{task.pk}")
+    assert response.status_code == 200
+    return response.json()["summary"]
+
+
 def test_a_big_album_ends_complete_with_every_track_in_order(alice_client, album_in_inbox, library_root):
     album_in_inbox(IDS.big_album)
 
@@ -59,9 +66,22 @@ def test_an_album_with_a_missing_track_completes_with_the_failure_in_its_summary
     task = download(alice_client, "album", IDS.small_album)
 
     assert task.status == TaskStatus.COMPLETE
-    assert [row["position"] for row in task.summary["failed_tracks"]] == [2]
-    assert "No source has this track" in task.summary["failed_tracks"][0]["reason"]
+    assert [row["position"] for row in summary_of(alice_client, task)["failed_tracks"]] == [2]
+    assert "No source has this track" in summary_of(alice_client, task)["failed_tracks"][0]["reason"]
     assert HistoryEntry.objects.get(task_id=task.pk).status == "partial"
+
+
+def test_task_lists_carry_the_counts_and_the_task_itself_the_track_lists(alice_client, album_in_inbox):
+    album_in_inbox(IDS.small_album, skip=(2,))
+    task = download(alice_client, "album", IDS.small_album)
+
+    listed = alice_client.get("/api/prgs/list").json()["tasks"][0]["summary"]
+    detail = alice_client.get(f"/api/prgs/{task.pk}").json()["summary"]
+
+    assert (listed["total_successful"], listed["total_failed"], listed["total_tracks"]) == (2, 1, 3)
+    assert not {"successful_tracks", "failed_tracks", "skipped_tracks"} & set(listed)
+    assert [row["position"] for row in detail["successful_tracks"]] == [1, 3]
+    assert (detail["total_successful"], detail["total_failed"]) == (2, 1)
 
 
 def test_an_album_where_no_track_can_be_had_ends_in_error(alice_client, spotify_api, configure):
@@ -89,7 +109,7 @@ def test_the_explicit_filter_skips_explicit_tracks(alice_client, album_in_inbox)
 
     task = download(alice_client, "album", IDS.small_album, "?explicitFilter=true")
 
-    skipped = task.summary["skipped_tracks"]
+    skipped = summary_of(alice_client, task)["skipped_tracks"]
     assert [row["name"] for row in skipped] == ["Either/Or: Live?"] and "xplicit" in skipped[0]["reason"]
 
 
