@@ -8,8 +8,9 @@ Findings:
   ``playlists/`` and ``cover.jpg`` files are not tracks and are left out);
 - ``stale_temp_files``: temporary files of interrupted writes (``spotizerr.lib.atomic``) in a library
   root and leftover per-track work folders under ``DATA_DIR/work``, older than ``temp_age``;
-- ``stuck_tasks``: tasks running without any sign of a worker for longer than the lease period, and
-  finished tasks that still have tracks pending or running;
+- ``stuck_tasks``: tasks running without any sign of a worker for longer than the lease period,
+  finished tasks that still have tracks pending or running, and tasks finished longer ago than that
+  whose history entry still says in progress (the reaper repairs those);
 - ``stuck_tracks``: tracks marked running whose worker stopped renewing the lease.
 """
 
@@ -33,6 +34,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.pipeline.history import tasks_with_unfinished_history
 from downloads.playlist_files import PLAYLISTS_FOLDER
 from downloads.sources.audio_files import AUDIO_EXTENSIONS
 from spotizerr.lib.atomic import TEMP_PREFIX, stale_temp_files
@@ -146,6 +148,8 @@ def stuck_tasks(*, stale_after: timedelta) -> list[dict[str, Any]]:
     unfinished = TrackJob.objects.filter(status__in=(TrackStatus.PENDING, TrackStatus.RUNNING))
     ended = DownloadTask.objects.filter(status__in=TERMINAL_STATUSES, pk__in=unfinished.values("task_id"))
     found += [_task_row(task, "finished with tracks still pending or running") for task in ended]
+    unrecorded = tasks_with_unfinished_history().filter(finished_at__lt=stale).order_by("finished_at")
+    found += [_task_row(task, "finished, but its history entry still says in progress") for task in unrecorded]
     return found
 
 

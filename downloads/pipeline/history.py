@@ -3,9 +3,9 @@ track. The history services are upserts, so a re-run delivery may record the sam
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
-from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from downloads.models import TERMINAL_STATUSES, DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
 from library_history.models import HistoryEntry, HistoryTrack
 from library_history.services import history_record_download, history_record_track
 
@@ -66,6 +66,22 @@ def history_task_finished(task: DownloadTask) -> None:
         skipped_tracks=counts[TrackStatus.SKIPPED], failed_tracks=counts[TrackStatus.FAILED],
         error=task.error_message, size_bytes=done_jobs.aggregate(total=Sum("size_bytes"))["total"] or 0,
     )
+
+
+def tasks_with_unfinished_history() -> QuerySet[DownloadTask]:
+    """Finished tasks whose history entry still says ``in_progress``: their worker died between ending
+    the task and recording it (or the database refused that write)."""
+    open_entries = HistoryEntry.objects.filter(status="in_progress").values("task_id")
+    return DownloadTask.objects.filter(status__in=TERMINAL_STATUSES, pk__in=open_entries)
+
+
+def history_repair(*, limit: int = 100) -> int:
+    """Record the end of up to ``limit`` such tasks (an upsert, like the worker's own record); the
+    reaper calls this. Returns how many were repaired."""
+    tasks = list(tasks_with_unfinished_history().order_by("finished_at")[:limit])
+    for task in tasks:
+        history_task_finished(task)
+    return len(tasks)
 
 
 def _record_missing_tracks(task: DownloadTask) -> None:

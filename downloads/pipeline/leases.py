@@ -32,6 +32,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.pipeline import history
 from spotizerr.lib.cancel import CancelToken
 
 logger = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
         task_seen(task_id=task.pk)  # give the new delivery a full period to show up before trying again
         enqueue(task_id=task.pk, func=WORK_TASK)
         counts["tasks_resumed"] += 1
+    counts["history_repaired"] = history.history_repair()
     _remove_stale_work_dirs()
     return counts
 

@@ -101,7 +101,8 @@ def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
     TrackJob.objects.filter(task=album_task).update(heartbeat_at=now)
     DownloadTask.objects.filter(pk=album_task.pk).update(worker_seen_at=now)
 
-    assert services.downloads_reap() == {"tracks_requeued": 0, "tasks_restarted": 0, "tasks_resumed": 0}
+    assert services.downloads_reap() == {"tracks_requeued": 0, "tasks_restarted": 0, "tasks_resumed": 0,
+                                         "history_repaired": 0}
     assert TrackJob.objects.get(task=album_task, position=1).status == TrackStatus.RUNNING
 
 
@@ -112,6 +113,22 @@ def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queu
     recorded = leases.track_finish(job=job, worker="someone-else", status=TrackStatus.DONE)
 
     assert not recorded and TrackJob.objects.get(pk=job.pk).status == TrackStatus.RUNNING
+
+
+def test_the_reaper_records_the_end_of_a_task_whose_worker_died_before_its_history(alice_client, album_in_inbox,
+                                                                                  inline_queue):
+    """GIVEN an album that ended, but whose worker died before writing its history entry (which still
+    says in progress, as the start left it) WHEN the reaper runs THEN the entry gets the end: status
+    and counts, once however often it runs."""
+    album_in_inbox(IDS.small_album)
+    task_id = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
+    HistoryEntry.objects.filter(task_id=task_id).update(status="in_progress", successful_tracks=0, completed_at=None)
+
+    first, second = services.downloads_reap(), services.downloads_reap()
+
+    entry = HistoryEntry.objects.get(task_id=task_id)
+    assert (first["history_repaired"], second["history_repaired"]) == (1, 0)
+    assert (entry.status, entry.successful_tracks, entry.completed_at is not None) == ("completed", 3, True)
 
 
 def test_the_reap_command_reports_what_it_did(queued_only):

@@ -55,7 +55,8 @@ def _age(path: Path, seconds: float) -> Path:
 
 
 def _task(alice, status: str = TaskStatus.DOWNLOADING, **fields) -> DownloadTask:
-    return DownloadTask.objects.create(owner=alice, download_type="album", item_id="album1", status=status, **fields)
+    return DownloadTask.objects.create(owner=alice, download_type="album", status=status,
+                                       **{"item_id": "album1", **fields})
 
 
 def test_a_consistent_library_has_no_findings_and_exits_zero(library):
@@ -155,3 +156,20 @@ def test_a_finished_task_with_a_track_still_pending_is_stuck(library, alice):
     assert code == 1
     assert [(item["task_id"], item["problem"]) for item in findings["stuck_tasks"]] == [
         (str(task.pk), "finished with tracks still pending or running")]
+
+
+def test_a_task_finished_long_ago_whose_history_still_says_in_progress_is_stuck(library, alice):
+    from library_history.models import HistoryEntry
+
+    long_ago = timezone.now() - timedelta(minutes=10)
+    old = _task(alice, status=TaskStatus.COMPLETE, finished_at=long_ago)
+    just_now = _task(alice, status=TaskStatus.COMPLETE, finished_at=timezone.now(), item_id="album2")
+    for task in (old, just_now):
+        HistoryEntry.objects.create(task_id=task.pk, owner=alice, download_type="album", status="in_progress",
+                                    name="Album", created_at=task.created_at)
+
+    code, findings = check()
+
+    assert code == 1
+    assert [(item["task_id"], item["problem"]) for item in findings["stuck_tasks"]] == [
+        (str(old.pk), "finished, but its history entry still says in progress")]
