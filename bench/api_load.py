@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/api_load.py [--database sqlite|postgres] [--clients 25] [--seconds 60]
                                        [--history 20000] [--albums 24] [--tracks 30]
+                                       [--web-processes 1] [--think-ms 0]
 
-Starts the real service (daphne and a 2-worker ``manage.py qcluster``; authentication on, bearer
-tokens) on a fresh database: the embedded SQLite (WAL, ORM broker) or PostgreSQL + Redis. Seeds
-``--history`` history entries, keeps album downloads running for the whole measurement (copy and tag
-from generated inbox files, so the workers write progress rows as fast as they can), and runs
-``--clients`` closed-loop clients (keep-alive connections, no pause between requests unless
-``--think-ms``) on a mix of task list, task
-detail, history list, history search and auth status for ``--seconds``.
+Starts the real service on a fresh database, the embedded SQLite (WAL, ORM broker) or PostgreSQL +
+Redis: ``manage.py serve --no-workers --web-processes N`` for the web side and a 2-worker ``manage.py
+qcluster``, authentication on, bearer tokens. Seeds ``--history`` history entries, keeps album
+downloads running for the whole measurement (copy and tag from generated inbox files, so the workers
+write progress rows as fast as they can), and runs ``--clients`` closed-loop clients (keep-alive
+connections, no pause between requests unless ``--think-ms``) on a mix of task list, task detail,
+history list, history search and auth status for ``--seconds``.
 
 Reports p50/p95/p99 per endpoint and overall, errors (non-2xx or broken connections) and how often
 "database is locked" appears in any server log. Targets: p95 under 300 ms, zero errors, zero locks.
@@ -142,7 +143,8 @@ def _prepare(service: Any, fake: Any, args: argparse.Namespace) -> tuple[str, li
     seeded = service.manage("shell", "-c", SEED_HISTORY.format(words=WORDS, admin=ADMIN, rows=args.history),
                             timeout=600)
     assert seeded.returncode == 0, seeded.stderr
-    service.start_web()
+    service.start_serve("--no-workers", "--web-processes", str(args.web_processes))  # the web side of serve
+    service.web = service.serve
     status, body = service.api("POST", "/api/auth/login", {"username": ADMIN, "password": PASSWORD})
     assert status == 200, body
     token = body["access_token"] if "access_token" in body else body["access"]
@@ -204,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "errors": overall["errors"], "database_locked": logs.count(b"database is locked")
         + sum(client.locked for client in clients),
         "progress_events_written": events, "tracks_done": tracks_done, "history_entries": args.history,
-        "think_ms": args.think_ms, "cpu_cores_used": cores,
+        "think_ms": args.think_ms, "web_processes": args.web_processes, "cpu_cores_used": cores,
         "error_samples": {str(status): body.decode(errors="replace") for client in clients
                           for status, body in client.error_bodies.items()},
         "endpoints": rows[:-1], "p95_target_ms": P95_TARGET_MS,
@@ -213,7 +215,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print(result: dict[str, Any]) -> None:
-    print(f"API load: {result['clients']} clients x {result['seconds']} s on {result['database']} while 2 workers "
+    print(f"API load: {result['clients']} clients x {result['seconds']} s on {result['database']} "
+          f"({result['web_processes']} web process(es)) while 2 workers "
           f"wrote {result['progress_events_written']} progress events ({result['tracks_done']} tracks done)")
     print(f"{'endpoint':<16}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for row in [*result["endpoints"], {"endpoint": "all", "requests": result["requests"], "errors": result["errors"],
@@ -235,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=20000, help="history entries to seed")
     parser.add_argument("--albums", type=int, default=24, help="albums available to download during the run")
     parser.add_argument("--tracks", type=int, default=30, help="tracks per album")
+    parser.add_argument("--web-processes", type=int, default=1, help="serve's --web-processes")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause of each client between requests (0: back to back)")
     result = run(parser.parse_args(argv))

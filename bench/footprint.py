@@ -57,7 +57,8 @@ def _components(serve_pid: int) -> dict[str, dict[str, float]]:
     """Memory per part of the service: serve itself (daphne, watchdog), the cluster (main and children)."""
     from bench._common import children_of
 
-    parts: dict[str, dict[str, float]] = {"serve (web + watchdog)": tree_memory([serve_pid])}
+    parts: dict[str, dict[str, float]] = {}
+    web = [serve_pid]
     for child in children_of(serve_pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -65,7 +66,10 @@ def _components(serve_pid: int) -> dict[str, dict[str, float]]:
             continue
         if command.rstrip().endswith("qcluster"):
             parts["cluster (main + sentinel + monitor + pusher + workers)"] = tree_memory(process_tree(child))
-    return parts
+        else:
+            web.append(child)  # a forked web process (--web-processes)
+    label = "serve (web + watchdog)" if len(web) == 1 else f"serve + {len(web) - 1} web processes"
+    return {label: tree_memory(web), **parts}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -75,13 +79,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with running_service(args.database) as (service, fake):
         album_id = fake.catalog.add_album("Footprint", artist_ids=[IDS.artist], tracks=args.tracks)
         album_to_inbox(service.inbox, fake, album_id, seconds=args.seconds, template_dir=service.root / "templates")
+        web_children = args.web_processes if args.web_processes > 1 else 0
         started = time.monotonic()
         serve = service._spawn("serve", [sys.executable, "manage.py", "serve", "--skip-migrate",
-                                         "--port", str(service.port)])
+                                         "--port", str(service.port), "--web-processes", str(args.web_processes)])
         service.serve = serve
         service.wait_for(service._answers, timeout=60, what="the API to answer", every=0.05)
         api_up = time.monotonic() - started
-        service.wait_for(lambda: len(descendants(serve.pid)) >= 1 + 2 + 4, timeout=60, every=0.05,
+        service.wait_for(lambda: len(descendants(serve.pid)) >= web_children + 1 + 2 + 4, timeout=60, every=0.05,
                          what="the workers to be up")  # serve (web), cluster main, sentinel, 2 workers, monitor, pusher
         workers_up = time.monotonic() - started
         time.sleep(5.0)  # let imports and first queries settle
@@ -98,7 +103,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         after = _sample(serve.pid, args.idle_seconds)
         service.stop(serve, timeout=90)
     return {
-        "bench": "footprint", "database": args.database, "startup_api_s": round(api_up, 2),
+        "bench": "footprint", "database": args.database, "web_processes": args.web_processes,
+        "startup_api_s": round(api_up, 2),
         "startup_workers_s": round(workers_up, 2), "idle": idle, "idle_parts": idle_parts, "album": busy,
         "album_status": task["status"], "album_tracks": args.tracks, "album_track_seconds": args.seconds,
         "album_wall_s": round(album_seconds, 1), "idle_after_album": after, "idle_target_mb": IDLE_TARGET_MB,
@@ -110,7 +116,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print(result: dict[str, Any]) -> None:
-    print(f"Footprint of `manage.py serve` on {result['database']} (2 workers)")
+    print(f"Footprint of `manage.py serve --web-processes {result['web_processes']}` on {result['database']} "
+          "(2 workers)")
     print(f"start-up: API answers after {result['startup_api_s']} s, workers up after {result['startup_workers_s']} s")
     print(f"{'phase':<34}{'RSS mean':>10}{'RSS peak':>10}{'PSS mean':>10}{'PSS peak':>10}{'procs':>7}")
     album = f"album ({result['album_tracks']} x {result['album_track_seconds']:g} s -> MP3)"
@@ -130,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracks", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each generated track")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--web-processes", type=int, default=1, help="serve's --web-processes")
     result = run(parser.parse_args(argv))
     _print(result)
     print(json.dumps(result, sort_keys=True))

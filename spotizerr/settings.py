@@ -162,6 +162,7 @@ else:
 REDIS_URL = env_str("REDIS_URL")
 Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
 WEB_THREADS = env_int("SPOTIZERR_WEB_THREADS", 8, minimum=1, maximum=64)
+WEB_PROCESSES = env_int("SPOTIZERR_WEB_PROCESSES", 1, minimum=1, maximum=32)
 WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
 TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
 # Crash safety (docs/deployment.md): a lease without a heartbeat for this long is stale; every worker

@@ -40,7 +40,7 @@ except (OSError, AttributeError):  # not Linux: serve's own stop still signals t
     _prctl = None
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child before exec: get SIGTERM when ``serve`` dies, so no cluster outlives it."""
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -58,7 +58,7 @@ class ClusterProcess:
     def start(self) -> None:
         self.process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR,
                                         start_new_session=True, stdout=self._stdout,
-                                        preexec_fn=_die_with_parent)  # noqa: PLW1509 (serve runs no threads)
+                                        preexec_fn=die_with_parent)  # noqa: PLW1509 (serve runs no threads)
         self.started_at = timezone.now()
 
     @property
@@ -136,7 +136,7 @@ class Watchdog:
 
     def watch_forever(self, *, every: float = 0.5) -> None:
         """``tick()`` forever, for a daemon thread that lives as long as the process: a cluster this
-        thread restarts gets SIGTERM when the thread that started it ends (``_die_with_parent``)."""
+        thread restarts gets SIGTERM when the thread that started it ends (``die_with_parent``)."""
         while True:
             time.sleep(every)
             with self._lock:

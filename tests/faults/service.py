@@ -178,9 +178,10 @@ class Service:
                       what="the cluster to start")
         return self.cluster
 
-    def start_serve(self) -> subprocess.Popen:
-        """``manage.py serve``: web, cluster and watchdog together, as users run it."""
-        self.serve = self._spawn("serve", [PYTHON, "manage.py", "serve", "--skip-migrate", "--port", str(self.port)])
+    def start_serve(self, *args: str) -> subprocess.Popen:
+        """``manage.py serve [args]``: web, cluster and watchdog together, as users run it."""
+        self.serve = self._spawn("serve", [PYTHON, "manage.py", "serve", "--skip-migrate", "--port", str(self.port),
+                                           *args])
         self.wait_for(self._answers, timeout=30, what="serve's web server to answer")
         return self.serve
 

@@ -1,11 +1,11 @@
-"""Start the whole service: daphne (web + progress stream) in this process and the django-q2 worker
-cluster as a child, restarted by a watchdog when it dies or hangs."""
+"""Start the whole service: daphne (web + progress stream) in this process, or in several forked web
+processes (``--web-processes``), and the django-q2 worker cluster as a child, restarted by a watchdog
+when it dies or hangs."""
 
 from __future__ import annotations
 
 import ipaddress
 import signal
-import sys
 import threading
 import time
 from typing import Any
@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
 from spotizerr.watchdog import ClusterProcess, Watchdog
+from spotizerr.web_processes import WebProcesses, run_daphne
 
 
 def is_loopback(host: str) -> bool:
@@ -48,10 +48,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-web", action="store_true",
                             help="Start only the worker cluster and its watchdog (a workers-only machine).")
         parser.add_argument("--skip-migrate", action="store_true")
+        parser.add_argument("--web-processes", type=int, default=settings.WEB_PROCESSES,
+                            help="Web server processes on the one port (default: SPOTIZERR_WEB_PROCESSES).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
         check_open_access(host)
+        if options["web_processes"] < 1:
+            raise CommandError("--web-processes must be at least 1.")
         if options["no_web"] and options["no_workers"]:
             raise CommandError("--no-web and --no-workers leave nothing to run.")
         if not options["skip_migrate"]:
@@ -63,33 +67,27 @@ class Command(BaseCommand):
             cluster.start()
         where = "(workers only)" if options["no_web"] else f"on http://{host}:{port}"
         self.stdout.write(f"Spotizerr is running {where} (Ctrl-C to stop)")
+        web = None
         try:
             if options["no_web"]:
                 self._watch(watchdog)
+            elif options["web_processes"] > 1:
+                web = WebProcesses(host, port, options["web_processes"])
+                web.start()
+                self._watch(watchdog, web)
             else:
                 if watchdog is not None:
                     threading.Thread(target=watchdog.watch_forever, name="watchdog", daemon=True).start()
-                self._serve_web(host, port)
+                run_daphne(host, port)  # in this very process: one copy of Django less than a child
         finally:
+            if web is not None:
+                web.stop()
             if watchdog is not None:
                 watchdog.shutdown()  # SIGTERM to the cluster's main process only, then wait
         self.stdout.write("Spotizerr stopped.")
 
-    def _serve_web(self, host: str, port: int) -> None:
-        """Daphne in this very process (one copy of Django less in memory than a child would cost);
-        returns once SIGINT or SIGTERM stopped it."""
-        from daphne.access import AccessLogGenerator
-        from daphne.endpoints import build_endpoint_description_strings
-        from daphne.server import Server
-
-        from spotizerr.asgi import application
-
-        connections.close_all()  # migrate and bootstrap ran here; requests open their own
-        Server(application=application, endpoints=build_endpoint_description_strings(host=host, port=port),
-               action_logger=AccessLogGenerator(sys.stdout), verbosity=1).run()
-
-    def _watch(self, watchdog: Watchdog | None) -> None:
-        """Without the web server: the watchdog in the main thread until SIGINT or SIGTERM."""
+    def _watch(self, watchdog: Watchdog | None, web: WebProcesses | None = None) -> None:
+        """The watchdog (and the web processes' keeper) in the main thread until SIGINT or SIGTERM."""
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -101,4 +99,6 @@ class Command(BaseCommand):
         while not stopping:
             if watchdog is not None:
                 watchdog.tick()  # restarts a cluster that died or hangs
+            if web is not None:
+                web.reap()  # restarts a web process that died
             time.sleep(0.3)
