@@ -10,9 +10,11 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
-from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, session_is_revoked
+from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, session_revoked
 
 __all__ = ["TOKEN_VERSION_CLAIM", "OptionalAuthentication", "SpotizerrAuthentication", "get_system_user"]
 
@@ -57,10 +59,27 @@ class SpotizerrAuthentication(JWTAuthentication):
         user, token = result
         if token.get(TOKEN_VERSION_CLAIM) != user.token_version or not user.is_active or user.is_system:
             raise exceptions.AuthenticationFailed("The access token is no longer valid; log in again.")
-        session_id = token.get(SESSION_CLAIM)
-        if session_id is not None and session_is_revoked(str(session_id)):
+        if getattr(user, "session_revoked", False):
             raise exceptions.AuthenticationFailed("This session was logged out; log in again.")
         return user, token
+
+    def get_user(self, validated_token: Token) -> User:
+        """simplejwt's user lookup, with whether the token's session was logged out (``sid``) read in
+        the same query."""
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken("Token contained no recognizable user identification") from exc
+        users = User.objects.filter(**{api_settings.USER_ID_FIELD: user_id})
+        session_id = validated_token.get(SESSION_CLAIM)
+        if session_id is not None:
+            users = users.annotate(session_revoked=session_revoked(str(session_id)))
+        user = users.first()
+        if user is None:
+            raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed("User is inactive", code="user_inactive")
+        return user
 
 
 class OptionalAuthentication(SpotizerrAuthentication):

@@ -224,8 +224,8 @@ def track_job_counts(task: DownloadTask) -> tuple[dict[str, int], int]:
 MAX_UPDATES = 500
 
 
-def _page(tasks: QuerySet[DownloadTask], *, page: int, limit: int) -> tuple[list[DownloadTask], dict[str, Any]]:
-    total = tasks.count()
+def _page(tasks: QuerySet[DownloadTask], *, page: int, limit: int, total: int) -> tuple[list[DownloadTask],
+                                                                                       dict[str, Any]]:
     rows = list(tasks_annotated(tasks)[(page - 1) * limit: page * limit])
     pages = max(1, -(-total // limit))
     return rows, {"page": page, "limit": limit, "total_count": total, "total_pages": pages,
@@ -235,9 +235,11 @@ def _page(tasks: QuerySet[DownloadTask], *, page: int, limit: int) -> tuple[list
 def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[str, Any]:
     """A page of the tasks ``user`` may see, newest first, with counts per status."""
     visible = tasks_visible_to(user)
+    counts = task_counts(visible)  # also the page's total: no COUNT query of its own
     tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
-    rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit)
-    return {"tasks": tasks_progress(rows), "pagination": pagination, "task_counts": task_counts(visible),
+    total = counts["active"] if active_only else sum(counts[status] for status in TaskStatus.values)
+    rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit, total=total)
+    return {"tasks": tasks_progress(rows), "pagination": pagination, "task_counts": counts,
             "timestamp": timezone.now().timestamp()}
 
 
@@ -246,6 +248,7 @@ def tasks_updates(*, user: User, since: float | None, page: int, limit: int, act
     Without: every active task plus a page of the others (unless ``active_only``)."""
     now = timezone.now()
     visible = tasks_visible_to(user)
+    counts = task_counts(visible)
     pagination = None
     if since is not None:
         moment = datetime.fromtimestamp(since, tz=UTC)
@@ -257,12 +260,13 @@ def tasks_updates(*, user: User, since: float | None, page: int, limit: int, act
     else:
         rows = list(tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")))
         if not active_only:
+            finished = sum(counts[status] for status in TaskStatus.values) - counts["active"]
             others, pagination = _page(visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
-                                       page=page, limit=limit)
+                                       page=page, limit=limit, total=finished)
             rows += others
         deleted = []
     truncated = len(rows) > MAX_UPDATES
     rows = rows[:MAX_UPDATES]
-    return {"tasks": tasks_progress(rows), "deleted_tasks": deleted, "task_counts": task_counts(visible),
+    return {"tasks": tasks_progress(rows), "deleted_tasks": deleted, "task_counts": counts,
             "since": since, "current_timestamp": now.timestamp(), "changes_count": len(rows) + len(deleted),
             "truncated": truncated, "pagination": pagination}
