@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/api_load.py [--database sqlite|postgres] [--clients 25] [--seconds 60]
                                        [--history 20000] [--albums 24] [--tracks 30]
-                                       [--web-processes 1] [--think-ms 0]
+                                       [--web-processes 2] [--think-ms 0]
 
 Starts the real service on a fresh database, the embedded SQLite (WAL, ORM broker) or PostgreSQL +
 Redis: ``manage.py serve --no-workers --web-processes N`` for the web side and a 2-worker ``manage.py
@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=20000, help="history entries to seed")
     parser.add_argument("--albums", type=int, default=24, help="albums available to download during the run")
     parser.add_argument("--tracks", type=int, default=30, help="tracks per album")
-    parser.add_argument("--web-processes", type=int, default=1, help="serve's --web-processes")
+    parser.add_argument("--web-processes", type=int, default=2,
+                        help="serve's --web-processes (its default on Linux: 2)")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause of each client between requests (0: back to back)")
     result = run(parser.parse_args(argv))

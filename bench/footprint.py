@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracks", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each generated track")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
-    parser.add_argument("--web-processes", type=int, default=1, help="serve's --web-processes")
+    parser.add_argument("--web-processes", type=int, default=2,
+                        help="serve's --web-processes (its default on Linux: 2)")
     result = run(parser.parse_args(argv))
     _print(result)
     print(json.dumps(result, sort_keys=True))

@@ -47,7 +47,6 @@ PORT = env_int("PORT", 7171, minimum=1, maximum=65535)
 PUBLIC_URL = env_url("SPOTIZERR_PUBLIC_URL", f"http://localhost:{PORT}") or ""
 
 INSTALLED_APPS = [
-    "daphne",
     "accounts.apps.SpotizerrAdminConfig",  # django.contrib.admin with the throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,6 +136,10 @@ LONG_RUNNING_PROCESS = sys.argv[1:2] in (["qcluster"], ["serve"]) or "daphne" in
 if DATABASE_URL:
     DATABASES = {"default": _database_from_url(DATABASE_URL)}
 else:
+    if LONG_RUNNING_PROCESS:
+        # DRF imports django.contrib.postgres whenever psycopg is installed, which maps libpq and its
+        # own OpenSSL into every process of the service (~20 MB each) for nothing on SQLite.
+        sys.modules.setdefault("psycopg", None)  # type: ignore[arg-type]
     # WAL + IMMEDIATE transactions: several processes write without "database is locked".
     DATABASES = {
         "default": {
@@ -162,7 +165,9 @@ else:
 REDIS_URL = env_str("REDIS_URL")
 Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
 WEB_THREADS = env_int("SPOTIZERR_WEB_THREADS", 8, minimum=1, maximum=64)
-WEB_PROCESSES = env_int("SPOTIZERR_WEB_PROCESSES", 1, minimum=1, maximum=32)
+# Two by default where the kernel spreads one port's connections over several sockets (SO_REUSEPORT).
+WEB_PROCESSES = env_int("SPOTIZERR_WEB_PROCESSES", 2 if sys.platform.startswith("linux") else 1, minimum=1,
+                        maximum=32)
 WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
 TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
 # Crash safety (docs/deployment.md): a lease without a heartbeat for this long is stale; every worker

@@ -60,8 +60,8 @@ def _adopt(server: Any, listener: socket.socket) -> None:
 
 
 def _fresh_reactor() -> None:
-    """A forked web process's own event loop and Twisted reactor. ``daphne.server``, imported by the
-    ``daphne`` app in serve before the fork, made one whose epoll instance and wake-up socket every
+    """A forked web process's own event loop and Twisted reactor. ``daphne.server``, imported in serve
+    before the fork (``preload_application``), made one whose epoll instance and wake-up socket every
     process forked from serve would share; so uninstall it and import daphne.server again, as
     daphne's own test server does."""
     import asyncio
@@ -96,7 +96,9 @@ def _reuse_port_listener(host: str, port: int) -> socket.socket:
 
 
 def preload_application() -> None:
-    """Import the ASGI application and every view before forking, so the web processes share them."""
+    """Import daphne, the ASGI application and every view before forking, so the web processes share
+    them (each then swaps in its own reactor, ``_fresh_reactor``)."""
+    import daphne.server  # noqa: F401
     from django.urls import get_resolver
 
     import spotizerr.asgi  # noqa: F401

@@ -6,12 +6,13 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.faults.service import Service, descendants
+from tests.faults.service import Backend, Service, descendants
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
 
@@ -107,3 +108,34 @@ def test_sigterm_to_serve_stops_every_web_process(make_service):
     assert not any(Path(f"/proc/{pid}").exists() for pid in children)
     with pytest.raises(OSError):
         http.client.HTTPConnection("127.0.0.1", service.port, timeout=2).request("GET", "/api/auth/status")
+
+
+def test_a_port_already_taken_is_refused_with_a_clear_message(make_service):
+    service = make_service()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", service.port))
+        taken.listen(1)
+        result = service.manage("serve", "--skip-migrate", "--no-workers", "--web-processes", "2",
+                                "--port", str(service.port))
+
+    assert result.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{service.port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _maps_libpq(pid: int) -> bool:
+    try:
+        return "libpq" in Path(f"/proc/{pid}/maps").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def test_the_embedded_service_loads_no_postgresql_client(make_service):
+    """On SQLite, no process of serve (web or cluster) maps libpq: DRF would import psycopg for
+    nothing, ~20 MB a process."""
+    service = make_service(backend=Backend("sqlite", "orm"))
+    service.start_serve()
+    service.wait_for(lambda: len(descendants(service.serve.pid)) >= 1 + 2 + 2 + 4, timeout=30,
+                     what="the web processes and the cluster")  # serve, 2 web, the cluster with 2 workers
+
+    assert not [pid for pid in descendants(service.serve.pid) if _maps_libpq(pid)]

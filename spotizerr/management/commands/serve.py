@@ -73,7 +73,10 @@ class Command(BaseCommand):
                 self._watch(watchdog)
             elif options["web_processes"] > 1:
                 web = WebProcesses(host, port, options["web_processes"])
-                web.start()
+                try:
+                    web.start()
+                except OSError as error:
+                    raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror or error}") from error
                 self._watch(watchdog, web)
             else:
                 if watchdog is not None:
