@@ -14,7 +14,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
-from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, session_revoked
+from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, user_for_token
 
 __all__ = ["TOKEN_VERSION_CLAIM", "OptionalAuthentication", "SpotizerrAuthentication", "get_system_user"]
 
@@ -65,16 +65,13 @@ class SpotizerrAuthentication(JWTAuthentication):
 
     def get_user(self, validated_token: Token) -> User:
         """simplejwt's user lookup, with whether the token's session was logged out (``sid``) read in
-        the same query."""
+        the same query (``accounts.tokens.user_for_token``)."""
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
             raise InvalidToken("Token contained no recognizable user identification") from exc
-        users = User.objects.filter(**{api_settings.USER_ID_FIELD: user_id})
         session_id = validated_token.get(SESSION_CLAIM)
-        if session_id is not None:
-            users = users.annotate(session_revoked=session_revoked(str(session_id)))
-        user = users.first()
+        user = user_for_token(user_id=user_id, session_id=None if session_id is None else str(session_id))
         if user is None:
             raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
         if not user.is_active:
