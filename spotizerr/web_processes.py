@@ -3,7 +3,7 @@
 One Python process runs Python on one core at a time. With ``SPOTIZERR_WEB_PROCESSES`` above 1,
 ``serve`` loads Django and the ASGI application once, then forks that many web processes; each
 listens on the same address with ``SO_REUSEPORT``, so the kernel spreads new connections across
-them, and they share the pages loaded before the fork (each costs a few MB, not another copy of
+them, and they share the pages loaded before the fork (each costs ~16 MB idle, not another copy of
 Django). ``serve`` itself stays single-threaded: it restarts a web process that died, runs the
 cluster's watchdog, and passes SIGINT or SIGTERM on.
 """
