@@ -41,7 +41,8 @@ def run_daphne(host: str, port: int, *, reuse_port: bool = False) -> None:
     from spotizerr.asgi import application
 
     connections.close_all()  # migrate and bootstrap ran here; requests open their own
-    server = Server(application=application, endpoints=build_endpoint_description_strings(host=host, port=port),
+    endpoints = build_endpoint_description_strings(host=host, port=port)
+    server = Server(application=application, endpoints=endpoints,
                     action_logger=AccessLogGenerator(sys.stdout), verbosity=1)
     if reuse_port:
         # daphne's endpoints are strings, and its "fd:" one cannot say AF_INET6: adopt our own
@@ -75,21 +76,28 @@ def _fresh_reactor() -> None:
     asyncio.set_event_loop(loop)
 
 
+def _bound_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    bound = socket.socket(family, kind, proto)
+    try:
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        bound.bind(address)
+    except OSError:
+        bound.close()
+        raise
+    return bound
+
+
 def _port_is_free(host: str, port: int) -> None:
     """Raise OSError (EADDRINUSE) when something listens on ``host:port`` already, even with
     SO_REUSEPORT, which would otherwise let two services share the port unnoticed."""
-    family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(address)
+    _bound_socket(host, port, reuse_port=False).close()
 
 
 def _reuse_port_listener(host: str, port: int) -> socket.socket:
-    family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
-    listener = socket.socket(family, kind, proto)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    listener.bind(address)
+    listener = _bound_socket(host, port, reuse_port=True)
     listener.listen(1024)
     listener.setblocking(False)
     return listener
@@ -113,7 +121,6 @@ class WebProcesses:
     def __init__(self, host: str, port: int, count: int) -> None:
         self.host, self.port, self.count = host, port, count
         self.pids: set[int] = set()
-        self.restarts = 0
         self._next_restart = 0.0
         self._stopping = False
 
@@ -160,7 +167,6 @@ class WebProcesses:
                     logger.error("Web process %s ended (status %s); starting another", pid, status)
         while not self._stopping and len(self.pids) < self.count and time.monotonic() >= self._next_restart:
             self._next_restart = time.monotonic() + RESTART_PAUSE_SECONDS
-            self.restarts += 1
             self._fork()
 
     def stop(self, *, timeout: float = 10.0) -> None:
