@@ -31,7 +31,7 @@ def tasks_visible_to(user: User) -> QuerySet[DownloadTask]:
     return tasks if user.is_admin else tasks.filter(owner=user)
 
 
-def _visible_one(tasks: QuerySet[DownloadTask], *, user: User, task_id: uuid.UUID | str) -> DownloadTask:
+def _visible_one(tasks: QuerySet[DownloadTask], *, task_id: uuid.UUID | str) -> DownloadTask:
     try:
         key = uuid.UUID(str(task_id))
     except ValueError:
@@ -45,7 +45,7 @@ def _visible_one(tasks: QuerySet[DownloadTask], *, user: User, task_id: uuid.UUI
 def task_get_visible(*, user: User, task_id: uuid.UUID | str) -> DownloadTask:
     """The task, if ``user`` may see it. Raises NotFound otherwise (also for ids that are not UUIDs),
     so nobody learns whether another user's task exists."""
-    return _visible_one(tasks_visible_to(user), user=user, task_id=task_id)
+    return _visible_one(tasks_visible_to(user), task_id=task_id)
 
 
 def task_active_for(*, owner: User, download_type: str, item_id: str) -> DownloadTask | None:
@@ -61,6 +61,11 @@ def task_counts(tasks: QuerySet[DownloadTask]) -> dict[str, int]:
         counts[row["status"]] = row["n"]
     counts["active"] = sum(counts[status] for status in ACTIVE_STATUSES)
     return counts
+
+
+def _all_tasks(counts: dict[str, int]) -> int:
+    """How many tasks ``task_counts`` counted, whatever their status."""
+    return sum(counts[status] for status in TaskStatus.values)
 
 
 # What a progress document does not show; the album or playlist details alone can be tens of KB a task.
@@ -93,7 +98,7 @@ def task_progress(*, user: User, task_id: uuid.UUID | str) -> dict[str, Any]:
     """The progress document of one task ``user`` may see (see ``TaskProgressSerializer``), with the
     per-track lists in its summary, even while it runs (task lists and the stream carry only the
     counts). Raises NotFound like ``task_get_visible``."""
-    task = _visible_one(_with_event_stats(tasks_visible_to(user)), user=user, task_id=task_id)
+    task = _visible_one(_with_event_stats(tasks_visible_to(user)), task_id=task_id)
     document = tasks_progress([task])[0]
     summary = task_summary(task)
     if summary["total_tracks"]:
@@ -237,7 +242,7 @@ def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[
     visible = tasks_visible_to(user)
     counts = task_counts(visible)  # also the page's total: no COUNT query of its own
     tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
-    total = counts["active"] if active_only else sum(counts[status] for status in TaskStatus.values)
+    total = counts["active"] if active_only else _all_tasks(counts)
     rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit, total=total)
     return {"tasks": tasks_progress(rows), "pagination": pagination, "task_counts": counts,
             "timestamp": timezone.now().timestamp()}
@@ -260,7 +265,7 @@ def tasks_updates(*, user: User, since: float | None, page: int, limit: int, act
     else:
         rows = list(tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")))
         if not active_only:
-            finished = sum(counts[status] for status in TaskStatus.values) - counts["active"]
+            finished = _all_tasks(counts) - counts["active"]
             others, pagination = _page(visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
                                        page=page, limit=limit, total=finished)
             rows += others
