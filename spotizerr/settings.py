@@ -121,9 +121,10 @@ def _database_from_url(url: str) -> dict:
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
-        # A pool per process, not persistent connections: under ASGI every request runs in a new thread,
-        # so CONN_MAX_AGE kept one connection per finished request open until PostgreSQL ran out of
-        # them ("too many clients" at 25 concurrent clients, bench/api_load.py).
+        # A pool per process, not persistent connections: it bounds each process's connections
+        # (request threads, stream threads, workers) however many threads ask, and spotizerr.dbpool
+        # keeps forked workers off their parent's. (Persistent connections under Django's own ASGI
+        # handler, a new thread per request, once exhausted PostgreSQL: bench/api_load.py.)
         "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,  # with a pool: each connection is tested when handed out
         "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
