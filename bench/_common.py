@@ -75,17 +75,6 @@ def machine() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------- memory
-def children_of(pid: int) -> list[int]:
-    found = []
-    try:
-        for thread in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{thread}/children") as children:
-                found += [int(child) for child in children.read().split()]
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return found
-
-
 def process_tree(pid: int) -> list[int]:
     """``pid`` and all its descendants."""
     from tests.faults.service import descendants

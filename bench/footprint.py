@@ -55,7 +55,7 @@ def _sample(pid: int, seconds: float, *, until: Any = None, every: float = 0.5) 
 
 def _components(serve_pid: int) -> dict[str, dict[str, float]]:
     """Memory per part of the service: serve itself (daphne, watchdog), the cluster (main and children)."""
-    from bench._common import children_of
+    from tests.faults.service import children_of
 
     parts: dict[str, dict[str, float]] = {}
     web = [serve_pid]

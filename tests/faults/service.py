@@ -313,18 +313,25 @@ class Service:
         return findings
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started that are still there (from /proc; none once it is gone)."""
+    found: list[int] = []
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{thread}/children") as children:
+                found += [int(child) for child in children.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return found
+
+
 def descendants(pid: int) -> list[int]:
     """``pid`` and every process below it (from /proc)."""
     tree, todo = [], [pid]
     while todo:
         current = todo.pop()
         tree.append(current)
-        try:
-            for thread in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{thread}/children") as children:
-                    todo += [int(child) for child in children.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
+        todo += children_of(current)
     return tree
 
 
