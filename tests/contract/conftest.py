@@ -12,11 +12,8 @@ from tests.fakes.spotify_api import FakeSpotify
 
 @pytest.fixture(scope="module")
 def fake_spotify() -> Iterator[FakeSpotify]:
-    fake = FakeSpotify().start()
-    try:
+    with FakeSpotify() as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture(scope="module")

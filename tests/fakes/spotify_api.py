@@ -132,6 +132,12 @@ class FakeSpotify:
             self._server.server_close()
             self._server = None
 
+    def __enter__(self) -> FakeSpotify:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/v1/"

@@ -59,11 +59,8 @@ def fault_templates(tmp_path_factory) -> Iterator[Callable[[Backend], object]]:
 
 @pytest.fixture
 def fake_spotify() -> Iterator[FakeSpotify]:
-    fake = FakeSpotify().start()
-    try:
+    with FakeSpotify() as fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture
