@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.tokens import issue_token_pair
 
-pytest_plugins = ["tests.fakes.spotify_fixtures"]
+pytest_plugins = ["tests.fakes.spotify_fixtures", "tests.daphne_server"]
 
 PASSWORD = "correct-horse-battery-9"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from django.db import connections
 
 from tests.fakes.spotify_api import IDS, FakeSpotify
 
@@ -20,11 +19,8 @@ SLOW_SECONDS = 2.0
 
 
 @pytest.fixture
-def serve_with_threads() -> Iterator[Callable[[int], str]]:
+def serve_with_threads(daphne_server) -> Callable[[int], str]:
     """``serve_with_threads(n)``: daphne in a forked process running the handler with ``n`` threads."""
-    from daphne.testing import DaphneProcess
-
-    processes: list[DaphneProcess] = []
 
     def start(threads: int) -> str:
         def application() -> Any:
@@ -32,17 +28,9 @@ def serve_with_threads() -> Iterator[Callable[[int], str]]:
 
             return PooledASGIHandler(threads=threads)
 
-        connections.close_all()  # the child must open its own database connections
-        process = DaphneProcess("127.0.0.1", application)
-        process.start()
-        assert process.ready.wait(15), "daphne did not start"
-        processes.append(process)
-        return f"http://127.0.0.1:{process.port.value}"
+        return daphne_server(application)
 
-    yield start
-    for process in processes:
-        process.terminate()
-        process.join(5)
+    return start
 
 
 def quick_answers_while_a_catalog_page_waits(base: str, spotify: FakeSpotify) -> tuple[list[float], float]:

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.db import connections
 
 from accounts.tokens import issue_token_pair
 from downloads import services, streaming
@@ -21,30 +20,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def start_server() -> Iterator[Callable[[], str]]:
-    """``start_server()``: fork daphne serving ``spotizerr.asgi:application`` (with the settings and
-    module values of this moment) and return its base URL."""
-    from daphne.testing import DaphneProcess
-
-    processes: list[DaphneProcess] = []
-
-    def get_application() -> Any:
-        from spotizerr.asgi import application
-
-        return application
-
-    def start() -> str:
-        connections.close_all()  # the child must open its own database connections
-        process = DaphneProcess("127.0.0.1", get_application)
-        process.start()
-        assert process.ready.wait(15), "daphne did not start"
-        processes.append(process)
-        return f"http://127.0.0.1:{process.port.value}"
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.join(5)
+def start_server(daphne_server) -> Callable[[], str]:
+    """``start_server()``: daphne serving ``spotizerr.asgi:application`` in a forked process."""
+    return daphne_server
 
 
 class Stream:
