@@ -4,6 +4,7 @@ the fake Spotify, percentiles and the memory of a process tree from /proc."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import shutil
@@ -21,6 +22,12 @@ PRODUCTION_ENV = {
     "SPOTIZERR_LEASE_STALE_SECONDS": "60", "SPOTIZERR_REAPER_INTERVAL_SECONDS": "30",
     "SPOTIZERR_CLUSTER_STOP_SECONDS": "60", "SPOTIZERR_LOG_LEVEL": "WARNING",
 }
+
+
+def add_web_processes_option(parser: argparse.ArgumentParser) -> None:
+    """``--web-processes``, passed on to ``manage.py serve``; its default is serve's own on Linux."""
+    parser.add_argument("--web-processes", type=int, default=2,
+                        help="serve's --web-processes (its default on Linux: 2)")
 
 
 def backend_for(database: str) -> Any:

@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import CpuMeter, machine, percentile, running_service
+from bench._common import CpuMeter, add_web_processes_option, machine, percentile, running_service
 
 P95_TARGET_MS = 300.0
 ADMIN, PASSWORD = "bench-admin", "bench-password-not-secret-1"
@@ -238,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=20000, help="history entries to seed")
     parser.add_argument("--albums", type=int, default=24, help="albums available to download during the run")
     parser.add_argument("--tracks", type=int, default=30, help="tracks per album")
-    parser.add_argument("--web-processes", type=int, default=2,
-                        help="serve's --web-processes (its default on Linux: 2)")
+    add_web_processes_option(parser)
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause of each client between requests (0: back to back)")
     result = run(parser.parse_args(argv))

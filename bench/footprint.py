@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import machine, process_tree, running_service, tree_memory
+from bench._common import add_web_processes_option, machine, process_tree, running_service, tree_memory
 
 IDLE_TARGET_MB = 250.0
 
@@ -137,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracks", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each generated track")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
-    parser.add_argument("--web-processes", type=int, default=2,
-                        help="serve's --web-processes (its default on Linux: 2)")
+    add_web_processes_option(parser)
     result = run(parser.parse_args(argv))
     _print(result)
     print(json.dumps(result, sort_keys=True))
