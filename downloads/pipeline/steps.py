@@ -67,7 +67,11 @@ class Resolve(Step):
 
 
 class CheckLibrary(Step):
-    """Skip tracks the library already has (same Spotify id or ISRC) and explicit ones when filtered."""
+    """Skip tracks the library already has (same Spotify id or ISRC) and explicit ones when filtered.
+
+    A file that appeared after the task started, found on a second claim of the track, is this
+    track's own: its first worker placed and indexed it, then died before marking the track done.
+    The track is then done with that file, not skipped."""
 
     name = "check"
 
@@ -79,7 +83,9 @@ class CheckLibrary(Step):
         found = selectors.library_file_find(spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root),
                                             owner=owner)
         if found is not None:
-            ctx.outcome, ctx.reason = "skipped", "Already in the library."
+            made_by_an_earlier_claim = (ctx.job.attempts > 1 and ctx.task.started_at is not None
+                                        and found.created_at >= ctx.task.started_at)
+            ctx.outcome, ctx.reason = ("done", "") if made_by_an_earlier_claim else ("skipped", "Already in the library.")
             ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
             ctx.quality = found.quality
             ctx.candidate = type("Existing", (), {"is_preview": found.is_preview, "source": found.source})()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from downloads import services, tasks
-from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
+from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline import leases
 from downloads.pipeline.plan import plan_jobs, plan_save
 from library_history.models import HistoryEntry
@@ -73,6 +73,24 @@ def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inl
     album_task.refresh_from_db()
     assert album_task.status == TaskStatus.COMPLETE and album_task.summary["total_successful"] == 3
     assert TrackJob.objects.get(task=album_task, position=1).attempts == 2
+
+
+def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(album_task, inline_queue, library_root):
+    """GIVEN a worker that placed and indexed track 1, then died before marking it done WHEN the
+    reaper hands the track to a new delivery THEN the track is done with that file, not skipped as
+    "already in the library"."""
+    started_by_a_dead_worker(album_task)
+    job = TrackJob.objects.get(task=album_task, position=1)
+    placed = library_root / "Placed" / "01. Track.mp3"
+    placed.parent.mkdir(parents=True)
+    placed.write_bytes(b"audio")
+    LibraryFile.objects.create(library_root=str(library_root), relative_path="Placed/01. Track.mp3",
+                               spotify_id=job.track_id, size_bytes=5, source="inbox")
+
+    services.downloads_reap()
+
+    job.refresh_from_db()
+    assert (job.status, job.reason, job.file_path) == (TrackStatus.DONE, "", "Placed/01. Track.mp3")
 
 
 def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, queued_only):
