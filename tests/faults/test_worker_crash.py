@@ -28,9 +28,11 @@ def _album(service, fake_spotify, tmp_path) -> str:
     return album_id
 
 
-def _some_tracks_done(service, task_id: str, count: int = 2) -> bool:
+def _some_tracks_done(service, task_id: str, count: int = 2) -> list[int]:
+    """Once ``count`` tracks are done, the pids of the workers holding a track right now (one read, so
+    a test kills a worker it saw at work, not one that has since moved between two tracks)."""
     statuses = list(service.track_statuses(task_id).values())
-    return statuses.count("done") >= count and "running" in statuses
+    return service.running_worker_pids(task_id) if statuses.count("done") >= count else []
 
 
 @pytest.mark.timeout(150)
@@ -41,9 +43,10 @@ def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, 
     service.start_web()
     service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))
-    service.wait_for(lambda: _some_tracks_done(service, task_id), timeout=60, what="the album to be under way")
+    holders = service.wait_for(lambda: _some_tracks_done(service, task_id), timeout=60,
+                               what="the album to be under way")
 
-    victim = service.running_worker_pids(task_id)[0]
+    victim = holders[0]
     os.kill(victim, signal.SIGKILL)
     killed_at = time.monotonic()
 
@@ -84,9 +87,10 @@ def test_a_dead_workers_track_is_not_forgotten_when_the_other_worker_finishes_fi
     service.start_web()
     service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))
-    service.wait_for(lambda: _some_tracks_done(service, task_id, 1), timeout=60, what="the album to be under way")
+    holders = service.wait_for(lambda: _some_tracks_done(service, task_id, 1), timeout=60,
+                               what="the album to be under way")
 
-    os.kill(service.running_worker_pids(task_id)[0], signal.SIGKILL)
+    os.kill(holders[0], signal.SIGKILL)
 
     service.wait_finished(task_id, timeout=RECOVERY_BOUND)
     assert_album_intact(service, task_id, tracks=TRACKS)
