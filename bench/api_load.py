@@ -166,6 +166,22 @@ def _summarise(samples: list[tuple[str, float, int]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _drive_clients(service: Any, token: str, task_ids: list[str],
+                   args: argparse.Namespace) -> tuple[list[Client], float, dict[str, float]]:
+    """Run the clients for ``args.seconds``: the clients, the seconds it took, the CPU cores used."""
+    deadline = time.monotonic() + args.seconds
+    clients = [Client(service.port, token, task_ids, deadline, seed, args.think_ms / 1000)
+               for seed in range(args.clients)]
+    meter = CpuMeter({"web": service.web.pid, "workers": service.cluster.pid})
+    meter.start()
+    started = time.monotonic()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(args.seconds + 60)
+    return clients, time.monotonic() - started, meter.stop()
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     env = {"SPOTIZERR_AUTH_ENABLED": "true", "SPOTIZERR_ADMIN_USERNAME": ADMIN, "SPOTIZERR_ADMIN_PASSWORD": PASSWORD,
            "SPOTIZERR_JWT_ACCESS_MINUTES": "10"}
@@ -182,19 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         service.wait_for(lambda: feeder.requested and service.running_worker_pids(feeder.requested[0]),
                          timeout=60, what="the workers to start")
         events_before = service.rows("SELECT COUNT(*) FROM downloads_taskevent")[0][0]
-        task_ids = feeder.requested[:]
-        deadline = time.monotonic() + args.seconds
-        clients = [Client(service.port, token, task_ids, deadline, seed, args.think_ms / 1000)
-                   for seed in range(args.clients)]
-        meter = CpuMeter({"web": service.web.pid, "workers": service.cluster.pid})
-        meter.start()
-        started = time.monotonic()
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join(args.seconds + 60)
-        elapsed = time.monotonic() - started
-        cores = meter.stop()
+        clients, elapsed, cores = _drive_clients(service, token, feeder.requested[:], args)
         stop.set()
         feeder.join(10)
         events = service.rows("SELECT COUNT(*) FROM downloads_taskevent")[0][0] - events_before
