@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -32,7 +32,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
-from downloads.pipeline import history
+from downloads.pipeline import broker, history
 from spotizerr.lib.cancel import CancelToken
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ STALE_AFTER = timedelta(seconds=settings.LEASE_STALE_SECONDS)
 HEARTBEAT_SECONDS = min(5.0, settings.LEASE_STALE_SECONDS / 4)
 CANCEL_POLL_SECONDS = 0.4
 MAX_CLAIMS = 3  # a track whose worker vanished this often fails instead of being tried again
-QUEUED_RESEND_AFTER = timedelta(hours=1)
+QUEUED_RESEND_AFTER = timedelta(hours=1)  # when the broker cannot be read (see broker.py)
 RUN_TASK = "downloads.tasks.download_task_run"
 WORK_TASK = "downloads.tasks.download_task_work"
 AT_CAPACITY = "at-capacity"
@@ -186,9 +186,8 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
         if task.move_to(TaskStatus.QUEUED, lease_owner="", enqueued_at=timezone.now()):
             enqueue(task_id=task.pk, func=RUN_TASK)
             counts["tasks_restarted"] += 1
-    for task in DownloadTask.objects.filter(status=TaskStatus.QUEUED, enqueued_at__lt=timezone.now()
-                                            - QUEUED_RESEND_AFTER):
-        enqueue(task_id=task.pk, func=RUN_TASK)
+    for task_id in _queued_without_message(stale):
+        enqueue(task_id=task_id, func=RUN_TASK)
         counts["tasks_restarted"] += 1
     for task in _orphaned_tasks(stale):
         task_seen(task_id=task.pk)  # give the new delivery a full period to show up before trying again
@@ -197,6 +196,22 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
     counts["history_repaired"] = history.history_repair()
     _remove_stale_work_dirs()
     return counts
+
+
+def _queued_without_message(stale: datetime) -> list[uuid.UUID]:
+    """Queued tasks, sent to the queue a lease period ago or longer, whose message no longer waits in
+    the broker: a cluster took it and died before a worker started the task (or it is in a live
+    cluster's hands, and the second delivery is a no-op). When the broker cannot be read, only
+    tasks sent ``QUEUED_RESEND_AFTER`` ago go again."""
+    queued = DownloadTask.objects.filter(status=TaskStatus.QUEUED, enqueued_at__lt=stale)
+    candidates = list(queued.values_list("pk", "enqueued_at"))
+    if not candidates:
+        return []
+    waiting = broker.waiting_task_ids(RUN_TASK)
+    if waiting is None:
+        long_ago = timezone.now() - QUEUED_RESEND_AFTER
+        return [task_id for task_id, enqueued_at in candidates if enqueued_at < long_ago]
+    return [task_id for task_id, _ in candidates if str(task_id) not in waiting]
 
 
 def _reap_tracks(stale: object) -> int:

@@ -102,14 +102,20 @@ def album_in_inbox(service: Service, spotify: FakeSpotify, album_id: str, *, sec
 
 def assert_album_intact(service: Service, task_id: str, *, tracks: int) -> None:
     """Exactly one file per track, every track done, one history row per track, nothing left over."""
-    task = service.task(task_id)
-    assert task["status"] == "complete", task
-    assert set(service.track_statuses(task_id).values()) == {"done"}, service.track_statuses(task_id)
+    assert_albums_intact(service, {task_id: tracks})
+
+
+def assert_albums_intact(service: Service, albums: dict[str, int]) -> None:
+    """``assert_album_intact`` for several album tasks (task id → tracks) sharing one library."""
+    for task_id, tracks in albums.items():
+        task = service.task(task_id)
+        assert task["status"] == "complete", task
+        assert set(service.track_statuses(task_id).values()) == {"done"}, service.track_statuses(task_id)
+        history = service.history_tracks(task_id)
+        assert [position for position, _ in history] == list(range(1, tracks + 1)), history
+        assert {status for _, status in history} == {"completed"}, history
     audio = sorted(path for path in service.library.rglob("*") if path.is_file() and path.name != "cover.jpg")
-    assert len(audio) == tracks, [path.name for path in audio]
+    assert len(audio) == sum(albums.values()), [path.name for path in audio]
     assert all(path.suffix == ".mp3" and path.stat().st_size > 0 for path in audio), audio
-    history = service.history_tracks(task_id)
-    assert [position for position, _ in history] == list(range(1, tracks + 1)), history
-    assert {status for _, status in history} == {"completed"}, history
     findings = service.library_check()
     assert findings["total"] == 0, findings
