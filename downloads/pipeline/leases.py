@@ -200,9 +200,9 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
 
 def _queued_without_message(stale: datetime) -> list[uuid.UUID]:
     """Queued tasks, sent to the queue a lease period ago or longer, whose message no longer waits in
-    the broker: a cluster took it and died before a worker started the task (or it is in a live
-    cluster's hands, and the second delivery is a no-op). When the broker cannot be read, only
-    tasks sent ``QUEUED_RESEND_AFTER`` ago go again."""
+    the broker: a cluster took it and died before a worker started the task. (If a live cluster
+    holds it after all, one of the two deliveries starts the task and the other only helps.) When
+    the broker cannot be read, only tasks sent ``QUEUED_RESEND_AFTER`` ago go again."""
     queued = DownloadTask.objects.filter(status=TaskStatus.QUEUED, enqueued_at__lt=stale)
     candidates = list(queued.values_list("pk", "enqueued_at"))
     if not candidates:
