@@ -82,3 +82,25 @@ class SsoUnlinkRefused(Conflict):
     default_detail = ("Unlinking would leave your account without any way to log in; set a password "
                       "or link another provider first.")
     default_code = "sso_last_login_method"
+
+
+class SsoAccountTaken(Conflict):
+    """The provider account to link is already linked to another Spotizerr account."""
+
+    default_detail = ("This provider account is already linked to another Spotizerr account; unlink it "
+                      "there first.")
+    default_code = "sso_account_taken"
+
+
+class SsoAlreadyLinked(Conflict):
+    """The account is linked to another account of the same provider."""
+
+    default_detail = "Your account is already linked to this provider; unlink it first to link another."
+    default_code = "sso_already_linked"
+
+
+class SsoLinkSignedOut(Forbidden):
+    """The browser that started linking is no longer signed in as the user who started it."""
+
+    default_detail = "Linking needs you signed in as the account that started it; sign in and link again."
+    default_code = "sso_link_signed_out"

@@ -23,8 +23,11 @@ from accounts.sso.errors import SsoAccessDenied, SsoProviderError, SsoStateInval
 from accounts.sso.providers import SsoProvider
 
 
-def authorize_url_build(*, request: HttpRequest, provider: SsoProvider) -> str:
-    """The provider's authorize URL for this browser, with a fresh state (and PKCE challenge)."""
+def authorize_url_build(*, request: HttpRequest, provider: SsoProvider, link_for: int | None = None) -> str:
+    """The provider's authorize URL for this browser, with a fresh state (and PKCE challenge).
+
+    With ``link_for`` (the signed-in user's id) the callback links the provider account to that
+    user instead of signing in: the state records the process and the user."""
     social = provider.allauth_provider(request)
     oauth = provider.adapter_class(request)
     client = oauth.get_client(request, social.app)
@@ -32,7 +35,9 @@ def authorize_url_build(*, request: HttpRequest, provider: SsoProvider) -> str:
     pkce = social.get_pkce_params()
     verifier = pkce.pop("code_verifier", None)
     params.update(pkce)
-    client.state = social.stash_redirect_state(request, AuthProcess.LOGIN, pkce_code_verifier=verifier)
+    process = AuthProcess.LOGIN if link_for is None else AuthProcess.CONNECT
+    client.state = social.stash_redirect_state(request, process, data={"link_for": link_for},
+                                               pkce_code_verifier=verifier)
     return client.get_redirect_url(oauth.authorize_url, social.get_scope(), params)
 
 

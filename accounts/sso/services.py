@@ -1,6 +1,7 @@
-"""Writes for single sign-on: finishing a sign-in (log in, link or register) and unlinking.
+"""Writes for single sign-on: finishing a sign-in (log in, link or register), linking a provider to
+the signed-in user from the profile, and unlinking.
 
-Which local user a provider account is, in order:
+Which local user a provider account signing in is, in order:
 1. the user already linked to that provider account;
 2. else the one user whose email equals a *verified* email of the provider account (linked now);
 3. else a new ``user`` (unless registration is disabled).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.models import SocialAccount, SocialLogin, SocialToken
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.conf import settings
 from django.contrib.auth import login as session_login
 from django.db import transaction
@@ -19,8 +21,11 @@ from accounts.models import User
 from accounts.sso import oauth, selectors
 from accounts.sso.errors import (
     SsoAccountInactive,
+    SsoAccountTaken,
+    SsoAlreadyLinked,
     SsoEmailAmbiguous,
     SsoEmailUnverified,
+    SsoLinkSignedOut,
     SsoNotLinked,
     SsoRegistrationClosed,
     SsoUnlinkRefused,
@@ -30,14 +35,40 @@ from accounts.sso.providers import SsoProvider
 _SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def sso_login_complete(*, request: HttpRequest, provider: SsoProvider) -> User:
-    """Finish the provider's callback: find, link or create the user and log the browser in.
+def sso_callback_complete(*, request: HttpRequest, provider: SsoProvider) -> bool:
+    """Finish the provider's callback. A link started from the profile links the provider account to
+    the signed-in user (True); a sign-in finds, links or creates the user and logs the browser in
+    (False).
 
     Raises the ``accounts.sso.errors`` refusals; nothing is written when one is raised.
     """
     login = oauth.callback_exchange(request=request, provider=provider)
+    if login.state.get("process") == AuthProcess.CONNECT:
+        user = _linking_user(request, (login.state.get("data") or {}).get("link_for"))
+        sso_account_link(request=request, user=user, login=login, provider_name=provider.name)
+        return True
     user = sso_user_resolve(request=request, login=login, provider_name=provider.name)
     session_login(request, user, backend=_SESSION_BACKEND)
+    return False
+
+
+@transaction.atomic
+def sso_account_link(*, request: HttpRequest, user: User, login: SocialLogin, provider_name: str) -> User:
+    """Link the provider account of ``login`` to ``user``, who signed in to both. No email check:
+    the person proved they hold both accounts."""
+    account = (SocialAccount.objects.select_related("user")
+               .filter(provider=login.account.provider, uid=login.account.uid).first())
+    if account is not None and account.user_id != user.pk:
+        raise SsoAccountTaken()
+    if account is not None:  # linked already: linking again only refreshes it
+        _account_refresh(account, login)
+        return user
+    if SocialAccount.objects.filter(user=user, provider=login.account.provider).exists():
+        raise SsoAlreadyLinked()
+    if not user.sso_provider:
+        user.sso_provider = provider_name
+    login.user = user
+    login.save(request, connect=True)  # saves the user; the SocialAccount and token now belong to it
     return user
 
 
@@ -80,6 +111,15 @@ def sso_account_unlink(*, user: User, provider_name: str) -> User:
     if user.sso_provider == provider_name or not others:
         user.sso_provider = others[0] if others else None
         user.save(update_fields=["sso_provider"])
+    return user
+
+
+def _linking_user(request: HttpRequest, user_id: object) -> User:
+    """The user who started linking, if this browser is still signed in as them."""
+    user = request.user
+    if not user.is_authenticated or user.pk != user_id:
+        raise SsoLinkSignedOut()
+    _ensure_active(user)
     return user
 
 

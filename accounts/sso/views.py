@@ -2,12 +2,14 @@
 
 The callback leaves a Django session and sends the browser to the dashboard; API clients then
 ``POST /api/auth/sso/token`` with that session (and its CSRF token) to get the JWT pair, so a
-token never appears in a URL.
+token never appears in a URL. A link started from the dashboard's profile page (a signed-in
+session) comes back through the same callback, which then links and returns to the profile.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -26,6 +28,7 @@ from spotizerr.schema import ErrorResponseSerializer
 
 TAG = "auth"
 DASHBOARD_URL = "/"
+PROFILE_URL = "/profile/"
 _PROVIDER = OpenApiParameter("provider", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(SUPPORTED))
 _CALLBACK_QUERY = [
     OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description=text)
@@ -69,24 +72,29 @@ class SsoLoginView(APIView):
 
 
 class SsoCallbackView(APIView):
-    authentication_classes = ()
+    authentication_classes = (SsoSessionAuthentication,)  # who is linking, when the browser started a link
     permission_classes = (AllowAny,)
 
     @extend_schema(
         tags=[TAG], auth=[], operation_id="auth_sso_callback", parameters=[_PROVIDER, *_CALLBACK_QUERY],
         responses={
-            302: OpenApiResponse(description="Signed in: a session cookie is set; redirect to the dashboard."),
+            302: OpenApiResponse(description="Signed in: a session cookie is set; redirect to the dashboard. "
+                                             "A link started from the profile: linked; redirect to the profile."),
             400: _error("Missing or unknown state (start the sign-in again)."),
-            403: _error("Access denied at the provider, unverified email, registration disabled, or "
-                        "deactivated account."),
+            403: _error("Access denied at the provider, unverified email, registration disabled, "
+                        "deactivated account, or (linking) no longer signed in as the user who started it."),
             404: _error("Unknown provider, or not configured here."),
-            409: _error("Several accounts share the verified email."),
+            409: _error("Several accounts share the verified email, or (linking) the provider account is "
+                        "linked to another user or yours to another account of this provider."),
             502: _error("The provider reported an error or did not answer."),
         },
         summary="Where the provider sends the browser back (browser redirect)",
     )
     def get(self, request: Request, provider: str) -> HttpResponseRedirect:
-        services.sso_login_complete(request=request._request, provider=configured_provider(provider))
+        known = configured_provider(provider)
+        if services.sso_callback_complete(request=request._request, provider=known):
+            messages.success(request._request, f"Linked {known.display_name}.")
+            return HttpResponseRedirect(PROFILE_URL)
         return HttpResponseRedirect(DASHBOARD_URL)
 
 

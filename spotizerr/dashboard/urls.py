@@ -60,5 +60,6 @@ urlpatterns = [
     path("settings/users/<str:username>/delete/", users.user_delete_view, name="user-delete"),
     path("settings/<str:section>/", settings.settings_section_view, name="settings-section"),
     path("profile/", profile.profile_view, name="profile"),
+    path("profile/sso/<str:provider>/link/", profile.sso_link_view, name="sso-link"),
     path("profile/sso/<str:provider>/unlink/", profile.sso_unlink_view, name="sso-unlink"),
 ]

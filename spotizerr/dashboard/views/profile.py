@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.sso import oauth as sso_oauth
 from accounts.sso import selectors as sso_selectors
 from accounts.sso import services as sso_services
-from accounts.sso.providers import SUPPORTED
+from accounts.sso.providers import SUPPORTED, configured_provider
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.forms import PasswordChangeForm, apply_api_error
 from spotizerr.dashboard.pages import report_error
@@ -51,6 +52,22 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         "form": form, "can_change": can_change, "has_password": user.has_usable_password(),
         "sso": _sso_rows(request) if can_change else [],
     }, status=status)
+
+
+@require_POST
+@member_required
+def sso_link_view(request: HttpRequest, provider: str) -> HttpResponse:
+    """Send the browser to the provider; its callback links the account to this user (see
+    ``accounts.sso.services.sso_callback_complete``) and comes back here."""
+    if not settings.AUTH_ENABLED or request.user.is_system:
+        messages.error(request, "Single sign-on needs authentication turned on.")
+        return HttpResponseRedirect(reverse("dashboard:profile"))
+    try:
+        known = configured_provider(provider)
+    except ApiError as error:
+        report_error(request, error)
+        return HttpResponseRedirect(reverse("dashboard:profile"))
+    return HttpResponseRedirect(sso_oauth.authorize_url_build(request=request, provider=known, link_for=request.user.pk))
 
 
 @require_POST
