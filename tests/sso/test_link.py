@@ -14,8 +14,9 @@ _ALICE_AT_GITHUB = FakeAccount(uid="7007", email="a.liddell@elsewhere.test", log
 
 
 def _csrf_post(client: Client, url: str):
-    if "csrftoken" not in client.cookies:
-        client.get("/profile/")
+    for page in ("/login/", "/profile/"):  # anonymous visitors get the cookie from the first
+        if "csrftoken" not in client.cookies:
+            client.get(page)
     return client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
 
 
@@ -140,3 +141,10 @@ def test_a_provider_not_configured_here_is_not_linked(browser, alice, settings):
 
     assert response.status_code == 302 and response["Location"] == "/profile/"
     assert "not enabled" in browser.client.get("/profile/").content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(browser):
+    response = _csrf_post(browser.client, "/profile/sso/github/link/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not SocialAccount.objects.exists()
