@@ -8,9 +8,10 @@ class SpotizerrConfig(AppConfig):
     def ready(self) -> None:
         from django_q.signals import post_spawn
 
-        from spotizerr import dbpool, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
+        from spotizerr import dbpool, fork_safety, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
         from spotizerr.upkeep import on_worker_spawned
 
         dbpool.install()  # forked queue workers must not share the parent's pooled connections
+        fork_safety.install()  # nor any forked process its parent's asgiref executor
 
         post_spawn.connect(on_worker_spawned, dispatch_uid="spotizerr-worker-upkeep")  # reaper thread per worker

@@ -74,18 +74,6 @@ def _fresh_reactor() -> None:
     loop = asyncio.new_event_loop()
     asyncioreactor.install(loop)
     asyncio.set_event_loop(loop)
-    forget_inherited_executor()
-
-
-def forget_inherited_executor() -> None:
-    """In a forked process: a new executor for asgiref's thread-sensitive work (Django's
-    ``request_started`` signal runs there). The inherited one may count a worker thread that only
-    existed in the parent, and then never runs what it is given: every request would hang."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from asgiref.sync import SyncToAsync
-
-    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
 
 
 def _bound_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:

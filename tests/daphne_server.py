@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from spotizerr.web_processes import forget_inherited_executor
-
 
 def _spotizerr_application() -> Any:
     from spotizerr.asgi import application
@@ -27,12 +25,8 @@ def daphne_server() -> Iterator[Callable[..., str]]:
     processes: list[DaphneProcess] = []
 
     def start(application: Callable[[], Any] = _spotizerr_application) -> str:
-        def in_the_child() -> Any:
-            forget_inherited_executor()  # earlier tests may have started the parent's
-            return application()
-
         connections.close_all()  # the child must open its own database connections
-        process = DaphneProcess("127.0.0.1", in_the_child)
+        process = DaphneProcess("127.0.0.1", application)
         process.start()
         assert process.ready.wait(15), "daphne did not start"
         processes.append(process)
