@@ -56,8 +56,7 @@ def sso_callback_complete(*, request: HttpRequest, provider: SsoProvider) -> boo
 def sso_account_link(*, request: HttpRequest, user: User, login: SocialLogin, provider_name: str) -> User:
     """Link the provider account of ``login`` to ``user``, who signed in to both. No email check:
     the person proved they hold both accounts."""
-    account = (SocialAccount.objects.select_related("user")
-               .filter(provider=login.account.provider, uid=login.account.uid).first())
+    account = _linked_account(login)
     if account is not None and account.user_id != user.pk:
         raise SsoAccountTaken()
     if account is not None:  # linked already: linking again only refreshes it
@@ -75,8 +74,7 @@ def sso_account_link(*, request: HttpRequest, user: User, login: SocialLogin, pr
 @transaction.atomic
 def sso_user_resolve(*, request: HttpRequest, login: SocialLogin, provider_name: str) -> User:
     """The local user for a provider account, linking or registering it when needed."""
-    account = (SocialAccount.objects.select_related("user")
-               .filter(provider=login.account.provider, uid=login.account.uid).first())
+    account = _linked_account(login)
     if account is not None:
         _ensure_active(account.user)
         _account_refresh(account, login)
@@ -112,6 +110,12 @@ def sso_account_unlink(*, user: User, provider_name: str) -> User:
         user.sso_provider = others[0] if others else None
         user.save(update_fields=["sso_provider"])
     return user
+
+
+def _linked_account(login: SocialLogin) -> SocialAccount | None:
+    """The stored link of the provider account ``login`` signed in to, with its user; None if none."""
+    return (SocialAccount.objects.select_related("user")
+            .filter(provider=login.account.provider, uid=login.account.uid).first())
 
 
 def _linking_user(request: HttpRequest, user_id: object) -> User:

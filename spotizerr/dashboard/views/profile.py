@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.models import User
 from accounts.sso import oauth as sso_oauth
 from accounts.sso import selectors as sso_selectors
 from accounts.sso import services as sso_services
@@ -29,11 +30,16 @@ def _sso_rows(request: HttpRequest) -> list[dict]:
              "offer": offered.get(name)} for name in names]
 
 
+def _manages_own_account(user: User) -> bool:
+    """Password and single sign-on links are the user's own only with auth on (not the system user)."""
+    return settings.AUTH_ENABLED and not user.is_system
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 def profile_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    can_change = settings.AUTH_ENABLED and not user.is_system
+    can_change = _manages_own_account(user)
     form = PasswordChangeForm(request.POST or None)
     status = 200
     if request.method == "POST" and can_change and form.is_valid():
@@ -59,7 +65,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 def sso_link_view(request: HttpRequest, provider: str) -> HttpResponse:
     """Send the browser to the provider; its callback links the account to this user (see
     ``accounts.sso.services.sso_callback_complete``) and comes back here."""
-    if not settings.AUTH_ENABLED or request.user.is_system:
+    if not _manages_own_account(request.user):
         messages.error(request, "Single sign-on needs authentication turned on.")
         return HttpResponseRedirect(reverse("dashboard:profile"))
     try:
