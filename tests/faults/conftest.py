@@ -30,6 +30,14 @@ def run_backend() -> Backend:
     return Backend("sqlite", "orm")
 
 
+def backend_with_broker(broker: str) -> Backend:
+    """This run's database with the ORM broker, or with Redis (``redis_backend``, which may skip)."""
+    if broker == "redis":
+        return redis_backend()
+    base = run_backend()
+    return Backend(base.database, "orm", base.server_url)
+
+
 def redis_backend() -> Backend:
     """PostgreSQL + the Redis broker; skips unless this run has both (the PostgreSQL + Redis CI run)."""
     database_url = os.environ.get("DATABASE_URL")

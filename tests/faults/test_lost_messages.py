@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.fakes.spotify_api import IDS
-from tests.faults.conftest import album_in_inbox, assert_albums_intact, redis_backend, run_backend
+from tests.faults.conftest import album_in_inbox, assert_albums_intact, backend_with_broker
 from tests.faults.service import FAST_RECOVERY_ENV, FAULT_REDIS_URL
 
 pytestmark = [pytest.mark.fault]
@@ -39,9 +39,7 @@ def test_tasks_a_killed_cluster_had_taken_from_the_queue_still_run(make_service,
     """GIVEN a one-worker cluster making an album, with the next two albums' messages taken from the
     broker by its pusher WHEN the whole cluster gets SIGKILL and a new one starts THEN all three
     albums complete whole: the two waiting ones are sent again, not left queued for an hour."""
-    base = run_backend()
-    backend = redis_backend() if broker == "redis" else base.__class__(base.database, "orm", base.server_url)
-    service = make_service(backend)
+    service = make_service(backend_with_broker(broker))
     albums = [fake_spotify.catalog.add_album(f"Held {n}", artist_ids=[IDS.artist], tracks=tracks)
               for n, tracks in enumerate(TRACKS)]
     for album_id in albums:

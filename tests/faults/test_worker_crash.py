@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.fakes.spotify_api import IDS
-from tests.faults.conftest import album_in_inbox, assert_album_intact, redis_backend, run_backend
+from tests.faults.conftest import album_in_inbox, assert_album_intact, backend_with_broker
 from tests.faults.service import FAST_RECOVERY_ENV
 
 pytestmark = [pytest.mark.fault]
@@ -60,9 +60,7 @@ def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, 
 def test_a_whole_cluster_killed_and_restarted_finishes_the_album(make_service, fake_spotify, tmp_path, broker):
     """GIVEN an album under way WHEN every process of the cluster gets SIGKILL and a new cluster
     starts THEN the album completes on its own, whole, on either broker."""
-    base = run_backend()
-    backend = redis_backend() if broker == "redis" else base.__class__(base.database, "orm", base.server_url)
-    service = make_service(backend)
+    service = make_service(backend_with_broker(broker))
     service.start_web()
     cluster = service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))

@@ -4,26 +4,19 @@ as a sign-in, with the link bound to the user who started it in this browser."""
 from __future__ import annotations
 
 from allauth.socialaccount.models import SocialAccount
-from django.test import Client
 
 from accounts.models import User
+from tests.dashboard.conftest import post
 from tests.fakes.oauth_provider import FakeAccount
 
 # another email than alice@example.test: linking from the profile does not rest on the email
 _ALICE_AT_GITHUB = FakeAccount(uid="7007", email="a.liddell@elsewhere.test", login="wonderland")
 
 
-def _csrf_post(client: Client, url: str):
-    for page in ("/login/", "/profile/"):  # anonymous visitors get the cookie from the first
-        if "csrftoken" not in client.cookies:
-            client.get(page)
-    return client.post(url, {"csrfmiddlewaretoken": client.cookies["csrftoken"].value})
-
-
 def _start_link(browser, user: User, provider: str = "github") -> str:
     """Sign the browser in as ``user`` and press the profile's Link button: the provider's URL."""
     browser.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    response = _csrf_post(browser.client, f"/profile/sso/{provider}/link/")
+    response = post(browser.client, f"/profile/sso/{provider}/link/")
     assert response.status_code == 302, response
     assert response["Location"].startswith(browser.fake.base_url)
     return response["Location"]
@@ -137,14 +130,14 @@ def test_a_provider_not_configured_here_is_not_linked(browser, alice, settings):
     settings.SSO_PROVIDERS = ["google"]
     browser.client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
 
-    response = _csrf_post(browser.client, "/profile/sso/github/link/")
+    response = post(browser.client, "/profile/sso/github/link/")
 
     assert response.status_code == 302 and response["Location"] == "/profile/"
     assert "not enabled" in browser.client.get("/profile/").content.decode()
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(browser):
-    response = _csrf_post(browser.client, "/profile/sso/github/link/")
+    response = post(browser.client, "/profile/sso/github/link/")
 
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert not SocialAccount.objects.exists()
