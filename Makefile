@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 7171
 
-.PHONY: run test install install-dev migrate lint clean
+.PHONY: run test check install install-dev migrate lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ run: migrate
 test: install-dev
 	SPOTIZERR_DATA_DIR=$(CURDIR)/.test-data $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install-dev
+# The conventions as a gate (CI runs it before the tests): lint rules and formatting.
+check: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lint: check
 
 clean:
 	rm -rf $(VENV) .test-data

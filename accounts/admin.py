@@ -27,8 +27,13 @@ class RevokingPasswordChangeForm(AdminPasswordChangeForm):
         return user
 
 
-def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User],
-           change: Callable[[User], Any], done: str) -> None:
+def _apply(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[User],
+    change: Callable[[User], Any],
+    done: str,
+) -> None:
     changed = 0
     for user in queryset:
         try:
@@ -46,13 +51,23 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "role", "is_active", "sso_provider", "created_at", "last_login")
     list_filter = ("role", "is_active", "sso_provider")
     ordering = ("username",)
-    readonly_fields = ("role", "is_active", "sso_provider", "is_system", "token_version",
-                       "created_at", "last_login", "date_joined")
+    readonly_fields = (
+        "role",
+        "is_active",
+        "sso_provider",
+        "is_system",
+        "token_version",
+        "created_at",
+        "last_login",
+        "date_joined",
+    )
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": ("email", "first_name", "last_name")}),
-        ("Access (change with the actions on the user list)",
-         {"fields": ("role", "is_active", "sso_provider", "is_system", "token_version")}),
+        (
+            "Access (change with the actions on the user list)",
+            {"fields": ("role", "is_active", "sso_provider", "is_system", "token_version")},
+        ),
         ("Dates", {"fields": ("created_at", "last_login", "date_joined")}),
     )
     actions = ["make_admin", "make_user", "deactivate", "activate", "revoke_tokens", "delete_users"]
@@ -74,23 +89,43 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Make admin")
     def make_admin(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_set_role(
-            actor=request.user, user=u, role=User.Role.ADMIN), "Made admin")  # type: ignore[arg-type]
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda u: services.user_set_role(actor=request.user, user=u, role=User.Role.ADMIN),
+            "Made admin",
+        )  # type: ignore[arg-type]
 
     @admin.action(description="Make ordinary user")
     def make_user(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_set_role(
-            actor=request.user, user=u, role=User.Role.USER), "Made user")  # type: ignore[arg-type]
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda u: services.user_set_role(actor=request.user, user=u, role=User.Role.USER),
+            "Made user",
+        )  # type: ignore[arg-type]
 
     @admin.action(description="Deactivate (ends their sessions)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_set_active(
-            actor=request.user, user=u, active=False), "Deactivated")  # type: ignore[arg-type]
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda u: services.user_set_active(actor=request.user, user=u, active=False),
+            "Deactivated",
+        )  # type: ignore[arg-type]
 
     @admin.action(description="Activate")
     def activate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_set_active(
-            actor=request.user, user=u, active=True), "Activated")  # type: ignore[arg-type]
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda u: services.user_set_active(actor=request.user, user=u, active=True),
+            "Activated",
+        )  # type: ignore[arg-type]
 
     @admin.action(description="Log out everywhere (revoke tokens)")
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -98,5 +133,4 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Delete selected users", permissions=["delete"])
     def delete_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_delete(
-            actor=request.user, user=u), "Deleted")  # type: ignore[arg-type]
+        _apply(self, request, queryset, lambda u: services.user_delete(actor=request.user, user=u), "Deleted")  # type: ignore[arg-type]

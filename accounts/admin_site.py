@@ -24,8 +24,10 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
         if username is not None and password:
             try:
                 self.user_cache = services.login_authenticate(
-                    username=username, password=password,
-                    address=services.client_address(self.request), request=self.request,
+                    username=username,
+                    password=password,
+                    address=services.client_address(self.request),
+                    request=self.request,
                 )
             except LoginThrottled as exc:
                 setattr(self.request, _RETRY_AFTER_ATTR, exc.wait)

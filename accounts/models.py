@@ -18,7 +18,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.USER)
     email = models.EmailField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    sso_provider = models.CharField(max_length=30, blank=True, null=True, default=None)
+    sso_provider = models.CharField(max_length=30, blank=True, null=True, default=None)  # noqa: DJ001 - None means "no SSO", kept distinct from ""
     token_version = models.PositiveIntegerField(default=0)
     is_system = models.BooleanField(default=False, help_text="The built-in user that acts when auth is off.")
 

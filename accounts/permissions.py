@@ -34,8 +34,10 @@ class BearerOnlyForGetCommands(BasePermission):
     List it after ``IsAuthenticatedUser`` so anonymous callers still get 401.
     """
 
-    message = ("This endpoint changes state with GET, so it accepts only a bearer token "
-               "(Authorization: Bearer ...), not the dashboard's session cookie.")
+    message = (
+        "This endpoint changes state with GET, so it accepts only a bearer token "
+        "(Authorization: Bearer ...), not the dashboard's session cookie."
+    )
     code = "bearer_required"
     _CROSS_SITE = frozenset({"cross-site", "same-site"})
 

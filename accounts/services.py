@@ -189,8 +189,10 @@ def user_delete(*, actor: User, user: User) -> None:
     try:
         user.delete()
     except ProtectedError as exc:
-        raise Conflict("This user still owns data that must be kept; deactivate the account instead.",
-                       code="user_protected") from exc
+        raise Conflict(
+            "This user still owns data that must be kept; deactivate the account instead.",
+            code="user_protected",
+        ) from exc
 
 
 @transaction.atomic
@@ -249,8 +251,11 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         raise LoginThrottled(wait=wait)
     if not user.check_password(current_password):
         login_record_failure(username=user.username, address=address)
-        raise BadRequest("The current password is wrong.", code="wrong_password",
-                         details={"current_password": ["The current password is wrong."]})
+        raise BadRequest(
+            "The current password is wrong.",
+            code="wrong_password",
+            details={"current_password": ["The current password is wrong."]},
+        )
     return user_set_password(user=user, new_password=new_password)
 
 
@@ -259,8 +264,11 @@ def user_change_password(*, user: User, current_password: str, new_password: str
 
 def _check_role(role: str) -> None:
     if role not in User.Role.values:
-        raise BadRequest("Invalid input.", code="invalid",
-                         details={"role": [f"Must be one of: {', '.join(User.Role.values)}."]})
+        raise BadRequest(
+            "Invalid input.",
+            code="invalid",
+            details={"role": [f"Must be one of: {', '.join(User.Role.values)}."]},
+        )
 
 
 def _check_password(password: str, *, user: User, field: str) -> None:
@@ -272,8 +280,9 @@ def _check_password(password: str, *, user: User, field: str) -> None:
 
 def _check_not_self(*, actor: User, user: User, action: str) -> None:
     if actor.pk == user.pk:
-        raise BadRequest(f"You cannot {action} your own account; ask another admin.",
-                         code="cannot_change_self")
+        raise BadRequest(
+            f"You cannot {action} your own account; ask another admin.", code="cannot_change_self"
+        )
 
 
 def _check_keeps_an_admin(*, user: User) -> None:

@@ -51,8 +51,12 @@ def _user_for_token_sql() -> str:
 
     name = connection.ops.quote_name
     users, blacklisted, outstanding = User._meta, BlacklistedToken._meta, OutstandingToken._meta
-    revoked = (f"SELECT 1 FROM {name(blacklisted.db_table)} b JOIN {name(outstanding.db_table)} o "
-               f"ON b.{name(blacklisted.get_field('token').column)} = o.{name(outstanding.pk.column)} "
-               f"WHERE o.{name(outstanding.get_field('jti').column)} = %s")
-    return (f"SELECT u.*, EXISTS ({revoked}) AS session_revoked FROM {name(users.db_table)} u "
-            f"WHERE u.{name(users.pk.column)} = %s")
+    revoked = (
+        f"SELECT 1 FROM {name(blacklisted.db_table)} b JOIN {name(outstanding.db_table)} o "
+        f"ON b.{name(blacklisted.get_field('token').column)} = o.{name(outstanding.pk.column)} "
+        f"WHERE o.{name(outstanding.get_field('jti').column)} = %s"
+    )
+    return (
+        f"SELECT u.*, EXISTS ({revoked}) AS session_revoked FROM {name(users.db_table)} u "
+        f"WHERE u.{name(users.pk.column)} = %s"
+    )

@@ -19,15 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_SERVER = os.environ.get("SPOTIZERR_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Production periods (the fault tests' Service shortens them); a quiet log like a real deployment.
 PRODUCTION_ENV = {
-    "SPOTIZERR_LEASE_STALE_SECONDS": "60", "SPOTIZERR_REAPER_INTERVAL_SECONDS": "30",
-    "SPOTIZERR_CLUSTER_STOP_SECONDS": "60", "SPOTIZERR_LOG_LEVEL": "WARNING",
+    "SPOTIZERR_LEASE_STALE_SECONDS": "60",
+    "SPOTIZERR_REAPER_INTERVAL_SECONDS": "30",
+    "SPOTIZERR_CLUSTER_STOP_SECONDS": "60",
+    "SPOTIZERR_LOG_LEVEL": "WARNING",
 }
 
 
 def add_web_processes_option(parser: argparse.ArgumentParser) -> None:
     """``--web-processes``, passed on to ``manage.py serve``; its default is serve's own on Linux."""
-    parser.add_argument("--web-processes", type=int, default=2,
-                        help="serve's --web-processes (its default on Linux: 2)")
+    parser.add_argument(
+        "--web-processes", type=int, default=2, help="serve's --web-processes (its default on Linux: 2)"
+    )
 
 
 def backend_for(database: str) -> Any:
@@ -51,8 +54,13 @@ def running_service(database: str, *, env: dict[str, str] | None = None) -> Iter
     template = migrate_template(backend, folder / "template")
     if backend.broker == "redis":
         flush_fault_redis()
-    service = Service(root=folder / "service", backend=backend, spotify=fake, template=template,
-                      env={**PRODUCTION_ENV, **(env or {})})
+    service = Service(
+        root=folder / "service",
+        backend=backend,
+        spotify=fake,
+        template=template,
+        env={**PRODUCTION_ENV, **(env or {})},
+    )
     try:
         yield service, fake
     finally:
@@ -77,8 +85,12 @@ def machine() -> dict[str, Any]:
         for line in meminfo:
             if line.startswith("MemTotal:"):
                 memory_kb = int(line.split()[1])
-    return {"cpus": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "python": platform.python_version(),
-            "kernel": platform.release()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- memory
@@ -111,8 +123,11 @@ def pss_mb(pid: int) -> float:
 
 def tree_memory(pids: list[int]) -> dict[str, float]:
     """Summed RSS (counts shared pages once per process) and PSS (counts them once) of ``pids``."""
-    return {"rss_mb": round(sum(rss_mb(pid) for pid in pids), 1), "pss_mb": round(sum(pss_mb(pid) for pid in pids), 1),
-            "processes": len(pids)}
+    return {
+        "rss_mb": round(sum(rss_mb(pid) for pid in pids), 1),
+        "pss_mb": round(sum(pss_mb(pid) for pid in pids), 1),
+        "processes": len(pids),
+    }
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -152,8 +167,12 @@ class CpuMeter:
 
     def stop(self) -> dict[str, float]:
         elapsed = time.monotonic() - self.began
-        cores = {name: (cpu_seconds(process_tree(pid)) - self.before[name]) / elapsed
-                 for name, pid in self.trees.items()}
+        cores = {
+            name: (cpu_seconds(process_tree(pid)) - self.before[name]) / elapsed
+            for name, pid in self.trees.items()
+        }
         cores["load generator"] = (cpu_seconds([os.getpid()]) - self.own_before) / elapsed
-        cores["other processes"] = max(0.0, (machine_busy_seconds() - self.busy_before) / elapsed - sum(cores.values()))
+        cores["other processes"] = max(
+            0.0, (machine_busy_seconds() - self.busy_before) / elapsed - sum(cores.values())
+        )
         return {name: round(value, 2) for name, value in cores.items()}

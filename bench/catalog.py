@@ -28,22 +28,25 @@ def _start_fake():  # -> FakeSpotify
     from tests.fakes.spotify_api import FakeSpotify
 
     fake = FakeSpotify().start()
-    playlist_id = fake.catalog.generate_playlist("Bench Playlist", PLAYLIST_ENTRIES,
-                                                 specials={10: "local", 20: "unavailable"})
+    playlist_id = fake.catalog.generate_playlist(
+        "Bench Playlist", PLAYLIST_ENTRIES, specials={10: "local", 20: "unavailable"}
+    )
     artist_id = fake.catalog.generate_artist("Bench Artist", ARTIST_RELEASES)
     return fake, playlist_id, artist_id
 
 
 def _setup_django(fake, data_dir: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
-        "SPOTIZERR_DATA_DIR": data_dir,
-        "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
-        "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
-        "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
-        "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
-        "SPOTIZERR_LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
+            "SPOTIZERR_DATA_DIR": data_dir,
+            "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
+            "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
+            "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
+            "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
+            "SPOTIZERR_LOG_LEVEL": "WARNING",
+        }
+    )
     import django
     from django.core.management import call_command
 
@@ -56,8 +59,12 @@ def _measure(fake, read: Callable[[], int]) -> dict[str, float | int]:
     started = time.perf_counter()
     items = read()
     seconds = time.perf_counter() - started
-    return {"items": items, "api_calls": fake.api_calls("/v1/"), "token_calls": fake.api_calls("/api/token"),
-            "seconds": round(seconds, 4)}
+    return {
+        "items": items,
+        "api_calls": fake.api_calls("/v1/"),
+        "token_calls": fake.api_calls("/api/token"),
+        "seconds": round(seconds, 4),
+    }
 
 
 def main() -> dict:
@@ -89,7 +96,9 @@ def main() -> dict:
 def _print_table(results: dict[str, dict]) -> None:
     print(f"{'read':<22}{'items':>8}{'API calls':>11}{'token calls':>13}{'seconds':>10}")
     for name, row in results.items():
-        print(f"{name:<22}{row['items']:>8}{row['api_calls']:>11}{row['token_calls']:>13}{row['seconds']:>10.3f}")
+        print(
+            f"{name:<22}{row['items']:>8}{row['api_calls']:>11}{row['token_calls']:>13}{row['seconds']:>10.3f}"
+        )
 
 
 if __name__ == "__main__":

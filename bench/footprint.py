@@ -49,7 +49,8 @@ def _sample(pid: int, seconds: float, *, until: Any = None, every: float = 0.5) 
         "rss_peak_mb": max(s["rss_mb"] for s in samples),
         "pss_mean_mb": round(sum(s["pss_mb"] for s in samples) / len(samples), 1),
         "pss_peak_mb": max(s["pss_mb"] for s in samples),
-        "processes_peak": max(s["processes"] for s in samples), "samples": len(samples),
+        "processes_peak": max(s["processes"] for s in samples),
+        "samples": len(samples),
     }
 
 
@@ -78,16 +79,33 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     with running_service(args.database) as (service, fake):
         album_id = fake.catalog.add_album("Footprint", artist_ids=[IDS.artist], tracks=args.tracks)
-        album_to_inbox(service.inbox, fake, album_id, seconds=args.seconds, template_dir=service.root / "templates")
+        album_to_inbox(
+            service.inbox, fake, album_id, seconds=args.seconds, template_dir=service.root / "templates"
+        )
         web_children = args.web_processes if args.web_processes > 1 else 0
         started = time.monotonic()
-        serve = service._spawn("serve", [sys.executable, "manage.py", "serve", "--skip-migrate",
-                                         "--port", str(service.port), "--web-processes", str(args.web_processes)])
+        serve = service._spawn(
+            "serve",
+            [
+                sys.executable,
+                "manage.py",
+                "serve",
+                "--skip-migrate",
+                "--port",
+                str(service.port),
+                "--web-processes",
+                str(args.web_processes),
+            ],
+        )
         service.serve = serve
         service.wait_for(service._answers, timeout=60, what="the API to answer", every=0.05)
         api_up = time.monotonic() - started
-        service.wait_for(lambda: len(descendants(serve.pid)) >= web_children + 1 + 2 + 4, timeout=60, every=0.05,
-                         what="the workers to be up")  # serve (web), cluster main, sentinel, 2 workers, monitor, pusher
+        service.wait_for(
+            lambda: len(descendants(serve.pid)) >= web_children + 1 + 2 + 4,
+            timeout=60,
+            every=0.05,
+            what="the workers to be up",
+        )  # serve (web), cluster main, sentinel, 2 workers, monitor, pusher
         workers_up = time.monotonic() - started
         time.sleep(5.0)  # let imports and first queries settle
         idle = _sample(serve.pid, args.idle_seconds)
@@ -95,40 +113,67 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         service.configure(convertTo="MP3", bitrate="320k", maxConcurrentDownloads=2)
         task_id = service.request("album", album_id)
         began = time.monotonic()
-        busy = _sample(serve.pid, 900, every=0.25,
-                       until=lambda: service.task(task_id)["status"] in ("complete", "error"))
+        busy = _sample(
+            serve.pid, 900, every=0.25, until=lambda: service.task(task_id)["status"] in ("complete", "error")
+        )
         album_seconds = time.monotonic() - began
         task = service.task(task_id)
         time.sleep(3.0)
         after = _sample(serve.pid, args.idle_seconds)
         service.stop(serve, timeout=90)
     return {
-        "bench": "footprint", "database": args.database, "web_processes": args.web_processes,
+        "bench": "footprint",
+        "database": args.database,
+        "web_processes": args.web_processes,
         "startup_api_s": round(api_up, 2),
-        "startup_workers_s": round(workers_up, 2), "idle": idle, "idle_parts": idle_parts, "album": busy,
-        "album_status": task["status"], "album_tracks": args.tracks, "album_track_seconds": args.seconds,
-        "album_wall_s": round(album_seconds, 1), "idle_after_album": after, "idle_target_mb": IDLE_TARGET_MB,
-        "idle_ok": idle["pss_peak_mb"] < IDLE_TARGET_MB, "idle_rss_ok": idle["rss_peak_mb"] < IDLE_TARGET_MB,
-        "machine": machine(), "ffmpeg": subprocess.run(
+        "startup_workers_s": round(workers_up, 2),
+        "idle": idle,
+        "idle_parts": idle_parts,
+        "album": busy,
+        "album_status": task["status"],
+        "album_tracks": args.tracks,
+        "album_track_seconds": args.seconds,
+        "album_wall_s": round(album_seconds, 1),
+        "idle_after_album": after,
+        "idle_target_mb": IDLE_TARGET_MB,
+        "idle_ok": idle["pss_peak_mb"] < IDLE_TARGET_MB,
+        "idle_rss_ok": idle["rss_peak_mb"] < IDLE_TARGET_MB,
+        "machine": machine(),
+        "ffmpeg": subprocess.run(
             [sys.executable, "-c", "import imageio_ffmpeg; print(imageio_ffmpeg.get_ffmpeg_version())"],
-            capture_output=True, text=True, check=False).stdout.strip(),
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
     }
 
 
 def _print(result: dict[str, Any]) -> None:
-    print(f"Footprint of `manage.py serve --web-processes {result['web_processes']}` on {result['database']} "
-          "(2 workers)")
-    print(f"start-up: API answers after {result['startup_api_s']} s, workers up after {result['startup_workers_s']} s")
+    print(
+        f"Footprint of `manage.py serve --web-processes {result['web_processes']}` on {result['database']} "
+        "(2 workers)"
+    )
+    print(
+        f"start-up: API answers after {result['startup_api_s']} s, workers up after {result['startup_workers_s']} s"
+    )
     print(f"{'phase':<34}{'RSS mean':>10}{'RSS peak':>10}{'PSS mean':>10}{'PSS peak':>10}{'procs':>7}")
     album = f"album ({result['album_tracks']} x {result['album_track_seconds']:g} s -> MP3)"
     for name, key in (("idle", "idle"), (album, "album"), ("idle after the album", "idle_after_album")):
         row = result[key]
-        print(f"{name:<34}{row['rss_mean_mb']:>10}{row['rss_peak_mb']:>10}{row['pss_mean_mb']:>10}"
-              f"{row['pss_peak_mb']:>10}{row['processes_peak']:>7}")
-    print("idle, per part (RSS / PSS MB): " + "; ".join(
-        f"{name} {part['rss_mb']} / {part['pss_mb']}" for name, part in result["idle_parts"].items()))
-    print(f"album: {result['album_status']} in {result['album_wall_s']} s; idle target {IDLE_TARGET_MB:g} MB (PSS): "
-          f"{'met' if result['idle_ok'] else 'MISSED'}")
+        print(
+            f"{name:<34}{row['rss_mean_mb']:>10}{row['rss_peak_mb']:>10}{row['pss_mean_mb']:>10}"
+            f"{row['pss_peak_mb']:>10}{row['processes_peak']:>7}"
+        )
+    print(
+        "idle, per part (RSS / PSS MB): "
+        + "; ".join(
+            f"{name} {part['rss_mb']} / {part['pss_mb']}" for name, part in result["idle_parts"].items()
+        )
+    )
+    print(
+        f"album: {result['album_status']} in {result['album_wall_s']} s; idle target {IDLE_TARGET_MB:g} MB (PSS): "
+        f"{'met' if result['idle_ok'] else 'MISSED'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

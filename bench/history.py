@@ -28,19 +28,56 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"list": 50, "search": 200, "stats": 500, "write": 50}
-STATUSES = (("completed", 0.85), ("failed", 0.05), ("skipped", 0.04), ("in_progress", 0.01), ("partial", 0.05))
+STATUSES = (
+    ("completed", 0.85),
+    ("failed", 0.05),
+    ("skipped", 0.04),
+    ("in_progress", 0.01),
+    ("partial", 0.05),
+)
 USERS = 20
 CHUNK = 50_000
 WARMUP = 5
 
 ENTRY_COLUMNS = (
-    "task_id", "owner_id", "download_type", "status", "spotify_url", "name", "artist", "album", "service",
-    "quality", "is_preview", "file_path", "created_at", "completed_at", "total_tracks", "successful_tracks",
-    "skipped_tracks", "failed_tracks", "error", "size_bytes",
+    "task_id",
+    "owner_id",
+    "download_type",
+    "status",
+    "spotify_url",
+    "name",
+    "artist",
+    "album",
+    "service",
+    "quality",
+    "is_preview",
+    "file_path",
+    "created_at",
+    "completed_at",
+    "total_tracks",
+    "successful_tracks",
+    "skipped_tracks",
+    "failed_tracks",
+    "error",
+    "size_bytes",
 )
 TRACK_COLUMNS = (
-    "parent_id", "position", "track_id", "spotify_url", "name", "artist", "album", "status", "reason", "service",
-    "quality", "is_preview", "file_path", "size_bytes", "duration_ms", "completed_at",
+    "parent_id",
+    "position",
+    "track_id",
+    "spotify_url",
+    "name",
+    "artist",
+    "album",
+    "status",
+    "reason",
+    "service",
+    "quality",
+    "is_preview",
+    "file_path",
+    "size_bytes",
+    "duration_ms",
+    "completed_at",
 )
 
 
@@ -60,13 +97,32 @@ def _setup_django(data_dir: Path) -> None:
 class Vocabulary:
     """Deterministic made-up words, names and artists with a Zipf-like spread."""
 
-    SYLLABLES = ("ka", "lo", "mi", "ra", "su", "te", "vo", "ne", "da", "ri", "po", "sha", "el", "an", "or", "ix")
+    SYLLABLES = (
+        "ka",
+        "lo",
+        "mi",
+        "ra",
+        "su",
+        "te",
+        "vo",
+        "ne",
+        "da",
+        "ri",
+        "po",
+        "sha",
+        "el",
+        "an",
+        "or",
+        "ix",
+    )
 
     def __init__(self, rng: random.Random, words: int = 6000, artists: int = 20000) -> None:
         self.rng = rng
         self.words = sorted({self._word() for _ in range(words * 2)})[:words]
-        self.artists = [" ".join(self._pick(self.words).title() for _ in range(rng.choice((1, 2, 2, 3))))
-                        for _ in range(artists)]
+        self.artists = [
+            " ".join(self._pick(self.words).title() for _ in range(rng.choice((1, 2, 2, 3))))
+            for _ in range(artists)
+        ]
 
     def _word(self) -> str:
         return "".join(self.rng.choice(self.SYLLABLES) for _ in range(self.rng.randint(2, 4)))
@@ -108,12 +164,26 @@ def _entries(rows: int, owners: list[int], vocab: Vocabulary, rng: random.Random
         tracks = 10 if download_type != "track" else 0
         ok = tracks if status == "completed" else tracks - 2 if status == "partial" else 0
         yield (
-            uuid.uuid4().hex, owners[min(int(rng.paretovariate(0.8)) - 1, len(owners) - 1)], download_type,
-            status, f"https://open.spotify.com/{download_type}/{i:022d}", name, artist, vocab.title(), "deezer",
-            "MP3_320", 0, f"{artist}/{name}/01 - {name}.mp3" if status == "completed" else "", _stamp(created),
-            _stamp(created + timedelta(seconds=40)) if status != "in_progress" else None, tracks, ok,
-            0, tracks - ok if download_type != "track" else 0,
-            "No source had this track." if status == "failed" else "", 8_000_000 * max(ok, 1),
+            uuid.uuid4().hex,
+            owners[min(int(rng.paretovariate(0.8)) - 1, len(owners) - 1)],
+            download_type,
+            status,
+            f"https://open.spotify.com/{download_type}/{i:022d}",
+            name,
+            artist,
+            vocab.title(),
+            "deezer",
+            "MP3_320",
+            0,
+            f"{artist}/{name}/01 - {name}.mp3" if status == "completed" else "",
+            _stamp(created),
+            _stamp(created + timedelta(seconds=40)) if status != "in_progress" else None,
+            tracks,
+            ok,
+            0,
+            tracks - ok if download_type != "track" else 0,
+            "No source had this track." if status == "failed" else "",
+            8_000_000 * max(ok, 1),
         )
 
 
@@ -126,13 +196,17 @@ def _fill(rows: int, tracks_per_parent: int, seed: int) -> dict[str, Any]:
 
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
-    owners = [User.objects.create(username=f"user{n:02d}", role=User.Role.ADMIN if n == 0 else User.Role.USER).id
-              for n in range(USERS)]
-    entry_sql = (f"INSERT INTO {HistoryEntry._meta.db_table} ({', '.join(ENTRY_COLUMNS)}) "
-                 f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})")
+    owners = [
+        User.objects.create(username=f"user{n:02d}", role=User.Role.ADMIN if n == 0 else User.Role.USER).id
+        for n in range(USERS)
+    ]
+    entry_sql = (
+        f"INSERT INTO {HistoryEntry._meta.db_table} ({', '.join(ENTRY_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
+    )
     started = time.perf_counter()
     source = _entries(rows, owners, vocab, rng)
-    while batch := [row for _, row in zip(range(CHUNK), source)]:
+    while batch := [row for _, row in zip(range(CHUNK), source, strict=False)]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(entry_sql, batch)
     entries_seconds = time.perf_counter() - started
@@ -141,26 +215,54 @@ def _fill(rows: int, tracks_per_parent: int, seed: int) -> dict[str, Any]:
     children_seconds = time.perf_counter() - started
     started = time.perf_counter()
     counters_rebuild()
-    return {"entries": rows, "children": children, "entries_s": round(entries_seconds, 1),
-            "children_s": round(children_seconds, 1), "counters_s": round(time.perf_counter() - started, 1)}
+    return {
+        "entries": rows,
+        "children": children,
+        "entries_s": round(entries_seconds, 1),
+        "children_s": round(children_seconds, 1),
+        "counters_s": round(time.perf_counter() - started, 1),
+    }
 
 
-def _fill_children(per_parent: int, vocab: Vocabulary, rng: random.Random, table: str, entry_model: Any) -> int:
+def _fill_children(
+    per_parent: int, vocab: Vocabulary, rng: random.Random, table: str, entry_model: Any
+) -> int:
     from django.db import connection, transaction
 
-    sql = f"INSERT INTO {table} ({', '.join(TRACK_COLUMNS)}) VALUES ({', '.join(['%s'] * len(TRACK_COLUMNS))})"
-    parents = list(entry_model.objects.exclude(download_type="track").order_by("id")
-                   .values_list("id", "artist", "album", "status"))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(TRACK_COLUMNS)}) VALUES ({', '.join(['%s'] * len(TRACK_COLUMNS))})"
+    )
+    parents = list(
+        entry_model.objects.exclude(download_type="track")
+        .order_by("id")
+        .values_list("id", "artist", "album", "status")
+    )
     rows: list[tuple] = []
     count = 0
     for parent_id, artist, album, status in parents:
         for position in range(1, per_parent + 1):
             failed = status == "failed" or (status == "partial" and position > per_parent - 2)
             name = vocab.title()
-            rows.append((parent_id, position, f"{parent_id:010d}{position:04d}", "", name, artist, album,
-                         "failed" if failed else "completed", "No source had this track." if failed else "",
-                         "deezer", "MP3_320", 0, "" if failed else f"{artist}/{album}/{position:02d} - {name}.mp3",
-                         0 if failed else 8_000_000, 200_000, None))
+            rows.append(
+                (
+                    parent_id,
+                    position,
+                    f"{parent_id:010d}{position:04d}",
+                    "",
+                    name,
+                    artist,
+                    album,
+                    "failed" if failed else "completed",
+                    "No source had this track." if failed else "",
+                    "deezer",
+                    "MP3_320",
+                    0,
+                    "" if failed else f"{artist}/{album}/{position:02d} - {name}.mp3",
+                    0 if failed else 8_000_000,
+                    200_000,
+                    None,
+                )
+            )
         if len(rows) >= CHUNK:
             count += _insert(connection, transaction, sql, rows)
             rows = []
@@ -183,7 +285,9 @@ def _clients() -> dict[str, Any]:
     clients = {}
     for role, username in (("admin", "user00"), ("user", "user01")):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(User.objects.get(username=username))['access']}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(User.objects.get(username=username))['access']}"
+        )
         clients[role] = client
     return clients
 
@@ -192,10 +296,16 @@ def _cases(rng: random.Random) -> list[tuple[str, str, str, list[dict[str, Any]]
     """(name, target kind, client role, parameter sets to cycle through) per measured call."""
     from library_history.models import HistoryEntry, HistoryTrack
 
-    words = [w for (name,) in HistoryEntry.objects.order_by("?").values_list("name")[:200] for w in name.split()]
+    words = [
+        w for (name,) in HistoryEntry.objects.order_by("?").values_list("name")[:200] for w in name.split()
+    ]
     artists = list(HistoryEntry.objects.order_by("?").values_list("artist", flat=True)[:50])
-    queries = ([{"q": w} for w in words[:30]] + [{"q": a} for a in artists[:20]]
-               + [{"q": f"{a} {w}"} for a, w in zip(artists[20:30], words[30:40])] + [{"q": w[:3]} for w in words[40:50]])
+    queries = (
+        [{"q": w} for w in words[:30]]
+        + [{"q": a} for a in artists[:20]]
+        + [{"q": f"{a} {w}"} for a, w in zip(artists[20:30], words[30:40], strict=True)]
+        + [{"q": w[:3]} for w in words[40:50]]
+    )
     parents = list(HistoryTrack.objects.values_list("parent__task_id", flat=True).distinct()[:2000])
     rng.shuffle(queries)
     return [
@@ -203,7 +313,12 @@ def _cases(rng: random.Random) -> list[tuple[str, str, str, list[dict[str, Any]]
         ("list (admin, offset 1000)", "list", "admin", [{"offset": 1000}]),
         ("list status=failed", "list", "admin", [{"status": "failed"}]),
         ("list download_type=album", "list", "admin", [{"download_type": "album"}]),
-        ("list type=playlist+status=partial", "list", "admin", [{"download_type": "playlist", "status": "partial"}]),
+        (
+            "list type=playlist+status=partial",
+            "list",
+            "admin",
+            [{"download_type": "playlist", "status": "partial"}],
+        ),
         ("list (user)", "list", "user", [{}]),
         ("list (user) status=skipped", "list", "user", [{"status": "skipped"}]),
         ("search (admin)", "search", "admin", queries),
@@ -237,7 +352,9 @@ def _measure(samples: int, rng: random.Random) -> list[dict[str, Any]]:
             response = client.get(path, params)
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
-                raise SystemExit(f"{name}: {path} {params} answered {response.status_code}: {response.content[:300]!r}")
+                raise SystemExit(
+                    f"{name}: {path} {params} answered {response.status_code}: {response.content[:300]!r}"
+                )
             if i >= WARMUP:  # the first calls warm caches and connections
                 timings.append(elapsed)
         results.append(_summary(name, kind, timings))
@@ -255,8 +372,15 @@ def _measure_writes(samples: int) -> dict[str, Any]:
     timings = []
     for i in range(samples + WARMUP):
         task_id, now = uuid.uuid4(), django_timezone.now()
-        values = {"task_id": task_id, "owner_id": owner.id, "download_type": "track", "spotify_url": "",
-                  "name": f"Bench write {i}", "artist": "Bench Artist", "created_at": now}
+        values = {
+            "task_id": task_id,
+            "owner_id": owner.id,
+            "download_type": "track",
+            "spotify_url": "",
+            "name": f"Bench write {i}",
+            "artist": "Bench Artist",
+            "created_at": now,
+        }
         started = time.perf_counter()
         history_record_download(**values, status="in_progress")
         history_record_download(**values, status="completed", completed_at=now, size_bytes=8_000_000)
@@ -268,8 +392,14 @@ def _measure_writes(samples: int) -> dict[str, Any]:
 def _summary(name: str, kind: str, timings: list[float]) -> dict[str, Any]:
     timings.sort()
     p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    return {"endpoint": name, "kind": kind, "p50_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(p95, 2), "target_ms": TARGETS_MS[kind], "ok": p95 < TARGETS_MS[kind]}
+    return {
+        "endpoint": name,
+        "kind": kind,
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(p95, 2),
+        "target_ms": TARGETS_MS[kind],
+        "ok": p95 < TARGETS_MS[kind],
+    }
 
 
 def _explain() -> None:
@@ -290,25 +420,33 @@ def _explain() -> None:
         print(f"{label}: {queryset.explain()}")
     table = HistoryEntry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN SELECT e.id FROM library_history_search s JOIN {table} e "
-                       "ON e.id = s.rowid WHERE library_history_search MATCH 'ka*' ORDER BY s.rowid DESC LIMIT 50")
+        cursor.execute(
+            f"EXPLAIN QUERY PLAN SELECT e.id FROM library_history_search s JOIN {table} e "
+            "ON e.id = s.rowid WHERE library_history_search MATCH 'ka*' ORDER BY s.rowid DESC LIMIT 50"
+        )
         print("search: " + " | ".join(row[-1] for row in cursor.fetchall()))
 
 
 def _print_table(fill: dict[str, Any], results: list[dict[str, Any]]) -> None:
-    print(f"\nFilled {fill['entries']:,} entries in {fill['entries_s']} s, {fill['children']:,} track rows in "
-          f"{fill['children_s']} s, counters rebuilt in {fill['counters_s']} s\n")
+    print(
+        f"\nFilled {fill['entries']:,} entries in {fill['entries_s']} s, {fill['children']:,} track rows in "
+        f"{fill['children_s']} s, counters rebuilt in {fill['counters_s']} s\n"
+    )
     print(f"{'endpoint':<36} {'p50 ms':>9} {'p95 ms':>9} {'target':>8}  ")
     print("-" * 68)
     for row in results:
         verdict = "ok" if row["ok"] else "SLOW"
-        print(f"{row['endpoint']:<36} {row['p50_ms']:>9.2f} {row['p95_ms']:>9.2f} {'<' + str(row['target_ms']):>8}  "
-              f"{verdict}")
+        print(
+            f"{row['endpoint']:<36} {row['p50_ms']:>9.2f} {row['p95_ms']:>9.2f} {'<' + str(row['target_ms']):>8}  "
+            f"{verdict}"
+        )
     print()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="history entries to load")
     parser.add_argument("--tracks", type=int, default=10, help="child rows per album or playlist")
     parser.add_argument("--samples", type=int, default=40, help="timed requests per endpoint")
@@ -327,8 +465,17 @@ def main(argv: list[str] | None = None) -> int:
             _explain()
         results = [*_measure(args.samples, random.Random(args.seed)), _measure_writes(args.samples)]
         _print_table(fill, results)
-        print(json.dumps({"bench": "history", "database": "sqlite", **fill,
-                          "all_ok": all(r["ok"] for r in results), "results": results}))
+        print(
+            json.dumps(
+                {
+                    "bench": "history",
+                    "database": "sqlite",
+                    **fill,
+                    "all_ok": all(r["ok"] for r in results),
+                    "results": results,
+                }
+            )
+        )
         return 0 if all(r["ok"] for r in results) else 1
     finally:
         if args.keep:

@@ -45,13 +45,21 @@ SECRET = "bench-only-secret-key-not-for-production-use-0123456789"
 
 def _environment(data_dir: Path, fake: Any, workers: int) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "spotizerr.settings", "SPOTIZERR_DATA_DIR": str(data_dir),
-        "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"), "SPOTIZERR_INBOX_DIR": str(data_dir / "inbox"),
-        "SPOTIZERR_SECRET_KEY": SECRET, "SPOTIZERR_WORKERS": str(workers), "SPOTIZERR_LOG_LEVEL": "WARNING",
-        "SPOTIZERR_SPOTIFY_API_URL": fake.api_url, "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
-        "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id, "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
+            "SPOTIZERR_DATA_DIR": str(data_dir),
+            "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
+            "SPOTIZERR_INBOX_DIR": str(data_dir / "inbox"),
+            "SPOTIZERR_SECRET_KEY": SECRET,
+            "SPOTIZERR_WORKERS": str(workers),
+            "SPOTIZERR_LOG_LEVEL": "WARNING",
+            "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
+            "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
+            "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
+            "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
+        }
+    )
     return env
 
 
@@ -81,8 +89,13 @@ def _make_inbox(fake: Any, album_id: str, inbox: Path, seconds: float) -> list[P
 
 
 def _start_cluster(env: dict[str, str]) -> subprocess.Popen:
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cluster = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     from django_q.tasks import async_task, result
 
     probe = async_task("math.floor", 1.5)
@@ -116,7 +129,11 @@ def _run_album(user: Any, album_id: str, overrides: dict[str, Any]) -> tuple[flo
     task = download_request(user=user, download_type="album", item_id=album_id, overrides=overrides)
     task = _wait_finished(task.pk)
     first_claim = min(job.started_at for job in task.track_jobs.all())
-    return ((task.finished_at - requested).total_seconds(), (task.finished_at - first_claim).total_seconds(), task)
+    return (
+        (task.finished_at - requested).total_seconds(),
+        (task.finished_at - first_claim).total_seconds(),
+        task,
+    )
 
 
 def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float:
@@ -125,9 +142,29 @@ def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float
     out.mkdir(parents=True, exist_ok=True)
 
     def convert(source: Path) -> None:
-        subprocess.run([ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i",
-                        str(source), "-map", "0:a:0", "-map_metadata", "-1", "-vn", "-c:a", "libmp3lame",
-                        "-b:a", "320k", str(out / f"{source.stem}.mp3")], check=True)
+        subprocess.run(
+            [
+                ffmpeg_executable(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                str(source),
+                "-map",
+                "0:a:0",
+                "-map_metadata",
+                "-1",
+                "-vn",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "320k",
+                str(out / f"{source.stem}.mp3"),
+            ],
+            check=True,
+        )
 
     started = time.monotonic()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -173,8 +210,14 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         from accounts.models import User
         from settings_app.services import config_update
 
-        config_update(changes={"maxConcurrentDownloads": concurrency, "service": "inbox", "fallback": False,
-                               "saveCover": True})
+        config_update(
+            changes={
+                "maxConcurrentDownloads": concurrency,
+                "service": "inbox",
+                "fallback": False,
+                "saveCover": True,
+            }
+        )
         user = User.objects.create(username="bench", role=User.Role.USER)
         album_id = fake.catalog.add_album("Bench Album", artist_ids=[IDS.artist], tracks=tracks)
         files = _make_inbox(fake, album_id, data_dir / "inbox", seconds)
@@ -205,10 +248,19 @@ def _paired_ratios(converts: list[tuple[float, float, Any]], direct: list[float]
     return [run[part] / ((direct[i] + direct[i + 1]) / 2) for i, run in enumerate(converts)]
 
 
-def _report(tracks: int, seconds: float, concurrency: int, copy: tuple[float, float, Any],
-            converts: list[tuple[float, float, Any]], direct: list[float], latencies: list[float]) -> dict[str, Any]:
+def _report(
+    tracks: int,
+    seconds: float,
+    concurrency: int,
+    copy: tuple[float, float, Any],
+    converts: list[tuple[float, float, Any]],
+    direct: list[float],
+    latencies: list[float],
+) -> dict[str, Any]:
     copy_wall, copy_pipeline, copy_task = copy
-    convert_wall, convert_pipeline, convert_task = sorted(converts, key=lambda run: run[0])[len(converts) // 2]
+    convert_wall, convert_pipeline, convert_task = sorted(converts, key=lambda run: run[0])[
+        len(converts) // 2
+    ]
     direct_wall = statistics.median(direct)
     paired = _paired_ratios(converts, direct, 0)
     ratio = statistics.median(paired)
@@ -216,37 +268,68 @@ def _report(tracks: int, seconds: float, concurrency: int, copy: tuple[float, fl
     convert_task = failed[0] if failed else convert_task
     median_ms = statistics.median(latencies) if latencies else float("nan")
     return {
-        "tracks": tracks, "track_seconds": seconds, "concurrency": concurrency,
-        "copy_tag_status": copy_task.status, "copy_tag_done": copy_task.summary.get("total_successful"),
+        "tracks": tracks,
+        "track_seconds": seconds,
+        "concurrency": concurrency,
+        "copy_tag_status": copy_task.status,
+        "copy_tag_done": copy_task.summary.get("total_successful"),
         "copy_tag_wall_s": round(copy_wall, 3),
-        "copy_tag_pipeline_s": round(copy_pipeline, 3), "copy_tag_tracks_per_s": round(tracks / copy_wall, 2),
-        "convert_status": convert_task.status, "convert_done": convert_task.summary.get("total_successful"),
+        "copy_tag_pipeline_s": round(copy_pipeline, 3),
+        "copy_tag_tracks_per_s": round(tracks / copy_wall, 2),
+        "convert_status": convert_task.status,
+        "convert_done": convert_task.summary.get("total_successful"),
         "convert_service_wall_s": round(convert_wall, 3),
         "convert_service_pipeline_s": round(convert_pipeline, 3),
-        "convert_direct_wall_s": round(direct_wall, 3), "convert_ratio": round(ratio, 3),
+        "convert_direct_wall_s": round(direct_wall, 3),
+        "convert_ratio": round(ratio, 3),
         "convert_ratio_rounds": [round(value, 3) for value in paired],
         "convert_ratio_of_medians": round(convert_wall / direct_wall, 3),
         "convert_pipeline_ratio": round(statistics.median(_paired_ratios(converts, direct, 1)), 3),
         "convert_ratio_target": RATIO_TARGET,
-        "queue_to_start_ms_median": round(median_ms, 1), "queue_to_start_ms_max": round(max(latencies), 1),
+        "queue_to_start_ms_median": round(median_ms, 1),
+        "queue_to_start_ms_max": round(max(latencies), 1),
         "latency_target_ms": LATENCY_TARGET_MS,
-        "ok": bool(copy_task.summary.get("total_successful") == tracks == convert_task.summary.get("total_successful")
-                   and ratio <= RATIO_TARGET and median_ms < LATENCY_TARGET_MS),
+        "ok": bool(
+            copy_task.summary.get("total_successful")
+            == tracks
+            == convert_task.summary.get("total_successful")
+            and ratio <= RATIO_TARGET
+            and median_ms < LATENCY_TARGET_MS
+        ),
     }
 
 
 def _print_table(result: dict[str, Any]) -> None:
     rows = [
-        ("album", f"{result['tracks']} tracks x {result['track_seconds']} s, {result['concurrency']} concurrent"),
-        ("copy and tag", f"{result['copy_tag_wall_s']:.2f} s  ({result['copy_tag_tracks_per_s']:.1f} tracks/s)"),
-        ("MP3 320k, service", (f"{result['convert_service_wall_s']:.2f} s  (tracks only: "
-                               f"{result['convert_service_pipeline_s']:.2f} s)")),
+        (
+            "album",
+            f"{result['tracks']} tracks x {result['track_seconds']} s, {result['concurrency']} concurrent",
+        ),
+        (
+            "copy and tag",
+            f"{result['copy_tag_wall_s']:.2f} s  ({result['copy_tag_tracks_per_s']:.1f} tracks/s)",
+        ),
+        (
+            "MP3 320k, service",
+            (
+                f"{result['convert_service_wall_s']:.2f} s  (tracks only: "
+                f"{result['convert_service_pipeline_s']:.2f} s)"
+            ),
+        ),
         ("MP3 320k, ffmpeg direct", f"{result['convert_direct_wall_s']:.2f} s  (median, runs alternating)"),
-        ("service / direct", (f"{result['convert_ratio']:.3f}  (median of paired runs; target <= {RATIO_TARGET}; "
-                              f"tracks only: {result['convert_pipeline_ratio']:.3f})")),
+        (
+            "service / direct",
+            (
+                f"{result['convert_ratio']:.3f}  (median of paired runs; target <= {RATIO_TARGET}; "
+                f"tracks only: {result['convert_pipeline_ratio']:.3f})"
+            ),
+        ),
         ("  per round", ", ".join(f"{value:.3f}" for value in result["convert_ratio_rounds"])),
         ("  ratio of medians", f"{result['convert_ratio_of_medians']:.3f}"),
-        ("queue-to-start, median", f"{result['queue_to_start_ms_median']:.0f} ms  (target < {LATENCY_TARGET_MS:.0f})"),
+        (
+            "queue-to-start, median",
+            f"{result['queue_to_start_ms_median']:.0f} ms  (target < {LATENCY_TARGET_MS:.0f})",
+        ),
         ("queue-to-start, max", f"{result['queue_to_start_ms_max']:.0f} ms"),
         ("all targets met", "yes" if result["ok"] else "no"),
     ]
@@ -261,8 +344,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--latency-samples", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="service conversion runs, each between two direct runs (median ratio is reported)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="service conversion runs, each between two direct runs (median ratio is reported)",
+    )
     args = parser.parse_args()
     result = run(args.tracks, args.seconds, args.concurrency, args.latency_samples, args.rounds)
     _print_table(result)

@@ -80,7 +80,9 @@ class Listener:
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
-            async with self.client.stream("GET", self.url, headers={"Accept": "text/event-stream"}) as response:
+            async with self.client.stream(
+                "GET", self.url, headers={"Accept": "text/event-stream"}
+            ) as response:
                 buffer = ""
                 async for chunk in response.aiter_text():
                     buffer += chunk
@@ -125,16 +127,24 @@ async def _fan_out(service: Any, album_id: str, streams: int) -> dict[str, Any]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     events = sorted({event for listener in listeners for event in listener.arrivals})
-    per_event_slowest = [max(listener.arrivals.get(event, float("inf")) for listener in listeners) for event in events]
+    per_event_slowest = [
+        max(listener.arrivals.get(event, float("inf")) for listener in listeners) for event in events
+    ]
     deliveries = [value for listener in listeners for value in listener.arrivals.values()]
     missing = sum(1 for listener in listeners for event in events if event not in listener.arrivals)
-    return {"streams": streams, "events": len(events), "deliveries": len(deliveries), "missing_deliveries": missing,
-            "stream_errors": sum(1 for listener in listeners if listener.error), "open_during": open_during,
-            "every_client_p50_s": round(percentile(per_event_slowest, 0.5), 3),
-            "every_client_p95_s": round(percentile(per_event_slowest, 0.95), 3),
-            "every_client_max_s": round(max(per_event_slowest, default=0.0), 3),
-            "delivery_p50_s": round(percentile(deliveries, 0.5), 3),
-            "delivery_p95_s": round(percentile(deliveries, 0.95), 3)}
+    return {
+        "streams": streams,
+        "events": len(events),
+        "deliveries": len(deliveries),
+        "missing_deliveries": missing,
+        "stream_errors": sum(1 for listener in listeners if listener.error),
+        "open_during": open_during,
+        "every_client_p50_s": round(percentile(per_event_slowest, 0.5), 3),
+        "every_client_p95_s": round(percentile(per_event_slowest, 0.95), 3),
+        "every_client_max_s": round(max(per_event_slowest, default=0.0), 3),
+        "delivery_p50_s": round(percentile(deliveries, 0.5), 3),
+        "delivery_p95_s": round(percentile(deliveries, 0.95), 3),
+    }
 
 
 async def _cycles(port: int, cycles: int, parallel: int) -> dict[str, Any]:
@@ -161,9 +171,14 @@ async def _cycles(port: int, cycles: int, parallel: int) -> dict[str, Any]:
         began = time.monotonic()
         await asyncio.gather(*(one(client) for _ in range(cycles)))
         elapsed = time.monotonic() - began
-    return {"cycles": cycles, "parallel": parallel, "failures": failures, "seconds": round(elapsed, 1),
-            "first_frame_p50_ms": round(1000 * percentile(times, 0.5), 1),
-            "first_frame_p95_ms": round(1000 * percentile(times, 0.95), 1)}
+    return {
+        "cycles": cycles,
+        "parallel": parallel,
+        "failures": failures,
+        "seconds": round(elapsed, 1),
+        "first_frame_p50_ms": round(1000 * percentile(times, 0.5), 1),
+        "first_frame_p95_ms": round(1000 * percentile(times, 0.95), 1),
+    }
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -193,36 +208,66 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         memory_after = rss_mb(service.web.pid)
     growth = memory_after - memory_before
     return {
-        "bench": "sse_fanout", "database": args.database, **fan_out, "cycles": cycles,
-        "open_connections_after": open_after, "web_rss_before_mb": round(memory_before, 1),
-        "web_rss_with_streams_mb": round(memory_peak, 1), "web_rss_after_mb": round(memory_after, 1),
-        "web_rss_growth_mb": round(growth, 1), "cpu_cores_used_during_fan_out": cores,
-        "arrival_p95_ok": fan_out["every_client_p95_s"] < ARRIVAL_P95_TARGET_S and not fan_out["missing_deliveries"],
-        "memory_ok": growth < MEMORY_GROWTH_TARGET_MB, "streams_closed_ok": open_after == 0, "machine": machine(),
+        "bench": "sse_fanout",
+        "database": args.database,
+        **fan_out,
+        "cycles": cycles,
+        "open_connections_after": open_after,
+        "web_rss_before_mb": round(memory_before, 1),
+        "web_rss_with_streams_mb": round(memory_peak, 1),
+        "web_rss_after_mb": round(memory_after, 1),
+        "web_rss_growth_mb": round(growth, 1),
+        "cpu_cores_used_during_fan_out": cores,
+        "arrival_p95_ok": fan_out["every_client_p95_s"] < ARRIVAL_P95_TARGET_S
+        and not fan_out["missing_deliveries"],
+        "memory_ok": growth < MEMORY_GROWTH_TARGET_MB,
+        "streams_closed_ok": open_after == 0,
+        "machine": machine(),
     }
 
 
 def _print(result: dict[str, Any]) -> None:
     cycles = result["cycles"]
-    print(f"SSE fan-out on {result['database']}: {result['streams']} streams, an album of {result['events']} events")
+    print(
+        f"SSE fan-out on {result['database']}: {result['streams']} streams, an album of {result['events']} events"
+    )
     rows = [
         ("open streams seen by the server", result["open_during"], ""),
         ("deliveries (missing)", f"{result['deliveries']} ({result['missing_deliveries']})", "0 missing"),
-        ("publish -> every client p50 / p95", f"{result['every_client_p50_s']} s / {result['every_client_p95_s']} s",
-         f"p95 < {ARRIVAL_P95_TARGET_S:g} s"),
-        ("publish -> one client p50 / p95", f"{result['delivery_p50_s']} s / {result['delivery_p95_s']} s", ""),
-        (f"{cycles['cycles']} connect/disconnect ({cycles['parallel']} at once)",
-         f"{cycles['seconds']} s, {cycles['failures']} failed", "0 failed"),
-        ("first frame p50 / p95", f"{cycles['first_frame_p50_ms']} ms / {cycles['first_frame_p95_ms']} ms", ""),
+        (
+            "publish -> every client p50 / p95",
+            f"{result['every_client_p50_s']} s / {result['every_client_p95_s']} s",
+            f"p95 < {ARRIVAL_P95_TARGET_S:g} s",
+        ),
+        (
+            "publish -> one client p50 / p95",
+            f"{result['delivery_p50_s']} s / {result['delivery_p95_s']} s",
+            "",
+        ),
+        (
+            f"{cycles['cycles']} connect/disconnect ({cycles['parallel']} at once)",
+            f"{cycles['seconds']} s, {cycles['failures']} failed",
+            "0 failed",
+        ),
+        (
+            "first frame p50 / p95",
+            f"{cycles['first_frame_p50_ms']} ms / {cycles['first_frame_p95_ms']} ms",
+            "",
+        ),
         ("server connections left open", result["open_connections_after"], "0"),
-        ("daphne RSS before / with streams / after",
-         f"{result['web_rss_before_mb']} / {result['web_rss_with_streams_mb']} / {result['web_rss_after_mb']} MB", ""),
+        (
+            "daphne RSS before / with streams / after",
+            f"{result['web_rss_before_mb']} / {result['web_rss_with_streams_mb']} / {result['web_rss_after_mb']} MB",
+            "",
+        ),
         ("daphne RSS growth", f"{result['web_rss_growth_mb']} MB", f"< {MEMORY_GROWTH_TARGET_MB:g} MB"),
     ]
     for name, value, target in rows:
         print(f"{name:<44}{value!s:<34}{target}")
-    print("CPU cores used while streaming: " + ", ".join(
-        f"{name} {cores}" for name, cores in result["cpu_cores_used_during_fan_out"].items()))
+    print(
+        "CPU cores used while streaming: "
+        + ", ".join(f"{name} {cores}" for name, cores in result["cpu_cores_used_during_fan_out"].items())
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--streams", type=int, default=200)
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--parallel", type=int, default=20, help="connect/disconnect cycles at once")
-    parser.add_argument("--tracks", type=int, default=40, help="tracks of the album whose events are streamed")
+    parser.add_argument(
+        "--tracks", type=int, default=40, help="tracks of the album whose events are streamed"
+    )
     result = run(parser.parse_args(argv))
     _print(result)
     print(json.dumps(result, sort_keys=True))

@@ -40,13 +40,17 @@ TICK = timedelta(minutes=1)
 
 
 def _setup(data_dir: Path, fake: Any) -> None:
-    os.environ.update({
-        "SPOTIZERR_DATA_DIR": str(data_dir),
-        "SPOTIZERR_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-        "SPOTIZERR_SPOTIFY_API_URL": fake.api_url, "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
-        "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id, "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
-        "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
-    })
+    os.environ.update(
+        {
+            "SPOTIZERR_DATA_DIR": str(data_dir),
+            "SPOTIZERR_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
+            "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
+            "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
+            "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
+            "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
+        }
+    )
     for name in ("DATABASE_URL", "REDIS_URL", "SPOTIZERR_Q_SYNC"):
         os.environ.pop(name, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotizerr.settings")
@@ -117,8 +121,13 @@ def _round(fake: Any, now: datetime) -> dict[str, Any]:
     while ran := _run_lanes(now):
         checks += ran
     seconds = time.perf_counter() - started
-    return {"checks": checks, "seconds": round(seconds, 3), "checks_per_s": round(checks / seconds, 1),
-            "api_calls": _calls(fake, since), "downloads_queued": DownloadTask.objects.count() - tasks_before}
+    return {
+        "checks": checks,
+        "seconds": round(seconds, 3),
+        "checks_per_s": round(checks / seconds, 1),
+        "api_calls": _calls(fake, since),
+        "downloads_queued": DownloadTask.objects.count() - tasks_before,
+    }
 
 
 def _change(catalog: Any, playlist_id: str, spare: list[str]) -> str:
@@ -128,7 +137,9 @@ def _change(catalog: Any, playlist_id: str, spare: list[str]) -> str:
     return catalog.playlist_move(playlist_id, 0, 50)
 
 
-def _notice_times(fake: Any, ids: list[str], spare: list[str], start: datetime, hours: float) -> dict[str, Any]:
+def _notice_times(
+    fake: Any, ids: list[str], spare: list[str], start: datetime, hours: float
+) -> dict[str, Any]:
     """Simulated minute ticks over ``hours`` with due times spread over the interval; random changes."""
     from watching.models import WatchTarget
 
@@ -137,8 +148,10 @@ def _notice_times(fake: Any, ids: list[str], spare: list[str], start: datetime, 
         WatchTarget.objects.filter(pk=target.pk).update(next_check_at=start + offset)
     ticks = int(hours * 3600 / TICK.total_seconds())
     latest = (ticks - 1) * 60 - CHECK_INTERVAL  # every change has a full interval left to be noticed
-    changes = sorted((start + timedelta(seconds=random.uniform(0, latest)), playlist_id)
-                     for playlist_id in random.sample(ids, min(40, len(ids))))
+    changes = sorted(
+        (start + timedelta(seconds=random.uniform(0, latest)), playlist_id)
+        for playlist_id in random.sample(ids, min(40, len(ids)))
+    )
     pending: list[tuple[datetime, str, datetime]] = []  # (changed at, playlist, tick it was applied before)
     delays: list[float] = []
     since, started, checks, slowest = len(fake.requests), time.perf_counter(), 0, 0.0
@@ -150,19 +163,30 @@ def _notice_times(fake: Any, ids: list[str], spare: list[str], start: datetime, 
         tick_started = time.perf_counter()
         checks += _run_lanes(tick)
         slowest = max(slowest, time.perf_counter() - tick_started)
-        checked = dict(WatchTarget.objects.filter(spotify_id__in=[p for _, p, _ in pending])
-                       .values_list("spotify_id", "last_checked_at"))
+        checked = dict(
+            WatchTarget.objects.filter(spotify_id__in=[p for _, p, _ in pending]).values_list(
+                "spotify_id", "last_checked_at"
+            )
+        )
         for entry in list(pending):
             if checked[entry[1]] >= entry[2]:  # a check ran after the change: it saw the new snapshot
                 delays.append((tick - entry[0]).total_seconds())
                 pending.remove(entry)
     wall = time.perf_counter() - started
-    return {"simulated_hours": hours, "ticks": ticks, "checks": checks, "changes_noticed": len(delays),
-            "not_noticed": len(pending), "max_delay_s": round(max(delays), 1),
-            "mean_delay_s": round(statistics.mean(delays), 1), "check_interval_s": CHECK_INTERVAL,
-            "within_interval": max(delays) <= CHECK_INTERVAL and not pending,
-            "api_calls": _calls(fake, since)["total"], "wall_s": round(wall, 2),
-            "slowest_tick_s": round(slowest, 3)}
+    return {
+        "simulated_hours": hours,
+        "ticks": ticks,
+        "checks": checks,
+        "changes_noticed": len(delays),
+        "not_noticed": len(pending),
+        "max_delay_s": round(max(delays), 1),
+        "mean_delay_s": round(statistics.mean(delays), 1),
+        "check_interval_s": CHECK_INTERVAL,
+        "within_interval": max(delays) <= CHECK_INTERVAL and not pending,
+        "api_calls": _calls(fake, since)["total"],
+        "wall_s": round(wall, 2),
+        "slowest_tick_s": round(slowest, 3),
+    }
 
 
 def _build(fake: Any, playlists: int, tracks: int) -> tuple[list[str], list[str], dict[str, Any]]:
@@ -187,27 +211,35 @@ def _build(fake: Any, playlists: int, tracks: int) -> tuple[list[str], list[str]
 
 
 def _print(args: argparse.Namespace, setup: dict, unchanged: dict, changed: dict, notice: dict) -> None:
-    print(f"\n{args.playlists} watched playlists x {args.tracks} tracks, max_concurrent_checks={MAX_CONCURRENT}, "
-          f"check_interval={CHECK_INTERVAL} s (fake Spotify API in-process)")
+    print(
+        f"\n{args.playlists} watched playlists x {args.tracks} tracks, max_concurrent_checks={MAX_CONCURRENT}, "
+        f"check_interval={CHECK_INTERVAL} s (fake Spotify API in-process)"
+    )
     print(f"watching them all: {setup['seconds']} s, {setup['api_calls']} API calls\n")
     print(f"{'full round':<28} {'checks':>7} {'wall s':>8} {'checks/s':>9} {'API calls':>10}  calls by kind")
     print("-" * 100)
     for label, row in (("nothing changed", unchanged), (f"{args.changed:.0%} changed", changed)):
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(row["api_calls"].items()) if k != "total")
-        print(f"{label:<28} {row['checks']:>7} {row['seconds']:>8.2f} {row['checks_per_s']:>9.1f} "
-              f"{row['api_calls']['total']:>10}  {kinds}")
+        print(
+            f"{label:<28} {row['checks']:>7} {row['seconds']:>8.2f} {row['checks_per_s']:>9.1f} "
+            f"{row['api_calls']['total']:>10}  {kinds}"
+        )
     print(f"\ndownloads queued in the changed round: {changed['downloads_queued']}")
     capacity = int(unchanged["checks_per_s"] * CHECK_INTERVAL)
     print(f"capacity at this speed: ~{capacity:,} unchanged watches per check_interval")
-    print(f"\nchange noticed (simulated {notice['simulated_hours']} h, {notice['ticks']} minute ticks, "
-          f"{notice['changes_noticed']} changes): max {notice['max_delay_s']} s, mean {notice['mean_delay_s']} s "
-          f"(target <= {CHECK_INTERVAL} s: {'met' if notice['within_interval'] else 'MISSED'}); "
-          f"{notice['checks']} checks, {notice['api_calls']} API calls, {notice['wall_s']} s wall, "
-          f"slowest tick {notice['slowest_tick_s']} s\n")
+    print(
+        f"\nchange noticed (simulated {notice['simulated_hours']} h, {notice['ticks']} minute ticks, "
+        f"{notice['changes_noticed']} changes): max {notice['max_delay_s']} s, mean {notice['mean_delay_s']} s "
+        f"(target <= {CHECK_INTERVAL} s: {'met' if notice['within_interval'] else 'MISSED'}); "
+        f"{notice['checks']} checks, {notice['api_calls']} API calls, {notice['wall_s']} s wall, "
+        f"slowest tick {notice['slowest_tick_s']} s\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--playlists", type=int, default=500)
     parser.add_argument("--tracks", type=int, default=100)
     parser.add_argument("--changed", type=float, default=0.1, help="share of playlists changed in round 2")
@@ -238,10 +270,21 @@ def main(argv: list[str] | None = None) -> int:
         changed = _round(fake, start + timedelta(seconds=CHECK_INTERVAL))
         notice = _notice_times(fake, ids, spare, start + timedelta(seconds=2 * CHECK_INTERVAL), args.hours)
         _print(args, setup, unchanged, changed, notice)
-        print(json.dumps({"bench": "watch", "playlists": args.playlists, "tracks": args.tracks,
-                          "max_concurrent_checks": MAX_CONCURRENT, "check_interval_s": CHECK_INTERVAL,
-                          "setup": setup, "unchanged_round": unchanged, "changed_round": changed,
-                          "notice": notice}))
+        print(
+            json.dumps(
+                {
+                    "bench": "watch",
+                    "playlists": args.playlists,
+                    "tracks": args.tracks,
+                    "max_concurrent_checks": MAX_CONCURRENT,
+                    "check_interval_s": CHECK_INTERVAL,
+                    "setup": setup,
+                    "unchanged_round": unchanged,
+                    "changed_round": changed,
+                    "notice": notice,
+                }
+            )
+        )
     finally:
         fake.stop()
         if args.keep:

@@ -13,8 +13,19 @@ from spotizerr.errors import ApiError
 
 class TrackJobInline(admin.TabularInline):
     model = TrackJob
-    fields = ("position", "name", "artist", "status", "reason", "source", "quality", "is_preview", "file_path",
-              "attempts", "retries")
+    fields = (
+        "position",
+        "name",
+        "artist",
+        "status",
+        "reason",
+        "source",
+        "quality",
+        "is_preview",
+        "file_path",
+        "attempts",
+        "retries",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -26,7 +37,16 @@ class TrackJobInline(admin.TabularInline):
 
 @admin.register(DownloadTask)
 class DownloadTaskAdmin(admin.ModelAdmin):
-    list_display = ("name", "artist", "download_type", "status", "progress", "owner", "created_at", "finished_at")
+    list_display = (
+        "name",
+        "artist",
+        "download_type",
+        "status",
+        "progress",
+        "owner",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("status", "download_type")
     search_fields = ("name", "artist", "item_id", "owner__username")
     readonly_fields = [field.name for field in DownloadTask._meta.fields]

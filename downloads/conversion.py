@@ -29,8 +29,13 @@ POLL_INTERVAL_S = 0.2
 _STDERR_LINES = 8
 
 _CODECS: dict[str, str] = {
-    "MP3": "libmp3lame", "AAC": "aac", "OGG": "libvorbis", "OPUS": "libopus",
-    "FLAC": "flac", "WAV": "pcm_s16le", "ALAC": "alac",
+    "MP3": "libmp3lame",
+    "AAC": "aac",
+    "OGG": "libvorbis",
+    "OPUS": "libopus",
+    "FLAC": "flac",
+    "WAV": "pcm_s16le",
+    "ALAC": "alac",
 }
 
 
@@ -49,7 +54,12 @@ def ffmpeg_executable() -> str:
 
 
 def convert_audio(
-    source: Path, destination: Path, *, format_name: str, bitrate: str | None, cancel: CancelToken,
+    source: Path,
+    destination: Path,
+    *,
+    format_name: str,
+    bitrate: str | None,
+    cancel: CancelToken,
     timeout: float = 1800,
 ) -> Path:
     """Convert ``source`` to ``destination`` in the named output format (see ``spotizerr.lib.formats``)
@@ -65,9 +75,25 @@ def convert_audio(
     destination.parent.mkdir(parents=True, exist_ok=True)
     temp = destination.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}{output_format.extension}"
     command = [
-        ffmpeg_executable(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(source),
-        "-map", "0:a:0", "-map_metadata", "-1", "-map_chapters", "-1", "-vn", "-sn", "-dn",
-        *_codec_arguments(output_format, bitrate), str(temp),
+        ffmpeg_executable(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-vn",
+        "-sn",
+        "-dn",
+        *_codec_arguments(output_format, bitrate),
+        str(temp),
     ]
     try:
         # ffmpeg names the files it failed on; reasons reach users, so they get names, never server paths
@@ -115,7 +141,10 @@ def _run_ffmpeg(command: list[str], *, cancel: CancelToken, timeout: float, hidd
     with tempfile.TemporaryFile() as stderr:  # a file, not a pipe: a chatty ffmpeg can never block on it
         try:
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
             )
         except OSError as error:
             raise ConversionError(f"could not start ffmpeg: {error}") from error

@@ -71,7 +71,9 @@ def library_roots() -> list[Path]:
     return [Path(root) for root in sorted(roots)]
 
 
-def library_check(*, temp_age_s: float = DEFAULT_TEMP_AGE_SECONDS, stale_after: timedelta | None = None) -> Findings:
+def library_check(
+    *, temp_age_s: float = DEFAULT_TEMP_AGE_SECONDS, stale_after: timedelta | None = None
+) -> Findings:
     """Every finding, see the module docstring. ``stale_after`` defaults to the lease period."""
     stale_after = stale_after or timedelta(seconds=settings.LEASE_STALE_SECONDS)
     roots = library_roots()
@@ -79,8 +81,10 @@ def library_check(*, temp_age_s: float = DEFAULT_TEMP_AGE_SECONDS, stale_after: 
     findings.missing_files = missing_files()
     for root in roots:
         findings.orphan_files += orphan_files(root)
-        findings.stale_temp_files += [{"path": str(path), "kind": "temp file"}
-                                      for path in stale_temp_files(root, older_than_s=temp_age_s)]
+        findings.stale_temp_files += [
+            {"path": str(path), "kind": "temp file"}
+            for path in stale_temp_files(root, older_than_s=temp_age_s)
+        ]
     findings.stale_temp_files += leftover_work_dirs(temp_age_s=temp_age_s)
     findings.stuck_tasks = stuck_tasks(stale_after=stale_after)
     findings.stuck_tracks = stuck_tracks(stale_after=stale_after)
@@ -89,7 +93,9 @@ def library_check(*, temp_age_s: float = DEFAULT_TEMP_AGE_SECONDS, stale_after: 
 
 def missing_files() -> list[dict[str, Any]]:
     found = []
-    for pk, root, relative in LibraryFile.objects.order_by("pk").values_list("pk", "library_root", "relative_path"):
+    for pk, root, relative in LibraryFile.objects.order_by("pk").values_list(
+        "pk", "library_root", "relative_path"
+    ):
         if not (Path(root) / relative).is_file():
             found.append({"id": pk, "path": str(Path(root) / relative)})
     return found
@@ -136,32 +142,50 @@ def leftover_work_dirs(*, temp_age_s: float) -> list[dict[str, Any]]:
 
 def stuck_tasks(*, stale_after: timedelta) -> list[dict[str, Any]]:
     stale = timezone.now() - stale_after
-    fresh_tracks = TrackJob.objects.filter(status=TrackStatus.RUNNING, heartbeat_at__gte=stale).values("task_id")
-    silent = (
-        DownloadTask.objects.filter(
-            Q(status=TaskStatus.INITIALIZING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
-            | Q(status__in=(TaskStatus.DOWNLOADING, TaskStatus.RETRYING))
-            & (Q(worker_seen_at__lt=stale) | Q(worker_seen_at__isnull=True))
-        ).exclude(pk__in=fresh_tracks)
+    fresh_tracks = TrackJob.objects.filter(status=TrackStatus.RUNNING, heartbeat_at__gte=stale).values(
+        "task_id"
     )
+    silent = DownloadTask.objects.filter(
+        Q(status=TaskStatus.INITIALIZING) & (Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
+        | Q(status__in=(TaskStatus.DOWNLOADING, TaskStatus.RETRYING))
+        & (Q(worker_seen_at__lt=stale) | Q(worker_seen_at__isnull=True))
+    ).exclude(pk__in=fresh_tracks)
     found = [_task_row(task, "running with no sign of a worker") for task in silent.order_by("created_at")]
     unfinished = TrackJob.objects.filter(status__in=(TrackStatus.PENDING, TrackStatus.RUNNING))
     ended = DownloadTask.objects.filter(status__in=TERMINAL_STATUSES, pk__in=unfinished.values("task_id"))
     found += [_task_row(task, "finished with tracks still pending or running") for task in ended]
     unrecorded = tasks_with_unfinished_history().filter(finished_at__lt=stale).order_by("finished_at")
-    found += [_task_row(task, "finished, but its history entry still says in progress") for task in unrecorded]
+    found += [
+        _task_row(task, "finished, but its history entry still says in progress") for task in unrecorded
+    ]
     return found
 
 
 def _task_row(task: DownloadTask, problem: str) -> dict[str, Any]:
     seen = task.worker_seen_at or task.heartbeat_at
-    return {"task_id": str(task.pk), "status": task.status, "name": task.name, "problem": problem,
-            "last_seen": seen.isoformat() if seen else None}
+    return {
+        "task_id": str(task.pk),
+        "status": task.status,
+        "name": task.name,
+        "problem": problem,
+        "last_seen": seen.isoformat() if seen else None,
+    }
 
 
 def stuck_tracks(*, stale_after: timedelta) -> list[dict[str, Any]]:
     stale = timezone.now() - stale_after
-    jobs = TrackJob.objects.filter(status=TrackStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)).order_by("task_id", "position")
-    return [{"task_id": str(job.task_id), "position": job.position, "name": job.name, "worker": job.lease_owner,
-             "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None} for job in jobs]
+    jobs = (
+        TrackJob.objects.filter(status=TrackStatus.RUNNING)
+        .filter(Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
+        .order_by("task_id", "position")
+    )
+    return [
+        {
+            "task_id": str(job.task_id),
+            "position": job.position,
+            "name": job.name,
+            "worker": job.lease_owner,
+            "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+        }
+        for job in jobs
+    ]

@@ -45,23 +45,46 @@ class TaskStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES: tuple[str, ...] = (
-    TaskStatus.QUEUED, TaskStatus.INITIALIZING, TaskStatus.DOWNLOADING, TaskStatus.RETRYING,
+    TaskStatus.QUEUED,
+    TaskStatus.INITIALIZING,
+    TaskStatus.DOWNLOADING,
+    TaskStatus.RETRYING,
 )
 TERMINAL_STATUSES: tuple[str, ...] = (
-    TaskStatus.COMPLETE, TaskStatus.ERROR, TaskStatus.CANCELLED, TaskStatus.SKIPPED,
+    TaskStatus.COMPLETE,
+    TaskStatus.ERROR,
+    TaskStatus.CANCELLED,
+    TaskStatus.SKIPPED,
 )
 TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     TaskStatus.QUEUED: frozenset({TaskStatus.INITIALIZING, TaskStatus.CANCELLED}),
-    TaskStatus.INITIALIZING: frozenset({
-        TaskStatus.DOWNLOADING, TaskStatus.QUEUED, TaskStatus.COMPLETE, TaskStatus.ERROR,
-        TaskStatus.CANCELLED, TaskStatus.SKIPPED,
-    }),
-    TaskStatus.DOWNLOADING: frozenset({
-        TaskStatus.RETRYING, TaskStatus.COMPLETE, TaskStatus.ERROR, TaskStatus.CANCELLED, TaskStatus.SKIPPED,
-    }),
-    TaskStatus.RETRYING: frozenset({
-        TaskStatus.DOWNLOADING, TaskStatus.COMPLETE, TaskStatus.ERROR, TaskStatus.CANCELLED,
-    }),
+    TaskStatus.INITIALIZING: frozenset(
+        {
+            TaskStatus.DOWNLOADING,
+            TaskStatus.QUEUED,
+            TaskStatus.COMPLETE,
+            TaskStatus.ERROR,
+            TaskStatus.CANCELLED,
+            TaskStatus.SKIPPED,
+        }
+    ),
+    TaskStatus.DOWNLOADING: frozenset(
+        {
+            TaskStatus.RETRYING,
+            TaskStatus.COMPLETE,
+            TaskStatus.ERROR,
+            TaskStatus.CANCELLED,
+            TaskStatus.SKIPPED,
+        }
+    ),
+    TaskStatus.RETRYING: frozenset(
+        {
+            TaskStatus.DOWNLOADING,
+            TaskStatus.COMPLETE,
+            TaskStatus.ERROR,
+            TaskStatus.CANCELLED,
+        }
+    ),
 }
 
 
@@ -73,7 +96,9 @@ class DownloadTask(models.Model):
     """One requested download (a track, an album or a playlist) and everything known about it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_tasks")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="download_tasks"
+    )
     download_type = models.CharField(max_length=10, choices=DownloadType.choices)
     item_id = models.CharField(max_length=64)
     name = models.CharField(max_length=500, blank=True, default="")
@@ -83,8 +108,12 @@ class DownloadTask(models.Model):
     current_track = models.PositiveIntegerField(default=0)
     total_tracks = models.PositiveIntegerField(default=0)
     overrides = models.JSONField(default=dict, blank=True, help_text="Per-request setting overrides.")
-    settings_snapshot = models.JSONField(default=dict, blank=True, help_text="Effective settings when queued.")
-    context = models.JSONField(default=dict, blank=True, help_text="E.g. the playlist a watched track came from.")
+    settings_snapshot = models.JSONField(
+        default=dict, blank=True, help_text="Effective settings when queued."
+    )
+    context = models.JSONField(
+        default=dict, blank=True, help_text="E.g. the playlist a watched track came from."
+    )
     original_request = models.JSONField(default=dict, blank=True)
     metadata = models.JSONField(default=dict, blank=True, help_text="Album/playlist details found at start.")
     summary = models.JSONField(default=dict, blank=True)
@@ -106,7 +135,8 @@ class DownloadTask(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "download_type", "item_id"], condition=Q(status__in=ACTIVE_STATUSES),
+                fields=["owner", "download_type", "item_id"],
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="download_one_active_per_item",
             ),
         ]
@@ -151,7 +181,12 @@ class TrackStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-TRACK_TERMINAL: tuple[str, ...] = (TrackStatus.DONE, TrackStatus.SKIPPED, TrackStatus.FAILED, TrackStatus.CANCELLED)
+TRACK_TERMINAL: tuple[str, ...] = (
+    TrackStatus.DONE,
+    TrackStatus.SKIPPED,
+    TrackStatus.FAILED,
+    TrackStatus.CANCELLED,
+)
 
 
 class TrackJob(models.Model):
@@ -202,7 +237,9 @@ class TaskEvent(models.Model):
         DELETED = "deleted", "Deleted"
 
     id = models.BigAutoField(primary_key=True)
-    task = models.ForeignKey(DownloadTask, on_delete=models.CASCADE, related_name="events", null=True, blank=True)
+    task = models.ForeignKey(
+        DownloadTask, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
     task_uuid = models.UUIDField(db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)
@@ -224,8 +261,9 @@ class LibraryFile(models.Model):
     relative_path = models.CharField(max_length=2000)
     spotify_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
     isrc = models.CharField(max_length=20, blank=True, default="", db_index=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     size_bytes = models.BigIntegerField(default=0)
     source = models.CharField(max_length=50, blank=True, default="")
     quality = models.CharField(max_length=50, blank=True, default="")
@@ -234,7 +272,9 @@ class LibraryFile(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["library_root", "relative_path"], name="library_file_unique_path"),
+            models.UniqueConstraint(
+                fields=["library_root", "relative_path"], name="library_file_unique_path"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,10 +36,22 @@ class TrackInfo(TypedDict, total=False):
     is_preview: bool
 
 
-def _payload(task: DownloadTask, *, status: str, message: str, error: str, track: TrackInfo | None,
-             extra: dict[str, Any] | None) -> dict[str, Any]:
+def _payload(
+    task: DownloadTask,
+    *,
+    status: str,
+    message: str,
+    error: str,
+    track: TrackInfo | None,
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
     now = timezone.now()
-    status_info: dict[str, Any] = {"status": status, "message": message, "error": error or None, **(extra or {})}
+    status_info: dict[str, Any] = {
+        "status": status,
+        "message": message,
+        "error": error or None,
+        **(extra or {}),
+    }
     payload: dict[str, Any] = {
         "status": status,
         "status_info": status_info,
@@ -55,13 +67,22 @@ def _payload(task: DownloadTask, *, status: str, message: str, error: str, track
         "timestamp": now.timestamp(),
     }
     if track and task.download_type != "track":
-        payload["parent"] = {"type": task.download_type, "name": task.name, "artist": task.artist,
-                             "task_id": str(task.pk)}
+        payload["parent"] = {
+            "type": task.download_type,
+            "name": task.name,
+            "artist": task.artist,
+            "task_id": str(task.pk),
+        }
     return payload
 
 
 def progress_publish(
-    task: DownloadTask, *, status: str, message: str = "", error: str = "", track: TrackInfo | None = None,
+    task: DownloadTask,
+    *,
+    status: str,
+    message: str = "",
+    error: str = "",
+    track: TrackInfo | None = None,
     extra: dict[str, Any] | None = None,
 ) -> TaskEvent:
     """Record one progress event for ``task`` (its ``status``, a human ``message``, the ``track`` it
@@ -69,7 +90,12 @@ def progress_publish(
     payload = _payload(task, status=status, message=message, error=error, track=track, extra=extra)
     kind = TaskEvent.Kind.TRACK if track else TaskEvent.Kind.STATUS
     event = TaskEvent.objects.create(
-        task=task, task_uuid=task.pk, owner_id=task.owner_id, kind=kind, status=status, payload=payload,
+        task=task,
+        task_uuid=task.pk,
+        owner_id=task.owner_id,
+        kind=kind,
+        status=status,
+        payload=payload,
     )
     DownloadTask.objects.filter(pk=task.pk).update(updated_at=event.created_at)
     _wake_streams(event.pk)
@@ -78,10 +104,18 @@ def progress_publish(
 
 def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
     """Record that task ``task_id`` was deleted, so streams and ``/prgs/updates`` can drop it."""
-    payload = {"status": "deleted", "status_info": {"status": "deleted"}, "task_id": str(task_id),
-               "timestamp": timezone.now().timestamp()}
+    payload = {
+        "status": "deleted",
+        "status_info": {"status": "deleted"},
+        "task_id": str(task_id),
+        "timestamp": timezone.now().timestamp(),
+    }
     event = TaskEvent.objects.create(
-        task=None, task_uuid=task_id, owner_id=owner_id, kind=TaskEvent.Kind.DELETED, status="deleted",
+        task=None,
+        task_uuid=task_id,
+        owner_id=owner_id,
+        kind=TaskEvent.Kind.DELETED,
+        status="deleted",
         payload=payload,
     )
     _wake_streams(event.pk)

@@ -50,7 +50,10 @@ def task_get_visible(*, user: User, task_id: uuid.UUID | str) -> DownloadTask:
 
 def task_active_for(*, owner: User, download_type: str, item_id: str) -> DownloadTask | None:
     return DownloadTask.objects.filter(
-        owner=owner, download_type=download_type, item_id=item_id, status__in=ACTIVE_STATUSES,
+        owner=owner,
+        download_type=download_type,
+        item_id=item_id,
+        status__in=ACTIVE_STATUSES,
     ).first()
 
 
@@ -77,8 +80,13 @@ def _with_event_stats(tasks: QuerySet[DownloadTask]) -> QuerySet[DownloadTask]:
     only (a page), where a join with GROUP BY aggregated every visible task's events first."""
     events = TaskEvent.objects.filter(task=OuterRef("pk")).order_by()
     count = events.values("task").annotate(n=Count("pk")).values("n")
-    return tasks.select_related("owner").defer(*_NOT_IN_PROGRESS).annotate(
-        events_count=Coalesce(Subquery(count), 0), last_event_id=Subquery(events.order_by("-pk").values("pk")[:1]),
+    return (
+        tasks.select_related("owner")
+        .defer(*_NOT_IN_PROGRESS)
+        .annotate(
+            events_count=Coalesce(Subquery(count), 0),
+            last_event_id=Subquery(events.order_by("-pk").values("pk")[:1]),
+        )
     )
 
 
@@ -171,7 +179,9 @@ def oldest_event_id() -> int:
     return TaskEvent.objects.order_by("id").values_list("id", flat=True).first() or 0
 
 
-def library_file_find(*, spotify_id: str, isrc: str | None, root: str, owner: User | None) -> LibraryFile | None:
+def library_file_find(
+    *, spotify_id: str, isrc: str | None, root: str, owner: User | None
+) -> LibraryFile | None:
     """The library file holding this track (same Spotify id or ISRC) under ``root`` that still exists
     on disk. ``owner`` narrows to that user's files (``separateTracksByUser``)."""
     match = Q(spotify_id=spotify_id) if spotify_id else Q(pk__in=[])
@@ -190,8 +200,18 @@ def track_jobs_of(task: DownloadTask) -> QuerySet[TrackJob]:
     return TrackJob.objects.filter(task=task).order_by("position")
 
 
-_SUMMARY_FIELDS = ("position", "track_id", "name", "artist", "status", "reason", "file_path", "source", "quality",
-                   "is_preview")
+_SUMMARY_FIELDS = (
+    "position",
+    "track_id",
+    "name",
+    "artist",
+    "status",
+    "reason",
+    "file_path",
+    "source",
+    "quality",
+    "is_preview",
+)
 
 
 def task_summary(task: DownloadTask) -> dict[str, Any]:
@@ -218,8 +238,12 @@ def track_job_counts(task: DownloadTask) -> tuple[dict[str, int], int]:
     """The task's tracks per status, and how many of the done ones are previews (one grouped query)."""
     counts = {status: 0 for status in TrackStatus.values}
     previews = 0
-    for row in (TrackJob.objects.filter(task=task).order_by().values("status")
-                .annotate(n=Count("pk"), previews=Count("pk", filter=Q(is_preview=True)))):
+    for row in (
+        TrackJob.objects.filter(task=task)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), previews=Count("pk", filter=Q(is_preview=True)))
+    ):
         counts[row["status"]] = row["n"]
         previews += row["previews"] if row["status"] == TrackStatus.DONE else 0
     return counts, previews
@@ -229,12 +253,18 @@ def track_job_counts(task: DownloadTask) -> tuple[dict[str, int], int]:
 MAX_UPDATES = 500
 
 
-def _page(tasks: QuerySet[DownloadTask], *, page: int, limit: int, total: int) -> tuple[list[DownloadTask],
-                                                                                       dict[str, Any]]:
-    rows = list(tasks_annotated(tasks)[(page - 1) * limit: page * limit])
+def _page(
+    tasks: QuerySet[DownloadTask], *, page: int, limit: int, total: int
+) -> tuple[list[DownloadTask], dict[str, Any]]:
+    rows = list(tasks_annotated(tasks)[(page - 1) * limit : page * limit])
     pages = max(1, -(-total // limit))
-    return rows, {"page": page, "limit": limit, "total_count": total, "total_pages": pages,
-                  "has_more": page * limit < total}
+    return rows, {
+        "page": page,
+        "limit": limit,
+        "total_count": total,
+        "total_pages": pages,
+        "has_more": page * limit < total,
+    }
 
 
 def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[str, Any]:
@@ -244,11 +274,17 @@ def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[
     tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
     total = counts["active"] if active_only else _all_tasks(counts)
     rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit, total=total)
-    return {"tasks": tasks_progress(rows), "pagination": pagination, "task_counts": counts,
-            "timestamp": timezone.now().timestamp()}
+    return {
+        "tasks": tasks_progress(rows),
+        "pagination": pagination,
+        "task_counts": counts,
+        "timestamp": timezone.now().timestamp(),
+    }
 
 
-def tasks_updates(*, user: User, since: float | None, page: int, limit: int, active_only: bool) -> dict[str, Any]:
+def tasks_updates(
+    *, user: User, since: float | None, page: int, limit: int, active_only: bool
+) -> dict[str, Any]:
     """With ``since`` (a Unix timestamp): only tasks changed after it, and ids deleted after it.
     Without: every active task plus a page of the others (unless ``active_only``)."""
     now = timezone.now()
@@ -266,12 +302,23 @@ def tasks_updates(*, user: User, since: float | None, page: int, limit: int, act
         rows = list(tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")))
         if not active_only:
             finished = _all_tasks(counts) - counts["active"]
-            others, pagination = _page(visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
-                                       page=page, limit=limit, total=finished)
+            others, pagination = _page(
+                visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
+                page=page,
+                limit=limit,
+                total=finished,
+            )
             rows += others
         deleted = []
     truncated = len(rows) > MAX_UPDATES
     rows = rows[:MAX_UPDATES]
-    return {"tasks": tasks_progress(rows), "deleted_tasks": deleted, "task_counts": counts,
-            "since": since, "current_timestamp": now.timestamp(), "changes_count": len(rows) + len(deleted),
-            "truncated": truncated, "pagination": pagination}
+    return {
+        "tasks": tasks_progress(rows),
+        "deleted_tasks": deleted,
+        "task_counts": counts,
+        "since": since,
+        "current_timestamp": now.timestamp(),
+        "changes_count": len(rows) + len(deleted),
+        "truncated": truncated,
+        "pagination": pagination,
+    }

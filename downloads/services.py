@@ -39,11 +39,23 @@ from spotizerr.integrations.spotify import get_spotify_client, parse_spotify_id
 logger = logging.getLogger(__name__)
 
 #: Settings a single request may change (query parameters of the download endpoints).
-OVERRIDABLE_SETTINGS: frozenset[str] = frozenset({
-    "convertTo", "fileFormat", "bitrate", "customDirFormat", "customTrackFormat", "tracknumPadding",
-    "padNumberWidth", "saveCover", "artistSeparator", "explicitFilter",
-})
-CONTEXT_KEYS: frozenset[str] = frozenset({"playlist_id", "playlist_name", "playlist_position", "playlist_total"})
+OVERRIDABLE_SETTINGS: frozenset[str] = frozenset(
+    {
+        "convertTo",
+        "fileFormat",
+        "bitrate",
+        "customDirFormat",
+        "customTrackFormat",
+        "tracknumPadding",
+        "padNumberWidth",
+        "saveCover",
+        "artistSeparator",
+        "explicitFilter",
+    }
+)
+CONTEXT_KEYS: frozenset[str] = frozenset(
+    {"playlist_id", "playlist_name", "playlist_position", "playlist_total"}
+)
 ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appears_on")
 STREAM_TICKET_SECONDS = 60
 DELETION_MARKERS_KEPT = timedelta(days=7)
@@ -59,8 +71,11 @@ def overrides_validate(overrides: dict[str, Any] | None) -> dict[str, Any]:
     given = dict(overrides or {})
     unknown = sorted(set(given) - OVERRIDABLE_SETTINGS)
     if unknown:
-        raise BadRequest("These settings cannot be changed per request.", code="invalid_overrides",
-                         details={name: ["cannot be overridden per request"] for name in unknown})
+        raise BadRequest(
+            "These settings cannot be changed per request.",
+            code="invalid_overrides",
+            details={name: ["cannot be overridden per request"] for name in unknown},
+        )
     normalised, errors = MAIN.validate(given, stored_values(MAIN))
     if errors:
         raise BadRequest("Invalid download settings.", code="invalid_overrides", details=errors)
@@ -75,8 +90,11 @@ def _context_validate(context: dict[str, Any] | None) -> dict[str, Any]:
     for key in ("playlist_position", "playlist_total"):
         value = context.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise BadRequest("Invalid download context.", code="invalid_context",
-                             details={key: ["must be a whole number from 1"]})
+            raise BadRequest(
+                "Invalid download context.",
+                code="invalid_context",
+                details={key: ["must be a whole number from 1"]},
+            )
     if "playlist_id" in context:
         context["playlist_id"] = parse_spotify_id(str(context["playlist_id"]), "playlist")
     return context
@@ -97,13 +115,19 @@ def _describe(download_type: str, spotify_id: str) -> tuple[str, str]:
 
 def _conflict(existing: DownloadTask) -> Conflict:
     return Conflict(
-        f"This {existing.download_type} is already {existing.status} for you.", code="duplicate_download",
-        details={"task_id": str(existing.pk), "status": existing.status}, extra={"existing_task": str(existing.pk)},
+        f"This {existing.download_type} is already {existing.status} for you.",
+        code="duplicate_download",
+        details={"task_id": str(existing.pk), "status": existing.status},
+        extra={"existing_task": str(existing.pk)},
     )
 
 
 def download_request(
-    *, user: User, download_type: str, item_id: str, overrides: dict[str, Any] | None = None,
+    *,
+    user: User,
+    download_type: str,
+    item_id: str,
+    overrides: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
 ) -> DownloadTask:
     """Queue a download of a track, album or playlist for ``user`` and return its task.
@@ -126,20 +150,49 @@ def download_request(
     if existing is not None:
         raise _conflict(existing)
     name, artist = _describe(download_type, spotify_id)
-    return _task_create(user=user, download_type=download_type, spotify_id=spotify_id, given=item_id,
-                        name=name, artist=artist, overrides=clean, context=clean_context)
+    return _task_create(
+        user=user,
+        download_type=download_type,
+        spotify_id=spotify_id,
+        given=item_id,
+        name=name,
+        artist=artist,
+        overrides=clean,
+        context=clean_context,
+    )
 
 
-def _task_create(*, user: User, download_type: str, spotify_id: str, given: str, name: str, artist: str,
-                 overrides: dict[str, Any], context: dict[str, Any]) -> DownloadTask:
-    request = {"type": download_type, "id": given, "spotify_id": spotify_id,
-               "url": f"https://open.spotify.com/{download_type}/{spotify_id}", "overrides": overrides,
-               "context": context, "requested_by": user.username}
+def _task_create(
+    *,
+    user: User,
+    download_type: str,
+    spotify_id: str,
+    given: str,
+    name: str,
+    artist: str,
+    overrides: dict[str, Any],
+    context: dict[str, Any],
+) -> DownloadTask:
+    request = {
+        "type": download_type,
+        "id": given,
+        "spotify_id": spotify_id,
+        "url": f"https://open.spotify.com/{download_type}/{spotify_id}",
+        "overrides": overrides,
+        "context": context,
+        "requested_by": user.username,
+    }
     try:
         with transaction.atomic():
             task = DownloadTask.objects.create(
-                owner=user, download_type=download_type, item_id=spotify_id, name=name[:500], artist=artist[:500],
-                overrides=overrides, context=context, original_request=request,
+                owner=user,
+                download_type=download_type,
+                item_id=spotify_id,
+                name=name[:500],
+                artist=artist[:500],
+                overrides=overrides,
+                context=context,
+                original_request=request,
                 settings_snapshot={**get_config(), **overrides},
             )
             progress_publish(task, status=TaskStatus.QUEUED, message="Queued")
@@ -153,7 +206,11 @@ def _task_create(*, user: User, download_type: str, spotify_id: str, given: str,
 
 
 def download_artist_request(
-    *, user: User, artist_id: str, album_types: list[str] | None = None, overrides: dict[str, Any] | None = None,
+    *,
+    user: User,
+    artist_id: str,
+    album_types: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Queue one album task per release of the artist in ``album_types`` (default: the watch setting
     ``watchedArtistAlbumGroup``). Releases already queued or running for ``user`` are reported in
@@ -162,8 +219,11 @@ def download_artist_request(
     groups = album_types or list(get_watch_config()["watchedArtistAlbumGroup"])
     bad = sorted(set(groups) - set(ARTIST_ALBUM_GROUPS))
     if bad:
-        raise BadRequest("Unknown album type.", code="invalid_album_type",
-                         details={"album_type": [f"must be among {', '.join(ARTIST_ALBUM_GROUPS)}"]})
+        raise BadRequest(
+            "Unknown album type.",
+            code="invalid_album_type",
+            details={"album_type": [f"must be among {', '.join(ARTIST_ALBUM_GROUPS)}"]},
+        )
     clean = overrides_validate(overrides)
     client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
     artist = client.artist(spotify_id)
@@ -172,8 +232,16 @@ def download_artist_request(
     for release in client.artist_releases(spotify_id, include_groups=groups):
         artists = ", ".join(ref.name for ref in release.artists) or artist.name
         try:
-            task = _task_create(user=user, download_type=DownloadType.ALBUM, spotify_id=release.id, given=release.id,
-                                name=release.name, artist=artists, overrides=clean, context={})
+            task = _task_create(
+                user=user,
+                download_type=DownloadType.ALBUM,
+                spotify_id=release.id,
+                given=release.id,
+                name=release.name,
+                artist=artists,
+                overrides=clean,
+                context={},
+            )
         except Conflict as conflict:
             duplicates.append(conflict.extra["existing_task"])
             continue
@@ -199,11 +267,13 @@ def task_cancel(*, user: User, task_id: uuid.UUID | str, download_type: str | No
     if download_type is not None and task.download_type != download_type:
         raise NotFound("No such task.", code="task_not_found")
     if not task.move_to(TaskStatus.CANCELLED, cancel_requested=True, error_message="Cancelled."):
-        raise Conflict(f"The task already ended ({task.status}).", code="task_finished",
-                       details={"status": task.status})
+        raise Conflict(
+            f"The task already ended ({task.status}).", code="task_finished", details={"status": task.status}
+        )
     now = timezone.now()
     TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).update(
-        status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=now)
+        status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=now
+    )
     progress_publish(task, status=TaskStatus.CANCELLED, message="Cancelled by the user.")
     history.history_task_finished(task)
     return task
@@ -229,14 +299,17 @@ def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:
     """
     task = selectors.task_get_visible(user=user, task_id=task_id)
     if task.is_active:
-        raise Conflict("The task is still running; cancel it first.", code="task_active",
-                       details={"status": task.status})
+        raise Conflict(
+            "The task is still running; cancel it first.", code="task_active", details={"status": task.status}
+        )
     with transaction.atomic():
         deleted, _ = DownloadTask.objects.filter(pk=task.pk, status=task.status).delete()
         if deleted:
             progress_deleted(task_id=task.pk, owner_id=task.owner_id)
     # deletion markers only matter to clients that were away a short while
-    TaskEvent.objects.filter(task__isnull=True, created_at__lt=timezone.now() - DELETION_MARKERS_KEPT).delete()
+    TaskEvent.objects.filter(
+        task__isnull=True, created_at__lt=timezone.now() - DELETION_MARKERS_KEPT
+    ).delete()
 
 
 # ---------------------------------------------------------------------------------------------- stream tickets
@@ -248,8 +321,11 @@ def stream_ticket_issue(*, user: User) -> tuple[str, int]:
     """A new single-use ticket to open the progress stream as ``user`` and its lifetime in seconds."""
     ticket = secrets.token_urlsafe(32)
     StreamTicket.objects.filter(expires_at__lt=timezone.now() - timedelta(hours=1)).delete()
-    StreamTicket.objects.create(key_hash=_ticket_hash(ticket), user=user,
-                                expires_at=timezone.now() + timedelta(seconds=STREAM_TICKET_SECONDS))
+    StreamTicket.objects.create(
+        key_hash=_ticket_hash(ticket),
+        user=user,
+        expires_at=timezone.now() + timedelta(seconds=STREAM_TICKET_SECONDS),
+    )
     return ticket, STREAM_TICKET_SECONDS
 
 
@@ -257,7 +333,9 @@ def stream_ticket_redeem(*, ticket: str) -> User | None:
     """The user of a valid, unused, unexpired ticket, which is used up; None otherwise."""
     key = _ticket_hash(ticket)
     now = timezone.now()
-    used = StreamTicket.objects.filter(key_hash=key, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+    used = StreamTicket.objects.filter(key_hash=key, used_at__isnull=True, expires_at__gt=now).update(
+        used_at=now
+    )
     if not used:
         return None
     user = StreamTicket.objects.select_related("user").get(key_hash=key).user
@@ -277,6 +355,10 @@ def downloads_schedule_ensure() -> None:
 
     Schedule.objects.update_or_create(
         name="downloads-reaper",
-        defaults={"func": "downloads.tasks.downloads_reap_task", "schedule_type": Schedule.MINUTES, "minutes": 1,
-                  "repeats": -1},
+        defaults={
+            "func": "downloads.tasks.downloads_reap_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
     )

@@ -77,8 +77,16 @@ class EventHub:
     """The per-process poller. ``subscribe`` before reading the stream's first frames: the cursor is
     then never ahead of them, and the stream drops the frames its first frames already covered."""
 
-    def __init__(self, *, poll: Poll, latest: Callable[[], Any], poll_seconds: float, batch: int,
-                 inbox_limit: int, run_sync: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    def __init__(
+        self,
+        *,
+        poll: Poll,
+        latest: Callable[[], Any],
+        poll_seconds: float,
+        batch: int,
+        inbox_limit: int,
+        run_sync: Callable[[Callable[..., Any]], Callable[..., Any]],
+    ) -> None:
         self._poll, self._latest, self._run_sync = poll, latest, run_sync
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
         self.subscribers: set[Subscriber] = set()
@@ -116,8 +124,9 @@ class EventHub:
                 await self._poll_once()
             except DatabaseError:  # the cursor did not move: the next poll delivers what this one missed
                 if not self._failing:
-                    logger.warning("Progress streams cannot read events: the database is unavailable",
-                                   exc_info=True)
+                    logger.warning(
+                        "Progress streams cannot read events: the database is unavailable", exc_info=True
+                    )
                 self._failing = True
 
     async def _poll_once(self) -> None:

@@ -89,7 +89,11 @@ def _authenticate(scope: dict[str, Any]) -> User | None:
 def _snapshot(user: User) -> tuple[bytes, int]:
     latest = selectors.latest_event_id()
     body = selectors.tasks_updates(user=user, since=None, page=1, limit=SNAPSHOT_FINISHED, active_only=False)
-    data = {"tasks": body["tasks"], "task_counts": body["task_counts"], "timestamp": body["current_timestamp"]}
+    data = {
+        "tasks": body["tasks"],
+        "task_counts": body["task_counts"],
+        "timestamp": body["current_timestamp"],
+    }
     return _frame("snapshot", data, latest), latest
 
 
@@ -102,12 +106,27 @@ def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
     for event in events:
         task_id = str(event.task_uuid)
         if event.kind == TaskEvent.Kind.DELETED or task_id not in documents:
-            frames.append((event.pk, _frame("deleted", {"task_id": task_id, "task_counts": counts}, event.pk)))
+            frames.append(
+                (event.pk, _frame("deleted", {"task_id": task_id, "task_counts": counts}, event.pk))
+            )
             continue
         last_line = {**event.payload, "event_id": event.pk}
-        frames.append((event.pk, _frame("task", {"task_id": task_id, "event_id": event.pk,
-                                                 "task": documents[task_id], "last_line": last_line,
-                                                 "task_counts": counts}, event.pk)))
+        frames.append(
+            (
+                event.pk,
+                _frame(
+                    "task",
+                    {
+                        "task_id": task_id,
+                        "event_id": event.pk,
+                        "task": documents[task_id],
+                        "last_line": last_line,
+                        "task_counts": counts,
+                    },
+                    event.pk,
+                ),
+            )
+        )
     return frames
 
 
@@ -122,7 +141,9 @@ def _catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
     return b"".join(frame for _, frame in _event_frames(user, events)), events[-1].pk, False
 
 
-def _poll(cursor: int, batch: int, groups: dict[Hashable, User]) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
+def _poll(
+    cursor: int, batch: int, groups: dict[Hashable, User]
+) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
     """The hub's one read per tick: events after ``cursor`` (at most ``batch``; more is an overflow,
     answered with the latest id) and their frames rendered once per visibility in ``groups``."""
     # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
@@ -144,8 +165,14 @@ def _hub() -> EventHub:
     """This process's hub (one per event loop; daphne runs one loop)."""
     loop = asyncio.get_running_loop()
     if loop not in _hubs:
-        _hubs[loop] = EventHub(poll=_poll, latest=selectors.latest_event_id, poll_seconds=POLL_SECONDS,
-                               batch=BATCH, inbox_limit=INBOX_LIMIT, run_sync=_db)
+        _hubs[loop] = EventHub(
+            poll=_poll,
+            latest=selectors.latest_event_id,
+            poll_seconds=POLL_SECONDS,
+            batch=BATCH,
+            inbox_limit=INBOX_LIMIT,
+            run_sync=_db,
+        )
     return _hubs[loop]
 
 
@@ -164,14 +191,18 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         user = await _db(_authenticate)(self.scope)
         if user is None:
             body = error_body("Authentication required.", code="not_authenticated")
-            await self.send_response(401, json.dumps(body).encode(),
-                                     headers=[(b"Content-Type", b"application/json")])
+            await self.send_response(
+                401, json.dumps(body).encode(), headers=[(b"Content-Type", b"application/json")]
+            )
             raise StopConsumer()
         self.user = user
-        await self.send_headers(headers=[
-            (b"Content-Type", b"text/event-stream; charset=utf-8"), (b"Cache-Control", b"no-cache, no-transform"),
-            (b"X-Accel-Buffering", b"no"),
-        ])
+        await self.send_headers(
+            headers=[
+                (b"Content-Type", b"text/event-stream; charset=utf-8"),
+                (b"Cache-Control", b"no-cache, no-transform"),
+                (b"X-Accel-Buffering", b"no"),
+            ]
+        )
         if self.channel_layer is not None and settings.REDIS_URL:
             await self.channel_layer.group_add(STREAM_GROUP, self.channel_name)
         self.pump = asyncio.ensure_future(self._pump())
@@ -237,7 +268,9 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         next_beat = time.monotonic() + HEARTBEAT_SECONDS
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(subscriber.ready.wait(), timeout=max(0.0, next_beat - time.monotonic()))
+                await asyncio.wait_for(
+                    subscriber.ready.wait(), timeout=max(0.0, next_beat - time.monotonic())
+                )
             overflowed, frames = subscriber.take()
             if overflowed:
                 snapshot, last = await _db(_snapshot)(self.user)

@@ -60,8 +60,13 @@ class TagData:
 
     @classmethod
     def from_track(
-        cls, track: Track, album: Album | None = None, *, artist_separator: str = "; ",
-        cover: bytes | None = None, comment: str = "",
+        cls,
+        track: Track,
+        album: Album | None = None,
+        *,
+        artist_separator: str = "; ",
+        cover: bytes | None = None,
+        comment: str = "",
     ) -> TagData:
         """Tags for ``track``; ``album`` (the full album, when known) adds label, genre, copyright and
         the number of discs."""
@@ -70,15 +75,25 @@ class TagData:
         discs = [item.disc_number for item in album.tracks] if album is not None else []
         release = album.release_date if album is not None else track.album.release_date
         return cls(
-            title=track.name, artists=track.artist_names, artist_separator=artist_separator,
-            album=album.name if album is not None else track.album.name, album_artists=album_artists,
+            title=track.name,
+            artists=track.artist_names,
+            artist_separator=artist_separator,
+            album=album.name if album is not None else track.album.name,
+            album_artists=album_artists,
             track_number=track.track_number,
             track_total=(album.total_tracks if album is not None else track.album.total_tracks) or None,
-            disc_number=track.disc_number, disc_total=max([*discs, track.disc_number]),
-            date=release, year=release[:4], genre=", ".join(album.genres) if album is not None else "",
-            isrc=track.isrc or "", label=(album.label or "") if album is not None else "",
+            disc_number=track.disc_number,
+            disc_total=max([*discs, track.disc_number]),
+            date=release,
+            year=release[:4],
+            genre=", ".join(album.genres) if album is not None else "",
+            isrc=track.isrc or "",
+            label=(album.label or "") if album is not None else "",
             copyright="; ".join(album.copyrights) if album is not None else "",
-            explicit=track.explicit, url=track.url, comment=comment, cover=cover,
+            explicit=track.explicit,
+            url=track.url,
+            comment=comment,
+            cover=cover,
         )
 
     @property
@@ -152,10 +167,16 @@ def _write_id3(audio: Any, tags: TagData, mime: str | None) -> None:
     id3: frames.ID3 = audio.tags
     id3.clear()
     texts = [
-        (frames.TIT2, [tags.title]), (frames.TPE1, tags.artists), (frames.TALB, [tags.album]),
-        (frames.TPE2, tags.album_artists), (frames.TRCK, [_number_pair(tags.track_number, tags.track_total)]),
-        (frames.TPOS, [_number_pair(tags.disc_number, tags.disc_total)]), (frames.TDRC, [tags.release]),
-        (frames.TCON, [tags.genre]), (frames.TSRC, [tags.isrc]), (frames.TPUB, [tags.label]),
+        (frames.TIT2, [tags.title]),
+        (frames.TPE1, tags.artists),
+        (frames.TALB, [tags.album]),
+        (frames.TPE2, tags.album_artists),
+        (frames.TRCK, [_number_pair(tags.track_number, tags.track_total)]),
+        (frames.TPOS, [_number_pair(tags.disc_number, tags.disc_total)]),
+        (frames.TDRC, [tags.release]),
+        (frames.TCON, [tags.genre]),
+        (frames.TSRC, [tags.isrc]),
+        (frames.TPUB, [tags.label]),
         (frames.TCOP, [tags.copyright]),
     ]
     for frame, values in texts:
@@ -177,9 +198,14 @@ def _write_mp4(audio: Any, tags: TagData, mime: str | None) -> None:
         audio.add_tags()
     audio.tags.clear()
     values: dict[str, Any] = {
-        "©nam": tags.title, "©ART": tags.artist_separator.join(tags.artists), "©alb": tags.album,
-        "aART": tags.artist_separator.join(tags.album_artists), "©day": tags.release, "©gen": tags.genre,
-        "cprt": tags.copyright, "©cmt": tags.comment,
+        "©nam": tags.title,
+        "©ART": tags.artist_separator.join(tags.artists),
+        "©alb": tags.album,
+        "aART": tags.artist_separator.join(tags.album_artists),
+        "©day": tags.release,
+        "©gen": tags.genre,
+        "cprt": tags.copyright,
+        "©cmt": tags.comment,
     }
     for key, value in values.items():
         if value:
@@ -207,12 +233,22 @@ def _write_vorbis(audio: Any, tags: TagData, mime: str | None, *, flac: bool) ->
     if flac:
         audio.clear_pictures()
     values: dict[str, list[str]] = {
-        "TITLE": [tags.title], "ARTIST": tags.artists, "ALBUM": [tags.album],
-        "ALBUMARTIST": tags.album_artists, "TRACKNUMBER": [str(tags.track_number or "")],
-        "TRACKTOTAL": [str(tags.track_total or "")], "DISCNUMBER": [str(tags.disc_number or "")],
-        "DISCTOTAL": [str(tags.disc_total or "")], "DATE": [tags.release], "GENRE": [tags.genre],
-        "ISRC": [tags.isrc], "LABEL": [tags.label], "COPYRIGHT": [tags.copyright],
-        ADVISORY: ["1" if tags.explicit else "0"], SOURCE_URL: [tags.url], "COMMENT": [tags.comment],
+        "TITLE": [tags.title],
+        "ARTIST": tags.artists,
+        "ALBUM": [tags.album],
+        "ALBUMARTIST": tags.album_artists,
+        "TRACKNUMBER": [str(tags.track_number or "")],
+        "TRACKTOTAL": [str(tags.track_total or "")],
+        "DISCNUMBER": [str(tags.disc_number or "")],
+        "DISCTOTAL": [str(tags.disc_total or "")],
+        "DATE": [tags.release],
+        "GENRE": [tags.genre],
+        "ISRC": [tags.isrc],
+        "LABEL": [tags.label],
+        "COPYRIGHT": [tags.copyright],
+        ADVISORY: ["1" if tags.explicit else "0"],
+        SOURCE_URL: [tags.url],
+        "COMMENT": [tags.comment],
     }
     for key, texts in values.items():
         texts = [text for text in texts if text]
@@ -258,9 +294,24 @@ def audio_duration_ms(path: Path) -> int:
 
 def _empty_result() -> dict[str, Any]:
     return {
-        "title": "", "artists": [], "album": "", "album_artists": [], "track": None, "track_total": None,
-        "disc": None, "disc_total": None, "date": "", "genre": "", "isrc": "", "label": "", "copyright": "",
-        "explicit": None, "url": "", "comment": "", "has_cover": False, "cover_mime": None,
+        "title": "",
+        "artists": [],
+        "album": "",
+        "album_artists": [],
+        "track": None,
+        "track_total": None,
+        "disc": None,
+        "disc_total": None,
+        "date": "",
+        "genre": "",
+        "isrc": "",
+        "label": "",
+        "copyright": "",
+        "explicit": None,
+        "url": "",
+        "comment": "",
+        "has_cover": False,
+        "cover_mime": None,
     }
 
 
@@ -298,13 +349,24 @@ def _read_id3(audio: Any) -> dict[str, Any]:
     urls = [frame for key, frame in id3.items() if key.startswith("WOAS")]
     advisory = id3.get(f"TXXX:{ADVISORY}")
     return {
-        "title": (text("TIT2") or [""])[0], "artists": text("TPE1"), "album": (text("TALB") or [""])[0],
-        "album_artists": text("TPE2"), "track": track, "track_total": track_total, "disc": disc,
-        "disc_total": disc_total, "date": (text("TDRC") or [""])[0], "genre": (text("TCON") or [""])[0],
-        "isrc": (text("TSRC") or text("TXXX:ISRC") or [""])[0], "label": (text("TPUB") or [""])[0],
-        "copyright": (text("TCOP") or [""])[0], "explicit": _advisory(advisory.text[0] if advisory else None),
-        "url": urls[0].url if urls else "", "comment": str(comments[0].text[0]) if comments else "",
-        "has_cover": bool(covers), "cover_mime": covers[0].mime if covers else None,
+        "title": (text("TIT2") or [""])[0],
+        "artists": text("TPE1"),
+        "album": (text("TALB") or [""])[0],
+        "album_artists": text("TPE2"),
+        "track": track,
+        "track_total": track_total,
+        "disc": disc,
+        "disc_total": disc_total,
+        "date": (text("TDRC") or [""])[0],
+        "genre": (text("TCON") or [""])[0],
+        "isrc": (text("TSRC") or text("TXXX:ISRC") or [""])[0],
+        "label": (text("TPUB") or [""])[0],
+        "copyright": (text("TCOP") or [""])[0],
+        "explicit": _advisory(advisory.text[0] if advisory else None),
+        "url": urls[0].url if urls else "",
+        "comment": str(comments[0].text[0]) if comments else "",
+        "has_cover": bool(covers),
+        "cover_mime": covers[0].mime if covers else None,
     }
 
 
@@ -324,15 +386,26 @@ def _read_mp4(audio: Any) -> dict[str, Any]:
     covers = tags.get("covr") or []
     rating = tags.get("rtng")
     return {
-        "title": first("©nam"), "artists": freeform("ARTISTS") or [str(v) for v in tags.get("©ART", [])],
-        "album": first("©alb"), "album_artists": [str(v) for v in tags.get("aART", [])],
-        "track": track, "track_total": track_total or None, "disc": disc, "disc_total": disc_total or None,
-        "date": first("©day"), "genre": first("©gen"), "isrc": (freeform("ISRC") or [""])[0],
-        "label": (freeform("LABEL") or [""])[0], "copyright": first("cprt"),
-        "explicit": _advisory(str(rating[0]) if rating else None), "url": (freeform(SOURCE_URL) or [""])[0],
-        "comment": first("©cmt"), "has_cover": bool(covers),
+        "title": first("©nam"),
+        "artists": freeform("ARTISTS") or [str(v) for v in tags.get("©ART", [])],
+        "album": first("©alb"),
+        "album_artists": [str(v) for v in tags.get("aART", [])],
+        "track": track,
+        "track_total": track_total or None,
+        "disc": disc,
+        "disc_total": disc_total or None,
+        "date": first("©day"),
+        "genre": first("©gen"),
+        "isrc": (freeform("ISRC") or [""])[0],
+        "label": (freeform("LABEL") or [""])[0],
+        "copyright": first("cprt"),
+        "explicit": _advisory(str(rating[0]) if rating else None),
+        "url": (freeform(SOURCE_URL) or [""])[0],
+        "comment": first("©cmt"),
+        "has_cover": bool(covers),
         "cover_mime": ("image/png" if covers[0].imageformat == MP4Cover.FORMAT_PNG else "image/jpeg")
-        if covers else None,
+        if covers
+        else None,
     }
 
 
@@ -357,12 +430,22 @@ def _read_vorbis(audio: Any) -> dict[str, Any]:
         except (ValueError, mutagen.MutagenError):
             continue
     return {
-        "title": first("TITLE"), "artists": values("ARTIST"), "album": first("ALBUM"),
-        "album_artists": values("ALBUMARTIST"), "track": track,
-        "track_total": _to_int(first("TRACKTOTAL", "TOTALTRACKS")) or track_total, "disc": disc,
-        "disc_total": _to_int(first("DISCTOTAL", "TOTALDISCS")) or disc_total, "date": first("DATE"),
-        "genre": first("GENRE"), "isrc": first("ISRC"), "label": first("LABEL", "ORGANIZATION"),
-        "copyright": first("COPYRIGHT"), "explicit": _advisory(first(ADVISORY) or None),
-        "url": first(SOURCE_URL), "comment": first("COMMENT", "DESCRIPTION"), "has_cover": bool(pictures),
+        "title": first("TITLE"),
+        "artists": values("ARTIST"),
+        "album": first("ALBUM"),
+        "album_artists": values("ALBUMARTIST"),
+        "track": track,
+        "track_total": _to_int(first("TRACKTOTAL", "TOTALTRACKS")) or track_total,
+        "disc": disc,
+        "disc_total": _to_int(first("DISCTOTAL", "TOTALDISCS")) or disc_total,
+        "date": first("DATE"),
+        "genre": first("GENRE"),
+        "isrc": first("ISRC"),
+        "label": first("LABEL", "ORGANIZATION"),
+        "copyright": first("COPYRIGHT"),
+        "explicit": _advisory(first(ADVISORY) or None),
+        "url": first(SOURCE_URL),
+        "comment": first("COMMENT", "DESCRIPTION"),
+        "has_cover": bool(pictures),
         "cover_mime": pictures[0].mime if pictures else None,
     }

@@ -14,7 +14,9 @@ class LibraryHistoryConfig(AppConfig):
     def ready(self) -> None:
         # Bookkeeping, not business: like an ON DELETE trigger, it keeps the all-owner artist
         # totals exact however a user is deleted (service, admin, shell); their history cascades.
-        pre_delete.connect(_forget_owner, sender=settings.AUTH_USER_MODEL, dispatch_uid="history_forget_owner")
+        pre_delete.connect(
+            _forget_owner, sender=settings.AUTH_USER_MODEL, dispatch_uid="history_forget_owner"
+        )
 
 
 def _forget_owner(sender: type, instance: Any, **kwargs: Any) -> None:

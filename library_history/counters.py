@@ -31,7 +31,15 @@ from library_history.models import (
 #: statuses whose artist counts toward "top artists"
 ARTIST_STATUSES = (HistoryStatus.COMPLETED, HistoryStatus.PARTIAL)
 #: the fields ``Snapshot.of`` reads; select only these when scanning many entries
-SNAPSHOT_FIELDS = ("owner_id", "download_type", "status", "created_at", "artist", "successful_tracks", "size_bytes")
+SNAPSHOT_FIELDS = (
+    "owner_id",
+    "download_type",
+    "status",
+    "created_at",
+    "artist",
+    "successful_tracks",
+    "size_bytes",
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,9 @@ class Snapshot:
 class CounterDelta:
     """Changes to apply to the counter tables, accumulated from snapshots."""
 
-    totals: dict[tuple[int, str, str], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    totals: dict[tuple[int, str, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0])
+    )
     daily: dict[tuple[int, date], int] = field(default_factory=lambda: defaultdict(int))
     artists: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -82,8 +92,11 @@ class CounterDelta:
         """Write the non-zero changes; call inside the transaction that changed the entries."""
         for (owner_id, download_type, status), (entries, tracks, size) in self.totals.items():
             if entries or tracks or size:
-                _bump(HistoryCounter, {"owner_id": owner_id, "download_type": download_type, "status": status},
-                      {"entries": entries, "tracks": tracks, "size_bytes": size})
+                _bump(
+                    HistoryCounter,
+                    {"owner_id": owner_id, "download_type": download_type, "status": status},
+                    {"entries": entries, "tracks": tracks, "size_bytes": size},
+                )
         for (owner_id, day), entries in self.daily.items():
             if entries:
                 _bump(HistoryDailyCounter, {"owner_id": owner_id, "day": day}, {"entries": entries})
@@ -141,23 +154,40 @@ def counters_rebuild() -> None:
     HistoryArtistTotal.objects.all().delete()
     entries = HistoryEntry.objects.order_by()
     totals = entries.values("owner_id", "download_type", "status").annotate(
-        n=Count("id"), t=Sum(_tracks_expression()), b=Sum("size_bytes"))
+        n=Count("id"), t=Sum(_tracks_expression()), b=Sum("size_bytes")
+    )
     HistoryCounter.objects.bulk_create(
-        [HistoryCounter(owner_id=row["owner_id"], download_type=row["download_type"], status=row["status"],
-                        entries=row["n"], tracks=row["t"] or 0, size_bytes=row["b"] or 0) for row in totals],
-        batch_size=1000)
+        [
+            HistoryCounter(
+                owner_id=row["owner_id"],
+                download_type=row["download_type"],
+                status=row["status"],
+                entries=row["n"],
+                tracks=row["t"] or 0,
+                size_bytes=row["b"] or 0,
+            )
+            for row in totals
+        ],
+        batch_size=1000,
+    )
     daily = entries.annotate(day=TruncDate("created_at")).values("owner_id", "day").annotate(n=Count("id"))
     HistoryDailyCounter.objects.bulk_create(
         [HistoryDailyCounter(owner_id=row["owner_id"], day=row["day"], entries=row["n"]) for row in daily],
-        batch_size=1000)
+        batch_size=1000,
+    )
     credited = entries.filter(status__in=ARTIST_STATUSES).exclude(artist="")
     artists = credited.values("owner_id", "artist").annotate(n=Count("id"))
     HistoryArtistCounter.objects.bulk_create(
-        [HistoryArtistCounter(owner_id=row["owner_id"], artist=row["artist"], entries=row["n"]) for row in artists],
-        batch_size=1000)
+        [
+            HistoryArtistCounter(owner_id=row["owner_id"], artist=row["artist"], entries=row["n"])
+            for row in artists
+        ],
+        batch_size=1000,
+    )
     totals = credited.values("artist").annotate(n=Count("id"))
     HistoryArtistTotal.objects.bulk_create(
-        [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in totals], batch_size=1000)
+        [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in totals], batch_size=1000
+    )
 
 
 def counters_forget_owner(*, owner_id: int) -> None:
@@ -167,7 +197,9 @@ def counters_forget_owner(*, owner_id: int) -> None:
     over owners need this.
     """
     delta = CounterDelta()
-    for artist, entries in HistoryArtistCounter.objects.filter(owner_id=owner_id).values_list("artist", "entries"):
+    for artist, entries in HistoryArtistCounter.objects.filter(owner_id=owner_id).values_list(
+        "artist", "entries"
+    ):
         delta.artists[(owner_id, artist)] -= entries
     with transaction.atomic():
         delta.apply()

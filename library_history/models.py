@@ -46,7 +46,9 @@ class HistoryEntry(models.Model):
     service = models.CharField(max_length=32, blank=True, default="")
     quality = models.CharField(max_length=32, blank=True, default="")
     is_preview = models.BooleanField(default=False)
-    file_path = models.CharField(max_length=1024, blank=True, default="", help_text="Relative to the library root.")
+    file_path = models.CharField(
+        max_length=1024, blank=True, default="", help_text="Relative to the library root."
+    )
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     total_tracks = models.PositiveIntegerField(default=0)
@@ -88,14 +90,18 @@ class HistoryTrack(models.Model):
     service = models.CharField(max_length=32, blank=True, default="")
     quality = models.CharField(max_length=32, blank=True, default="")
     is_preview = models.BooleanField(default=False)
-    file_path = models.CharField(max_length=1024, blank=True, default="", help_text="Relative to the library root.")
+    file_path = models.CharField(
+        max_length=1024, blank=True, default="", help_text="Relative to the library root."
+    )
     size_bytes = models.PositiveBigIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["parent", "position"]
-        constraints = [models.UniqueConstraint(fields=["parent", "position"], name="hist_track_parent_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "position"], name="hist_track_parent_position")
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name} ({self.status})"

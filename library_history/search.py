@@ -32,7 +32,9 @@ def matching_ids(*, words: list[str], owner_id: int | None, limit: int) -> list[
         return []
     if connection.vendor == "sqlite":
         return _fts_ids(words, owner_id, limit)
-    condition = reduce(and_, (Q(name__icontains=w) | Q(artist__icontains=w) | Q(album__icontains=w) for w in words))
+    condition = reduce(
+        and_, (Q(name__icontains=w) | Q(artist__icontains=w) | Q(album__icontains=w) for w in words)
+    )
     entries: QuerySet[HistoryEntry] = HistoryEntry.objects.filter(condition)
     if owner_id is not None:
         entries = entries.filter(owner_id=owner_id)

@@ -49,11 +49,12 @@ def visible_entries(*, user: Any) -> QuerySet[HistoryEntry]:
     return entries if owner_id is None else entries.filter(owner_id=owner_id)
 
 
-def history_list(*, user: Any, limit: int, offset: int, download_type: str | None = None,
-                 status: str | None = None) -> HistoryPage:
+def history_list(
+    *, user: Any, limit: int, offset: int, download_type: str | None = None, status: str | None = None
+) -> HistoryPage:
     """One page of visible entries, optionally of one type and status, plus the filtered total."""
     filters = {key: value for key, value in (("download_type", download_type), ("status", status)) if value}
-    entries = list(visible_entries(user=user).filter(**filters)[offset:offset + limit])
+    entries = list(visible_entries(user=user).filter(**filters)[offset : offset + limit])
     return HistoryPage(entries=entries, total=_counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0)
 
 
@@ -118,13 +119,20 @@ def _per_day(user: Any) -> list[dict[str, Any]]:
     if owner_id is not None:
         daily = daily.filter(owner_id=owner_id)
     counts: dict[date, int] = {row["day"]: row["n"] for row in daily.values("day").annotate(n=Sum("entries"))}
-    return [{"date": first + timedelta(days=i), "count": counts.get(first + timedelta(days=i), 0)}
-            for i in range(STATS_DAYS)]
+    return [
+        {"date": first + timedelta(days=i), "count": counts.get(first + timedelta(days=i), 0)}
+        for i in range(STATS_DAYS)
+    ]
 
 
 def _top_artists(user: Any) -> list[dict[str, Any]]:
     owner_id = _owner_filter(user)
-    artists = (HistoryArtistTotal.objects.all() if owner_id is None
-               else HistoryArtistCounter.objects.filter(owner_id=owner_id))
-    top = artists.filter(entries__gt=0).order_by("-entries", "artist").values("artist", "entries")[:TOP_ARTISTS]
+    artists = (
+        HistoryArtistTotal.objects.all()
+        if owner_id is None
+        else HistoryArtistCounter.objects.filter(owner_id=owner_id)
+    )
+    top = (
+        artists.filter(entries__gt=0).order_by("-entries", "artist").values("artist", "entries")[:TOP_ARTISTS]
+    )
     return [{"artist": row["artist"], "count": row["entries"]} for row in top]

@@ -51,10 +51,26 @@ def _relative_path(file_path: str) -> str:
 
 
 def history_record_download(
-    *, task_id: uuid.UUID, owner_id: int, download_type: str, spotify_url: str, name: str, artist: str,
-    album: str = "", status: str, service: str = "", quality: str = "", is_preview: bool = False,
-    file_path: str = "", created_at: datetime, completed_at: datetime | None = None, total_tracks: int = 0,
-    successful_tracks: int = 0, skipped_tracks: int = 0, failed_tracks: int = 0, error: str = "",
+    *,
+    task_id: uuid.UUID,
+    owner_id: int,
+    download_type: str,
+    spotify_url: str,
+    name: str,
+    artist: str,
+    album: str = "",
+    status: str,
+    service: str = "",
+    quality: str = "",
+    is_preview: bool = False,
+    file_path: str = "",
+    created_at: datetime,
+    completed_at: datetime | None = None,
+    total_tracks: int = 0,
+    successful_tracks: int = 0,
+    skipped_tracks: int = 0,
+    failed_tracks: int = 0,
+    error: str = "",
     size_bytes: int = 0,
 ) -> HistoryEntry:
     """Create or update the history entry of download ``task_id`` and keep the counters exact.
@@ -65,12 +81,25 @@ def history_record_download(
     _check_choice(download_type, DownloadType, "download_type")
     _check_choice(status, HistoryStatus, "status")
     values = {
-        "owner_id": owner_id, "download_type": download_type, "spotify_url": spotify_url, "name": name,
-        "artist": artist, "album": album, "status": status, "service": service, "quality": quality,
-        "is_preview": is_preview, "file_path": _relative_path(file_path), "created_at": _aware(created_at),
-        "completed_at": _aware(completed_at), "total_tracks": total_tracks,
-        "successful_tracks": successful_tracks, "skipped_tracks": skipped_tracks,
-        "failed_tracks": failed_tracks, "error": error, "size_bytes": size_bytes,
+        "owner_id": owner_id,
+        "download_type": download_type,
+        "spotify_url": spotify_url,
+        "name": name,
+        "artist": artist,
+        "album": album,
+        "status": status,
+        "service": service,
+        "quality": quality,
+        "is_preview": is_preview,
+        "file_path": _relative_path(file_path),
+        "created_at": _aware(created_at),
+        "completed_at": _aware(completed_at),
+        "total_tracks": total_tracks,
+        "successful_tracks": successful_tracks,
+        "skipped_tracks": skipped_tracks,
+        "failed_tracks": failed_tracks,
+        "error": error,
+        "size_bytes": size_bytes,
     }
     with transaction.atomic():
         entry = HistoryEntry.objects.select_for_update().filter(task_id=task_id).first()
@@ -102,9 +131,22 @@ def _create_entry(task_id: uuid.UUID, values: dict) -> HistoryEntry | None:
 
 
 def history_record_track(
-    *, parent_task_id: uuid.UUID, position: int, track_id: str, spotify_url: str, name: str, artist: str,
-    album: str = "", status: str, reason: str = "", service: str = "", quality: str = "",
-    is_preview: bool = False, file_path: str = "", size_bytes: int = 0, duration_ms: int = 0,
+    *,
+    parent_task_id: uuid.UUID,
+    position: int,
+    track_id: str,
+    spotify_url: str,
+    name: str,
+    artist: str,
+    album: str = "",
+    status: str,
+    reason: str = "",
+    service: str = "",
+    quality: str = "",
+    is_preview: bool = False,
+    file_path: str = "",
+    size_bytes: int = 0,
+    duration_ms: int = 0,
     completed_at: datetime | None = None,
 ) -> HistoryTrack:
     """Create or update track ``position`` of the album or playlist download ``parent_task_id``.
@@ -118,10 +160,20 @@ def history_record_track(
         parent_id=parent_id,
         position=position,
         defaults={
-            "track_id": track_id, "spotify_url": spotify_url, "name": name, "artist": artist, "album": album,
-            "status": status, "reason": reason, "service": service, "quality": quality,
-            "is_preview": is_preview, "file_path": _relative_path(file_path), "size_bytes": size_bytes,
-            "duration_ms": duration_ms, "completed_at": _aware(completed_at),
+            "track_id": track_id,
+            "spotify_url": spotify_url,
+            "name": name,
+            "artist": artist,
+            "album": album,
+            "status": status,
+            "reason": reason,
+            "service": service,
+            "quality": quality,
+            "is_preview": is_preview,
+            "file_path": _relative_path(file_path),
+            "size_bytes": size_bytes,
+            "duration_ms": duration_ms,
+            "completed_at": _aware(completed_at),
         },
     )
     return track
@@ -135,7 +187,9 @@ def history_cleanup(*, days_old: int) -> int:
     """
     if days_old < 1:
         raise ValueError("days_old must be a positive integer")
-    return _delete_in_batches(HistoryEntry.objects.filter(created_at__lt=timezone.now() - timedelta(days=days_old)))
+    return _delete_in_batches(
+        HistoryEntry.objects.filter(created_at__lt=timezone.now() - timedelta(days=days_old))
+    )
 
 
 def history_delete(*, task_ids: Iterable[uuid.UUID]) -> int:

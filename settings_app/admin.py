@@ -16,7 +16,9 @@ from spotizerr.errors import ApiError
 
 class CredentialForm(forms.ModelForm):
     client_secret = forms.CharField(
-        required=False, strip=True, max_length=1000,
+        required=False,
+        strip=True,
+        max_length=1000,
         widget=forms.PasswordInput(render_value=False),
         help_text="Stored encrypted and never shown again. Leave empty to keep the current secret.",
     )
@@ -50,11 +52,13 @@ class CredentialAdmin(admin.ModelAdmin):
         secret = form.cleaned_data.get("client_secret") or None
         try:
             if change:
-                saved = services.credential_update(service=obj.service, name=obj.name,
-                                                   client_id=obj.client_id, client_secret=secret)
+                saved = services.credential_update(
+                    service=obj.service, name=obj.name, client_id=obj.client_id, client_secret=secret
+                )
             else:
-                saved = services.credential_create(service=obj.service, name=obj.name,
-                                                   client_id=obj.client_id, client_secret=secret or "")
+                saved = services.credential_create(
+                    service=obj.service, name=obj.name, client_id=obj.client_id, client_secret=secret or ""
+                )
         except ApiError as exc:  # a race with another writer; the form already checked the rest
             raise forms.ValidationError(exc.message) from exc
         obj.pk, obj.client_secret_encrypted = saved.pk, saved.client_secret_encrypted

@@ -84,12 +84,16 @@ def config_check() -> dict[str, Any]:
     try:
         if active_spotify_credentials() is None:
             errors.setdefault("spotify", []).append(
-                "no Spotify API credentials: add a set or set SPOTIZERR_SPOTIFY_CLIENT_ID/SECRET")
+                "no Spotify API credentials: add a set or set SPOTIZERR_SPOTIFY_CLIENT_ID/SECRET"
+            )
     except crypto.DecryptionError:
         errors.setdefault("spotify", []).append(
-            "the stored secret cannot be decrypted; was the encryption key changed? store the set again")
+            "the stored secret cannot be decrypted; was the encryption key changed? store the set again"
+        )
     if config["service"] not in config["sourceOrder"]:
         warnings["service"] = [f"{config['service']!r} is not in sourceOrder, so it is never tried"]
     if "command" in config["sourceOrder"] and config["commandSource"] is None:
-        warnings["commandSource"] = ["sourceOrder names 'command' but no command is configured; it is skipped"]
+        warnings["commandSource"] = [
+            "sourceOrder names 'command' but no command is configured; it is skipped"
+        ]
     return {"valid": not errors, "errors": errors, "warnings": warnings}

@@ -61,7 +61,8 @@ def watch_config_validate(*, changes: Any) -> Errors:
 def _check_service(service: str) -> None:
     if service not in selectors.SERVICES:
         raise BadRequest(
-            f"Unknown service {service!r}.", details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]},
+            f"Unknown service {service!r}.",
+            details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]},
             code="unknown_service",
         )
 
@@ -116,7 +117,9 @@ def credential_create(*, service: str, name: str, client_id: str, client_secret:
             if first:
                 _set_active_name(service, credential.name)
     except IntegrityError:
-        raise Conflict(f"A {service} credential set named {name!r} already exists.", code="duplicate") from None
+        raise Conflict(
+            f"A {service} credential set named {name!r} already exists.", code="duplicate"
+        ) from None
     return credential
 
 
@@ -136,8 +139,11 @@ def credential_update(
     Raises ``BadRequest`` (unknown service, empty value) or ``NotFound``.
     """
     credential = _get_or_404(service, name)
-    given = {key: value for key, value in {"client_id": client_id, "client_secret": client_secret}.items()
-             if value is not None}
+    given = {
+        key: value
+        for key, value in {"client_id": client_id, "client_secret": client_secret}.items()
+        if value is not None
+    }
     _check_fields(**given)
     if client_id is not None:
         credential.client_id = client_id.strip()
@@ -167,10 +173,18 @@ def spotify_api_config_update(*, client_id: str, client_secret: str | None = Non
     active = selectors.active_credential(service=Credential.Service.SPOTIFY)
     if active is None:
         if not client_secret:
-            raise BadRequest("Invalid credential set.", details={"client_secret": ["is required"]}, code="invalid")
-        return credential_create(service="spotify", name=ENVIRONMENT_CREDENTIAL_NAME,
-                                 client_id=client_id, client_secret=client_secret)
-    return credential_update(service="spotify", name=active.name, client_id=client_id, client_secret=client_secret)
+            raise BadRequest(
+                "Invalid credential set.", details={"client_secret": ["is required"]}, code="invalid"
+            )
+        return credential_create(
+            service="spotify",
+            name=ENVIRONMENT_CREDENTIAL_NAME,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
+    return credential_update(
+        service="spotify", name=active.name, client_id=client_id, client_secret=client_secret
+    )
 
 
 def seed_from_environment() -> Iterator[str]:
@@ -181,8 +195,12 @@ def seed_from_environment() -> Iterator[str]:
     if Credential.objects.filter(service=Credential.Service.SPOTIFY).exists():
         return
     try:
-        credential_create(service="spotify", name=ENVIRONMENT_CREDENTIAL_NAME,
-                          client_id=settings.SPOTIFY_CLIENT_ID, client_secret=settings.SPOTIFY_CLIENT_SECRET)
+        credential_create(
+            service="spotify",
+            name=ENVIRONMENT_CREDENTIAL_NAME,
+            client_id=settings.SPOTIFY_CLIENT_ID,
+            client_secret=settings.SPOTIFY_CLIENT_SECRET,
+        )
     except Conflict:  # another process seeded it first
         return
     yield f"Stored the Spotify API credentials from the environment as {ENVIRONMENT_CREDENTIAL_NAME!r}."

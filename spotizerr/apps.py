@@ -14,4 +14,6 @@ class SpotizerrConfig(AppConfig):
         dbpool.install()  # forked queue workers must not share the parent's pooled connections
         fork_safety.install()  # nor any forked process its parent's asgiref executor
 
-        post_spawn.connect(on_worker_spawned, dispatch_uid="spotizerr-worker-upkeep")  # reaper thread per worker
+        post_spawn.connect(
+            on_worker_spawned, dispatch_uid="spotizerr-worker-upkeep"
+        )  # reaper thread per worker

@@ -23,9 +23,13 @@ from django.urls import re_path
 
 from downloads.streaming import ProgressStreamConsumer
 
-application = ProtocolTypeRouter({
-    "http": URLRouter([
-        re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
-        re_path(r"", django_asgi_app),
-    ]),
-})
+application = ProtocolTypeRouter(
+    {
+        "http": URLRouter(
+            [
+                re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
+                re_path(r"", django_asgi_app),
+            ]
+        ),
+    }
+)

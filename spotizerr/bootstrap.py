@@ -20,8 +20,7 @@ def run() -> Iterator[str]:
         return
     seed = getattr(settings_services, "seed_from_environment", None)
     if seed is not None:
-        for line in seed():
-            yield line
+        yield from seed()
     from downloads.services import downloads_schedule_ensure
 
     downloads_schedule_ensure()  # the reaper that returns work of vanished workers to the queue

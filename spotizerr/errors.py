@@ -27,8 +27,14 @@ class ApiError(exceptions.APIException):
     default_detail = "Bad request."
     default_code = "bad_request"
 
-    def __init__(self, message: str | None = None, *, details: Any = None, code: str | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: Any = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail=message or self.default_detail, code=code or self.default_code)
         self.message = str(message or self.default_detail)
         self.details = details
@@ -88,7 +94,9 @@ def _body_for_drf(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         return error_body("Invalid input.", code="invalid", details=exc.detail)
     detail = exc.detail
-    message = _DRF_MESSAGES.get(type(exc)) or (str(detail) if not isinstance(detail, (dict, list)) else "Error.")
+    message = _DRF_MESSAGES.get(type(exc)) or (
+        str(detail) if not isinstance(detail, (dict, list)) else "Error."
+    )
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
     details: Any = None if str(detail) == message else detail

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
@@ -65,16 +65,18 @@ def _content_security_policy() -> str:
     api = urlparse(settings.SPOTIFY_API_URL or "")
     if api.scheme and api.netloc:
         image_hosts.append(f"{api.scheme}://{api.netloc}")
-    return "; ".join([
-        "default-src 'self'",
-        f"img-src 'self' data: {' '.join(image_hosts)}",
-        "style-src 'self'",
-        "script-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self' https://accounts.google.com https://github.com",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src 'self' data: {' '.join(image_hosts)}",
+            "style-src 'self'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self' https://accounts.google.com https://github.com",
+        ]
+    )
 
 
 class SecurityHeadersMiddleware:

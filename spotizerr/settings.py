@@ -127,8 +127,13 @@ def _database_from_url(url: str) -> dict:
         # handler, a new thread per request, once exhausted PostgreSQL: bench/api_load.py.)
         "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,  # with a pool: each connection is tested when handed out
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
-                             "timeout": 20}},
+        "OPTIONS": {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
+                "timeout": 20,
+            }
+        },
     }
 
 
@@ -167,8 +172,9 @@ REDIS_URL = env_str("REDIS_URL")
 Q_SYNC = env_bool("SPOTIZERR_Q_SYNC", False)
 WEB_THREADS = env_int("SPOTIZERR_WEB_THREADS", 8, minimum=1, maximum=64)
 # Two by default where the kernel spreads one port's connections over several sockets (SO_REUSEPORT).
-WEB_PROCESSES = env_int("SPOTIZERR_WEB_PROCESSES", 2 if sys.platform.startswith("linux") else 1, minimum=1,
-                        maximum=32)
+WEB_PROCESSES = env_int(
+    "SPOTIZERR_WEB_PROCESSES", 2 if sys.platform.startswith("linux") else 1, minimum=1, maximum=32
+)
 WORKERS = env_int("SPOTIZERR_WORKERS", 2, minimum=1, maximum=64)
 TASK_TIMEOUT = env_int("SPOTIZERR_TASK_TIMEOUT", 6 * 3600, minimum=60)
 # Crash safety (docs/deployment.md): a lease without a heartbeat for this long is stale; every worker
@@ -240,7 +246,9 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("SPOTIZERR_JWT_ACCESS_MINUTES", 10, minimum=1, maximum=10)),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        minutes=env_int("SPOTIZERR_JWT_ACCESS_MINUTES", 10, minimum=1, maximum=10)
+    ),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("SPOTIZERR_JWT_REFRESH_DAYS", 7, minimum=1, maximum=7)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
@@ -289,7 +297,9 @@ SPOTIFY_CLIENT_SECRET = env_secret("SPOTIZERR_SPOTIFY_CLIENT_SECRET")
 SPOTIFY_CACHE_SECONDS = env_int("SPOTIZERR_SPOTIFY_CACHE_SECONDS", 300, minimum=0)
 SPOTIFY_TIMEOUT_SECONDS = env_int("SPOTIZERR_SPOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
 SPOTIFY_RETRIES = env_int("SPOTIZERR_SPOTIFY_RETRIES", 4, minimum=0, maximum=10)  # 5xx and timeouts
-SPOTIFY_RETRY_BACKOFF_MS = env_int("SPOTIZERR_SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0)  # doubles, capped at 8 s
+SPOTIFY_RETRY_BACKOFF_MS = env_int(
+    "SPOTIZERR_SPOTIFY_RETRY_BACKOFF_MS", 500, minimum=0
+)  # doubles, capped at 8 s
 SPOTIFY_MAX_WAIT_SECONDS = env_int("SPOTIZERR_SPOTIFY_MAX_WAIT_SECONDS", 60, minimum=0)  # longest 429 wait
 DEEZER_API_URL = env_url("SPOTIZERR_DEEZER_API_URL", "https://api.deezer.com/")
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
@@ -315,14 +325,19 @@ SSO_PROVIDERS = [
 # The provider endpoints are settings so GitHub Enterprise (or a test's fake provider) can be used.
 SSO_GITHUB_URL = env_url("SPOTIZERR_SSO_GITHUB_URL", "https://github.com") or ""
 SSO_GITHUB_API_URL = env_url("SPOTIZERR_SSO_GITHUB_API_URL", "https://api.github.com") or ""
-SSO_GOOGLE_AUTHORIZE_URL = env_url(
-    "SPOTIZERR_SSO_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth") or ""
+SSO_GOOGLE_AUTHORIZE_URL = (
+    env_url("SPOTIZERR_SSO_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth") or ""
+)
 SSO_GOOGLE_TOKEN_URL = env_url("SPOTIZERR_SSO_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token") or ""
-SSO_GOOGLE_USERINFO_URL = env_url(
-    "SPOTIZERR_SSO_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo") or ""
+SSO_GOOGLE_USERINFO_URL = (
+    env_url("SPOTIZERR_SSO_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo") or ""
+)
 SOCIALACCOUNT_PROVIDERS: dict = {
-    "google": {"SCOPE": ["openid", "profile", "email"], "OAUTH_PKCE_ENABLED": True,
-               "AUTH_PARAMS": {"prompt": "select_account"}},
+    "google": {
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+        "AUTH_PARAMS": {"prompt": "select_account"},
+    },
     "github": {"SCOPE": ["read:user", "user:email"]},  # GitHub OAuth apps do not support PKCE
 }
 if "google" in SSO_PROVIDERS:

@@ -56,9 +56,13 @@ class ClusterProcess:
         self._stdout = stdout
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=settings.BASE_DIR,
-                                        start_new_session=True, stdout=self._stdout,
-                                        preexec_fn=die_with_parent)  # noqa: PLW1509 (serve runs no threads)
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+            stdout=self._stdout,
+            preexec_fn=die_with_parent,
+        )
         self.started_at = timezone.now()
 
     @property
@@ -104,8 +108,9 @@ def last_sign_of_life() -> datetime | None:
 
     signs = [
         *TrackJob.objects.aggregate(Max("heartbeat_at"), Max("finished_at")).values(),
-        *DownloadTask.objects.aggregate(Max("worker_seen_at"), Max("heartbeat_at"), Max("started_at"),
-                                        Max("finished_at")).values(),
+        *DownloadTask.objects.aggregate(
+            Max("worker_seen_at"), Max("heartbeat_at"), Max("started_at"), Max("finished_at")
+        ).values(),
         Task.objects.aggregate(Max("stopped"))["stopped__max"],
     ]
     return max((sign for sign in signs if sign is not None), default=None)
@@ -124,8 +129,14 @@ class Watchdog:
     """Call ``tick()`` often; it looks every ``interval`` seconds and restarts the cluster when it
     died or hangs (see the module docstring)."""
 
-    def __init__(self, cluster: ClusterProcess, *, stall: timedelta | None = None, interval: float | None = None,
-                 clock: Callable[[], datetime] = timezone.now) -> None:
+    def __init__(
+        self,
+        cluster: ClusterProcess,
+        *,
+        stall: timedelta | None = None,
+        interval: float | None = None,
+        clock: Callable[[], datetime] = timezone.now,
+    ) -> None:
         self.cluster = cluster
         self.stall = stall or timedelta(seconds=settings.WATCHDOG_STALL_SECONDS)
         self.interval = settings.WATCHDOG_INTERVAL_SECONDS if interval is None else interval
@@ -164,8 +175,11 @@ class Watchdog:
             self.cluster.restart()
             return "died"
         if self.hung():
-            logger.critical("The worker cluster hangs: work is waiting and no worker showed a sign of life for "
-                            "%s s; restarting it", int(self.stall.total_seconds()))
+            logger.critical(
+                "The worker cluster hangs: work is waiting and no worker showed a sign of life for "
+                "%s s; restarting it",
+                int(self.stall.total_seconds()),
+            )
             self.cluster.restart()
             return "hung"
         return None

@@ -42,8 +42,12 @@ def run_daphne(host: str, port: int, *, reuse_port: bool = False) -> None:
 
     connections.close_all()  # migrate and bootstrap ran here; requests open their own
     endpoints = build_endpoint_description_strings(host=host, port=port)
-    server = Server(application=application, endpoints=endpoints,
-                    action_logger=AccessLogGenerator(sys.stdout), verbosity=1)
+    server = Server(
+        application=application,
+        endpoints=endpoints,
+        action_logger=AccessLogGenerator(sys.stdout),
+        verbosity=1,
+    )
     if reuse_port:
         # daphne's endpoints are strings, and its "fd:" one cannot say AF_INET6: adopt our own
         # SO_REUSEPORT socket once daphne made its factory, instead of listening on the string.
@@ -146,7 +150,7 @@ class WebProcesses:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             run_daphne(self.host, self.port, reuse_port=True)
-        except BaseException:  # noqa: BLE001 (the child must end here, never return into serve)
+        except BaseException:
             traceback.print_exc()
             code = 1
         finally:

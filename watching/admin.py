@@ -24,7 +24,15 @@ class WatchInline(admin.TabularInline):
 
 @admin.register(WatchTarget)
 class WatchTargetAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "spotify_id", "last_checked_at", "next_check_at", "last_result", "last_error"]
+    list_display = [
+        "name",
+        "kind",
+        "spotify_id",
+        "last_checked_at",
+        "next_check_at",
+        "last_result",
+        "last_error",
+    ]
     list_filter = ["kind"]
     search_fields = ["name", "spotify_id"]
     inlines = [WatchInline]

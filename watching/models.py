@@ -27,7 +27,9 @@ class WatchTarget(models.Model):
     name = models.CharField(max_length=500, blank=True, default="")
     spotify_owner = models.CharField(max_length=500, blank=True, default="", help_text="A playlist's owner.")
     snapshot_id = models.CharField(max_length=200, blank=True, default="")
-    entry_total = models.PositiveIntegerField(default=0, help_text="Entries Spotify lists, unusable ones too.")
+    entry_total = models.PositiveIntegerField(
+        default=0, help_text="Entries Spotify lists, unusable ones too."
+    )
     next_check_at = models.DateTimeField(default=timezone.now)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_result = models.CharField(max_length=300, blank=True, default="")

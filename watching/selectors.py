@@ -52,15 +52,24 @@ def targets_visible_to(*, user: User, kind: str) -> QuerySet[WatchTarget]:
 def watch_options(watch: Watch) -> dict[str, Any]:
     if watch.target.kind == WatchKind.PLAYLIST:
         return {"watch_new_additions": watch.watch_new, "download_existing": watch.download_existing}
-    return {"watch_new_releases": watch.watch_new, "album_types": list(watch.album_types),
-            "download_existing": watch.download_existing}
+    return {
+        "watch_new_releases": watch.watch_new,
+        "album_types": list(watch.album_types),
+        "download_existing": watch.download_existing,
+    }
 
 
 def _item_counts(target_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"items": 0, "removed": 0})
-    rows = (WatchItem.objects.filter(target_id__in=target_ids).order_by()
-            .values("target_id").annotate(current=Count("pk", filter=Q(removed_at__isnull=True)),
-                                          removed=Count("pk", filter=Q(removed_at__isnull=False))))
+    rows = (
+        WatchItem.objects.filter(target_id__in=target_ids)
+        .order_by()
+        .values("target_id")
+        .annotate(
+            current=Count("pk", filter=Q(removed_at__isnull=True)),
+            removed=Count("pk", filter=Q(removed_at__isnull=False)),
+        )
+    )
     for row in rows:
         counts[row["target_id"]] = {"items": row["current"], "removed": row["removed"]}
     return counts
@@ -68,8 +77,12 @@ def _item_counts(target_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _state_counts(watch_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ItemStatus.values, 0))
-    rows = (WatchItemState.objects.filter(watch_id__in=watch_ids).order_by()
-            .values("watch_id", "status").annotate(n=Count("pk")))
+    rows = (
+        WatchItemState.objects.filter(watch_id__in=watch_ids)
+        .order_by()
+        .values("watch_id", "status")
+        .annotate(n=Count("pk"))
+    )
     for row in rows:
         counts[row["watch_id"]][row["status"]] = row["n"]
     return counts
@@ -77,15 +90,20 @@ def _state_counts(watch_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def _latest_failures(watch_ids: list[int]) -> dict[int, WatchItemState]:
     latest: dict[int, WatchItemState] = {}
-    failed = WatchItemState.objects.filter(watch_id__in=watch_ids, status=ItemStatus.FAILED).order_by("-updated_at")
+    failed = WatchItemState.objects.filter(watch_id__in=watch_ids, status=ItemStatus.FAILED).order_by(
+        "-updated_at"
+    )
     for state in failed:
         latest.setdefault(state.watch_id, state)
     return latest
 
 
 def _item_names(target: WatchTarget, item_ids: Iterable[str]) -> dict[str, str]:
-    return dict(WatchItem.objects.filter(target=target, spotify_id__in=list(item_ids))
-                .values_list("spotify_id", "name"))
+    return dict(
+        WatchItem.objects.filter(target=target, spotify_id__in=list(item_ids)).values_list(
+            "spotify_id", "name"
+        )
+    )
 
 
 def _failure_text(watch: Watch, state: WatchItemState | None) -> str:
@@ -103,11 +121,15 @@ def watch_details(watches: Iterable[Watch], *, now: datetime) -> list[dict[str, 
     items = _item_counts(sorted({watch.target_id for watch in watches}))
     states = _state_counts([watch.pk for watch in watches])
     failures = _latest_failures([watch.pk for watch in watches])
-    return [_detail(watch, {**items[watch.target_id], **states[watch.pk]}, failures.get(watch.pk), now)
-            for watch in watches]
+    return [
+        _detail(watch, {**items[watch.target_id], **states[watch.pk]}, failures.get(watch.pk), now)
+        for watch in watches
+    ]
 
 
-def _detail(watch: Watch, counts: dict[str, int], failure: WatchItemState | None, now: datetime) -> dict[str, Any]:
+def _detail(
+    watch: Watch, counts: dict[str, int], failure: WatchItemState | None, now: datetime
+) -> dict[str, Any]:
     target = watch.target
     return {
         "spotify_id": target.spotify_id,
@@ -136,10 +158,19 @@ def watch_status(watch: Watch, *, now: datetime) -> dict[str, Any]:
     return {
         "is_watched": True,
         **detail,
-        "failed_items": [{"id": state.item_id, "name": names.get(state.item_id, ""), "attempts": state.attempts,
-                          "error": state.last_error, "failed_at": state.updated_at} for state in failed],
-        "removed_items": [{"id": item.spotify_id, "name": item.name, "removed_at": item.removed_at}
-                          for item in removed],
+        "failed_items": [
+            {
+                "id": state.item_id,
+                "name": names.get(state.item_id, ""),
+                "attempts": state.attempts,
+                "error": state.last_error,
+                "failed_at": state.updated_at,
+            }
+            for state in failed
+        ],
+        "removed_items": [
+            {"id": item.spotify_id, "name": item.name, "removed_at": item.removed_at} for item in removed
+        ],
     }
 
 
@@ -148,8 +179,11 @@ def targets_due(*, horizon: datetime, now: datetime) -> QuerySet[WatchTarget]:
     """Targets with at least one watcher whose next check is before ``horizon`` and that no live check
     holds, soonest first."""
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    return (WatchTarget.objects.filter(free, next_check_at__lt=horizon, watches__isnull=False)
-            .distinct().order_by("next_check_at", "pk"))
+    return (
+        WatchTarget.objects.filter(free, next_check_at__lt=horizon, watches__isnull=False)
+        .distinct()
+        .order_by("next_check_at", "pk")
+    )
 
 
 def target_current_items(target: WatchTarget) -> list[WatchItem]:
@@ -158,8 +192,12 @@ def target_current_items(target: WatchTarget) -> list[WatchItem]:
 
 
 Outcome = tuple[str, str, datetime | None]  # item status, error, when the download ended
-_TASK_OUTCOMES = {TaskStatus.COMPLETE: ItemStatus.DOWNLOADED, TaskStatus.SKIPPED: ItemStatus.DOWNLOADED,
-                  TaskStatus.ERROR: ItemStatus.FAILED, TaskStatus.CANCELLED: ItemStatus.CANCELLED}
+_TASK_OUTCOMES = {
+    TaskStatus.COMPLETE: ItemStatus.DOWNLOADED,
+    TaskStatus.SKIPPED: ItemStatus.DOWNLOADED,
+    TaskStatus.ERROR: ItemStatus.FAILED,
+    TaskStatus.CANCELLED: ItemStatus.CANCELLED,
+}
 FAILED_WITHOUT_MESSAGE = "The download failed."
 
 
@@ -168,8 +206,13 @@ def library_paths(*, spotify_ids: list[str], root: Path) -> dict[str, Path]:
     files before previews, newest first). A few queries however long the playlist."""
     found: dict[str, Path] = {}
     for start in range(0, len(spotify_ids), LOOKUP_CHUNK):
-        rows = (LibraryFile.objects.filter(library_root=str(root), spotify_id__in=spotify_ids[start:start + LOOKUP_CHUNK])
-                .order_by("is_preview", "-created_at").values_list("spotify_id", "relative_path"))
+        rows = (
+            LibraryFile.objects.filter(
+                library_root=str(root), spotify_id__in=spotify_ids[start : start + LOOKUP_CHUNK]
+            )
+            .order_by("is_preview", "-created_at")
+            .values_list("spotify_id", "relative_path")
+        )
         for spotify_id, relative in rows:
             if spotify_id not in found and (root / relative).is_file():
                 found[spotify_id] = root / relative
@@ -189,7 +232,9 @@ def task_outcomes(task_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Outco
     ended. A deleted task is looked up in the history; one found nowhere counts as downloaded."""
     wanted = {task_id for task_id in task_ids if task_id is not None}
     outcomes: dict[uuid.UUID, Outcome] = {}
-    rows = DownloadTask.objects.filter(pk__in=wanted).values_list("pk", "status", "error_message", "finished_at")
+    rows = DownloadTask.objects.filter(pk__in=wanted).values_list(
+        "pk", "status", "error_message", "finished_at"
+    )
     for pk, status, error, finished_at in rows:
         outcome = _TASK_OUTCOMES.get(status, ItemStatus.QUEUED)
         message = (error or FAILED_WITHOUT_MESSAGE) if outcome == ItemStatus.FAILED else ""
@@ -203,8 +248,12 @@ def task_outcomes(task_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Outco
 
 def releases_in_library(*, watch: Watch, release_ids: list[str]) -> set[str]:
     """Releases of a watched artist already downloaded: by this watch, or as a completed album task."""
-    downloaded = set(WatchItemState.objects.filter(watch=watch, item_id__in=release_ids,
-                                                   status=ItemStatus.DOWNLOADED).values_list("item_id", flat=True))
-    completed = DownloadTask.objects.filter(download_type="album", item_id__in=release_ids,
-                                            status=TaskStatus.COMPLETE).values_list("item_id", flat=True)
+    downloaded = set(
+        WatchItemState.objects.filter(
+            watch=watch, item_id__in=release_ids, status=ItemStatus.DOWNLOADED
+        ).values_list("item_id", flat=True)
+    )
+    completed = DownloadTask.objects.filter(
+        download_type="album", item_id__in=release_ids, status=TaskStatus.COMPLETE
+    ).values_list("item_id", flat=True)
     return downloaded | set(completed)

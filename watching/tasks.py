@@ -14,5 +14,9 @@ def watch_lanes_start_task() -> int:
 
 def watch_lane_task(slot: int, holder: str, horizon: str, now: str | None = None) -> int:
     """One lane: run due checks while holding ``slot``. ``now`` is set only by tests and benchmarks."""
-    return services.watch_lane_run(slot=slot, holder=holder, horizon=datetime.fromisoformat(horizon),
-                                   now=datetime.fromisoformat(now) if now else None)
+    return services.watch_lane_run(
+        slot=slot,
+        holder=holder,
+        horizon=datetime.fromisoformat(horizon),
+        now=datetime.fromisoformat(now) if now else None,
+    )

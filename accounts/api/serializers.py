@@ -12,13 +12,15 @@ _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 
 
 def _password_field(**kwargs: object) -> serializers.CharField:
-    return serializers.CharField(trim_whitespace=False, max_length=4096, style={"input_type": "password"},
-                                 **kwargs)
+    return serializers.CharField(
+        trim_whitespace=False, max_length=4096, style={"input_type": "password"}, **kwargs
+    )
 
 
 def _username_field() -> serializers.CharField:
-    return serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()],
-                                 help_text=_USERNAME_HELP)
+    return serializers.CharField(
+        max_length=150, validators=[UnicodeUsernameValidator()], help_text=_USERNAME_HELP
+    )
 
 
 class AuthUserSerializer(serializers.ModelSerializer):
@@ -65,7 +67,8 @@ class AuthRefreshRequestSerializer(serializers.Serializer):
 
 class AuthLogoutRequestSerializer(serializers.Serializer):
     refresh_token = serializers.CharField(
-        max_length=4096, required=False,
+        max_length=4096,
+        required=False,
         help_text="The refresh token to revoke; defaults to the session of the access token used.",
     )
 

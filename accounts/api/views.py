@@ -73,9 +73,13 @@ class AuthStatusView(APIView):
     authentication_classes = [OptionalAuthentication]
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_status",
-                   responses={200: AuthStatusSerializer},
-                   summary="Whether auth is on, who the caller is, and how one may log in")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_status",
+        responses={200: AuthStatusSerializer},
+        summary="Whether auth is on, who the caller is, and how one may log in",
+    )
     def get(self, request: Request) -> Response:
         user = request.user if request.user.is_authenticated else None
         body = {
@@ -93,14 +97,21 @@ class AuthLoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_login", request=AuthLoginRequestSerializer,
-                   responses={200: AuthLoginResponseSerializer, **_errors(400, 401, 429)},
-                   summary="Log in with a user name and password")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_login",
+        request=AuthLoginRequestSerializer,
+        responses={200: AuthLoginResponseSerializer, **_errors(400, 401, 429)},
+        summary="Log in with a user name and password",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(AuthLoginRequestSerializer, request)
         user = services.login_authenticate(
-            username=data["username"], password=data["password"],
-            address=services.client_address(request), request=request._request,
+            username=data["username"],
+            password=data["password"],
+            address=services.client_address(request),
+            request=request._request,
         )
         return Response(_login_body(user, services.tokens_issue(user=user)))
 
@@ -109,13 +120,19 @@ class AuthRegisterView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_register", request=AuthRegisterRequestSerializer,
-                   responses={201: AuthLoginResponseSerializer, **_errors(400, 403, 409)},
-                   summary="Create an account and log in (the first account becomes admin)")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_register",
+        request=AuthRegisterRequestSerializer,
+        responses={201: AuthLoginResponseSerializer, **_errors(400, 403, 409)},
+        summary="Create an account and log in (the first account becomes admin)",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(AuthRegisterRequestSerializer, request)
-        user = services.user_register(username=data["username"], password=data["password"],
-                                      email=data["email"])
+        user = services.user_register(
+            username=data["username"], password=data["password"], email=data["email"]
+        )
         return Response(_login_body(user, services.tokens_issue(user=user)), status=status.HTTP_201_CREATED)
 
 
@@ -123,9 +140,14 @@ class AuthRefreshView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_refresh", request=AuthRefreshRequestSerializer,
-                   responses={200: AuthTokenPairSerializer, **_errors(400, 401)},
-                   summary="Trade a refresh token for a new pair (the old refresh token stops working)")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_refresh",
+        request=AuthRefreshRequestSerializer,
+        responses={200: AuthTokenPairSerializer, **_errors(400, 401)},
+        summary="Trade a refresh token for a new pair (the old refresh token stops working)",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(AuthRefreshRequestSerializer, request)
         _, pair = services.tokens_refresh(refresh_token=data["refresh_token"])
@@ -133,15 +155,20 @@ class AuthRefreshView(APIView):
 
 
 class AuthLogoutView(APIView):
-    @extend_schema(tags=[TAG], operation_id="auth_logout", request=AuthLogoutRequestSerializer,
-                   responses={200: AuthMessageSerializer, **_errors(400, 401, 403)},
-                   summary="Log out: revoke the refresh token and its access tokens, end the session")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_logout",
+        request=AuthLogoutRequestSerializer,
+        responses={200: AuthMessageSerializer, **_errors(400, 401, 403)},
+        summary="Log out: revoke the refresh token and its access tokens, end the session",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(AuthLogoutRequestSerializer, request)
         token = request.auth
         session_id = token.get(SESSION_CLAIM) if token is not None and hasattr(token, "get") else None
-        services.tokens_revoke(user=request.user, refresh_token=data.get("refresh_token"),
-                               session_id=session_id)
+        services.tokens_revoke(
+            user=request.user, refresh_token=data.get("refresh_token"), session_id=session_id
+        )
         if settings.AUTH_ENABLED and token is None:
             session_logout(request._request)
         return Response({"message": "Logged out."})
@@ -150,9 +177,12 @@ class AuthLogoutView(APIView):
 class AuthUserListView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(tags=[TAG], operation_id="auth_users_list",
-                   responses={200: AuthUserSerializer(many=True), **_errors(401, 403)},
-                   summary="List every account (admin)")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_users_list",
+        responses={200: AuthUserSerializer(many=True), **_errors(401, 403)},
+        summary="List every account (admin)",
+    )
     def get(self, request: Request) -> Response:
         return Response(AuthUserSerializer(selectors.user_list(), many=True).data)
 
@@ -160,22 +190,30 @@ class AuthUserListView(APIView):
 class AuthUserCreateView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(tags=[TAG], operation_id="auth_users_create", request=AuthUserCreateRequestSerializer,
-                   responses={201: AuthUserSerializer, **_errors(400, 401, 403, 409)},
-                   summary="Create an account (admin)")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_users_create",
+        request=AuthUserCreateRequestSerializer,
+        responses={201: AuthUserSerializer, **_errors(400, 401, 403, 409)},
+        summary="Create an account (admin)",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(AuthUserCreateRequestSerializer, request)
-        user = services.user_create(username=data["username"], password=data["password"],
-                                    email=data["email"], role=data["role"])
+        user = services.user_create(
+            username=data["username"], password=data["password"], email=data["email"], role=data["role"]
+        )
         return Response(AuthUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class AuthUserDetailView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(tags=[TAG], operation_id="auth_users_delete",
-                   responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404, 409)},
-                   summary="Delete an account (admin; not yourself, not the last admin)")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_users_delete",
+        responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404, 409)},
+        summary="Delete an account (admin; not yourself, not the last admin)",
+    )
     def delete(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
         services.user_delete(actor=request.user, user=user)
@@ -185,9 +223,13 @@ class AuthUserDetailView(APIView):
 class AuthUserRoleView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(tags=[TAG], operation_id="auth_users_set_role", request=AuthRoleRequestSerializer,
-                   responses={200: AuthUserSerializer, **_errors(400, 401, 403, 404, 409)},
-                   summary="Change a role (admin; not your own, not the last admin)")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_users_set_role",
+        request=AuthRoleRequestSerializer,
+        responses={200: AuthUserSerializer, **_errors(400, 401, 403, 404, 409)},
+        summary="Change a role (admin; not your own, not the last admin)",
+    )
     def put(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
         data = _valid(AuthRoleRequestSerializer, request)
@@ -198,10 +240,13 @@ class AuthUserRoleView(APIView):
 class AuthUserPasswordView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(tags=[TAG], operation_id="auth_users_set_password",
-                   request=AuthPasswordResetRequestSerializer,
-                   responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404)},
-                   summary="Reset someone's password (admin); their tokens stop working")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_users_set_password",
+        request=AuthPasswordResetRequestSerializer,
+        responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404)},
+        summary="Reset someone's password (admin); their tokens stop working",
+    )
     def put(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
         data = _valid(AuthPasswordResetRequestSerializer, request)
@@ -210,22 +255,30 @@ class AuthUserPasswordView(APIView):
 
 
 class AuthProfileView(APIView):
-    @extend_schema(tags=[TAG], operation_id="auth_profile",
-                   responses={200: AuthUserSerializer, **_errors(401)},
-                   summary="The caller's own account")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_profile",
+        responses={200: AuthUserSerializer, **_errors(401)},
+        summary="The caller's own account",
+    )
     def get(self, request: Request) -> Response:
         return Response(AuthUserSerializer(request.user).data)
 
 
 class AuthProfilePasswordView(APIView):
-    @extend_schema(tags=[TAG], operation_id="auth_profile_change_password",
-                   request=AuthPasswordChangeRequestSerializer,
-                   responses={200: AuthPasswordChangeResponseSerializer, **_errors(400, 401, 403, 429)},
-                   summary="Change your own password; other sessions end, this one gets new tokens")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_profile_change_password",
+        request=AuthPasswordChangeRequestSerializer,
+        responses={200: AuthPasswordChangeResponseSerializer, **_errors(400, 401, 403, 429)},
+        summary="Change your own password; other sessions end, this one gets new tokens",
+    )
     def put(self, request: Request) -> Response:
         data = _valid(AuthPasswordChangeRequestSerializer, request)
         user = services.user_change_password(
-            user=request.user, current_password=data["current_password"], new_password=data["new_password"],
+            user=request.user,
+            current_password=data["current_password"],
+            new_password=data["new_password"],
             address=services.client_address(request),
         )
         if request.auth is None and settings.AUTH_ENABLED:

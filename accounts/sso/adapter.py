@@ -24,8 +24,11 @@ class SpotizerrSocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Only allauth's own views call this hook (ours do not): send them to ours instead."""
         provider = sociallogin.account.provider
-        raise ImmediateHttpResponse(json_error(
-            "Sign in through Spotizerr's single sign-on endpoint instead.",
-            status_code=404, code="sso_use_api",
-            details={"login_url": reverse("sso-login", kwargs={"provider": provider})},
-        ))
+        raise ImmediateHttpResponse(
+            json_error(
+                "Sign in through Spotizerr's single sign-on endpoint instead.",
+                status_code=404,
+                code="sso_use_api",
+                details={"login_url": reverse("sso-login", kwargs={"provider": provider})},
+            )
+        )

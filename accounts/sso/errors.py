@@ -43,24 +43,26 @@ class SsoProviderError(ApiError):
 class SsoEmailUnverified(Forbidden):
     """The provider account has no verified email, so it can neither be linked nor registered."""
 
-    default_detail = ("Your account at the provider has no verified email address; verify one there "
-                      "and sign in again.")
+    default_detail = (
+        "Your account at the provider has no verified email address; verify one there and sign in again."
+    )
     default_code = "sso_email_unverified"
 
 
 class SsoEmailAmbiguous(Conflict):
     """More than one local user has the verified email, so we cannot tell which one to link."""
 
-    default_detail = ("Several Spotizerr accounts use this email address; ask an administrator to "
-                      "resolve it.")
+    default_detail = "Several Spotizerr accounts use this email address; ask an administrator to resolve it."
     default_code = "sso_email_ambiguous"
 
 
 class SsoRegistrationClosed(Forbidden):
     """No local account matches and registration of new users is disabled."""
 
-    default_detail = ("No Spotizerr account matches this sign-in and registration is disabled; ask an "
-                      "administrator to create your account.")
+    default_detail = (
+        "No Spotizerr account matches this sign-in and registration is disabled; ask an "
+        "administrator to create your account."
+    )
     default_code = "registration_disabled"
 
 
@@ -79,16 +81,19 @@ class SsoNotLinked(NotFound):
 class SsoUnlinkRefused(Conflict):
     """Unlinking would leave the account with no password and no other provider to log in with."""
 
-    default_detail = ("Unlinking would leave your account without any way to log in; set a password "
-                      "or link another provider first.")
+    default_detail = (
+        "Unlinking would leave your account without any way to log in; set a password "
+        "or link another provider first."
+    )
     default_code = "sso_last_login_method"
 
 
 class SsoAccountTaken(Conflict):
     """The provider account to link is already linked to another Spotizerr account."""
 
-    default_detail = ("This provider account is already linked to another Spotizerr account; unlink it "
-                      "there first.")
+    default_detail = (
+        "This provider account is already linked to another Spotizerr account; unlink it there first."
+    )
     default_code = "sso_account_taken"
 
 

@@ -36,8 +36,9 @@ def authorize_url_build(*, request: HttpRequest, provider: SsoProvider, link_for
     verifier = pkce.pop("code_verifier", None)
     params.update(pkce)
     process = AuthProcess.LOGIN if link_for is None else AuthProcess.CONNECT
-    client.state = social.stash_redirect_state(request, process, data={"link_for": link_for},
-                                               pkce_code_verifier=verifier)
+    client.state = social.stash_redirect_state(
+        request, process, data={"link_for": link_for}, pkce_code_verifier=verifier
+    )
     return client.get_redirect_url(oauth.authorize_url, social.get_scope(), params)
 
 
@@ -53,8 +54,9 @@ def callback_exchange(*, request: HttpRequest, provider: SsoProvider) -> SocialL
     oauth = provider.adapter_class(request)
     client = oauth.get_client(request, social.app)
     try:
-        data = oauth.get_access_token_data(request, social.app, client,
-                                           pkce_code_verifier=state.get("pkce_code_verifier"))
+        data = oauth.get_access_token_data(
+            request, social.app, client, pkce_code_verifier=state.get("pkce_code_verifier")
+        )
         token = oauth.parse_token(data)
         login = oauth.complete_login(request, social.app, token, response=data)
     except (OAuth2Error, RequestException, ProviderException, KeyError, ValueError) as exc:

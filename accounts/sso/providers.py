@@ -100,14 +100,17 @@ def supported_provider(name: str) -> SsoProvider:
     try:
         return SUPPORTED[name]
     except KeyError:
-        raise SsoProviderUnknown(f"Unknown single sign-on provider {name!r}.",
-                                 details={"supported": sorted(SUPPORTED)}) from None
+        raise SsoProviderUnknown(
+            f"Unknown single sign-on provider {name!r}.", details={"supported": sorted(SUPPORTED)}
+        ) from None
 
 
 def configured_provider(name: str) -> SsoProvider:
     """A provider people can sign in with right now (SSO on, client id and secret set)."""
     provider = supported_provider(name)
     if name not in settings.SSO_PROVIDERS:
-        raise SsoProviderUnknown(f"Single sign-on with {provider.display_name} is not enabled on this server.",
-                                 details={"available": list(settings.SSO_PROVIDERS)})
+        raise SsoProviderUnknown(
+            f"Single sign-on with {provider.display_name} is not enabled on this server.",
+            details={"available": list(settings.SSO_PROVIDERS)},
+        )
     return provider

@@ -30,5 +30,9 @@ def sso_providers_offered() -> list[SsoProviderOffer]:
 
 def sso_linked_providers(*, user: User) -> list[str]:
     """Names of the providers the user has linked, oldest link first, without repeats."""
-    names = SocialAccount.objects.filter(user=user).order_by("date_joined", "pk").values_list("provider", flat=True)
+    names = (
+        SocialAccount.objects.filter(user=user)
+        .order_by("date_joined", "pk")
+        .values_list("provider", flat=True)
+    )
     return list(dict.fromkeys(names))

@@ -17,7 +17,8 @@ class SsoStatusSerializer(serializers.Serializer):
     sso_enabled = serializers.BooleanField()
     providers = SsoProviderSerializer(many=True)
     registration_enabled = serializers.BooleanField(
-        help_text="Whether a first sign-in without a matching account creates one.")
+        help_text="Whether a first sign-in without a matching account creates one."
+    )
 
 
 class SsoUnlinkResponseSerializer(serializers.Serializer):

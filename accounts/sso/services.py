@@ -114,8 +114,11 @@ def sso_account_unlink(*, user: User, provider_name: str) -> User:
 
 def _linked_account(login: SocialLogin) -> SocialAccount | None:
     """The stored link of the provider account ``login`` signed in to, with its user; None if none."""
-    return (SocialAccount.objects.select_related("user")
-            .filter(provider=login.account.provider, uid=login.account.uid).first())
+    return (
+        SocialAccount.objects.select_related("user")
+        .filter(provider=login.account.provider, uid=login.account.uid)
+        .first()
+    )
 
 
 def _linking_user(request: HttpRequest, user_id: object) -> User:
@@ -139,8 +142,13 @@ def _account_refresh(account: SocialAccount, login: SocialLogin) -> None:
     token = login.token
     if token is not None and settings.SOCIALACCOUNT_STORE_TOKENS:
         SocialToken.objects.update_or_create(
-            account=account, app=None,
-            defaults={"token": token.token, "token_secret": token.token_secret, "expires_at": token.expires_at},
+            account=account,
+            app=None,
+            defaults={
+                "token": token.token,
+                "token_secret": token.token_secret,
+                "expires_at": token.expires_at,
+            },
         )
     if not account.user.sso_provider:
         account.user.sso_provider = account.provider
@@ -166,7 +174,8 @@ def _user_register(*, request: HttpRequest, login: SocialLogin, email: str, prov
     user = login.user  # unsaved, filled from the profile by allauth
     assert isinstance(user, User)
     user.username = get_account_adapter(request).generate_unique_username(
-        [user.username, email, user.first_name, user.last_name, "user"])
+        [user.username, email, user.first_name, user.last_name, "user"]
+    )
     user.email = email
     user.role = User.Role.USER
     user.sso_provider = provider_name

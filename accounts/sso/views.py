@@ -32,10 +32,12 @@ PROFILE_URL = "/profile/"
 _PROVIDER = OpenApiParameter("provider", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(SUPPORTED))
 _CALLBACK_QUERY = [
     OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description=text)
-    for name, text in (("code", "Authorization code from the provider."),
-                       ("state", "The state sent with the sign-in redirect."),
-                       ("error", "Set by the provider instead of code, e.g. access_denied."),
-                       ("error_description", "The provider's explanation of error."))
+    for name, text in (
+        ("code", "Authorization code from the provider."),
+        ("state", "The state sent with the sign-in redirect."),
+        ("error", "Set by the provider instead of code, e.g. access_denied."),
+        ("error_description", "The provider's explanation of error."),
+    )
 ]
 
 
@@ -47,25 +49,41 @@ class SsoStatusView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_status", responses={200: SsoStatusSerializer},
-                   summary="Whether single sign-on is on, which providers are offered, and if sign-up is open")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_sso_status",
+        responses={200: SsoStatusSerializer},
+        summary="Whether single sign-on is on, which providers are offered, and if sign-up is open",
+    )
     def get(self, request: Request) -> Response:
         offers = selectors.sso_providers_offered()
-        return Response(SsoStatusSerializer({
-            "sso_enabled": settings.SSO_ENABLED,
-            "providers": offers,
-            "registration_enabled": settings.REGISTRATION_ENABLED,
-        }).data)
+        return Response(
+            SsoStatusSerializer(
+                {
+                    "sso_enabled": settings.SSO_ENABLED,
+                    "providers": offers,
+                    "registration_enabled": settings.REGISTRATION_ENABLED,
+                }
+            ).data
+        )
 
 
 class SsoLoginView(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(tags=[TAG], auth=[], operation_id="auth_sso_login", parameters=[_PROVIDER],
-                   responses={302: OpenApiResponse(description="Redirect to the provider's consent page."),
-                              404: _error("Unknown provider, or not configured here.")},
-                   summary="Start signing in with a provider (browser redirect)")
+    @extend_schema(
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_sso_login",
+        parameters=[_PROVIDER],
+        responses={
+            302: OpenApiResponse(description="Redirect to the provider's consent page."),
+            404: _error("Unknown provider, or not configured here."),
+        },
+        summary="Start signing in with a provider (browser redirect)",
+    )
     def get(self, request: Request, provider: str) -> HttpResponseRedirect:
         url = oauth.authorize_url_build(request=request._request, provider=configured_provider(provider))
         return HttpResponseRedirect(url)
@@ -76,16 +94,25 @@ class SsoCallbackView(APIView):
     permission_classes = (AllowAny,)
 
     @extend_schema(
-        tags=[TAG], auth=[], operation_id="auth_sso_callback", parameters=[_PROVIDER, *_CALLBACK_QUERY],
+        tags=[TAG],
+        auth=[],
+        operation_id="auth_sso_callback",
+        parameters=[_PROVIDER, *_CALLBACK_QUERY],
         responses={
-            302: OpenApiResponse(description="Signed in: a session cookie is set; redirect to the dashboard. "
-                                             "A link started from the profile: linked; redirect to the profile."),
+            302: OpenApiResponse(
+                description="Signed in: a session cookie is set; redirect to the dashboard. "
+                "A link started from the profile: linked; redirect to the profile."
+            ),
             400: _error("Missing or unknown state (start the sign-in again)."),
-            403: _error("Access denied at the provider, unverified email, registration disabled, "
-                        "deactivated account, or (linking) no longer signed in as the user who started it."),
+            403: _error(
+                "Access denied at the provider, unverified email, registration disabled, "
+                "deactivated account, or (linking) no longer signed in as the user who started it."
+            ),
             404: _error("Unknown provider, or not configured here."),
-            409: _error("Several accounts share the verified email, or (linking) the provider account is "
-                        "linked to another user or yours to another account of this provider."),
+            409: _error(
+                "Several accounts share the verified email, or (linking) the provider account is "
+                "linked to another user or yours to another account of this provider."
+            ),
             502: _error("The provider reported an error or did not answer."),
         },
         summary="Where the provider sends the browser back (browser redirect)",
@@ -101,24 +128,43 @@ class SsoCallbackView(APIView):
 class SsoTokenView(APIView):
     authentication_classes = (SsoSessionAuthentication,)
 
-    @extend_schema(tags=[TAG], operation_id="auth_sso_token", request=None,
-                   responses={200: AuthLoginResponseSerializer,
-                              401: _error("No signed-in session."),
-                              403: _error("CSRF token missing or wrong.")},
-                   summary="Exchange the session left by a single sign-on for a JWT pair")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_sso_token",
+        request=None,
+        responses={
+            200: AuthLoginResponseSerializer,
+            401: _error("No signed-in session."),
+            403: _error("CSRF token missing or wrong."),
+        },
+        summary="Exchange the session left by a single sign-on for a JWT pair",
+    )
     def post(self, request: Request) -> Response:
         pair = tokens_issue(user=request.user, record_login=False)  # the sign-in already recorded it
-        return Response({"access_token": pair["access"], "refresh_token": pair["refresh"],
-                         "token_type": "bearer", "user": AuthUserSerializer(request.user).data})
+        return Response(
+            {
+                "access_token": pair["access"],
+                "refresh_token": pair["refresh"],
+                "token_type": "bearer",
+                "user": AuthUserSerializer(request.user).data,
+            }
+        )
 
 
 class SsoUnlinkView(APIView):
-    @extend_schema(tags=[TAG], operation_id="auth_sso_unlink", parameters=[_PROVIDER], request=None,
-                   responses={200: SsoUnlinkResponseSerializer,
-                              401: _error("Not logged in."),
-                              404: _error("Unknown provider, or not linked to it."),
-                              409: _error("It is the account's last way to log in.")},
-                   summary="Unlink a provider from your account")
+    @extend_schema(
+        tags=[TAG],
+        operation_id="auth_sso_unlink",
+        parameters=[_PROVIDER],
+        request=None,
+        responses={
+            200: SsoUnlinkResponseSerializer,
+            401: _error("Not logged in."),
+            404: _error("Unknown provider, or not linked to it."),
+            409: _error("It is the account's last way to log in."),
+        },
+        summary="Unlink a provider from your account",
+    )
     def post(self, request: Request, provider: str) -> Response:
         known = supported_provider(provider)
         user = services.sso_account_unlink(user=request.user, provider_name=known.name)

@@ -17,9 +17,15 @@ MAX_PAGE_SIZE = 100
 class DownloadOverridesSerializer(serializers.Serializer):
     """Settings a single download may change, as query parameters (unknown parameters are ignored)."""
 
-    convertTo = serializers.CharField(required=False, allow_blank=True, max_length=10,
-                                      help_text='An output format (MP3, AAC, OGG, OPUS, FLAC, WAV, ALAC) or "none".')
-    fileFormat = serializers.CharField(required=False, allow_blank=True, max_length=10, help_text="Same as convertTo.")
+    convertTo = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text='An output format (MP3, AAC, OGG, OPUS, FLAC, WAV, ALAC) or "none".',
+    )
+    fileFormat = serializers.CharField(
+        required=False, allow_blank=True, max_length=10, help_text="Same as convertTo."
+    )
     bitrate = serializers.CharField(required=False, allow_blank=True, max_length=10, help_text='E.g. "320k".')
     customDirFormat = serializers.CharField(required=False, max_length=500)
     customTrackFormat = serializers.CharField(required=False, max_length=500)
@@ -42,8 +48,12 @@ class DownloadOverridesSerializer(serializers.Serializer):
 
 
 class ArtistDownloadQuerySerializer(DownloadOverridesSerializer):
-    album_type = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                       help_text="Comma-separated: album, single, compilation, appears_on.")
+    album_type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Comma-separated: album, single, compilation, appears_on.",
+    )
 
     def album_types(self) -> list[str] | None:
         text = self.validated_data.get("album_type") or ""
@@ -70,9 +80,12 @@ class ArtistDownloadAcceptedSerializer(serializers.Serializer):
     message = serializers.CharField()
     artist = DownloadArtistSerializer()
     album_types = serializers.ListField(child=serializers.CharField())
-    queued_albums = serializers.ListField(child=serializers.UUIDField(), help_text="Ids of the new album tasks.")
-    duplicate_albums = serializers.ListField(child=serializers.UUIDField(),
-                                             help_text="Ids of tasks already queued or running for these albums.")
+    queued_albums = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Ids of the new album tasks."
+    )
+    duplicate_albums = serializers.ListField(
+        child=serializers.UUIDField(), help_text="Ids of tasks already queued or running for these albums."
+    )
 
 
 class DownloadConflictSerializer(ErrorResponseSerializer):
@@ -168,9 +181,11 @@ class TaskProgressSerializer(serializers.Serializer):
     total_tracks = serializers.IntegerField()
     status_count = serializers.IntegerField(help_text="How many progress events the task has.")
     summary = serializers.JSONField(
-        allow_null=True, help_text="Counts per outcome (total_successful, total_skipped, total_failed, ...) and "
+        allow_null=True,
+        help_text="Counts per outcome (total_successful, total_skipped, total_failed, ...) and "
         "m3u_file; in GET /api/prgs/{task_id} also the per-track lists (successful_tracks, skipped_tracks, "
-        "failed_tracks).")
+        "failed_tracks).",
+    )
     error = serializers.CharField(allow_null=True)
     last_line = LastLineSerializer(allow_null=True)
 

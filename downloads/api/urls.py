@@ -11,7 +11,9 @@ _TYPE = r"(?P<download_type>track|album|playlist)"
 urlpatterns = [
     re_path(rf"^{_TYPE}/download/cancel/?$", views.DownloadCancelView.as_view(), name="download-cancel"),
     path("artist/download/<path:artist_id>", views.ArtistDownloadView.as_view(), name="download-artist"),
-    re_path(rf"^{_TYPE}/download/(?P<item_id>.+)$", views.DownloadRequestView.as_view(), name="download-request"),
+    re_path(
+        rf"^{_TYPE}/download/(?P<item_id>.+)$", views.DownloadRequestView.as_view(), name="download-request"
+    ),
     path("prgs/list", views.TaskListView.as_view(), name="progress-list"),
     path("prgs/updates", views.TaskUpdatesView.as_view(), name="progress-updates"),
     path("prgs/stream/ticket", views.StreamTicketView.as_view(), name="progress-stream-ticket"),

@@ -18,10 +18,15 @@ from spotizerr.schema import ErrorResponseSerializer as Err
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    text = {400: "Invalid input; details name the fields.", 401: "Not logged in.", 404: "No such item or task.",
-            403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
-            409: "The task is in a state that does not allow this.", 502: "Spotify answered with an error.",
-            503: "Spotify is unavailable or rate limiting; try again later."}
+    text = {
+        400: "Invalid input; details name the fields.",
+        401: "Not logged in.",
+        404: "No such item or task.",
+        403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
+        409: "The task is in a state that does not allow this.",
+        502: "Spotify answered with an error.",
+        503: "Spotify is unavailable or rate limiting; try again later.",
+    }
     return {code: OpenApiResponse(Err, description=text[code]) for code in codes}
 
 
@@ -31,10 +36,15 @@ def _valid(serializer_class: type, data: Any) -> Any:
     return serializer
 
 
-_TYPE_PARAM = OpenApiParameter("download_type", OpenApiTypes.STR, OpenApiParameter.PATH,
-                               enum=["track", "album", "playlist"])
-_ID_PARAM = OpenApiParameter("item_id", OpenApiTypes.STR, OpenApiParameter.PATH,
-                             description="A Spotify id, open.spotify.com link or spotify: URI.")
+_TYPE_PARAM = OpenApiParameter(
+    "download_type", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["track", "album", "playlist"]
+)
+_ID_PARAM = OpenApiParameter(
+    "item_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="A Spotify id, open.spotify.com link or spotify: URI.",
+)
 
 
 class DownloadRequestView(APIView):
@@ -42,17 +52,23 @@ class DownloadRequestView(APIView):
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
 
     @extend_schema(
-        operation_id="download_request", tags=["downloads"], parameters=[_TYPE_PARAM, _ID_PARAM,
-                                                                           s.DownloadOverridesSerializer],
-        responses={202: s.DownloadAcceptedSerializer, 409: OpenApiResponse(
-            s.DownloadConflictSerializer, description="Already queued or running for you."),
-            **_errors(400, 401, 403, 404, 502, 503)},
+        operation_id="download_request",
+        tags=["downloads"],
+        parameters=[_TYPE_PARAM, _ID_PARAM, s.DownloadOverridesSerializer],
+        responses={
+            202: s.DownloadAcceptedSerializer,
+            409: OpenApiResponse(
+                s.DownloadConflictSerializer, description="Already queued or running for you."
+            ),
+            **_errors(400, 401, 403, 404, 502, 503),
+        },
         summary="Queue a download of a track, album or playlist",
     )
     def get(self, request: Request, download_type: str, item_id: str) -> Response:
         query = _valid(s.DownloadOverridesSerializer, request.query_params.dict())
-        task = services.download_request(user=request.user, download_type=download_type, item_id=item_id,
-                                         overrides=query.overrides())
+        task = services.download_request(
+            user=request.user, download_type=download_type, item_id=item_id, overrides=query.overrides()
+        )
         return Response({"task_id": str(task.pk)}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -61,15 +77,23 @@ class ArtistDownloadView(APIView):
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
 
     @extend_schema(
-        operation_id="download_artist", tags=["downloads"], parameters=[
-            OpenApiParameter("artist_id", OpenApiTypes.STR, OpenApiParameter.PATH), s.ArtistDownloadQuerySerializer],
+        operation_id="download_artist",
+        tags=["downloads"],
+        parameters=[
+            OpenApiParameter("artist_id", OpenApiTypes.STR, OpenApiParameter.PATH),
+            s.ArtistDownloadQuerySerializer,
+        ],
         responses={202: s.ArtistDownloadAcceptedSerializer, **_errors(400, 401, 403, 404, 502, 503)},
         summary="Queue one album download per release of an artist",
     )
     def get(self, request: Request, artist_id: str) -> Response:
         query = _valid(s.ArtistDownloadQuerySerializer, request.query_params.dict())
-        result = services.download_artist_request(user=request.user, artist_id=artist_id,
-                                                  album_types=query.album_types(), overrides=query.overrides())
+        result = services.download_artist_request(
+            user=request.user,
+            artist_id=artist_id,
+            album_types=query.album_types(),
+            overrides=query.overrides(),
+        )
         return Response(result, status=status.HTTP_202_ACCEPTED)
 
 
@@ -78,21 +102,27 @@ class DownloadCancelView(APIView):
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
 
     @extend_schema(
-        operation_id="download_cancel", tags=["downloads"], parameters=[_TYPE_PARAM, s.TaskIdQuerySerializer],
+        operation_id="download_cancel",
+        tags=["downloads"],
+        parameters=[_TYPE_PARAM, s.TaskIdQuerySerializer],
         responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
         summary="Cancel a download task of this type",
     )
     def get(self, request: Request, download_type: str) -> Response:
         query = _valid(s.TaskIdQuerySerializer, request.query_params.dict())
-        task = services.task_cancel(user=request.user, task_id=query.validated_data["task_id"],
-                                    download_type=download_type)
+        task = services.task_cancel(
+            user=request.user, task_id=query.validated_data["task_id"], download_type=download_type
+        )
         return Response({"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."})
 
 
 class TaskCancelView(APIView):
     @extend_schema(
-        operation_id="progress_cancel", tags=["progress"], request=None,
-        responses={200: s.TaskCancelledSerializer, **_errors(401, 404, 409)}, summary="Cancel a task",
+        operation_id="progress_cancel",
+        tags=["progress"],
+        request=None,
+        responses={200: s.TaskCancelledSerializer, **_errors(401, 404, 409)},
+        summary="Cancel a task",
     )
     def post(self, request: Request, task_id: str) -> Response:
         task = services.task_cancel(user=request.user, task_id=task_id)
@@ -101,8 +131,11 @@ class TaskCancelView(APIView):
 
 class TaskCancelAllView(APIView):
     @extend_schema(
-        operation_id="progress_cancel_all", tags=["progress"], request=None,
-        responses={200: s.TaskCancelAllSerializer, **_errors(401)}, summary="Cancel every task you can see",
+        operation_id="progress_cancel_all",
+        tags=["progress"],
+        request=None,
+        responses={200: s.TaskCancelAllSerializer, **_errors(401)},
+        summary="Cancel every task you can see",
     )
     def post(self, request: Request) -> Response:
         cancelled = services.task_cancel_all(user=request.user)
@@ -111,7 +144,9 @@ class TaskCancelAllView(APIView):
 
 class TaskDeleteView(APIView):
     @extend_schema(
-        operation_id="progress_delete", tags=["progress"], request=None,
+        operation_id="progress_delete",
+        tags=["progress"],
+        request=None,
         responses={200: s.TaskDeletedSerializer, **_errors(401, 404, 409)},
         summary="Delete a finished task (history and files stay)",
     )
@@ -121,36 +156,65 @@ class TaskDeleteView(APIView):
 
 
 class TaskProgressView(APIView):
-    @extend_schema(operation_id="progress_get", tags=["progress"],
-                   responses={200: s.TaskProgressSerializer, **_errors(401, 404)}, summary="One task's progress")
+    @extend_schema(
+        operation_id="progress_get",
+        tags=["progress"],
+        responses={200: s.TaskProgressSerializer, **_errors(401, 404)},
+        summary="One task's progress",
+    )
     def get(self, request: Request, task_id: str) -> Response:
         return Response(selectors.task_progress(user=request.user, task_id=task_id))
 
 
 class TaskListView(APIView):
-    @extend_schema(operation_id="progress_list", tags=["progress"], parameters=[s.PageQuerySerializer],
-                   responses={200: s.TaskListSerializer, **_errors(400, 401)}, summary="Tasks, newest first")
+    @extend_schema(
+        operation_id="progress_list",
+        tags=["progress"],
+        parameters=[s.PageQuerySerializer],
+        responses={200: s.TaskListSerializer, **_errors(400, 401)},
+        summary="Tasks, newest first",
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.PageQuerySerializer, request.query_params.dict()).validated_data
-        return Response(selectors.tasks_list(user=request.user, page=query["page"], limit=query["limit"],
-                                             active_only=query["active_only"]))
+        return Response(
+            selectors.tasks_list(
+                user=request.user, page=query["page"], limit=query["limit"], active_only=query["active_only"]
+            )
+        )
 
 
 class TaskUpdatesView(APIView):
-    @extend_schema(operation_id="progress_updates", tags=["progress"], parameters=[s.UpdatesQuerySerializer],
-                   responses={200: s.TaskUpdatesSerializer, **_errors(400, 401)},
-                   summary="What changed since a moment (or a snapshot)")
+    @extend_schema(
+        operation_id="progress_updates",
+        tags=["progress"],
+        parameters=[s.UpdatesQuerySerializer],
+        responses={200: s.TaskUpdatesSerializer, **_errors(400, 401)},
+        summary="What changed since a moment (or a snapshot)",
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
-        return Response(selectors.tasks_updates(user=request.user, since=query.get("since"), page=query["page"],
-                                                limit=query["limit"], active_only=query["active_only"]))
+        return Response(
+            selectors.tasks_updates(
+                user=request.user,
+                since=query.get("since"),
+                page=query["page"],
+                limit=query["limit"],
+                active_only=query["active_only"],
+            )
+        )
 
 
 class StreamTicketView(APIView):
-    @extend_schema(operation_id="progress_stream_ticket", tags=["progress"], request=None,
-                   responses={201: s.StreamTicketSerializer, **_errors(401)},
-                   summary="A single-use ticket to open the progress stream (for EventSource)")
+    @extend_schema(
+        operation_id="progress_stream_ticket",
+        tags=["progress"],
+        request=None,
+        responses={201: s.StreamTicketSerializer, **_errors(401)},
+        summary="A single-use ticket to open the progress stream (for EventSource)",
+    )
     def post(self, request: Request) -> Response:
         ticket, lifetime = services.stream_ticket_issue(user=request.user)
-        return Response({"ticket": ticket, "expires_in": lifetime, "stream_url": f"/api/prgs/stream?ticket={ticket}"},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"ticket": ticket, "expires_in": lifetime, "stream_url": f"/api/prgs/stream?ticket={ticket}"},
+            status=status.HTTP_201_CREATED,
+        )

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,143 +17,284 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ConcurrencyGate',
+            name="ConcurrencyGate",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
             ],
         ),
         migrations.CreateModel(
-            name='DownloadTask',
+            name="DownloadTask",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('download_type', models.CharField(choices=[('track', 'Track'), ('album', 'Album'), ('playlist', 'Playlist')], max_length=10)),
-                ('item_id', models.CharField(max_length=64)),
-                ('name', models.CharField(blank=True, default='', max_length=500)),
-                ('artist', models.CharField(blank=True, default='', max_length=500)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('initializing', 'Initializing'), ('downloading', 'Downloading'), ('retrying', 'Retrying'), ('complete', 'Complete'), ('error', 'Error'), ('cancelled', 'Cancelled'), ('skipped', 'Skipped')], default='queued', max_length=15)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('current_track', models.PositiveIntegerField(default=0)),
-                ('total_tracks', models.PositiveIntegerField(default=0)),
-                ('overrides', models.JSONField(blank=True, default=dict, help_text='Per-request setting overrides.')),
-                ('settings_snapshot', models.JSONField(blank=True, default=dict, help_text='Effective settings when queued.')),
-                ('context', models.JSONField(blank=True, default=dict, help_text='E.g. the playlist a watched track came from.')),
-                ('original_request', models.JSONField(blank=True, default=dict)),
-                ('metadata', models.JSONField(blank=True, default=dict, help_text='Album/playlist details found at start.')),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error_message', models.TextField(blank=True, default='')),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('lease_owner', models.CharField(blank=True, default='', max_length=100)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('worker_seen_at', models.DateTimeField(blank=True, help_text='Last sign of a live worker.', null=True)),
-                ('enqueued_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='download_tasks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                (
+                    "download_type",
+                    models.CharField(
+                        choices=[("track", "Track"), ("album", "Album"), ("playlist", "Playlist")],
+                        max_length=10,
+                    ),
+                ),
+                ("item_id", models.CharField(max_length=64)),
+                ("name", models.CharField(blank=True, default="", max_length=500)),
+                ("artist", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("initializing", "Initializing"),
+                            ("downloading", "Downloading"),
+                            ("retrying", "Retrying"),
+                            ("complete", "Complete"),
+                            ("error", "Error"),
+                            ("cancelled", "Cancelled"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="queued",
+                        max_length=15,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("current_track", models.PositiveIntegerField(default=0)),
+                ("total_tracks", models.PositiveIntegerField(default=0)),
+                (
+                    "overrides",
+                    models.JSONField(blank=True, default=dict, help_text="Per-request setting overrides."),
+                ),
+                (
+                    "settings_snapshot",
+                    models.JSONField(blank=True, default=dict, help_text="Effective settings when queued."),
+                ),
+                (
+                    "context",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="E.g. the playlist a watched track came from."
+                    ),
+                ),
+                ("original_request", models.JSONField(blank=True, default=dict)),
+                (
+                    "metadata",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Album/playlist details found at start."
+                    ),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error_message", models.TextField(blank=True, default="")),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("lease_owner", models.CharField(blank=True, default="", max_length=100)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "worker_seen_at",
+                    models.DateTimeField(blank=True, help_text="Last sign of a live worker.", null=True),
+                ),
+                ("enqueued_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="download_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LibraryFile',
+            name="LibraryFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('library_root', models.CharField(max_length=2000)),
-                ('relative_path', models.CharField(max_length=2000)),
-                ('spotify_id', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('isrc', models.CharField(blank=True, db_index=True, default='', max_length=20)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('source', models.CharField(blank=True, default='', max_length=50)),
-                ('quality', models.CharField(blank=True, default='', max_length=50)),
-                ('is_preview', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("library_root", models.CharField(max_length=2000)),
+                ("relative_path", models.CharField(max_length=2000)),
+                ("spotify_id", models.CharField(blank=True, db_index=True, default="", max_length=64)),
+                ("isrc", models.CharField(blank=True, db_index=True, default="", max_length=20)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("source", models.CharField(blank=True, default="", max_length=50)),
+                ("quality", models.CharField(blank=True, default="", max_length=50)),
+                ("is_preview", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StreamTicket',
+            name="StreamTicket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TaskEvent',
+            name="TaskEvent",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('task_uuid', models.UUIDField(db_index=True)),
-                ('kind', models.CharField(choices=[('status', 'Status'), ('track', 'Track'), ('deleted', 'Deleted')], default='status', max_length=10)),
-                ('status', models.CharField(max_length=15)),
-                ('payload', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='downloads.downloadtask')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("task_uuid", models.UUIDField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("status", "Status"), ("track", "Track"), ("deleted", "Deleted")],
+                        default="status",
+                        max_length=10,
+                    ),
+                ),
+                ("status", models.CharField(max_length=15)),
+                ("payload", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="downloads.downloadtask",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TrackJob',
+            name="TrackJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(help_text='1-based place in the album or playlist.')),
-                ('track_id', models.CharField(blank=True, default='', max_length=64)),
-                ('name', models.CharField(blank=True, default='', max_length=500)),
-                ('artist', models.CharField(blank=True, default='', max_length=500)),
-                ('track_data', models.JSONField(blank=True, default=dict, help_text='The catalog track, as JSON.')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('skipped', 'Skipped'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='pending', max_length=10)),
-                ('reason', models.TextField(blank=True, default='')),
-                ('lease_owner', models.CharField(blank=True, default='', max_length=100)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0, help_text='Times a worker claimed it.')),
-                ('retries', models.PositiveIntegerField(default=0, help_text='Transient failures retried.')),
-                ('file_path', models.CharField(blank=True, default='', help_text='Library-relative.', max_length=2000)),
-                ('source', models.CharField(blank=True, default='', max_length=50)),
-                ('quality', models.CharField(blank=True, default='', max_length=50)),
-                ('is_preview', models.BooleanField(default=False)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='track_jobs', to='downloads.downloadtask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(help_text="1-based place in the album or playlist."),
+                ),
+                ("track_id", models.CharField(blank=True, default="", max_length=64)),
+                ("name", models.CharField(blank=True, default="", max_length=500)),
+                ("artist", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "track_data",
+                    models.JSONField(blank=True, default=dict, help_text="The catalog track, as JSON."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("skipped", "Skipped"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, default="")),
+                ("lease_owner", models.CharField(blank=True, default="", max_length=100)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0, help_text="Times a worker claimed it.")),
+                ("retries", models.PositiveIntegerField(default=0, help_text="Transient failures retried.")),
+                (
+                    "file_path",
+                    models.CharField(blank=True, default="", help_text="Library-relative.", max_length=2000),
+                ),
+                ("source", models.CharField(blank=True, default="", max_length=50)),
+                ("quality", models.CharField(blank=True, default="", max_length=50)),
+                ("is_preview", models.BooleanField(default=False)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="track_jobs",
+                        to="downloads.downloadtask",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['task', 'position'],
+                "ordering": ["task", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='downloadtask',
-            index=models.Index(fields=['owner', 'status'], name='downloads_d_owner_i_ece840_idx'),
+            model_name="downloadtask",
+            index=models.Index(fields=["owner", "status"], name="downloads_d_owner_i_ece840_idx"),
         ),
         migrations.AddIndex(
-            model_name='downloadtask',
-            index=models.Index(fields=['status', 'updated_at'], name='downloads_d_status_b829c1_idx'),
+            model_name="downloadtask",
+            index=models.Index(fields=["status", "updated_at"], name="downloads_d_status_b829c1_idx"),
         ),
         migrations.AddConstraint(
-            model_name='downloadtask',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'initializing', 'downloading', 'retrying'))), fields=('owner', 'download_type', 'item_id'), name='download_one_active_per_item'),
+            model_name="downloadtask",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("queued", "initializing", "downloading", "retrying"))),
+                fields=("owner", "download_type", "item_id"),
+                name="download_one_active_per_item",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='libraryfile',
-            constraint=models.UniqueConstraint(fields=('library_root', 'relative_path'), name='library_file_unique_path'),
+            model_name="libraryfile",
+            constraint=models.UniqueConstraint(
+                fields=("library_root", "relative_path"), name="library_file_unique_path"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trackjob',
-            index=models.Index(fields=['status', 'heartbeat_at'], name='downloads_t_status_74df1b_idx'),
+            model_name="trackjob",
+            index=models.Index(fields=["status", "heartbeat_at"], name="downloads_t_status_74df1b_idx"),
         ),
         migrations.AddIndex(
-            model_name='trackjob',
-            index=models.Index(fields=['task', 'status'], name='downloads_t_task_id_e7e373_idx'),
+            model_name="trackjob",
+            index=models.Index(fields=["task", "status"], name="downloads_t_task_id_e7e373_idx"),
         ),
         migrations.AddConstraint(
-            model_name='trackjob',
-            constraint=models.UniqueConstraint(fields=('task', 'position'), name='track_job_unique_position'),
+            model_name="trackjob",
+            constraint=models.UniqueConstraint(fields=("task", "position"), name="track_job_unique_position"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('downloads', '0001_initial'),
+        ("downloads", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='downloadtask',
-            name='workers_requested',
-            field=models.PositiveSmallIntegerField(default=1, help_text='Deliveries asked for so far.'),
+            model_name="downloadtask",
+            name="workers_requested",
+            field=models.PositiveSmallIntegerField(default=1, help_text="Deliveries asked for so far."),
         ),
     ]

@@ -46,8 +46,11 @@ def _orm_waiting(broker: object) -> list[str]:
     from django_q.models import OrmQ
 
     # a waiting row's lock is in the past; a cluster taking it moves the lock ahead by the retry period
-    return list(OrmQ.objects.using(Conf.ORM).filter(key=broker.list_key, lock__lte=timezone.now())
-                .values_list("payload", flat=True)[:MAX_READ + 1])
+    return list(
+        OrmQ.objects.using(Conf.ORM)
+        .filter(key=broker.list_key, lock__lte=timezone.now())
+        .values_list("payload", flat=True)[: MAX_READ + 1]
+    )
 
 
 def _redis_waiting(broker: object) -> list[bytes] | None:
@@ -70,7 +73,14 @@ def _task_ids(payloads: Iterable[str | bytes], func: str) -> set[str]:
     for payload in payloads:
         try:
             message = SignedPackage.loads(payload.decode() if isinstance(payload, bytes) else payload)
-        except (signing.BadSignature, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        except (
+            signing.BadSignature,
+            pickle.UnpicklingError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            ImportError,
+        ):
             continue  # not one of ours (another secret key, or not a django-q2 message)
         if message.get("func") == func and message.get("args"):
             ids.add(str(message["args"][0]))

@@ -110,18 +110,33 @@ def _artists(data: Any) -> tuple[ArtistRef, ...]:
 
 
 def album_ref_from_json(data: dict[str, Any]) -> AlbumRef:
-    return AlbumRef(**{**_known(AlbumRef, data), "images": _images(data.get("images")),
-                       "artists": _artists(data.get("artists"))})
+    return AlbumRef(
+        **{
+            **_known(AlbumRef, data),
+            "images": _images(data.get("images")),
+            "artists": _artists(data.get("artists")),
+        }
+    )
 
 
 def track_from_json(data: dict[str, Any]) -> Track:
-    return Track(**{**_known(Track, data), "artists": _artists(data.get("artists")),
-                    "album": album_ref_from_json(data.get("album") or {"id": None, "name": ""})})
+    return Track(
+        **{
+            **_known(Track, data),
+            "artists": _artists(data.get("artists")),
+            "album": album_ref_from_json(data.get("album") or {"id": None, "name": ""}),
+        }
+    )
 
 
 def album_from_json(data: dict[str, Any]) -> Album:
-    return Album(**{
-        **_known(Album, data), "artists": _artists(data.get("artists")), "images": _images(data.get("images")),
-        "genres": tuple(data.get("genres") or ()), "copyrights": tuple(data.get("copyrights") or ()),
-        "tracks": tuple(track_from_json(item) for item in data.get("tracks") or ()),
-    })
+    return Album(
+        **{
+            **_known(Album, data),
+            "artists": _artists(data.get("artists")),
+            "images": _images(data.get("images")),
+            "genres": tuple(data.get("genres") or ()),
+            "copyrights": tuple(data.get("copyrights") or ()),
+            "tracks": tuple(track_from_json(item) for item in data.get("tracks") or ()),
+        }
+    )

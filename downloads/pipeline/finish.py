@@ -29,9 +29,12 @@ logger = logging.getLogger(__name__)
 def _summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
     """The summary's counts, cheap enough to refresh after every track (the lists come at the end)."""
     return {
-        "total_successful": counts[TrackStatus.DONE], "total_skipped": counts[TrackStatus.SKIPPED],
-        "total_failed": counts[TrackStatus.FAILED], "total_cancelled": counts[TrackStatus.CANCELLED],
-        "total_tracks": sum(counts.values()), "previews": previews,
+        "total_successful": counts[TrackStatus.DONE],
+        "total_skipped": counts[TrackStatus.SKIPPED],
+        "total_failed": counts[TrackStatus.FAILED],
+        "total_cancelled": counts[TrackStatus.CANCELLED],
+        "total_tracks": sum(counts.values()),
+        "previews": previews,
     }
 
 
@@ -45,9 +48,11 @@ def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> 
     total = task.total_tracks or 1
     counts, previews = selectors.track_job_counts(task)
     over = sum(counts[status] for status in TRACK_TERMINAL)
-    fields: dict[str, Any] = {"progress": min(100, round(100 * over / total)),
-                              "summary": _summary_counts(counts, previews),
-                              "updated_at": timezone.now()}
+    fields: dict[str, Any] = {
+        "progress": min(100, round(100 * over / total)),
+        "summary": _summary_counts(counts, previews),
+        "updated_at": timezone.now(),
+    }
     if current is not None:
         fields["current_track"] = current
     DownloadTask.objects.filter(pk=task.pk).update(**fields)
@@ -89,10 +94,18 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     summary = {**_summary_counts(counts, previews), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
-    message = {TaskStatus.COMPLETE: "Finished.", TaskStatus.SKIPPED: "Already in the library.",
-               TaskStatus.ERROR: error}.get(status, "")
-    progress_publish(task, status=status, message=message, error=error if status == TaskStatus.ERROR else "",
-                     extra={"summary": _totals(summary)})
+    message = {
+        TaskStatus.COMPLETE: "Finished.",
+        TaskStatus.SKIPPED: "Already in the library.",
+        TaskStatus.ERROR: error,
+    }.get(status, "")
+    progress_publish(
+        task,
+        status=status,
+        message=message,
+        error=error if status == TaskStatus.ERROR else "",
+        extra={"summary": _totals(summary)},
+    )
     history.history_task_finished(task)
     context_playlist_refresh(task)
     return True
@@ -109,8 +122,11 @@ def _m3u_entries(root: Path, jobs: list[tuple[int, str, str, str, int]]) -> list
     entries = []
     for _, name, artist, relative, duration_ms in jobs:
         if relative and (root / relative).is_file():
-            entries.append(M3UEntry(path=root / relative, duration_s=round(duration_ms / 1000), artist=artist,
-                                   title=name))
+            entries.append(
+                M3UEntry(
+                    path=root / relative, duration_s=round(duration_ms / 1000), artist=artist, title=name
+                )
+            )
     return entries
 
 
@@ -122,8 +138,11 @@ def playlist_file_write(task: DownloadTask) -> str | None:
     config = effective_config(task)
     root = Path(config["downloadPath"])
     name = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
-    jobs = list(TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
-                .order_by("position").values_list("position", "name", "artist", "file_path", "duration_ms"))
+    jobs = list(
+        TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
+        .order_by("position")
+        .values_list("position", "name", "artist", "file_path", "duration_ms")
+    )
     path = write_m3u(root=root, playlist_name=name, entries=_m3u_entries(root, jobs))
     return Path(path).resolve().relative_to(root.resolve()).as_posix()
 
@@ -148,8 +167,10 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     tracks = [(entry.position, entry.track) for entry in playlist.entries if entry.track is not None]
     owner = task.owner if config.get("separateTracksByUser") else None
     paths = _library_paths([track.id for _, track in tracks], str(root), owner)
-    rows = [(position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
-            for position, track in tracks]
+    rows = [
+        (position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
+        for position, track in tracks
+    ]
     path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
     return str(path)
 
@@ -159,10 +180,11 @@ def _library_paths(track_ids: list[str], root: str, owner: User | None, chunk: i
     however long the playlist."""
     found: dict[str, str] = {}
     for start in range(0, len(track_ids), chunk):
-        files = LibraryFile.objects.filter(spotify_id__in=track_ids[start:start + chunk], library_root=root)
+        files = LibraryFile.objects.filter(spotify_id__in=track_ids[start : start + chunk], library_root=root)
         if owner is not None:
             files = files.filter(owner=owner)
-        for track_id, relative in files.order_by("is_preview", "-created_at").values_list("spotify_id",
-                                                                                           "relative_path"):
+        for track_id, relative in files.order_by("is_preview", "-created_at").values_list(
+            "spotify_id", "relative_path"
+        ):
             found.setdefault(track_id, relative)
     return found

@@ -41,9 +41,16 @@ def _counts(task: DownloadTask) -> dict[str, int]:
 
 def history_task_started(task: DownloadTask) -> None:
     history_record_download(
-        task_id=task.pk, owner_id=task.owner_id, download_type=task.download_type, spotify_url=task.spotify_url,
-        name=task.name, artist=task.artist, album=_album_name(task), status="in_progress",
-        created_at=task.created_at, total_tracks=task.total_tracks,
+        task_id=task.pk,
+        owner_id=task.owner_id,
+        download_type=task.download_type,
+        spotify_url=task.spotify_url,
+        name=task.name,
+        artist=task.artist,
+        album=_album_name(task),
+        status="in_progress",
+        created_at=task.created_at,
+        total_tracks=task.total_tracks,
     )
 
 
@@ -56,15 +63,26 @@ def history_task_finished(task: DownloadTask) -> None:
     single = jobs.first() if task.download_type == DownloadType.TRACK else None
     done_jobs = jobs.filter(status=TrackStatus.DONE)
     history_record_download(
-        task_id=task.pk, owner_id=task.owner_id, download_type=task.download_type, spotify_url=task.spotify_url,
-        name=task.name, artist=task.artist, album=_album_name(task), status=_final_status(task, counts),
+        task_id=task.pk,
+        owner_id=task.owner_id,
+        download_type=task.download_type,
+        spotify_url=task.spotify_url,
+        name=task.name,
+        artist=task.artist,
+        album=_album_name(task),
+        status=_final_status(task, counts),
         service=(single.source if single else _most_used_source(done_jobs)),
         quality=single.quality if single else "",
         is_preview=bool(single.is_preview) if single else done_jobs.filter(is_preview=True).exists(),
-        file_path=single.file_path if single else "", created_at=task.created_at, completed_at=task.finished_at,
-        total_tracks=task.total_tracks, successful_tracks=counts[TrackStatus.DONE],
-        skipped_tracks=counts[TrackStatus.SKIPPED], failed_tracks=counts[TrackStatus.FAILED],
-        error=task.error_message, size_bytes=done_jobs.aggregate(total=Sum("size_bytes"))["total"] or 0,
+        file_path=single.file_path if single else "",
+        created_at=task.created_at,
+        completed_at=task.finished_at,
+        total_tracks=task.total_tracks,
+        successful_tracks=counts[TrackStatus.DONE],
+        skipped_tracks=counts[TrackStatus.SKIPPED],
+        failed_tracks=counts[TrackStatus.FAILED],
+        error=task.error_message,
+        size_bytes=done_jobs.aggregate(total=Sum("size_bytes"))["total"] or 0,
     )
 
 
@@ -89,7 +107,9 @@ def _record_missing_tracks(task: DownloadTask) -> None:
     if task.download_type == DownloadType.TRACK:
         return
     recorded = HistoryTrack.objects.filter(parent__task_id=task.pk).values_list("position", flat=True)
-    for job in TrackJob.objects.filter(task=task, status__in=list(_TRACK_STATUS)).exclude(position__in=recorded):
+    for job in TrackJob.objects.filter(task=task, status__in=list(_TRACK_STATUS)).exclude(
+        position__in=recorded
+    ):
         history_track_finished(task, job)
 
 
@@ -106,10 +126,20 @@ def history_track_finished(task: DownloadTask, job: TrackJob) -> None:
         history_task_started(task)
     album = ((job.track_data or {}).get("album") or {}).get("name", "")
     history_record_track(
-        parent_task_id=task.pk, position=job.position, track_id=job.track_id,
+        parent_task_id=task.pk,
+        position=job.position,
+        track_id=job.track_id,
         spotify_url=f"https://open.spotify.com/track/{job.track_id}" if job.track_id else "",
-        name=job.name or "(unknown)", artist=job.artist, album=album, status=_TRACK_STATUS[job.status],
-        reason=job.reason, service=job.source, quality=job.quality, is_preview=job.is_preview,
-        file_path=job.file_path, size_bytes=job.size_bytes, duration_ms=job.duration_ms,
+        name=job.name or "(unknown)",
+        artist=job.artist,
+        album=album,
+        status=_TRACK_STATUS[job.status],
+        reason=job.reason,
+        service=job.source,
+        quality=job.quality,
+        is_preview=job.is_preview,
+        file_path=job.file_path,
+        size_bytes=job.size_bytes,
+        duration_ms=job.duration_ms,
         completed_at=job.finished_at,
     )

@@ -71,8 +71,14 @@ def work_dir_for(job: TrackJob) -> Path:
 def task_claim_start(*, task: DownloadTask, worker: str) -> bool:
     """Claim a queued task's start-up (queued → initializing); False if someone else has it."""
     now = timezone.now()
-    return task.move_to(TaskStatus.INITIALIZING, lease_owner=worker, heartbeat_at=now, worker_seen_at=now,
-                        attempts=F("attempts") + 1, started_at=task.started_at or now)
+    return task.move_to(
+        TaskStatus.INITIALIZING,
+        lease_owner=worker,
+        heartbeat_at=now,
+        worker_seen_at=now,
+        attempts=F("attempts") + 1,
+        started_at=task.started_at or now,
+    )
 
 
 def task_seen(*, task_id: uuid.UUID | str) -> None:
@@ -90,17 +96,30 @@ def track_claim_next(*, task_id: uuid.UUID | str, worker: str, limit: int) -> Tr
     now = timezone.now()
     with transaction.atomic():
         ConcurrencyGate.objects.select_for_update().get_or_create(pk=1)
-        job = (TrackJob.objects.filter(task_id=task_id, status=TrackStatus.PENDING,
-                                       task__status__in=RUNNING_TASK_STATUSES, task__cancel_requested=False)
-               .order_by("position").first())
+        job = (
+            TrackJob.objects.filter(
+                task_id=task_id,
+                status=TrackStatus.PENDING,
+                task__status__in=RUNNING_TASK_STATUSES,
+                task__cancel_requested=False,
+            )
+            .order_by("position")
+            .first()
+        )
         if job is None:
             return None
-        running = TrackJob.objects.filter(status=TrackStatus.RUNNING, heartbeat_at__gte=now - STALE_AFTER).count()
+        running = TrackJob.objects.filter(
+            status=TrackStatus.RUNNING, heartbeat_at__gte=now - STALE_AFTER
+        ).count()
         if running >= limit:
             return AT_CAPACITY
         TrackJob.objects.filter(pk=job.pk, status=TrackStatus.PENDING).update(
-            status=TrackStatus.RUNNING, lease_owner=worker, heartbeat_at=now, attempts=F("attempts") + 1,
-            started_at=now, reason="",
+            status=TrackStatus.RUNNING,
+            lease_owner=worker,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            reason="",
         )
     job.refresh_from_db()
     return job
@@ -109,7 +128,8 @@ def track_claim_next(*, task_id: uuid.UUID | str, worker: str, limit: int) -> Tr
 def track_finish(*, job: TrackJob, worker: str, status: str, **fields: object) -> bool:
     """Record how the job ended, only if ``worker`` still holds its lease."""
     changed = TrackJob.objects.filter(pk=job.pk, status=TrackStatus.RUNNING, lease_owner=worker).update(
-        status=status, finished_at=timezone.now(), lease_owner="", **fields)
+        status=status, finished_at=timezone.now(), lease_owner="", **fields
+    )
     job.refresh_from_db()
     return bool(changed)
 
@@ -137,12 +157,13 @@ class JobWatch:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"job-watch-{job.pk}", daemon=True)
 
-    def __enter__(self) -> JobWatch:  # noqa: PYI034
+    def __enter__(self) -> JobWatch:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
 
@@ -161,8 +182,11 @@ class JobWatch:
             connection.close()
 
     def _look(self) -> None:
-        row = (TrackJob.objects.filter(pk=self.job.pk)
-               .values_list("status", "lease_owner", "task__status", "task__cancel_requested").first())
+        row = (
+            TrackJob.objects.filter(pk=self.job.pk)
+            .values_list("status", "lease_owner", "task__status", "task__cancel_requested")
+            .first()
+        )
         if row is None or row[2] == TaskStatus.CANCELLED or row[3]:
             self.token.cancel_because("cancelled")
         elif row[0] != TrackStatus.RUNNING or row[1] != self.worker:
@@ -171,7 +195,8 @@ class JobWatch:
     def _beat(self) -> None:
         now = timezone.now()
         TrackJob.objects.filter(pk=self.job.pk, lease_owner=self.worker, status=TrackStatus.RUNNING).update(
-            heartbeat_at=now)
+            heartbeat_at=now
+        )
         DownloadTask.objects.filter(pk=self.job.task_id).update(worker_seen_at=now)
 
 
@@ -182,7 +207,8 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
     stale = timezone.now() - STALE_AFTER
     counts = {"tracks_requeued": _reap_tracks(stale), "tasks_restarted": 0, "tasks_resumed": 0}
     for task in DownloadTask.objects.filter(status=TaskStatus.INITIALIZING).filter(
-            Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)):
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    ):
         if task.move_to(TaskStatus.QUEUED, lease_owner="", enqueued_at=timezone.now()):
             enqueue(task_id=task.pk, func=RUN_TASK)
             counts["tasks_restarted"] += 1
@@ -217,18 +243,26 @@ def _queued_without_message(stale: datetime) -> list[uuid.UUID]:
 def _reap_tracks(stale: object) -> int:
     requeued = 0
     for job in TrackJob.objects.filter(status=TrackStatus.RUNNING).filter(
-            Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)):
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    ):
         # its worker is gone: what it half-made goes now, not a lease period later
         shutil.rmtree(work_dir_for(job), ignore_errors=True)
         if job.attempts >= MAX_CLAIMS:
-            TrackJob.objects.filter(pk=job.pk, status=TrackStatus.RUNNING, lease_owner=job.lease_owner).update(
-                status=TrackStatus.FAILED, lease_owner="", finished_at=timezone.now(),
-                reason=f"The worker stopped {job.attempts} times while making this track; see the server log.")
+            TrackJob.objects.filter(
+                pk=job.pk, status=TrackStatus.RUNNING, lease_owner=job.lease_owner
+            ).update(
+                status=TrackStatus.FAILED,
+                lease_owner="",
+                finished_at=timezone.now(),
+                reason=f"The worker stopped {job.attempts} times while making this track; see the server log.",
+            )
             continue
-        requeued += TrackJob.objects.filter(pk=job.pk, status=TrackStatus.RUNNING, lease_owner=job.lease_owner).update(
-            status=TrackStatus.PENDING, lease_owner="", heartbeat_at=None)
-        logger.warning("Re-queued track %s of task %s: its worker stopped renewing the lease", job.position,
-                       job.task_id)
+        requeued += TrackJob.objects.filter(
+            pk=job.pk, status=TrackStatus.RUNNING, lease_owner=job.lease_owner
+        ).update(status=TrackStatus.PENDING, lease_owner="", heartbeat_at=None)
+        logger.warning(
+            "Re-queued track %s of task %s: its worker stopped renewing the lease", job.position, job.task_id
+        )
     return requeued
 
 
@@ -254,4 +288,3 @@ def _remove_stale_work_dirs() -> None:
                 shutil.rmtree(path, ignore_errors=True)
         except FileNotFoundError:
             continue
-

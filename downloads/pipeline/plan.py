@@ -26,11 +26,22 @@ SKIP_REASONS = {
 
 def _job(task: DownloadTask, position: int, track: Track | None, skip_reason: str | None = None) -> TrackJob:
     if track is None:
-        return TrackJob(task=task, position=position, name=f"Entry {position}", status=TrackStatus.SKIPPED,
-                        reason=SKIP_REASONS.get(skip_reason or "", f"Cannot be downloaded ({skip_reason})."))
-    return TrackJob(task=task, position=position, track_id=track.id, name=track.name[:500],
-                    artist=", ".join(track.artist_names)[:500], track_data=to_json(track),
-                    duration_ms=max(0, track.duration_ms))
+        return TrackJob(
+            task=task,
+            position=position,
+            name=f"Entry {position}",
+            status=TrackStatus.SKIPPED,
+            reason=SKIP_REASONS.get(skip_reason or "", f"Cannot be downloaded ({skip_reason})."),
+        )
+    return TrackJob(
+        task=task,
+        position=position,
+        track_id=track.id,
+        name=track.name[:500],
+        artist=", ".join(track.artist_names)[:500],
+        track_data=to_json(track),
+        duration_ms=max(0, track.duration_ms),
+    )
 
 
 def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
@@ -45,10 +56,19 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
         jobs = [_job(task, number, track) for number, track in enumerate(tracks, start=1)]
         return jobs, {"album": to_json(album)}
     playlist = client.playlist(task.item_id, include_entries=True)
-    jobs = [_job(task, number, entry.track, entry.skip_reason)
-            for number, entry in enumerate(playlist.entries, start=1)]
-    meta = {"playlist": {"id": playlist.id, "name": playlist.name, "owner": playlist.owner,
-                         "snapshot_id": playlist.snapshot_id, "total": len(playlist.entries)}}
+    jobs = [
+        _job(task, number, entry.track, entry.skip_reason)
+        for number, entry in enumerate(playlist.entries, start=1)
+    ]
+    meta = {
+        "playlist": {
+            "id": playlist.id,
+            "name": playlist.name,
+            "owner": playlist.owner,
+            "snapshot_id": playlist.snapshot_id,
+            "total": len(playlist.entries),
+        }
+    }
     return jobs, meta
 
 

@@ -35,8 +35,12 @@ logger = logging.getLogger(__name__)
 
 SLOT_WAIT_SECONDS = 0.3
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # retrying may work once space is freed
-_EVENT_STATUS = {TrackStatus.DONE: "done", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "error",
-                 TrackStatus.CANCELLED: "cancelled"}
+_EVENT_STATUS = {
+    TrackStatus.DONE: "done",
+    TrackStatus.SKIPPED: "skipped",
+    TrackStatus.FAILED: "error",
+    TrackStatus.CANCELLED: "cancelled",
+}
 
 
 @dataclass
@@ -105,7 +109,9 @@ def _start(task: DownloadTask) -> bool:
         return False
     history.history_task_started(task)
     task_progress_refresh(task)
-    progress_publish(task, status=TaskStatus.DOWNLOADING, message=f"{task.total_tracks} track(s) to download.")
+    progress_publish(
+        task, status=TaskStatus.DOWNLOADING, message=f"{task.total_tracks} track(s) to download."
+    )
     return True
 
 
@@ -117,11 +123,17 @@ def _plan_with_retries(task: DownloadTask) -> tuple[list[TrackJob], dict]:
             return plan_jobs(task)
         except SpotifyError as error:
             if error.permanent or retries >= int(config["maxRetries"]):
-                raise TrackFailure(f"Spotify could not give the track list: {error.message}", permanent=True) from error
+                raise TrackFailure(
+                    f"Spotify could not give the track list: {error.message}", permanent=True
+                ) from error
             delay = int(config["retryDelaySeconds"]) + retries * int(config["retryDelayIncrease"])
             retries += 1
-            progress_publish(task, status=TaskStatus.INITIALIZING, message=f"Spotify did not answer; "
-                             f"trying again in {delay} s.", extra={"retry_count": retries, "seconds_left": delay})
+            progress_publish(
+                task,
+                status=TaskStatus.INITIALIZING,
+                message=f"Spotify did not answer; trying again in {delay} s.",
+                extra={"retry_count": retries, "seconds_left": delay},
+            )
             if _wait_for_start(task, delay):
                 raise Cancelled() from error
 
@@ -132,8 +144,9 @@ def _wait_for_start(task: DownloadTask, seconds: float) -> bool:
     while time.monotonic() < deadline:
         time.sleep(min(leases.CANCEL_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
         now = timezone.now()
-        DownloadTask.objects.filter(pk=task.pk, status=TaskStatus.INITIALIZING).update(heartbeat_at=now,
-                                                                                       worker_seen_at=now)
+        DownloadTask.objects.filter(pk=task.pk, status=TaskStatus.INITIALIZING).update(
+            heartbeat_at=now, worker_seen_at=now
+        )
         task.refresh_from_db(fields=["status", "cancel_requested"])
         if task.status != TaskStatus.INITIALIZING or task.cancel_requested:
             return True
@@ -149,7 +162,8 @@ def _request_helpers(task: DownloadTask, limit: int) -> None:
         return
     pending = TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).count()
     if pending <= 1 or not DownloadTask.objects.filter(pk=task.pk, workers_requested=asked).update(
-            workers_requested=limit):
+        workers_requested=limit
+    ):
         return
     for _ in range(min(limit - asked, pending - 1)):
         leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
@@ -157,8 +171,13 @@ def _request_helpers(task: DownloadTask, limit: int) -> None:
 
 # ---------------------------------------------------------------------------------------------- one track
 def _track_info(job: TrackJob, status: str, **more: object) -> TrackInfo:
-    info: TrackInfo = {"position": job.position, "track_id": job.track_id, "name": job.name, "artist": job.artist,
-                       "status": status}
+    info: TrackInfo = {
+        "position": job.position,
+        "track_id": job.track_id,
+        "name": job.name,
+        "artist": job.artist,
+        "status": status,
+    }
     info.update(more)  # type: ignore[typeddict-item]
     return info
 
@@ -167,12 +186,18 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
     """Make one claimed track, then record how it went (unless the lease was lost meanwhile)."""
     token = leases.WatchedCancelToken()
     task_track_started(task, current=job.position)
-    progress_publish(task, status="downloading", message=f"Track {job.position} of {task.total_tracks}.",
-                     track=_track_info(job, "downloading"))
+    progress_publish(
+        task,
+        status="downloading",
+        message=f"Track {job.position} of {task.total_tracks}.",
+        track=_track_info(job, "downloading"),
+    )
     with leases.JobWatch(job=job, worker=worker, token=token):
         result = _attempts(task, job, token)
     if token.reason == "lease-lost":
-        logger.warning("Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk)
+        logger.warning(
+            "Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk
+        )
         return
     if not leases.track_finish(job=job, worker=worker, status=result.status, **_result_fields(result)):
         return
@@ -180,19 +205,34 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
     task_progress_refresh(task)
     if not task.is_active:  # cancelled while this track finished: its history entry gets the count
         history.history_task_finished(task)
-    progress_publish(task, status=_EVENT_STATUS[result.status], message=result.reason or "",
-                     error=result.reason if result.status == TrackStatus.FAILED else "",
-                     track=_track_info(job, _EVENT_STATUS[result.status], reason=result.reason,
-                                       file_path=job.file_path, source=job.source, quality=job.quality,
-                                       is_preview=job.is_preview))
+    progress_publish(
+        task,
+        status=_EVENT_STATUS[result.status],
+        message=result.reason or "",
+        error=result.reason if result.status == TrackStatus.FAILED else "",
+        track=_track_info(
+            job,
+            _EVENT_STATUS[result.status],
+            reason=result.reason,
+            file_path=job.file_path,
+            source=job.source,
+            quality=job.quality,
+            is_preview=job.is_preview,
+        ),
+    )
 
 
 def _result_fields(result: TrackResult) -> dict[str, object]:
     ctx = result.ctx
     fields: dict[str, object] = {"reason": result.reason[:2000]}
     if ctx is not None and result.status in (TrackStatus.DONE, TrackStatus.SKIPPED):
-        fields.update(file_path=ctx.relative_path, source=ctx.source_name, quality=ctx.quality,
-                      is_preview=ctx.is_preview, size_bytes=ctx.size_bytes)
+        fields.update(
+            file_path=ctx.relative_path,
+            source=ctx.source_name,
+            quality=ctx.quality,
+            is_preview=ctx.is_preview,
+            size_bytes=ctx.size_bytes,
+        )
     return fields
 
 
@@ -202,15 +242,31 @@ def _context(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken
     place = None
     if task.download_type == DownloadType.PLAYLIST:
         playlist = metadata.get("playlist") or {}
-        place = PlaylistPlace(id=task.item_id, name=playlist.get("name") or task.name, position=job.position,
-                              total=playlist.get("total") or task.total_tracks)
+        place = PlaylistPlace(
+            id=task.item_id,
+            name=playlist.get("name") or task.name,
+            position=job.position,
+            total=playlist.get("total") or task.total_tracks,
+        )
     elif (task.context or {}).get("playlist_id"):
         given = task.context
-        place = PlaylistPlace(id=given["playlist_id"], name=given.get("playlist_name") or "",
-                              position=given.get("playlist_position"), total=given.get("playlist_total"))
-    return TrackContext(task=task, job=job, owner=task.owner, track=track_from_json(job.track_data), album=album,
-                        config=effective_config(task), cancel=token, work_dir=leases.work_dir_for(job),
-                        playlist=place)
+        place = PlaylistPlace(
+            id=given["playlist_id"],
+            name=given.get("playlist_name") or "",
+            position=given.get("playlist_position"),
+            total=given.get("playlist_total"),
+        )
+    return TrackContext(
+        task=task,
+        job=job,
+        owner=task.owner,
+        track=track_from_json(job.track_data),
+        album=album,
+        config=effective_config(task),
+        cancel=token,
+        work_dir=leases.work_dir_for(job),
+        playlist=place,
+    )
 
 
 def _run_steps(ctx: TrackContext) -> None:
@@ -229,12 +285,17 @@ def _run_steps(ctx: TrackContext) -> None:
     except OSError as error:
         if error.errno not in _DISK_FULL:
             raise
-        raise TrackFailure(f"Could not write the file: {error.strerror} (during the {step.name} step). Free some "
-                           "disk space, then try again.", permanent=False) from error
+        raise TrackFailure(
+            f"Could not write the file: {error.strerror} (during the {step.name} step). Free some "
+            "disk space, then try again.",
+            permanent=False,
+        ) from error
     finally:
         for step in reversed(started):
             step.cleanup(ctx)
-        logger.debug("Track %s of task %s, ms per step: %s", ctx.job.position, ctx.task.pk, ", ".join(timings))
+        logger.debug(
+            "Track %s of task %s, ms per step: %s", ctx.job.position, ctx.task.pk, ", ".join(timings)
+        )
 
 
 def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackResult:
@@ -244,7 +305,9 @@ def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToke
         ctx = _context(task, job, token)
         try:
             _run_steps(ctx)
-            return TrackResult(TrackStatus.SKIPPED if ctx.outcome == "skipped" else TrackStatus.DONE, ctx.reason, ctx)
+            return TrackResult(
+                TrackStatus.SKIPPED if ctx.outcome == "skipped" else TrackStatus.DONE, ctx.reason, ctx
+            )
         except Cancelled:
             return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
         except TrackFailure as failure:
@@ -253,24 +316,37 @@ def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToke
             delay = int(ctx.config["retryDelaySeconds"]) + retries * int(ctx.config["retryDelayIncrease"])
             delay = max(delay, round(failure.retry_after or 0))
             retries += 1
-            _announce_retry(task, job, failure, retries=retries, limit=int(ctx.config["maxRetries"]), delay=delay)
+            _announce_retry(
+                task, job, failure, retries=retries, limit=int(ctx.config["maxRetries"]), delay=delay
+            )
             if token.wait(delay):
                 return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
             if task.move_to(TaskStatus.DOWNLOADING):
-                progress_publish(task, status="downloading", message=f"Trying track {job.position} again.",
-                                 track=_track_info(job, "downloading"))
+                progress_publish(
+                    task,
+                    status="downloading",
+                    message=f"Trying track {job.position} again.",
+                    track=_track_info(job, "downloading"),
+                )
         except Exception as error:
             logger.exception("Track %s of task %s failed unexpectedly", job.position, task.pk)
-            return TrackResult(TrackStatus.FAILED, f"Unexpected error ({type(error).__name__}: {error}). "
-                                                   "The server log has the details; please report it.")
+            return TrackResult(
+                TrackStatus.FAILED,
+                f"Unexpected error ({type(error).__name__}: {error}). "
+                "The server log has the details; please report it.",
+            )
 
 
-def _announce_retry(task: DownloadTask, job: TrackJob, failure: TrackFailure, *, retries: int, limit: int,
-                    delay: int) -> None:
+def _announce_retry(
+    task: DownloadTask, job: TrackJob, failure: TrackFailure, *, retries: int, limit: int, delay: int
+) -> None:
     TrackJob.objects.filter(pk=job.pk).update(retries=retries, reason=failure.reason[:2000])
     task.move_to(TaskStatus.RETRYING)
     progress_publish(
-        task, status="retrying", message=f"{failure.reason} Retry {retries} of {limit} in {delay} s.",
-        error=failure.reason, track=_track_info(job, "retrying", reason=failure.reason),
+        task,
+        status="retrying",
+        message=f"{failure.reason} Retry {retries} of {limit} in {delay} s.",
+        error=failure.reason,
+        track=_track_info(job, "retrying", reason=failure.reason),
         extra={"retry_count": retries, "max_retries": limit, "seconds_left": delay},
     )

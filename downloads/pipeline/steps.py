@@ -80,12 +80,18 @@ class CheckLibrary(Step):
             ctx.outcome, ctx.reason = "skipped", "Explicit track skipped (explicit filter is on)."
             return
         owner = ctx.owner if ctx.config.get("separateTracksByUser") else None
-        found = selectors.library_file_find(spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root),
-                                            owner=owner)
+        found = selectors.library_file_find(
+            spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root), owner=owner
+        )
         if found is not None:
-            made_by_an_earlier_claim = (ctx.job.attempts > 1 and ctx.task.started_at is not None
-                                        and found.created_at >= ctx.task.started_at)
-            ctx.outcome, ctx.reason = ("done", "") if made_by_an_earlier_claim else ("skipped", "Already in the library.")
+            made_by_an_earlier_claim = (
+                ctx.job.attempts > 1
+                and ctx.task.started_at is not None
+                and found.created_at >= ctx.task.started_at
+            )
+            ctx.outcome, ctx.reason = (
+                ("done", "") if made_by_an_earlier_claim else ("skipped", "Already in the library.")
+            )
             ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
             ctx.quality = found.quality
             ctx.candidate = type("Existing", (), {"is_preview": found.is_preview, "source": found.source})()
@@ -122,8 +128,11 @@ class Acquire(Step):
             return
         detail = "; ".join(problems) or "no source is configured"
         if transient:
-            raise TrackFailure(f"No source could deliver the track right now ({detail}).", permanent=False,
-                               retry_after=retry_after)
+            raise TrackFailure(
+                f"No source could deliver the track right now ({detail}).",
+                permanent=False,
+                retry_after=retry_after,
+            )
         raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
 
 
@@ -139,9 +148,13 @@ class Convert(Step):
         bitrate = None if target.lossless else (ctx.config.get("bitrate") or target.default_bitrate)
         destination = ctx.work_dir / f"converted{target.extension}"
         try:
-            convert_audio(ctx.audio_path, destination, format_name=target.name, bitrate=bitrate, cancel=ctx.cancel)
+            convert_audio(
+                ctx.audio_path, destination, format_name=target.name, bitrate=bitrate, cancel=ctx.cancel
+            )
         except ConversionError as error:
-            raise TrackFailure(f"Conversion to {target.name} failed: {error}", permanent=error.permanent) from error
+            raise TrackFailure(
+                f"Conversion to {target.name} failed: {error}", permanent=error.permanent
+            ) from error
         ctx.audio_path.unlink(missing_ok=True)
         ctx.audio_path = destination
         ctx.quality = f"{target.name} {bitrate}" if bitrate else target.name
@@ -161,14 +174,18 @@ class Tag(Step):
         ctx.cover = self._cover(ctx)
         embeddable = ctx.cover if ctx.cover and ctx.cover.startswith((_JPEG, _PNG)) else None
         tags = TagData.from_track(
-            ctx.track, ctx.album, artist_separator=str(ctx.config.get("artistSeparator") or "; "),
-            cover=embeddable, comment=PREVIEW_COMMENT if ctx.is_preview else "",
+            ctx.track,
+            ctx.album,
+            artist_separator=str(ctx.config.get("artistSeparator") or "; "),
+            cover=embeddable,
+            comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
         try:
             write_tags(ctx.audio_path, tags)
         except TaggingError as error:
-            raise TrackFailure(f"The file from {ctx.source_name} could not be tagged: {error}",
-                               permanent=True) from error
+            raise TrackFailure(
+                f"The file from {ctx.source_name} could not be tagged: {error}", permanent=True
+            ) from error
 
     @staticmethod
     def _cover(ctx: TrackContext) -> bytes | None:
@@ -192,9 +209,12 @@ class Place(Step):
         assert ctx.audio_path is not None
         playlist = ctx.playlist
         naming = TrackNaming.from_track(
-            ctx.track, ctx.album, playlist_name=playlist.name if playlist else None,
+            ctx.track,
+            ctx.album,
+            playlist_name=playlist.name if playlist else None,
             playlist_position=playlist.position if playlist else None,
-            playlist_total=playlist.total if playlist else None, quality=ctx.quality,
+            playlist_total=playlist.total if playlist else None,
+            quality=ctx.quality,
         )
         options = NamingOptions.from_config(ctx.config, ctx.owner.username)
         try:
@@ -213,7 +233,9 @@ class Place(Step):
         target = _same_track_or_free(ctx, target)
         for _ in range(_PLACE_ATTEMPTS):
             try:
-                return atomic.atomic_move(ctx.audio_path, target, root=ctx.root, replace=_is_same_track(ctx, target))
+                return atomic.atomic_move(
+                    ctx.audio_path, target, root=ctx.root, replace=_is_same_track(ctx, target)
+                )
             except FileExistsError:  # a distinct track took the name meanwhile
                 target = find_free_path(target)
         raise TrackFailure("Could not find a free file name in the library.", permanent=False)
@@ -234,7 +256,9 @@ def _is_same_track(ctx: TrackContext, path: Path) -> bool:
         existing = read_tags(path)
     except (TaggingError, OSError):
         return False
-    return bool(existing.get("url") == ctx.track.url or (ctx.track.isrc and existing.get("isrc") == ctx.track.isrc))
+    return bool(
+        existing.get("url") == ctx.track.url or (ctx.track.isrc and existing.get("isrc") == ctx.track.isrc)
+    )
 
 
 def _same_track_or_free(ctx: TrackContext, target: Path) -> Path:
@@ -250,10 +274,17 @@ class Record(Step):
 
     def run(self, ctx: TrackContext) -> None:
         LibraryFile.objects.update_or_create(
-            library_root=str(ctx.root), relative_path=ctx.relative_path,
-            defaults={"spotify_id": ctx.track.id, "isrc": (ctx.track.isrc or "").upper(), "owner": ctx.owner,
-                      "size_bytes": ctx.size_bytes, "source": ctx.source_name, "quality": ctx.quality,
-                      "is_preview": ctx.is_preview},
+            library_root=str(ctx.root),
+            relative_path=ctx.relative_path,
+            defaults={
+                "spotify_id": ctx.track.id,
+                "isrc": (ctx.track.isrc or "").upper(),
+                "owner": ctx.owner,
+                "size_bytes": ctx.size_bytes,
+                "source": ctx.source_name,
+                "quality": ctx.quality,
+                "is_preview": ctx.is_preview,
+            },
         )
         ctx.outcome = "done"
         self._commit_source(ctx)
@@ -265,7 +296,9 @@ class Record(Step):
         try:
             ctx.source.commit(ctx.candidate, config=ctx.config)
         except SourceError as error:  # the file is safe in the library; only the source's upkeep failed
-            logger.warning("Source %s could not finish up after %s: %s", ctx.source_name, ctx.track.id, error.reason)
+            logger.warning(
+                "Source %s could not finish up after %s: %s", ctx.source_name, ctx.track.id, error.reason
+            )
 
 
 class RemoveWorkDir(Step):
@@ -283,4 +316,13 @@ class RemoveWorkDir(Step):
         shutil.rmtree(ctx.work_dir, ignore_errors=True)
 
 
-TRACK_STEPS: tuple[type[Step], ...] = (RemoveWorkDir, Resolve, CheckLibrary, Acquire, Convert, Tag, Place, Record)
+TRACK_STEPS: tuple[type[Step], ...] = (
+    RemoveWorkDir,
+    Resolve,
+    CheckLibrary,
+    Acquire,
+    Convert,
+    Tag,
+    Place,
+    Record,
+)

@@ -12,9 +12,23 @@ from typing import Any
 from downloads import tagging
 from downloads.sources.base import SourceError
 
-AUDIO_EXTENSIONS = frozenset({
-    ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".aif", ".aiff", ".wv", ".ape",
-})
+AUDIO_EXTENSIONS = frozenset(
+    {
+        ".mp3",
+        ".flac",
+        ".ogg",
+        ".oga",
+        ".opus",
+        ".m4a",
+        ".mp4",
+        ".aac",
+        ".wav",
+        ".aif",
+        ".aiff",
+        ".wv",
+        ".ape",
+    }
+)
 # mutagen's class name → (label, extension, lossless); MP4 is decided by its codec
 _FORMATS: dict[str, tuple[str, str, bool]] = {
     "MP3": ("MP3", ".mp3", False),

@@ -68,8 +68,9 @@ class Source(Protocol):
         May raise SourceError when the source cannot be asked right now."""
         ...
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any],
-              cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         """Put the candidate's audio in a new file inside ``temp_dir`` and return its path.
         Raises SourceError, or Cancelled when ``cancel`` fires; leaves no partial file behind."""
         ...

@@ -81,19 +81,39 @@ def _with_stderr(message: str, path: Path) -> str:
 
 
 class CommandSource(BaseSource):
-    info = SourceInfo(name="command", label="External program", full_track=True, preview=False,
-                      lossless=True, needs_credentials=False, network=False)
+    info = SourceInfo(
+        name="command",
+        label="External program",
+        full_track=True,
+        preview=False,
+        lossless=True,
+        needs_credentials=False,
+        network=False,
+    )
 
     def find(self, track: Track, *, config: dict[str, Any]) -> Candidate | None:
         """A candidate whenever a command is configured: only running it can tell."""
         if command_settings(config) is None:
             return None
-        values = {"isrc": track.isrc or "", "artist": ", ".join(track.artist_names), "title": track.name,
-                  "album": track.album.name, "duration_ms": str(track.duration_ms)}
-        return Candidate(source=self.info.name, ref=json.dumps(values), is_preview=False,
-                         quality="as the program delivers it", extension="", duration_ms=track.duration_ms)
+        values = {
+            "isrc": track.isrc or "",
+            "artist": ", ".join(track.artist_names),
+            "title": track.name,
+            "album": track.album.name,
+            "duration_ms": str(track.duration_ms),
+        }
+        return Candidate(
+            source=self.info.name,
+            ref=json.dumps(values),
+            is_preview=False,
+            quality="as the program delivers it",
+            extension="",
+            duration_ms=track.duration_ms,
+        )
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         """Run the program and return the audio file it wrote, named with the right extension.
         Raises SourceError (with the program's last stderr lines) or Cancelled; leaves nothing behind."""
         command = command_settings(config)
@@ -103,11 +123,14 @@ class CommandSource(BaseSource):
         argv = render_argv(list(command["argv"]), {**json.loads(candidate.ref), "output": str(output)})
         stderr_path = output.with_name(output.name + ".stderr")
         try:
-            code = self._run(argv, temp_dir, stderr_path, int(command.get("timeoutSeconds") or DEFAULT_TIMEOUT),
-                             cancel)
+            code = self._run(
+                argv, temp_dir, stderr_path, int(command.get("timeoutSeconds") or DEFAULT_TIMEOUT), cancel
+            )
             if code != 0:
-                raise SourceError(_with_stderr(f"the command failed with status {code}", stderr_path),
-                                  permanent=code == EX_UNAVAILABLE)
+                raise SourceError(
+                    _with_stderr(f"the command failed with status {code}", stderr_path),
+                    permanent=code == EX_UNAVAILABLE,
+                )
             return self._checked_output(output, stderr_path)
         except BaseException:
             for leftover in temp_dir.glob(f"{output.name}*"):
@@ -120,11 +143,19 @@ class CommandSource(BaseSource):
         cancel.raise_if_cancelled()
         with stderr_path.open("wb") as stderr:
             try:
-                process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                                           cwd=cwd, env=_environment(), start_new_session=True)
+                process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    cwd=cwd,
+                    env=_environment(),
+                    start_new_session=True,
+                )
             except OSError as error:
-                raise SourceError(f"cannot start the command {Path(argv[0]).name!r}: {error.strerror}",
-                                  permanent=True) from None
+                raise SourceError(
+                    f"cannot start the command {Path(argv[0]).name!r}: {error.strerror}", permanent=True
+                ) from None
             deadline = time.monotonic() + timeout
             while True:
                 try:
@@ -137,7 +168,9 @@ class CommandSource(BaseSource):
                     raise Cancelled()
                 if time.monotonic() > deadline:
                     _kill_group(process)
-                    raise SourceError(f"the command ran longer than {timeout} s and was stopped", permanent=False)
+                    raise SourceError(
+                        f"the command ran longer than {timeout} s and was stopped", permanent=False
+                    )
             _kill_group(process)  # anything it left running in the background
             return code
 
@@ -145,8 +178,9 @@ class CommandSource(BaseSource):
         written = [output] if output.is_file() else sorted(output.parent.glob(f"{output.name}.*"))
         written = [path for path in written if path != stderr_path and path.is_file()]
         if len(written) != 1:
-            raise SourceError(_with_stderr("the command did not write its output file", stderr_path),
-                              permanent=True)
+            raise SourceError(
+                _with_stderr("the command did not write its output file", stderr_path), permanent=True
+            )
         facts = probe(written[0])
         final = output.with_suffix(facts.extension)
         written[0].rename(final)
@@ -158,5 +192,8 @@ class CommandSource(BaseSource):
             return {"ok": False, "detail": "no command is configured"}
         program = command["argv"][0]
         if shutil.which(program) is None:
-            return {"ok": False, "detail": f"the program {Path(program).name!r} is not found or not executable"}
+            return {
+                "ok": False,
+                "detail": f"the program {Path(program).name!r} is not found or not executable",
+            }
         return {"ok": True, "detail": f"runs {Path(program).name!r}"}

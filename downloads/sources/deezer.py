@@ -31,8 +31,15 @@ _TRANSIENT_CODES = frozenset({4, 700})  # quota exceeded, service busy
 
 
 class DeezerPreviewSource(BaseSource):
-    info = SourceInfo(name="deezer", label="Deezer previews (30 s)", full_track=False, preview=True,
-                      lossless=False, needs_credentials=False, network=True)
+    info = SourceInfo(
+        name="deezer",
+        label="Deezer previews (30 s)",
+        full_track=False,
+        preview=True,
+        lossless=False,
+        needs_credentials=False,
+        network=True,
+    )
 
     def find(self, track: Track, *, config: dict[str, Any]) -> Candidate | None:
         """The preview of the track with ``track.isrc``; None without an ISRC, when Deezer does not
@@ -47,8 +54,14 @@ class DeezerPreviewSource(BaseSource):
         if not safe_fetch.is_allowed_url(preview):
             logger.warning("Ignoring a Deezer preview on a host that is not allowed")
             return None
-        return Candidate(source=self.info.name, ref=preview, is_preview=True, quality="MP3 128k",
-                         extension=".mp3", duration_ms=PREVIEW_MS)
+        return Candidate(
+            source=self.info.name,
+            ref=preview,
+            is_preview=True,
+            quality="MP3 128k",
+            extension=".mp3",
+            duration_ms=PREVIEW_MS,
+        )
 
     def _lookup(self, isrc: str) -> dict[str, Any] | None:
         try:
@@ -66,10 +79,17 @@ class DeezerPreviewSource(BaseSource):
         message = error.get("message", "unknown error") if isinstance(error, dict) else str(error)
         raise SourceError(f"Deezer: {message}", permanent=code not in _TRANSIENT_CODES)
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         destination = temp_dir / f"deezer-{uuid.uuid4().hex}.mp3"
-        return network.download_audio(candidate.ref, destination, config=config, cancel=cancel,
-                                      bytes_per_second=PREVIEW_BYTES_PER_SECOND)
+        return network.download_audio(
+            candidate.ref,
+            destination,
+            config=config,
+            cancel=cancel,
+            bytes_per_second=PREVIEW_BYTES_PER_SECOND,
+        )
 
     def health(self, *, config: dict[str, Any]) -> dict[str, Any]:
         try:

@@ -30,13 +30,26 @@ def as_source_error(error: safe_fetch.FetchError) -> SourceError:
     return SourceError(error.reason, permanent=error.permanent, retry_after=error.retry_after)
 
 
-def download_audio(url: str, destination: Path, *, config: dict[str, Any], cancel: CancelToken,
-                   bytes_per_second: float, max_bytes: int = PREVIEW_MAX_BYTES) -> Path:
+def download_audio(
+    url: str,
+    destination: Path,
+    *,
+    config: dict[str, Any],
+    cancel: CancelToken,
+    bytes_per_second: float,
+    max_bytes: int = PREVIEW_MAX_BYTES,
+) -> Path:
     """Download ``url`` to ``destination`` and check that it is real audio. Raises SourceError
     (nothing is left behind) or Cancelled."""
     try:
-        safe_fetch.download_to_file(url, destination, max_bytes=max_bytes, timeout=DOWNLOAD_TIMEOUT, cancel=cancel,
-                                    pace_bytes_per_second=pace(config, bytes_per_second=bytes_per_second))
+        safe_fetch.download_to_file(
+            url,
+            destination,
+            max_bytes=max_bytes,
+            timeout=DOWNLOAD_TIMEOUT,
+            cancel=cancel,
+            pace_bytes_per_second=pace(config, bytes_per_second=bytes_per_second),
+        )
     except safe_fetch.FetchError as error:
         raise as_source_error(error) from None
     try:

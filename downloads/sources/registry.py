@@ -38,11 +38,16 @@ def _load_one(point: EntryPoint) -> Source | None:
         return None
     info = getattr(source, "info", None)
     if not isinstance(source, Source) or not isinstance(info, SourceInfo):
-        logger.error("Source plugin %r (%s) does not implement the Source contract; skipping it",
-                     point.name, point.value)
+        logger.error(
+            "Source plugin %r (%s) does not implement the Source contract; skipping it",
+            point.name,
+            point.value,
+        )
         return None
     if info.name != point.name:
-        logger.error("Source plugin %r calls itself %r; the names must match; skipping it", point.name, info.name)
+        logger.error(
+            "Source plugin %r calls itself %r; the names must match; skipping it", point.name, info.name
+        )
         return None
     return source
 

@@ -20,8 +20,15 @@ PREVIEW_MS = 30_000
 
 
 class SpotifyPreviewSource(BaseSource):
-    info = SourceInfo(name="spotify", label="Spotify previews (30 s)", full_track=False, preview=True,
-                      lossless=False, needs_credentials=True, network=True)
+    info = SourceInfo(
+        name="spotify",
+        label="Spotify previews (30 s)",
+        full_track=False,
+        preview=True,
+        lossless=False,
+        needs_credentials=True,
+        network=True,
+    )
 
     def find(self, track: Track, *, config: dict[str, Any]) -> Candidate | None:
         """The track's preview, or None when Spotify gave none (most tracks, nowadays)."""
@@ -30,13 +37,29 @@ class SpotifyPreviewSource(BaseSource):
         if not safe_fetch.is_allowed_url(track.preview_url):
             logger.warning("Ignoring a Spotify preview on a host that is not allowed")
             return None
-        return Candidate(source=self.info.name, ref=track.preview_url, is_preview=True, quality="MP3 96k",
-                         extension=".mp3", duration_ms=PREVIEW_MS)
+        return Candidate(
+            source=self.info.name,
+            ref=track.preview_url,
+            is_preview=True,
+            quality="MP3 96k",
+            extension=".mp3",
+            duration_ms=PREVIEW_MS,
+        )
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         destination = temp_dir / f"spotify-{uuid.uuid4().hex}.mp3"
-        return network.download_audio(candidate.ref, destination, config=config, cancel=cancel,
-                                      bytes_per_second=PREVIEW_BYTES_PER_SECOND)
+        return network.download_audio(
+            candidate.ref,
+            destination,
+            config=config,
+            cancel=cancel,
+            bytes_per_second=PREVIEW_BYTES_PER_SECOND,
+        )
 
     def health(self, *, config: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "detail": "uses the preview links in Spotify's track data, where Spotify still gives them"}
+        return {
+            "ok": True,
+            "detail": "uses the preview links in Spotify's track data, where Spotify still gives them",
+        }

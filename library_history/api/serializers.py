@@ -46,9 +46,26 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = HistoryEntry
         fields = [
-            "task_id", "download_type", "url", "name", "artist", "album", "status", "created_at",
-            "completed_at", "file_path", "service", "quality", "is_preview", "total_tracks",
-            "successful_tracks", "skipped_tracks", "failed_tracks", "size_bytes", "owner", "error",
+            "task_id",
+            "download_type",
+            "url",
+            "name",
+            "artist",
+            "album",
+            "status",
+            "created_at",
+            "completed_at",
+            "file_path",
+            "service",
+            "quality",
+            "is_preview",
+            "total_tracks",
+            "successful_tracks",
+            "skipped_tracks",
+            "failed_tracks",
+            "size_bytes",
+            "owner",
+            "error",
         ]
         read_only_fields = fields
 
@@ -81,8 +98,21 @@ class HistoryTrackSerializer(serializers.ModelSerializer):
     class Meta:
         model = HistoryTrack
         fields = [
-            "position", "track_id", "url", "name", "artist", "album", "status", "reason", "service",
-            "quality", "is_preview", "file_path", "size_bytes", "duration_ms", "completed_at",
+            "position",
+            "track_id",
+            "url",
+            "name",
+            "artist",
+            "album",
+            "status",
+            "reason",
+            "service",
+            "quality",
+            "is_preview",
+            "file_path",
+            "size_bytes",
+            "duration_ms",
+            "completed_at",
         ]
         read_only_fields = fields
 
@@ -129,8 +159,9 @@ class HistoryStatsSerializer(serializers.Serializer):
 
 
 class HistoryCleanupRequestSerializer(serializers.Serializer):
-    days_old = serializers.IntegerField(min_value=1, max_value=MAX_DAYS_OLD,
-                                        help_text="Delete entries created more than this many days ago.")
+    days_old = serializers.IntegerField(
+        min_value=1, max_value=MAX_DAYS_OLD, help_text="Delete entries created more than this many days ago."
+    )
 
 
 class HistoryCleanupResultSerializer(serializers.Serializer):

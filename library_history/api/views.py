@@ -20,7 +20,9 @@ from library_history.models import HistoryEntry
 _ERR = s.HistoryErrorSerializer
 _AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
 _BAD = {400: OpenApiResponse(_ERR, description="A parameter is missing, out of range or not allowed.")}
-_TASK_ID = OpenApiParameter("task_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The download's task id.")
+_TASK_ID = OpenApiParameter(
+    "task_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The download's task id."
+)
 _MISSING = {404: OpenApiResponse(_ERR, description="No entry with that task id in your history.")}
 
 
@@ -35,15 +37,27 @@ def _entries(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
 
 
 class HistoryListView(APIView):
-    @extend_schema(operation_id="history_list", parameters=[s.HistoryListQuerySerializer],
-                   responses={200: s.HistoryListSerializer, **_BAD, **_AUTH},
-                   description="Your downloads (everyone's for admins), newest first.")
+    @extend_schema(
+        operation_id="history_list",
+        parameters=[s.HistoryListQuerySerializer],
+        responses={200: s.HistoryListSerializer, **_BAD, **_AUTH},
+        description="Your downloads (everyone's for admins), newest first.",
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.HistoryListQuerySerializer, request.query_params)
-        page = selectors.history_list(user=request.user, limit=query["limit"], offset=query["offset"],
-                                      download_type=query.get("download_type"), status=query.get("status"))
-        pagination = {"limit": query["limit"], "offset": query["offset"],
-                      "returned_count": len(page.entries), "total": page.total}
+        page = selectors.history_list(
+            user=request.user,
+            limit=query["limit"],
+            offset=query["offset"],
+            download_type=query.get("download_type"),
+            status=query.get("status"),
+        )
+        pagination = {
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "returned_count": len(page.entries),
+            "total": page.total,
+        }
         return Response({"downloads": _entries(page.entries), "pagination": pagination})
 
 
@@ -54,9 +68,12 @@ class HistoryStatsView(APIView):
 
 
 class HistorySearchView(APIView):
-    @extend_schema(operation_id="history_search", parameters=[s.HistorySearchQuerySerializer],
-                   responses={200: s.HistorySearchResultSerializer, **_BAD, **_AUTH},
-                   description="Entries whose name, artist or album contain every word of q.")
+    @extend_schema(
+        operation_id="history_search",
+        parameters=[s.HistorySearchQuerySerializer],
+        responses={200: s.HistorySearchResultSerializer, **_BAD, **_AUTH},
+        description="Entries whose name, artist or album contain every word of q.",
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.HistorySearchQuerySerializer, request.query_params)
         entries = selectors.history_search(user=request.user, query=query["q"], limit=query["limit"])
@@ -64,8 +81,11 @@ class HistorySearchView(APIView):
 
 
 class HistoryRecentView(APIView):
-    @extend_schema(operation_id="history_recent", parameters=[s.HistoryRecentQuerySerializer],
-                   responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH})
+    @extend_schema(
+        operation_id="history_recent",
+        parameters=[s.HistoryRecentQuerySerializer],
+        responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH},
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.HistoryRecentQuerySerializer, request.query_params)
         entries = selectors.history_recent(user=request.user, limit=query["limit"])
@@ -73,8 +93,11 @@ class HistoryRecentView(APIView):
 
 
 class HistoryFailedView(APIView):
-    @extend_schema(operation_id="history_failed", parameters=[s.HistoryFailedQuerySerializer],
-                   responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH})
+    @extend_schema(
+        operation_id="history_failed",
+        parameters=[s.HistoryFailedQuerySerializer],
+        responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH},
+    )
     def get(self, request: Request) -> Response:
         query = _valid(s.HistoryFailedQuerySerializer, request.query_params)
         entries = selectors.history_failed(user=request.user, limit=query["limit"])
@@ -84,29 +107,48 @@ class HistoryFailedView(APIView):
 class HistoryCleanupView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="history_cleanup", request=s.HistoryCleanupRequestSerializer,
-                   responses={200: s.HistoryCleanupResultSerializer, **_BAD, **_AUTH,
-                              403: OpenApiResponse(_ERR, description="Not an administrator.")},
-                   description="Delete entries older than days_old. Library files are never touched.")
+    @extend_schema(
+        operation_id="history_cleanup",
+        request=s.HistoryCleanupRequestSerializer,
+        responses={
+            200: s.HistoryCleanupResultSerializer,
+            **_BAD,
+            **_AUTH,
+            403: OpenApiResponse(_ERR, description="Not an administrator."),
+        },
+        description="Delete entries older than days_old. Library files are never touched.",
+    )
     def post(self, request: Request) -> Response:
         days_old = _valid(s.HistoryCleanupRequestSerializer, request.data)["days_old"]
         return Response({"deleted": services.history_cleanup(days_old=days_old), "days_old": days_old})
 
 
 class HistoryDetailView(APIView):
-    @extend_schema(operation_id="history_retrieve", parameters=[_TASK_ID],
-                   responses={200: s.HistoryEntrySerializer, **_MISSING, **_AUTH})
+    @extend_schema(
+        operation_id="history_retrieve",
+        parameters=[_TASK_ID],
+        responses={200: s.HistoryEntrySerializer, **_MISSING, **_AUTH},
+    )
     def get(self, request: Request, task_id: str) -> Response:
         entry = selectors.history_get(user=request.user, task_id=uuid.UUID(task_id))
         return Response(s.HistoryEntrySerializer(entry).data)
 
 
 class HistoryChildrenView(APIView):
-    @extend_schema(operation_id="history_children", parameters=[_TASK_ID],
-                   responses={200: s.HistoryChildrenSerializer, **_MISSING, **_AUTH},
-                   description="The per-track rows of an album or playlist download, in order.")
+    @extend_schema(
+        operation_id="history_children",
+        parameters=[_TASK_ID],
+        responses={200: s.HistoryChildrenSerializer, **_MISSING, **_AUTH},
+        description="The per-track rows of an album or playlist download, in order.",
+    )
     def get(self, request: Request, task_id: str) -> Response:
         entry, tracks = selectors.history_children(user=request.user, task_id=uuid.UUID(task_id))
         children = s.HistoryTrackSerializer(tracks, many=True).data
-        return Response({"task_id": entry.task_id, "download_type": entry.download_type,
-                         "children": children, "count": len(tracks)})
+        return Response(
+            {
+                "task_id": entry.task_id,
+                "download_type": entry.download_type,
+                "children": children,
+                "count": len(tracks),
+            }
+        )

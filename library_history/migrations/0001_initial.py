@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,127 +14,253 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoryEntry',
+            name="HistoryEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.UUIDField(unique=True)),
-                ('download_type', models.CharField(choices=[('track', 'Track'), ('album', 'Album'), ('playlist', 'Playlist')], max_length=10)),
-                ('status', models.CharField(choices=[('completed', 'Completed'), ('partial', 'Partial'), ('failed', 'Failed'), ('skipped', 'Skipped'), ('in_progress', 'In progress')], max_length=12)),
-                ('spotify_url', models.CharField(blank=True, default='', max_length=500)),
-                ('name', models.CharField(max_length=500)),
-                ('artist', models.CharField(blank=True, default='', max_length=500)),
-                ('album', models.CharField(blank=True, default='', max_length=500)),
-                ('service', models.CharField(blank=True, default='', max_length=32)),
-                ('quality', models.CharField(blank=True, default='', max_length=32)),
-                ('is_preview', models.BooleanField(default=False)),
-                ('file_path', models.CharField(blank=True, default='', help_text='Relative to the library root.', max_length=1024)),
-                ('created_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('total_tracks', models.PositiveIntegerField(default=0)),
-                ('successful_tracks', models.PositiveIntegerField(default=0)),
-                ('skipped_tracks', models.PositiveIntegerField(default=0)),
-                ('failed_tracks', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True, default='')),
-                ('size_bytes', models.PositiveBigIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_id", models.UUIDField(unique=True)),
+                (
+                    "download_type",
+                    models.CharField(
+                        choices=[("track", "Track"), ("album", "Album"), ("playlist", "Playlist")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("completed", "Completed"),
+                            ("partial", "Partial"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                            ("in_progress", "In progress"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("spotify_url", models.CharField(blank=True, default="", max_length=500)),
+                ("name", models.CharField(max_length=500)),
+                ("artist", models.CharField(blank=True, default="", max_length=500)),
+                ("album", models.CharField(blank=True, default="", max_length=500)),
+                ("service", models.CharField(blank=True, default="", max_length=32)),
+                ("quality", models.CharField(blank=True, default="", max_length=32)),
+                ("is_preview", models.BooleanField(default=False)),
+                (
+                    "file_path",
+                    models.CharField(
+                        blank=True, default="", help_text="Relative to the library root.", max_length=1024
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("total_tracks", models.PositiveIntegerField(default=0)),
+                ("successful_tracks", models.PositiveIntegerField(default=0)),
+                ("skipped_tracks", models.PositiveIntegerField(default=0)),
+                ("failed_tracks", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True, default="")),
+                ("size_bytes", models.PositiveBigIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'history entries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "history entries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoryTrack',
+            name="HistoryTrack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('track_id', models.CharField(blank=True, default='', max_length=64)),
-                ('spotify_url', models.CharField(blank=True, default='', max_length=500)),
-                ('name', models.CharField(max_length=500)),
-                ('artist', models.CharField(blank=True, default='', max_length=500)),
-                ('album', models.CharField(blank=True, default='', max_length=500)),
-                ('status', models.CharField(choices=[('completed', 'Completed'), ('partial', 'Partial'), ('failed', 'Failed'), ('skipped', 'Skipped'), ('in_progress', 'In progress')], max_length=12)),
-                ('reason', models.TextField(blank=True, default='')),
-                ('service', models.CharField(blank=True, default='', max_length=32)),
-                ('quality', models.CharField(blank=True, default='', max_length=32)),
-                ('is_preview', models.BooleanField(default=False)),
-                ('file_path', models.CharField(blank=True, default='', help_text='Relative to the library root.', max_length=1024)),
-                ('size_bytes', models.PositiveBigIntegerField(default=0)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracks', to='library_history.historyentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("track_id", models.CharField(blank=True, default="", max_length=64)),
+                ("spotify_url", models.CharField(blank=True, default="", max_length=500)),
+                ("name", models.CharField(max_length=500)),
+                ("artist", models.CharField(blank=True, default="", max_length=500)),
+                ("album", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("completed", "Completed"),
+                            ("partial", "Partial"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                            ("in_progress", "In progress"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, default="")),
+                ("service", models.CharField(blank=True, default="", max_length=32)),
+                ("quality", models.CharField(blank=True, default="", max_length=32)),
+                ("is_preview", models.BooleanField(default=False)),
+                (
+                    "file_path",
+                    models.CharField(
+                        blank=True, default="", help_text="Relative to the library root.", max_length=1024
+                    ),
+                ),
+                ("size_bytes", models.PositiveBigIntegerField(default=0)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracks",
+                        to="library_history.historyentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['parent', 'position'],
+                "ordering": ["parent", "position"],
             },
         ),
         migrations.CreateModel(
-            name='HistoryArtistCounter',
+            name="HistoryArtistCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('artist', models.CharField(max_length=500)),
-                ('entries', models.BigIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("artist", models.CharField(max_length=500)),
+                ("entries", models.BigIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', 'entries'], name='hist_artist_owner_entries')],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'artist'), name='hist_artist_key')],
+                "indexes": [models.Index(fields=["owner", "entries"], name="hist_artist_owner_entries")],
+                "constraints": [models.UniqueConstraint(fields=("owner", "artist"), name="hist_artist_key")],
             },
         ),
         migrations.CreateModel(
-            name='HistoryCounter',
+            name="HistoryCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('download_type', models.CharField(choices=[('track', 'Track'), ('album', 'Album'), ('playlist', 'Playlist')], max_length=10)),
-                ('status', models.CharField(choices=[('completed', 'Completed'), ('partial', 'Partial'), ('failed', 'Failed'), ('skipped', 'Skipped'), ('in_progress', 'In progress')], max_length=12)),
-                ('entries', models.BigIntegerField(default=0)),
-                ('tracks', models.BigIntegerField(default=0)),
-                ('size_bytes', models.BigIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "download_type",
+                    models.CharField(
+                        choices=[("track", "Track"), ("album", "Album"), ("playlist", "Playlist")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("completed", "Completed"),
+                            ("partial", "Partial"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                            ("in_progress", "In progress"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("entries", models.BigIntegerField(default=0)),
+                ("tracks", models.BigIntegerField(default=0)),
+                ("size_bytes", models.BigIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('owner', 'download_type', 'status'), name='hist_counter_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "download_type", "status"), name="hist_counter_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoryDailyCounter',
+            name="HistoryDailyCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('entries', models.BigIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("entries", models.BigIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='hist_daily_day')],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'day'), name='hist_daily_key')],
+                "indexes": [models.Index(fields=["day"], name="hist_daily_day")],
+                "constraints": [models.UniqueConstraint(fields=("owner", "day"), name="hist_daily_key")],
             },
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['created_at'], name='hist_created'),
+            model_name="historyentry",
+            index=models.Index(fields=["created_at"], name="hist_created"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['status', 'created_at'], name='hist_status_created'),
+            model_name="historyentry",
+            index=models.Index(fields=["status", "created_at"], name="hist_status_created"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['download_type', 'created_at'], name='hist_type_created'),
+            model_name="historyentry",
+            index=models.Index(fields=["download_type", "created_at"], name="hist_type_created"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['owner', 'created_at'], name='hist_owner_created'),
+            model_name="historyentry",
+            index=models.Index(fields=["owner", "created_at"], name="hist_owner_created"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['owner', 'status', 'created_at'], name='hist_owner_status_created'),
+            model_name="historyentry",
+            index=models.Index(fields=["owner", "status", "created_at"], name="hist_owner_status_created"),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['owner', 'download_type', 'created_at'], name='hist_owner_type_created'),
+            model_name="historyentry",
+            index=models.Index(
+                fields=["owner", "download_type", "created_at"], name="hist_owner_type_created"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='historytrack',
-            constraint=models.UniqueConstraint(fields=('parent', 'position'), name='hist_track_parent_position'),
+            model_name="historytrack",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "position"), name="hist_track_parent_position"
+            ),
         ),
     ]

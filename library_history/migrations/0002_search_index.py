@@ -13,18 +13,24 @@ TABLE = "library_history_historyentry"
 FTS = "library_history_search"
 
 _ADD = f"INSERT INTO {FTS}(rowid, name, artist, album) VALUES (new.id, new.name, new.artist, new.album);"
-_REMOVE = (f"INSERT INTO {FTS}({FTS}, rowid, name, artist, album) "
-           "VALUES ('delete', old.id, old.name, old.artist, old.album);")
+_REMOVE = (
+    f"INSERT INTO {FTS}({FTS}, rowid, name, artist, album) "
+    "VALUES ('delete', old.id, old.name, old.artist, old.album);"
+)
 
 CREATE = [
-    (f"CREATE VIRTUAL TABLE {FTS} USING fts5(name, artist, album, content='{TABLE}', content_rowid='id', "
-     "tokenize='unicode61 remove_diacritics 2')"),
+    (
+        f"CREATE VIRTUAL TABLE {FTS} USING fts5(name, artist, album, content='{TABLE}', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    ),
     f"CREATE TRIGGER {FTS}_ai AFTER INSERT ON {TABLE} BEGIN {_ADD} END",
     f"CREATE TRIGGER {FTS}_ad AFTER DELETE ON {TABLE} BEGIN {_REMOVE} END",
     f"CREATE TRIGGER {FTS}_au AFTER UPDATE OF name, artist, album ON {TABLE} BEGIN {_REMOVE} {_ADD} END",
     f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
 ]
-DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{suffix}" for suffix in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
+DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{suffix}" for suffix in ("ai", "ad", "au")] + [
+    f"DROP TABLE IF EXISTS {FTS}"
+]
 
 
 def _run(statements: list[str]):

@@ -4,21 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library_history', '0002_search_index'),
+        ("library_history", "0002_search_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoryArtistTotal',
+            name="HistoryArtistTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('artist', models.CharField(max_length=500, unique=True)),
-                ('entries', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("artist", models.CharField(max_length=500, unique=True)),
+                ("entries", models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['entries'], name='hist_artist_total_entries')],
+                "indexes": [models.Index(fields=["entries"], name="hist_artist_total_entries")],
             },
         ),
     ]

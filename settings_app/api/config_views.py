@@ -17,7 +17,9 @@ _ERRORS = {
     401: OpenApiResponse(s.SettingsErrorSerializer, description="Not logged in."),
     403: OpenApiResponse(s.SettingsErrorSerializer, description="Not an administrator."),
 }
-_INVALID = {400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")}
+_INVALID = {
+    400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")
+}
 _MALFORMED = {400: OpenApiResponse(s.SettingsErrorSerializer, description="The body is not JSON.")}
 
 
@@ -28,16 +30,22 @@ class ConfigView(APIView):
     def get(self, request: Request) -> Response:
         return Response(selectors.get_config())
 
-    @extend_schema(operation_id="config_update", request=s.ConfigUpdateSerializer,
-                   responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
-                   description="Merge a partial update; answers the whole configuration. Nothing is saved "
-                               "when any value is invalid.")
+    @extend_schema(
+        operation_id="config_update",
+        request=s.ConfigUpdateSerializer,
+        responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
+        description="Merge a partial update; answers the whole configuration. Nothing is saved "
+        "when any value is invalid.",
+    )
     def post(self, request: Request) -> Response:
         return Response(services.config_update(changes=request.data))
 
-    @extend_schema(operation_id="config_replace", request=s.ConfigUpdateSerializer,
-                   responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
-                   description="Same as POST: merges a partial update.")
+    @extend_schema(
+        operation_id="config_replace",
+        request=s.ConfigUpdateSerializer,
+        responses={200: s.ConfigSerializer, **_INVALID, **_ERRORS},
+        description="Same as POST: merges a partial update.",
+    )
     def put(self, request: Request) -> Response:
         return Response(services.config_update(changes=request.data))
 
@@ -45,8 +53,11 @@ class ConfigView(APIView):
 class ConfigCheckView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="config_check", responses={200: s.ConfigCheckSerializer, **_ERRORS},
-                   description="Check the stored configuration: paths, credentials, templates, sources.")
+    @extend_schema(
+        operation_id="config_check",
+        responses={200: s.ConfigCheckSerializer, **_ERRORS},
+        description="Check the stored configuration: paths, credentials, templates, sources.",
+    )
     def get(self, request: Request) -> Response:
         return Response(selectors.config_check())
 
@@ -58,9 +69,12 @@ def _validation(errors: dict[str, Any]) -> Response:
 class ConfigValidateView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="config_validate", request=s.ConfigUpdateSerializer,
-                   responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS},
-                   description="Check a partial update against the stored configuration without saving.")
+    @extend_schema(
+        operation_id="config_validate",
+        request=s.ConfigUpdateSerializer,
+        responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS},
+        description="Check a partial update against the stored configuration without saving.",
+    )
     def post(self, request: Request) -> Response:
         return _validation(services.config_validate(changes=request.data))
 
@@ -72,15 +86,21 @@ class WatchConfigView(APIView):
     def get(self, request: Request) -> Response:
         return Response(selectors.get_watch_config())
 
-    @extend_schema(operation_id="config_watch_update", request=s.WatchConfigUpdateSerializer,
-                   responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
-                   description="Merge a partial update; answers the whole watch configuration.")
+    @extend_schema(
+        operation_id="config_watch_update",
+        request=s.WatchConfigUpdateSerializer,
+        responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
+        description="Merge a partial update; answers the whole watch configuration.",
+    )
     def post(self, request: Request) -> Response:
         return Response(services.watch_config_update(changes=request.data))
 
-    @extend_schema(operation_id="config_watch_replace", request=s.WatchConfigUpdateSerializer,
-                   responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
-                   description="Same as POST: merges a partial update.")
+    @extend_schema(
+        operation_id="config_watch_replace",
+        request=s.WatchConfigUpdateSerializer,
+        responses={200: s.WatchConfigSerializer, **_INVALID, **_ERRORS},
+        description="Same as POST: merges a partial update.",
+    )
     def put(self, request: Request) -> Response:
         return Response(services.watch_config_update(changes=request.data))
 
@@ -88,7 +108,10 @@ class WatchConfigView(APIView):
 class WatchConfigValidateView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="config_watch_validate", request=s.WatchConfigUpdateSerializer,
-                   responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS})
+    @extend_schema(
+        operation_id="config_watch_validate",
+        request=s.WatchConfigUpdateSerializer,
+        responses={200: s.ConfigValidationSerializer, **_MALFORMED, **_ERRORS},
+    )
     def post(self, request: Request) -> Response:
         return _validation(services.watch_config_validate(changes=request.data))

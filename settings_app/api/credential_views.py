@@ -18,8 +18,10 @@ from spotizerr.errors import BadRequest, NotFound
 from spotizerr.lib import crypto
 
 _ERR = s.SettingsErrorSerializer
-_AUTH = {401: OpenApiResponse(_ERR, description="Not logged in."),
-         403: OpenApiResponse(_ERR, description="Not an administrator.")}
+_AUTH = {
+    401: OpenApiResponse(_ERR, description="Not logged in."),
+    403: OpenApiResponse(_ERR, description="Not an administrator."),
+}
 _BAD_SERVICE = {400: OpenApiResponse(_ERR, description="Unknown service or invalid body.")}
 _MISSING = {404: OpenApiResponse(_ERR, description="No set with that name.")}
 
@@ -37,8 +39,11 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
 
 def _check_service(service: str) -> None:
     if service not in selectors.SERVICES:
-        raise BadRequest(f"Unknown service {service!r}.", code="unknown_service",
-                         details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]})
+        raise BadRequest(
+            f"Unknown service {service!r}.",
+            code="unknown_service",
+            details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]},
+        )
 
 
 def _present(credentials: list[Credential], service: str) -> list[dict[str, Any]]:
@@ -54,10 +59,16 @@ def _present_one(credential: Credential) -> dict[str, Any]:
 class CredentialNamesView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="credentials_list_names",
-                   responses={200: OpenApiResponse({"type": "array", "items": {"type": "string"}},
-                                                   description="Names of the service's sets."),
-                              **_BAD_SERVICE, **_AUTH})
+    @extend_schema(
+        operation_id="credentials_list_names",
+        responses={
+            200: OpenApiResponse(
+                {"type": "array", "items": {"type": "string"}}, description="Names of the service's sets."
+            ),
+            **_BAD_SERVICE,
+            **_AUTH,
+        },
+    )
     def get(self, request: Request, service: str) -> Response:
         _check_service(service)
         return Response(selectors.credential_names(service=service))
@@ -66,23 +77,38 @@ class CredentialNamesView(APIView):
 class CredentialListView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="credentials_list_all",
-                   responses={200: s.CredentialSerializer(many=True), **_BAD_SERVICE, **_AUTH})
+    @extend_schema(
+        operation_id="credentials_list_all",
+        responses={200: s.CredentialSerializer(many=True), **_BAD_SERVICE, **_AUTH},
+    )
     def get(self, request: Request, service: str) -> Response:
         _check_service(service)
         return Response(_present(selectors.credential_list(service=service), service))
 
 
 @extend_schema_view(
-    get=extend_schema(operation_id="credentials_get",
-                      responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH}),
-    post=extend_schema(operation_id="credentials_create", request=s.CredentialCreateSerializer,
-                       responses={201: s.CredentialSerializer, **_BAD_SERVICE, **_AUTH,
-                                  409: OpenApiResponse(_ERR, description="A set with that name exists.")}),
-    put=extend_schema(operation_id="credentials_update", request=s.CredentialUpdateSerializer,
-                      responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH}),
-    delete=extend_schema(operation_id="credentials_delete",
-                         responses={204: None, **_BAD_SERVICE, **_MISSING, **_AUTH}),
+    get=extend_schema(
+        operation_id="credentials_get",
+        responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH},
+    ),
+    post=extend_schema(
+        operation_id="credentials_create",
+        request=s.CredentialCreateSerializer,
+        responses={
+            201: s.CredentialSerializer,
+            **_BAD_SERVICE,
+            **_AUTH,
+            409: OpenApiResponse(_ERR, description="A set with that name exists."),
+        },
+    ),
+    put=extend_schema(
+        operation_id="credentials_update",
+        request=s.CredentialUpdateSerializer,
+        responses={200: s.CredentialSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH},
+    ),
+    delete=extend_schema(
+        operation_id="credentials_delete", responses={204: None, **_BAD_SERVICE, **_MISSING, **_AUTH}
+    ),
 )
 class CredentialDetailView(APIView):
     permission_classes = [IsAdmin]
@@ -104,7 +130,9 @@ class CredentialDetailView(APIView):
         _check_service(service)
         body = _valid(s.CredentialUpdateSerializer, request.data)
         credential = services.credential_update(
-            service=service, name=name, client_id=body.get("client_id"),
+            service=service,
+            name=name,
+            client_id=body.get("client_id"),
             client_secret=_unmasked(body.get("client_secret")),
         )
         return Response(_present_one(credential))
@@ -118,24 +146,36 @@ def _spotify_api_config() -> dict[str, Any]:
     active = selectors.active_spotify_credentials()
     if active is None:
         return {"client_id": None, "client_secret": None, "name": None}
-    return {"client_id": active.client_id, "client_secret": crypto.mask(active.client_secret), "name": active.name}
+    return {
+        "client_id": active.client_id,
+        "client_secret": crypto.mask(active.client_secret),
+        "name": active.name,
+    }
 
 
 class SpotifyApiConfigView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(operation_id="credentials_spotify_api_config_get",
-                   responses={200: s.SpotifyApiConfigSerializer, **_AUTH})
+    @extend_schema(
+        operation_id="credentials_spotify_api_config_get",
+        responses={200: s.SpotifyApiConfigSerializer, **_AUTH},
+    )
     def get(self, request: Request) -> Response:
         return Response(_spotify_api_config())
 
-    @extend_schema(operation_id="credentials_spotify_api_config_update",
-                   request=s.SpotifyApiConfigUpdateSerializer,
-                   responses={200: s.SpotifyApiConfigSerializer,
-                              400: OpenApiResponse(_ERR, description="Invalid body."), **_AUTH},
-                   description="Write the active Spotify set (creating \"default\" when there is none).")
+    @extend_schema(
+        operation_id="credentials_spotify_api_config_update",
+        request=s.SpotifyApiConfigUpdateSerializer,
+        responses={
+            200: s.SpotifyApiConfigSerializer,
+            400: OpenApiResponse(_ERR, description="Invalid body."),
+            **_AUTH,
+        },
+        description='Write the active Spotify set (creating "default" when there is none).',
+    )
     def put(self, request: Request) -> Response:
         body = _valid(s.SpotifyApiConfigUpdateSerializer, request.data)
-        services.spotify_api_config_update(client_id=body["client_id"],
-                                           client_secret=_unmasked(body.get("client_secret")))
+        services.spotify_api_config_update(
+            client_id=body["client_id"], client_secret=_unmasked(body.get("client_secret"))
+        )
         return Response(_spotify_api_config())

@@ -26,8 +26,9 @@ class SettingsErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10},
-                                {"type": "string", "enum": ["auto"]}]})
+@extend_schema_field(
+    {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10}, {"type": "string", "enum": ["auto"]}]}
+)
 class PadWidthField(serializers.JSONField):
     pass
 
@@ -102,7 +103,9 @@ class ConfigUpdateSerializer(_AllOptional, ConfigSerializer):
 class WatchConfigSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
     check_interval = serializers.IntegerField(min_value=60, help_text="Seconds between checks.")
-    watchPollIntervalSeconds = serializers.IntegerField(min_value=60, help_text="Another name for check_interval.")
+    watchPollIntervalSeconds = serializers.IntegerField(
+        min_value=60, help_text="Another name for check_interval."
+    )
     max_concurrent_checks = serializers.IntegerField(min_value=1, max_value=16)
     retry_failed_after = serializers.IntegerField(min_value=0)
     watchedArtistAlbumGroup = serializers.ListField(child=serializers.ChoiceField(choices=list(ALBUM_GROUPS)))
@@ -161,6 +164,8 @@ class SpotifyApiConfigSerializer(serializers.Serializer):
 class SpotifyApiConfigUpdateSerializer(serializers.Serializer):
     client_id = serializers.CharField(max_length=255)
     client_secret = serializers.CharField(
-        max_length=1000, required=False, write_only=True,
+        max_length=1000,
+        required=False,
+        write_only=True,
         help_text="Required when no Spotify set exists yet; left out or masked keeps the stored one.",
     )

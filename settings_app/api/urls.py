@@ -12,11 +12,23 @@ urlpatterns = [
     path("config/check", config_views.ConfigCheckView.as_view(), name="config-check"),
     path("config/validate", config_views.ConfigValidateView.as_view(), name="config-validate"),
     path("config/watch", config_views.WatchConfigView.as_view(), name="config-watch"),
-    path("config/watch/validate", config_views.WatchConfigValidateView.as_view(), name="config-watch-validate"),
-    path("credentials/spotify_api_config", credential_views.SpotifyApiConfigView.as_view(),
-         name="credentials-spotify-api-config"),
-    path("credentials/all/<str:service>", credential_views.CredentialListView.as_view(), name="credentials-all"),
-    path("credentials/<str:service>", credential_views.CredentialNamesView.as_view(), name="credentials-names"),
-    path("credentials/<str:service>/<str:name>", credential_views.CredentialDetailView.as_view(),
-         name="credentials-detail"),
+    path(
+        "config/watch/validate", config_views.WatchConfigValidateView.as_view(), name="config-watch-validate"
+    ),
+    path(
+        "credentials/spotify_api_config",
+        credential_views.SpotifyApiConfigView.as_view(),
+        name="credentials-spotify-api-config",
+    ),
+    path(
+        "credentials/all/<str:service>", credential_views.CredentialListView.as_view(), name="credentials-all"
+    ),
+    path(
+        "credentials/<str:service>", credential_views.CredentialNamesView.as_view(), name="credentials-names"
+    ),
+    path(
+        "credentials/<str:service>/<str:name>",
+        credential_views.CredentialDetailView.as_view(),
+        name="credentials-detail",
+    ),
 ]

@@ -54,7 +54,7 @@ def _output_format(value: Any) -> str:
 
 def _bitrate(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise Invalid("must be a bitrate such as \"320k\", or null")
+        raise Invalid('must be a bitrate such as "320k", or null')
     try:
         normalised = formats.normalise_bitrate(value)
     except ValueError as exc:
@@ -68,12 +68,12 @@ def _pad_width(value: Any) -> int | str:
     try:
         return checks.integer(1, 10)(value)
     except Invalid:
-        raise Invalid("must be \"auto\" or a whole number from 1 to 10") from None
+        raise Invalid('must be "auto" or a whole number from 1 to 10') from None
 
 
 def _command_source(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise Invalid("must be an object {\"argv\": [...], \"timeoutSeconds\": n} or null")
+        raise Invalid('must be an object {"argv": [...], "timeoutSeconds": n} or null')
     unknown = sorted(set(value) - {"argv", "timeoutSeconds"})
     if unknown:
         raise Invalid(f"unknown field(s) {', '.join(unknown)}")
@@ -137,7 +137,9 @@ MAIN = Section(
         "spotifyQuality": Key(checks.choice(SPOTIFY_QUALITIES), "NORMAL"),
         "deezerQuality": Key(checks.choice(DEEZER_QUALITIES), "MP3_128"),
         "realTime": Key(checks.boolean, False),
-        "downloadPath": Key(checks.directory(writable=True), default_factory=lambda: str(settings.DOWNLOAD_DIR)),
+        "downloadPath": Key(
+            checks.directory(writable=True), default_factory=lambda: str(settings.DOWNLOAD_DIR)
+        ),
         "convertTo": Key(checks.nullable(_output_format), None),
         "bitrate": Key(checks.nullable(_bitrate), None),
         "customDirFormat": Key(_template(allow_separators=True), "%ar_album%/%album%"),

@@ -14,7 +14,9 @@ WATCH = Section(
         "check_interval": Key(checks.integer(60, 7 * 24 * 3600), 3600),
         "max_concurrent_checks": Key(checks.integer(1, 16), 2),
         "retry_failed_after": Key(checks.integer(0, 7 * 24 * 3600), 1800),
-        "watchedArtistAlbumGroup": Key(checks.subset(ALBUM_GROUPS), default_factory=lambda: ["album", "single"]),
+        "watchedArtistAlbumGroup": Key(
+            checks.subset(ALBUM_GROUPS), default_factory=lambda: ["album", "single"]
+        ),
         "useSnapshotIdChecking": Key(checks.boolean, True),
     },
     aliases={"watchPollIntervalSeconds": "check_interval"},

@@ -4,35 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ConfigSection',
+            name="ConfigSection",
             fields=[
-                ('name', models.CharField(choices=[('main', 'Main'), ('watch', 'Watch')], max_length=20, primary_key=True, serialize=False)),
-                ('values', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(
+                        choices=[("main", "Main"), ("watch", "Watch")],
+                        max_length=20,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("values", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('spotify', 'Spotify'), ('deezer', 'Deezer')], max_length=20)),
-                ('name', models.CharField(max_length=100)),
-                ('client_id', models.CharField(max_length=255)),
-                ('client_secret_encrypted', models.TextField(help_text='Fernet ciphertext; never the secret itself.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(choices=[("spotify", "Spotify"), ("deezer", "Deezer")], max_length=20),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("client_id", models.CharField(max_length=255)),
+                (
+                    "client_secret_encrypted",
+                    models.TextField(help_text="Fernet ciphertext; never the secret itself."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['service', 'created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'name'), name='credential_unique_name_per_service')],
+                "ordering": ["service", "created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "name"), name="credential_unique_name_per_service"
+                    )
+                ],
             },
         ),
     ]

@@ -44,12 +44,18 @@ class PageQuerySerializer(IdQuerySerializer):
 
 
 class AlbumInfoQuerySerializer(PageQuerySerializer):
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False,
-                                     help_text="Tracks page size; all tracks when omitted.")
+    limit = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE,
+        required=False,
+        help_text="Tracks page size; all tracks when omitted.",
+    )
 
 
 class ArtistInfoQuerySerializer(PageQuerySerializer):
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=10, help_text="Releases page size.")
+    limit = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE, default=10, help_text="Releases page size."
+    )
 
 
 class PlaylistTracksQuerySerializer(PageQuerySerializer):
@@ -62,8 +68,9 @@ class PlaylistInfoQuerySerializer(IdQuerySerializer):
 
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=500)
-    search_type = serializers.ChoiceField(choices=SEARCH_TYPES, required=False,
-                                          help_text="Content type (default track).")
+    search_type = serializers.ChoiceField(
+        choices=SEARCH_TYPES, required=False, help_text="Content type (default track)."
+    )
     type = serializers.CharField(required=False, help_text="Alias of search_type (same values).")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
     main = serializers.CharField(required=False, help_text="Accepted for compatibility; ignored.")
@@ -180,7 +187,10 @@ class CatalogArtistReleaseSerializer(serializers.Serializer):
     artists = CatalogArtistRefSerializer(many=True)
     images = CatalogImageSerializer(many=True)
     external_urls = CatalogExternalUrlsSerializer(source="*")
-    in_library = serializers.BooleanField(required=False, help_text="Only when you watch this artist: whether the release is already in the library.")
+    in_library = serializers.BooleanField(
+        required=False,
+        help_text="Only when you watch this artist: whether the release is already in the library.",
+    )
 
 
 class CatalogArtistReleasesPageSerializer(CatalogPageFieldsSerializer):
@@ -213,9 +223,14 @@ class CatalogPlaylistEntrySerializer(serializers.Serializer):
     position = serializers.IntegerField()
     added_at = serializers.CharField(allow_null=True)
     is_local = serializers.SerializerMethodField()
-    skip_reason = serializers.CharField(allow_null=True, help_text="local_file, unavailable, episode or removed.")
+    skip_reason = serializers.CharField(
+        allow_null=True, help_text="local_file, unavailable, episode or removed."
+    )
     track = CatalogTrackSerializer(allow_null=True)
-    in_library = serializers.BooleanField(required=False, help_text="Only when you watch this playlist: whether the track is already in the library.")
+    in_library = serializers.BooleanField(
+        required=False,
+        help_text="Only when you watch this playlist: whether the track is already in the library.",
+    )
 
     def get_is_local(self, entry: Any) -> bool:
         return entry.skip_reason == "local_file"
@@ -235,7 +250,9 @@ class CatalogPlaylistTracksSerializer(serializers.Serializer):
     offset = serializers.IntegerField(required=False)
     next = serializers.URLField(allow_null=True, required=False)
     next_offset = serializers.IntegerField(allow_null=True, required=False)
-    items = CatalogPlaylistEntrySerializer(many=True, required=False, help_text="Present when entries were asked for.")
+    items = CatalogPlaylistEntrySerializer(
+        many=True, required=False, help_text="Present when entries were asked for."
+    )
 
 
 class CatalogPlaylistSerializer(serializers.Serializer):
@@ -255,7 +272,9 @@ class CatalogPlaylistSerializer(serializers.Serializer):
 
     @extend_schema_field(CatalogPlaylistTracksSerializer)
     def get_tracks(self, playlist: Any) -> dict[str, Any]:
-        return CatalogPlaylistTracksSerializer(self.context.get("tracks") or {"total": playlist.total_tracks}).data
+        return CatalogPlaylistTracksSerializer(
+            self.context.get("tracks") or {"total": playlist.total_tracks}
+        ).data
 
 
 # ------------------------------------------------------------------ search and markets

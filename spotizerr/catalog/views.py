@@ -24,8 +24,11 @@ VIEW_MAX_WAIT_SECONDS = 5.0
 
 _ERR = s.CatalogErrorSerializer
 _ERRORS = {
-    400: OpenApiResponse(_ERR, description="Bad id or parameter, or no Spotify credentials configured "
-                                           "(code spotify_not_configured)."),
+    400: OpenApiResponse(
+        _ERR,
+        description="Bad id or parameter, or no Spotify credentials configured "
+        "(code spotify_not_configured).",
+    ),
     401: OpenApiResponse(_ERR, description="Not logged in."),
     404: OpenApiResponse(_ERR, description="Spotify does not know this id."),
     502: OpenApiResponse(_ERR, description="Spotify refused the request."),
@@ -49,39 +52,60 @@ def _page_body(request: Request, page: Page) -> dict[str, Any]:
     if page.next_offset is not None:
         params = {**request.query_params.dict(), "offset": page.next_offset, "limit": page.limit}
         next_url = request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
-    return {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset,
-            "next": next_url, "next_offset": page.next_offset}
+    return {
+        "items": page.items,
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next": next_url,
+        "next_offset": page.next_offset,
+    }
 
 
 class TrackInfoView(APIView):
-    @extend_schema(operation_id="track_info", parameters=[s.IdQuerySerializer],
-                   responses={200: s.CatalogTrackSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="track_info",
+        parameters=[s.IdQuerySerializer],
+        responses={200: s.CatalogTrackSerializer, **_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         track_id = parse_spotify_id(_query(s.IdQuerySerializer, request)["id"], "track")
         return Response(s.CatalogTrackSerializer(_client().track(track_id)).data)
 
 
 class AlbumInfoView(APIView):
-    @extend_schema(operation_id="album_info", parameters=[s.AlbumInfoQuerySerializer],
-                   responses={200: s.CatalogAlbumSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="album_info",
+        parameters=[s.AlbumInfoQuerySerializer],
+        responses={200: s.CatalogAlbumSerializer, **_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         query = _query(s.AlbumInfoQuerySerializer, request)
         album_id = parse_spotify_id(query["id"], "album")
         client = _client()
         if query.get("limit") is None and query["offset"] == 0:
             album = client.album(album_id)
-            page = Page(items=album.tracks, total=len(album.tracks), limit=len(album.tracks), offset=0,
-                        next_offset=None)
+            page = Page(
+                items=album.tracks,
+                total=len(album.tracks),
+                limit=len(album.tracks),
+                offset=0,
+                next_offset=None,
+            )
         else:
-            album, page = client.album_tracks_page(album_id, limit=query.get("limit") or s.MAX_PAGE,
-                                                   offset=query["offset"])
+            album, page = client.album_tracks_page(
+                album_id, limit=query.get("limit") or s.MAX_PAGE, offset=query["offset"]
+            )
         body = s.CatalogAlbumSerializer(album, context={"tracks": _page_body(request, page)}).data
         return Response(body)
 
 
 class ArtistInfoView(APIView):
-    @extend_schema(operation_id="artist_info", parameters=[s.ArtistInfoQuerySerializer],
-                   responses={200: s.CatalogArtistSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="artist_info",
+        parameters=[s.ArtistInfoQuerySerializer],
+        responses={200: s.CatalogArtistSerializer, **_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         query = _query(s.ArtistInfoQuerySerializer, request)
         artist_id = parse_spotify_id(query["id"], "artist")
@@ -94,9 +118,12 @@ class ArtistInfoView(APIView):
 
 
 class PlaylistInfoView(APIView):
-    @extend_schema(operation_id="playlist_info", parameters=[s.PlaylistInfoQuerySerializer],
-                   responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
-                   description="The playlist; with include_tracks=true every entry under tracks.items.")
+    @extend_schema(
+        operation_id="playlist_info",
+        parameters=[s.PlaylistInfoQuerySerializer],
+        responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
+        description="The playlist; with include_tracks=true every entry under tracks.items.",
+    )
     def get(self, request: Request) -> Response:
         query = _query(s.PlaylistInfoQuerySerializer, request)
         playlist_id = parse_spotify_id(query["id"], "playlist")
@@ -104,39 +131,54 @@ class PlaylistInfoView(APIView):
         context: dict[str, Any] = {}
         if query["include_tracks"]:
             count = len(playlist.entries)
-            context["tracks"] = {"items": playlist.entries, "total": playlist.total_tracks, "limit": count,
-                                 "offset": 0, "next": None, "next_offset": None}
+            context["tracks"] = {
+                "items": playlist.entries,
+                "total": playlist.total_tracks,
+                "limit": count,
+                "offset": 0,
+                "next": None,
+                "next_offset": None,
+            }
         body = s.CatalogPlaylistSerializer(playlist, context=context).data
-        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body=body,
-                              items=body["tracks"].get("items", []))
+        mark_playlist_entries(
+            user=request.user, playlist_id=playlist_id, body=body, items=body["tracks"].get("items", [])
+        )
         return Response(body)
 
 
 class PlaylistMetadataView(APIView):
     METADATA_PAGE = 50
 
-    @extend_schema(operation_id="playlist_metadata", parameters=[s.IdQuerySerializer],
-                   responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
-                   description="The playlist with its first page of entries; more via playlist/tracks.")
+    @extend_schema(
+        operation_id="playlist_metadata",
+        parameters=[s.IdQuerySerializer],
+        responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
+        description="The playlist with its first page of entries; more via playlist/tracks.",
+    )
     def get(self, request: Request) -> Response:
         playlist_id = parse_spotify_id(_query(s.IdQuerySerializer, request)["id"], "playlist")
         client = _client()
         playlist = client.playlist(playlist_id)
-        page = client.playlist_entries_page(playlist_id, limit=self.METADATA_PAGE, offset=0,
-                                            snapshot_id=playlist.snapshot_id)
+        page = client.playlist_entries_page(
+            playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
+        )
         body = _page_body(request, page)
         if body["next"]:
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})
             body["next"] = request.build_absolute_uri(f"{request.path.rsplit('/', 1)[0]}/tracks?{params}")
         result = s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data
-        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body=result,
-                              items=result["tracks"].get("items", []))
+        mark_playlist_entries(
+            user=request.user, playlist_id=playlist_id, body=result, items=result["tracks"].get("items", [])
+        )
         return Response(result)
 
 
 class PlaylistTracksView(APIView):
-    @extend_schema(operation_id="playlist_tracks", parameters=[s.PlaylistTracksQuerySerializer],
-                   responses={200: s.CatalogPlaylistEntriesPageSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="playlist_tracks",
+        parameters=[s.PlaylistTracksQuerySerializer],
+        responses={200: s.CatalogPlaylistEntriesPageSerializer, **_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         query = _query(s.PlaylistTracksQuerySerializer, request)
         playlist_id = parse_spotify_id(query["id"], "playlist")
@@ -147,8 +189,11 @@ class PlaylistTracksView(APIView):
 
 
 class SearchView(APIView):
-    @extend_schema(operation_id="search", parameters=[s.SearchQuerySerializer],
-                   responses={200: s.CatalogSearchResultsSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="search",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.CatalogSearchResultsSerializer, **_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         query = _query(s.SearchQuerySerializer, request)
         search_type = query.get("search_type") or query.get("type") or "track"
@@ -159,8 +204,13 @@ class SearchView(APIView):
 class MarketsView(APIView):
     permission_classes = (IsAdmin,)
 
-    @extend_schema(operation_id="credentials_markets",
-                   responses={200: s.CatalogMarketsSerializer, **_ERRORS,
-                              403: OpenApiResponse(_ERR, description="Not an administrator.")})
+    @extend_schema(
+        operation_id="credentials_markets",
+        responses={
+            200: s.CatalogMarketsSerializer,
+            **_ERRORS,
+            403: OpenApiResponse(_ERR, description="Not an administrator."),
+        },
+    )
     def get(self, request: Request) -> Response:
         return Response(s.CatalogMarketsSerializer({"markets": _client().markets()}).data)

@@ -27,8 +27,14 @@ class Bar:
     @property
     def svg(self) -> dict[str, str]:
         """Coordinates as SVG attribute text (never localised), plus where a row's label and value go."""
-        return {"x": _num(self.x), "y": _num(self.y), "width": _num(self.width), "height": _num(self.height),
-                "label_y": _num(self.y + self.height / 2 + 5), "value_x": _num(self.x + self.width + 4)}
+        return {
+            "x": _num(self.x),
+            "y": _num(self.y),
+            "width": _num(self.width),
+            "height": _num(self.height),
+            "label_y": _num(self.y + self.height / 2 + 5),
+            "value_x": _num(self.x + self.width + 4),
+        }
 
 
 def _num(value: float) -> str:
@@ -75,20 +81,41 @@ def column_chart(title: str, rows: list[tuple[str, int]], *, width: int = 600, h
     bars = []
     for index, (label, value) in enumerate(rows):
         bar_height = plot * value / maximum if maximum else 0
-        bars.append(Bar(label, value, round(index * slot + 1, 2), round(plot - bar_height, 2),
-                        round(max(slot - 2, 1), 2), round(bar_height, 2)))
+        bars.append(
+            Bar(
+                label,
+                value,
+                round(index * slot + 1, 2),
+                round(plot - bar_height, 2),
+                round(max(slot - 2, 1), 2),
+                round(bar_height, 2),
+            )
+        )
     return BarChart(title, bars, width, height, maximum, horizontal=False)
 
 
-def row_chart(title: str, rows: list[tuple[str, int]], *, width: int = 600, row_height: int = 24,
-              css: dict[str, str] | None = None) -> BarChart:
+def row_chart(
+    title: str,
+    rows: list[tuple[str, int]],
+    *,
+    width: int = 600,
+    row_height: int = 24,
+    css: dict[str, str] | None = None,
+) -> BarChart:
     """Horizontal bars top to bottom with the label inside the left part (e.g. top artists)."""
     maximum = max((value for _, value in rows), default=0)
     label_width = 180
     plot = width - label_width - 40
     bars = [
-        Bar(label, value, label_width, index * row_height + 2,
-            round(plot * value / maximum, 2) if maximum else 0, row_height - 4, (css or {}).get(label, ""))
+        Bar(
+            label,
+            value,
+            label_width,
+            index * row_height + 2,
+            round(plot * value / maximum, 2) if maximum else 0,
+            row_height - 4,
+            (css or {}).get(label, ""),
+        )
         for index, (label, value) in enumerate(rows)
     ]
     return BarChart(title, bars, width, max(len(rows), 1) * row_height, maximum, horizontal=True)

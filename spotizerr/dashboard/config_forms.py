@@ -57,8 +57,14 @@ class BoundField:
     def options(self) -> list[dict[str, Any]]:
         chosen = self.value if isinstance(self.value, list) else [self.value]
         choices = self.spec.choices() if self.spec.choices else []
-        return [{"value": value, "label": label, "selected": value in chosen or (value == "" and self.value is None)}
-                for value, label in choices]
+        return [
+            {
+                "value": value,
+                "label": label,
+                "selected": value in chosen or (value == "" and self.value is None),
+            }
+            for value, label in choices
+        ]
 
 
 def _pairs(values: tuple[str, ...] | list[str]) -> Callable[[], list[tuple[str, str]]]:
@@ -70,50 +76,86 @@ def _formats() -> list[tuple[str, str]]:
 
 
 SECTIONS: dict[str, tuple[str, str, list[FieldSpec]]] = {
-    "downloads": ("Downloads", "main", [
-        FieldSpec("maxConcurrentDownloads", "Tracks downloaded at once", INT),
-        FieldSpec("maxRetries", "Retries of a failed track", INT),
-        FieldSpec("retryDelaySeconds", "First retry after (seconds)", INT),
-        FieldSpec("retryDelayIncrease", "Each later retry waits longer by (seconds)", INT),
-        FieldSpec("downloadPath", "Library folder", TEXT, "An absolute path the service can write to."),
-        FieldSpec("saveCover", "Save cover.jpg next to albums", BOOL),
-        FieldSpec("explicitFilter", "Hide and skip explicit tracks", BOOL),
-        FieldSpec("separateTracksByUser", "A folder of their own for each user", BOOL),
-        FieldSpec("realTime", "Pace network sources in real time", BOOL),
-        FieldSpec("realTimeMultiplier", "Real-time speed multiplier (0 = as fast as allowed)", INT),
-    ]),
-    "formatting": ("Formatting", "main", [
-        FieldSpec("customDirFormat", "Folder template", TEXT, "Placeholders such as %ar_album%, %album%, %year%."),
-        FieldSpec("customTrackFormat", "File name template", TEXT, "E.g. %tracknum%. %music%"),
-        FieldSpec("tracknumPadding", "Pad track numbers with zeros", BOOL),
-        FieldSpec("padNumberWidth", "Digits when padding", TEXT, "\"auto\" or a number from 1 to 10."),
-        FieldSpec("artistSeparator", "Between several artists", TEXT),
-    ]),
-    "conversion": ("Conversion", "main", [
-        FieldSpec("convertTo", "Convert to", CHOICE, choices=_formats, nullable=True),
-        FieldSpec("bitrate", "Bitrate", TEXT, "E.g. 320k; empty for the format's default or lossless.",
-                  nullable=True),
-    ]),
-    "sources": ("Sources", "main", [
-        FieldSpec("service", "First source", CHOICE, choices=lambda: _pairs(registered_sources())()),
-        FieldSpec("fallback", "Try the other sources when the first has nothing", BOOL),
-        FieldSpec("sourceOrder", "Order of the other sources", LIST, "Names separated by commas."),
-        FieldSpec("inboxPath", "Inbox folder", TEXT),
-        FieldSpec("inboxMode", "Take inbox files by", CHOICE, choices=_pairs(INBOX_MODES)),
-        FieldSpec("spotifyQuality", "Spotify quality", CHOICE, choices=_pairs(SPOTIFY_QUALITIES)),
-        FieldSpec("deezerQuality", "Deezer quality", CHOICE, choices=_pairs(DEEZER_QUALITIES)),
-        FieldSpec("commandSource", "External command", JSON,
-                  'JSON such as {"argv": ["fetch", "{isrc}", "{output}"], "timeoutSeconds": 600}; empty for none.',
-                  nullable=True),
-    ]),
-    "watch": ("Watching", "watch", [
-        FieldSpec("enabled", "Check watched playlists and artists", BOOL),
-        FieldSpec("check_interval", "Check every (seconds)", INT),
-        FieldSpec("max_concurrent_checks", "Checks at once", INT),
-        FieldSpec("retry_failed_after", "Retry a failed check after (seconds)", INT),
-        FieldSpec("watchedArtistAlbumGroup", "Release types to follow", MULTI, choices=_pairs(ALBUM_GROUPS)),
-        FieldSpec("useSnapshotIdChecking", "Skip unchanged playlists (snapshot id)", BOOL),
-    ]),
+    "downloads": (
+        "Downloads",
+        "main",
+        [
+            FieldSpec("maxConcurrentDownloads", "Tracks downloaded at once", INT),
+            FieldSpec("maxRetries", "Retries of a failed track", INT),
+            FieldSpec("retryDelaySeconds", "First retry after (seconds)", INT),
+            FieldSpec("retryDelayIncrease", "Each later retry waits longer by (seconds)", INT),
+            FieldSpec("downloadPath", "Library folder", TEXT, "An absolute path the service can write to."),
+            FieldSpec("saveCover", "Save cover.jpg next to albums", BOOL),
+            FieldSpec("explicitFilter", "Hide and skip explicit tracks", BOOL),
+            FieldSpec("separateTracksByUser", "A folder of their own for each user", BOOL),
+            FieldSpec("realTime", "Pace network sources in real time", BOOL),
+            FieldSpec("realTimeMultiplier", "Real-time speed multiplier (0 = as fast as allowed)", INT),
+        ],
+    ),
+    "formatting": (
+        "Formatting",
+        "main",
+        [
+            FieldSpec(
+                "customDirFormat",
+                "Folder template",
+                TEXT,
+                "Placeholders such as %ar_album%, %album%, %year%.",
+            ),
+            FieldSpec("customTrackFormat", "File name template", TEXT, "E.g. %tracknum%. %music%"),
+            FieldSpec("tracknumPadding", "Pad track numbers with zeros", BOOL),
+            FieldSpec("padNumberWidth", "Digits when padding", TEXT, '"auto" or a number from 1 to 10.'),
+            FieldSpec("artistSeparator", "Between several artists", TEXT),
+        ],
+    ),
+    "conversion": (
+        "Conversion",
+        "main",
+        [
+            FieldSpec("convertTo", "Convert to", CHOICE, choices=_formats, nullable=True),
+            FieldSpec(
+                "bitrate",
+                "Bitrate",
+                TEXT,
+                "E.g. 320k; empty for the format's default or lossless.",
+                nullable=True,
+            ),
+        ],
+    ),
+    "sources": (
+        "Sources",
+        "main",
+        [
+            FieldSpec("service", "First source", CHOICE, choices=lambda: _pairs(registered_sources())()),
+            FieldSpec("fallback", "Try the other sources when the first has nothing", BOOL),
+            FieldSpec("sourceOrder", "Order of the other sources", LIST, "Names separated by commas."),
+            FieldSpec("inboxPath", "Inbox folder", TEXT),
+            FieldSpec("inboxMode", "Take inbox files by", CHOICE, choices=_pairs(INBOX_MODES)),
+            FieldSpec("spotifyQuality", "Spotify quality", CHOICE, choices=_pairs(SPOTIFY_QUALITIES)),
+            FieldSpec("deezerQuality", "Deezer quality", CHOICE, choices=_pairs(DEEZER_QUALITIES)),
+            FieldSpec(
+                "commandSource",
+                "External command",
+                JSON,
+                'JSON such as {"argv": ["fetch", "{isrc}", "{output}"], "timeoutSeconds": 600}; empty for none.',
+                nullable=True,
+            ),
+        ],
+    ),
+    "watch": (
+        "Watching",
+        "watch",
+        [
+            FieldSpec("enabled", "Check watched playlists and artists", BOOL),
+            FieldSpec("check_interval", "Check every (seconds)", INT),
+            FieldSpec("max_concurrent_checks", "Checks at once", INT),
+            FieldSpec("retry_failed_after", "Retry a failed check after (seconds)", INT),
+            FieldSpec(
+                "watchedArtistAlbumGroup", "Release types to follow", MULTI, choices=_pairs(ALBUM_GROUPS)
+            ),
+            FieldSpec("useSnapshotIdChecking", "Skip unchanged playlists (snapshot id)", BOOL),
+        ],
+    ),
 }
 
 
@@ -158,12 +200,19 @@ def section_changes(section: str, data: QueryDict, current: Mapping[str, Any]) -
     return changes
 
 
-def bind(section: str, values: Mapping[str, Any], errors: Mapping[str, list[str]] | None = None) -> list[BoundField]:
+def bind(
+    section: str, values: Mapping[str, Any], errors: Mapping[str, list[str]] | None = None
+) -> list[BoundField]:
     errors = errors or {}
-    return [BoundField(spec, values.get(spec.key), list(errors.get(spec.key, ()))) for spec in SECTIONS[section][2]]
+    return [
+        BoundField(spec, values.get(spec.key), list(errors.get(spec.key, ())))
+        for spec in SECTIONS[section][2]
+    ]
 
 
 def unplaced_errors(section: str, errors: Mapping[str, list[str]]) -> list[str]:
     """Errors about keys the section does not show (cross-field checks, unknown names)."""
     shown = {spec.key for spec in SECTIONS[section][2]}
-    return [f"{key}: {message}" for key, messages in errors.items() if key not in shown for message in messages]
+    return [
+        f"{key}: {message}" for key, messages in errors.items() if key not in shown for message in messages
+    ]

@@ -32,46 +32,59 @@ def apply_api_error(form: forms.Form, error: ApiError) -> None:
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(max_length=150, label="User name",
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        max_length=150,
+        label="User name",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class RegisterForm(forms.Form):
-    username = forms.CharField(max_length=150, label="User name",
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    username = forms.CharField(
+        max_length=150, label="User name", widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     email = forms.EmailField(required=False, label="Email (optional)", max_length=254)
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(label="Current password", strip=False,
-                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label="New password", strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="New password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(max_length=150, label="User name")
     email = forms.EmailField(required=False, label="Email (optional)", max_length=254)
-    password = forms.CharField(label="Password", strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     role = forms.ChoiceField(choices=User.Role.choices, initial=User.Role.USER, label="Role")
 
 
 class PasswordResetForm(forms.Form):
-    new_password = forms.CharField(label="New password", strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password = forms.CharField(
+        label="New password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class CredentialCreateForm(forms.Form):
     service = forms.ChoiceField(choices=Credential.Service.choices, label="Service")
     name = forms.CharField(label="Name", strip=False)
     client_id = forms.CharField(label="Client id", strip=False)
-    client_secret = forms.CharField(label="Client secret", strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
+    client_secret = forms.CharField(
+        label="Client secret", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -81,5 +94,9 @@ class CredentialCreateForm(forms.Form):
 
 class CredentialUpdateForm(forms.Form):
     client_id = forms.CharField(label="Client id", strip=False, required=False)
-    client_secret = forms.CharField(label="New client secret (empty keeps the stored one)", strip=False,
-                                    required=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"}))
+    client_secret = forms.CharField(
+        label="New client secret (empty keeps the stored one)",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )

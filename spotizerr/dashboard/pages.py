@@ -17,8 +17,12 @@ from spotizerr.errors import ApiError
 
 def error_page(request: HttpRequest, error: ApiError, *, title: str = "Something went wrong") -> HttpResponse:
     """The error a service raised, in its own words, with its status code."""
-    return render(request, "dashboard/error.html", {"title": title, "message": error.message, "error": error},
-                  status=error.status_code)
+    return render(
+        request,
+        "dashboard/error.html",
+        {"title": title, "message": error.message, "error": error},
+        status=error.status_code,
+    )
 
 
 def explicit_hidden() -> bool:
@@ -72,6 +76,9 @@ def back_to(request: HttpRequest, default: str) -> HttpResponseRedirect:
 def report_error(request: HttpRequest, error: ApiError) -> None:
     """An action's failure as a message, with the field details when there are any."""
     details = error.details if isinstance(error.details, dict) else {}
-    extra = "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
-                      for key, value in details.items() if key not in {"retry_after", "task_id", "status"})
+    extra = "; ".join(
+        f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+        for key, value in details.items()
+        if key not in {"retry_after", "task_id", "status"}
+    )
     messages.error(request, f"{error.message} {extra}".strip())

@@ -9,10 +9,19 @@ from spotizerr.integrations.catalog_types import AlbumRef, ArtistRef, Track
 from spotizerr.lib import formats, naming
 
 SAMPLE_TRACK = Track(
-    id="4iV5W9uYEdYUVa79Axb7Rh", name="Four Forty", duration_ms=215_000, track_number=3, disc_number=1,
+    id="4iV5W9uYEdYUVa79Axb7Rh",
+    name="Four Forty",
+    duration_ms=215_000,
+    track_number=3,
+    disc_number=1,
     artists=(ArtistRef("a1", "The Test Pattern"), ArtistRef("a2", "Guest Oscillator")),
-    album=AlbumRef("b1", "Sine Waves", release_date="2021-05-14", total_tracks=12,
-                   artists=(ArtistRef("a1", "The Test Pattern"),)),
+    album=AlbumRef(
+        "b1",
+        "Sine Waves",
+        release_date="2021-05-14",
+        total_tracks=12,
+        artists=(ArtistRef("a1", "The Test Pattern"),),
+    ),
     isrc="USTP12100003",
 )
 

@@ -36,7 +36,11 @@ _FILE_MODE = 0o666 & ~_read_umask()
 
 
 def atomic_write_file(
-    source: Path, destination: Path, *, root: Path | None = None, replace: bool = True,
+    source: Path,
+    destination: Path,
+    *,
+    root: Path | None = None,
+    replace: bool = True,
 ) -> Path:
     """Copy ``source`` to ``destination`` atomically and return ``destination``.
 
@@ -46,20 +50,31 @@ def atomic_write_file(
     """
     with open(source, "rb") as reader:
         return _write_atomically(
-            Path(destination), lambda handle: shutil.copyfileobj(reader, handle, _CHUNK),
-            root=root, replace=replace,
+            Path(destination),
+            lambda handle: shutil.copyfileobj(reader, handle, _CHUNK),
+            root=root,
+            replace=replace,
         )
 
 
 def atomic_write_bytes(
-    data: bytes, destination: Path, *, root: Path | None = None, replace: bool = True,
+    data: bytes,
+    destination: Path,
+    *,
+    root: Path | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write ``data`` to ``destination`` atomically (see ``atomic_write_file``)."""
     return _write_atomically(Path(destination), lambda handle: handle.write(data), root=root, replace=replace)
 
 
 def atomic_write_text(
-    text: str, destination: Path, *, encoding: str = "utf-8", root: Path | None = None, replace: bool = True,
+    text: str,
+    destination: Path,
+    *,
+    encoding: str = "utf-8",
+    root: Path | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write ``text`` to ``destination`` atomically (see ``atomic_write_file``)."""
     return atomic_write_bytes(text.encode(encoding), destination, root=root, replace=replace)
@@ -97,7 +112,11 @@ def stale_temp_files(directory: Path, *, older_than_s: float = 3600.0) -> list[P
 
 
 def _write_atomically(
-    destination: Path, fill: Callable[[BinaryIO], object], *, root: Path | None, replace: bool,
+    destination: Path,
+    fill: Callable[[BinaryIO], object],
+    *,
+    root: Path | None,
+    replace: bool,
 ) -> Path:
     _prepare_directory(destination, root)
     descriptor, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=destination.parent)

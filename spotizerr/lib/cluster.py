@@ -64,7 +64,10 @@ def _sentinel_says_stopping(sentinel_pid: int) -> bool:
         logger.warning("Could not read the cluster status", exc_info=True)
         return False
     host = socket.gethostname()
-    ours = [stat for stat in stats
-            if getattr(stat, "sentinel", None) == sentinel_pid and getattr(stat, "host", None) == host]
+    ours = [
+        stat
+        for stat in stats
+        if getattr(stat, "sentinel", None) == sentinel_pid and getattr(stat, "host", None) == host
+    ]
     _cluster_id = str(ours[0].cluster_id) if ours else None  # not found: list them all next time
     return any(str(getattr(stat, "status", "")) == str(Conf.STOPPING) for stat in ours)

@@ -18,10 +18,28 @@ from spotizerr.integrations.catalog_types import Album, AlbumRef, Track
 
 #: Every placeholder a folder or file name template may use (``%name%``); ``%artist_N%`` and
 #: ``%ar_album_N%`` take a 1-based index, e.g. ``%artist_2%``.
-PLACEHOLDERS: frozenset[str] = frozenset({
-    "music", "artist", "album", "ar_album", "tracknum", "discnum", "year", "date", "genre", "isrc",
-    "explicit", "duration", "playlist", "playlistnum", "label", "copyright", "upc", "quality",
-})
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "music",
+        "artist",
+        "album",
+        "ar_album",
+        "tracknum",
+        "discnum",
+        "year",
+        "date",
+        "genre",
+        "isrc",
+        "explicit",
+        "duration",
+        "playlist",
+        "playlistnum",
+        "label",
+        "copyright",
+        "upc",
+        "quality",
+    }
+)
 INDEXED_PLACEHOLDERS: frozenset[str] = frozenset({"artist", "ar_album"})
 
 PLACEHOLDER_PATTERN = re.compile(r"%([a-z_]+?)(?:_(\d+))?%")
@@ -212,7 +230,10 @@ def render_component(template: str, naming: TrackNaming, options: NamingOptions)
 
 
 def placeholder_value(
-    name: str, index: str | None, naming: TrackNaming, options: NamingOptions,
+    name: str,
+    index: str | None,
+    naming: TrackNaming,
+    options: NamingOptions,
 ) -> str | None:
     """The text for ``%name%`` (or ``%name_index%``); None for a placeholder Spotizerr does not know."""
     album_artists = naming.album_artists or naming.artists
@@ -238,7 +259,8 @@ def placeholder_value(
         "playlist": naming.playlist,
         "playlistnum": (
             pad_number(naming.playlistnum, naming.playlist_total or naming.playlistnum, options)
-            if naming.playlistnum is not None else ""
+            if naming.playlistnum is not None
+            else ""
         ),
         "label": naming.label,
         "copyright": naming.copyright,
@@ -359,7 +381,8 @@ def _relative_to_either(path: Path, base: Path, given_root: Path) -> Path:
 def _normalise_extension(extension: str) -> str:
     suffix = extension if extension.startswith(".") else f".{extension}"
     if (
-        len(suffix) < 2 or len(suffix.encode("utf-8")) > MAX_EXTENSION_BYTES
+        len(suffix) < 2
+        or len(suffix.encode("utf-8")) > MAX_EXTENSION_BYTES
         or not re.fullmatch(r"\.[A-Za-z0-9]+", suffix)
     ):
         raise UnsafePathError(f"{extension!r} is not a file extension")

@@ -33,10 +33,16 @@ from spotizerr.lib.cancel import NEVER_CANCELLED, Cancelled, CancelToken
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_HOSTS = frozenset({
-    "i.scdn.co", "mosaic.scdn.co", "image-cdn-ak.spotifycdn.com", "image-cdn-fa.spotifycdn.com",
-    "p.scdn.co", "api.deezer.com",
-})
+PUBLIC_HOSTS = frozenset(
+    {
+        "i.scdn.co",
+        "mosaic.scdn.co",
+        "image-cdn-ak.spotifycdn.com",
+        "image-cdn-fa.spotifycdn.com",
+        "p.scdn.co",
+        "api.deezer.com",
+    }
+)
 PUBLIC_HOST_SUFFIXES = (".dzcdn.net",)  # Deezer's CDNs, cdns-preview-*.dzcdn.net included
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
@@ -50,8 +56,9 @@ class FetchError(Exception):
     """A download failed. ``permanent``: retrying the same URL will not help (refused host, 404,
     too large); otherwise it may (timeouts, resets, 429, 5xx), after ``retry_after`` seconds when known."""
 
-    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None,
-                 status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, *, permanent: bool, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
@@ -170,8 +177,9 @@ class _Transfer:
     """One download, run in a worker thread so that the calling thread (which may own a database
     connection that a cancel token reads) can notice cancellation and stalls within ``_TICK``."""
 
-    def __init__(self, url: str, sink: BinaryIO, *, max_bytes: int, timeout: float,
-                 pace: float | None) -> None:
+    def __init__(
+        self, url: str, sink: BinaryIO, *, max_bytes: int, timeout: float, pace: float | None
+    ) -> None:
         self.url = url
         self.sink = sink
         self.max_bytes = max_bytes
@@ -198,14 +206,16 @@ class _Transfer:
         except requests.Timeout:
             self.error = FetchError(f"{_describe(self.url)} timed out", permanent=False)
         except requests.ConnectionError as exc:
-            self.error = FetchError(f"connection to {_describe(self.url)} failed: {type(exc).__name__}",
-                                    permanent=False)
+            self.error = FetchError(
+                f"connection to {_describe(self.url)} failed: {type(exc).__name__}", permanent=False
+            )
         except urllib3.exceptions.ReadTimeoutError:
             self.error = _stalled(self.url, self.timeout)
         except urllib3.exceptions.HTTPError as exc:  # raw reads: reset or truncated mid-body
-            self.error = FetchError(f"download from {_describe(self.url)} broke off: {type(exc).__name__}",
-                                    permanent=False)
-        except BaseException as exc:  # noqa: BLE001 - a thread boundary: a full disk or a bug is re-raised by the caller
+            self.error = FetchError(
+                f"download from {_describe(self.url)} broke off: {type(exc).__name__}", permanent=False
+            )
+        except BaseException as exc:
             self.error = exc
         finally:
             self.done.set()
@@ -226,7 +236,10 @@ class _Transfer:
         for _ in range(MAX_REDIRECTS + 1):
             _refuse_unless_allowed(url)
             response = requests.get(
-                url, stream=True, allow_redirects=False, timeout=(min(self.timeout, 10.0), self.timeout + 1),
+                url,
+                stream=True,
+                allow_redirects=False,
+                timeout=(min(self.timeout, 10.0), self.timeout + 1),
                 headers={"Accept-Encoding": "identity", "User-Agent": "Spotizerr"},
             )
             if response.is_redirect:
@@ -288,8 +301,15 @@ def _run_transfer(transfer: _Transfer, *, cancel: CancelToken) -> None:
         raise transfer.error
 
 
-def download_to_file(url: str, destination: Path, *, max_bytes: int, timeout: float, cancel: CancelToken,
-                     pace_bytes_per_second: float | None = None) -> Path:
+def download_to_file(
+    url: str,
+    destination: Path,
+    *,
+    max_bytes: int,
+    timeout: float,
+    cancel: CancelToken,
+    pace_bytes_per_second: float | None = None,
+) -> Path:
     """Stream ``url`` into ``destination`` and return it.
 
     ``timeout`` bounds connecting and any wait for data (a stall); ``pace_bytes_per_second`` slows the
@@ -311,8 +331,9 @@ def download_to_file(url: str, destination: Path, *, max_bytes: int, timeout: fl
     return destination
 
 
-def fetch_bytes(url: str, *, max_bytes: int, timeout: float = 15.0,
-                cancel: CancelToken = NEVER_CANCELLED) -> bytes:
+def fetch_bytes(
+    url: str, *, max_bytes: int, timeout: float = 15.0, cancel: CancelToken = NEVER_CANCELLED
+) -> bytes:
     """The body of ``url`` in memory, under the same rules as ``download_to_file``."""
     sink = io.BytesIO()
     _run_transfer(_Transfer(url, sink, max_bytes=max_bytes, timeout=timeout, pace=None), cancel=cancel)

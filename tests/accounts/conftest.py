@@ -15,8 +15,13 @@ def login() -> Callable[..., object]:
     """``login(username, password=PASSWORD, address="127.0.0.1")``: POST /api/auth/login."""
 
     def do(username: str, password: str = PASSWORD, address: str = "127.0.0.1", **extra: str):
-        return APIClient().post("/api/auth/login", {"username": username, "password": password},
-                                format="json", REMOTE_ADDR=address, **extra)
+        return APIClient().post(
+            "/api/auth/login",
+            {"username": username, "password": password},
+            format="json",
+            REMOTE_ADDR=address,
+            **extra,
+        )
 
     return do
 

@@ -21,8 +21,9 @@ def admin_browser(admin_user) -> Client:
 
 
 def _action(client: Client, action: str, *users: User):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [user.pk for user in users]},
-                       follow=True)
+    return client.post(
+        CHANGELIST, {"action": action, "_selected_action": [user.pk for user in users]}, follow=True
+    )
 
 
 def test_the_user_list_shows_role_active_email_and_sso_provider(admin_browser, alice):
@@ -79,7 +80,8 @@ def test_the_admin_cannot_delete_themself_from_the_change_page(admin_browser, ad
 def test_changing_a_password_in_the_admin_ends_the_users_tokens(auth_on, admin_browser, alice, bearer):
     access = issue_token_pair(alice)["access"]
     new = "a-long-unusual-passphrase-7"
-    response = admin_browser.post(f"{CHANGELIST}{alice.pk}/password/",
-                                  {"password1": new, "password2": new, "usable_password": "true"})
+    response = admin_browser.post(
+        f"{CHANGELIST}{alice.pk}/password/", {"password1": new, "password2": new, "usable_password": "true"}
+    )
     assert response.status_code == 302
     assert bearer(access).get("/api/auth/profile").status_code == 401

@@ -14,8 +14,15 @@ def test_login_returns_the_seed_shape_plus_a_refresh_token(auth_on, alice, login
     body = response.json()
     assert set(body) == {"access_token", "refresh_token", "token_type", "user"}
     assert body["token_type"] == "bearer"
-    assert set(body["user"]) == {"username", "email", "role", "created_at", "last_login",
-                                 "sso_provider", "is_sso_user"}
+    assert set(body["user"]) == {
+        "username",
+        "email",
+        "role",
+        "created_at",
+        "last_login",
+        "sso_provider",
+        "is_sso_user",
+    }
     assert body["user"]["username"] == "alice"
 
 
@@ -40,8 +47,11 @@ def test_login_also_works_while_auth_is_off(auth_off, alice, login):
 def test_a_wrong_password_gets_401_in_the_error_shape(auth_on, alice, login):
     response = login("alice", "wrong-password")
     assert response.status_code == 401
-    assert response.json() == {"error": "Invalid user name or password.", "details": None,
-                               "code": "invalid_credentials"}
+    assert response.json() == {
+        "error": "Invalid user name or password.",
+        "details": None,
+        "code": "invalid_credentials",
+    }
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -76,5 +86,6 @@ def test_login_with_malformed_json_is_400(auth_on, anon_client):
 
 def test_login_ignores_a_stale_bearer_header(auth_on, alice, bearer):
     response = bearer("expired.or.garbage").post(
-        "/api/auth/login", {"username": "alice", "password": PASSWORD}, format="json")
+        "/api/auth/login", {"username": "alice", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200

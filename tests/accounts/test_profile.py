@@ -10,8 +10,9 @@ NEW_PASSWORD = "a-long-unusual-passphrase-7"
 
 
 def _change(client, current: str = PASSWORD, new: str = NEW_PASSWORD):
-    return client.put("/api/auth/profile/password", {"current_password": current, "new_password": new},
-                      format="json")
+    return client.put(
+        "/api/auth/profile/password", {"current_password": current, "new_password": new}, format="json"
+    )
 
 
 def test_the_profile_is_the_callers_account(auth_on, alice_client):
@@ -60,8 +61,10 @@ def test_changing_the_password_needs_a_login(auth_on, anon_client):
 
 def test_a_cookie_session_survives_its_own_password_change(auth_on, alice, client):
     client.force_login(alice)
-    response = client.put("/api/auth/profile/password",
-                          {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                          content_type="application/json")
+    response = client.put(
+        "/api/auth/profile/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert client.get("/api/auth/profile").status_code == 200

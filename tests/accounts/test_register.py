@@ -10,8 +10,9 @@ GOOD_PASSWORD = "a-long-unusual-passphrase-7"
 
 
 def register(client, username: str = "carol", password: str = GOOD_PASSWORD, **extra):
-    return client.post("/api/auth/register", {"username": username, "password": password, **extra},
-                       format="json")
+    return client.post(
+        "/api/auth/register", {"username": username, "password": password, **extra}, format="json"
+    )
 
 
 def test_the_first_person_to_register_becomes_admin(auth_on, anon_client):

@@ -25,9 +25,13 @@ def test_with_auth_on_a_token_holder_sees_themself(auth_on, alice_client):
     body = alice_client.get("/api/auth/status").json()
     assert body["authenticated"] is True
     assert body["user"] == {
-        "username": "alice", "email": "alice@example.test", "role": "user",
-        "created_at": body["user"]["created_at"], "last_login": None,
-        "sso_provider": None, "is_sso_user": False,
+        "username": "alice",
+        "email": "alice@example.test",
+        "role": "user",
+        "created_at": body["user"]["created_at"],
+        "last_login": None,
+        "sso_provider": None,
+        "is_sso_user": False,
     }
 
 

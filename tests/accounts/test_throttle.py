@@ -168,9 +168,15 @@ def test_api_failures_lock_the_django_admin_login_too(auth_on, admin_user, login
 
 def test_wrong_current_passwords_count_as_failed_logins(auth_on, alice, alice_client, login):
     for _ in range(5):
-        alice_client.put("/api/auth/profile/password",
-                         {"current_password": "guess", "new_password": NEW_PASSWORD}, format="json")
-    response = alice_client.put("/api/auth/profile/password",
-                                {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+        alice_client.put(
+            "/api/auth/profile/password",
+            {"current_password": "guess", "new_password": NEW_PASSWORD},
+            format="json",
+        )
+    response = alice_client.put(
+        "/api/auth/profile/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        format="json",
+    )
     assert response.status_code == 429
     assert login("alice").status_code == 429

@@ -207,7 +207,8 @@ def test_logout_leaves_the_users_other_sessions_alone(auth_on, alice, bearer):
 
 def test_logout_with_someone_elses_refresh_token_is_400(auth_on, alice, bob, bearer):
     response = bearer(issue_token_pair(alice)["access"]).post(
-        "/api/auth/logout", {"refresh_token": issue_token_pair(bob)["refresh"]}, format="json")
+        "/api/auth/logout", {"refresh_token": issue_token_pair(bob)["refresh"]}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_refresh_token"
 

@@ -23,26 +23,32 @@ def _reset(client, username: str, password: str = NEW_PASSWORD):
 # ---------------------------------------------------------------- who may call
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/api/auth/users"),
-    ("post", "/api/auth/users/create"),
-    ("delete", "/api/auth/users/alice"),
-    ("put", "/api/auth/users/alice/role"),
-    ("put", "/api/auth/users/alice/password"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/auth/users"),
+        ("post", "/api/auth/users/create"),
+        ("delete", "/api/auth/users/alice"),
+        ("put", "/api/auth/users/alice/role"),
+        ("put", "/api/auth/users/alice/password"),
+    ],
+)
 def test_user_management_needs_a_login(auth_on, alice, anon_client, method, path):
     response = getattr(anon_client, method)(path, {}, format="json")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/api/auth/users"),
-    ("post", "/api/auth/users/create"),
-    ("delete", "/api/auth/users/alice"),
-    ("put", "/api/auth/users/alice/role"),
-    ("put", "/api/auth/users/alice/password"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/auth/users"),
+        ("post", "/api/auth/users/create"),
+        ("delete", "/api/auth/users/alice"),
+        ("put", "/api/auth/users/alice/role"),
+        ("put", "/api/auth/users/alice/password"),
+    ],
+)
 def test_user_management_is_forbidden_to_ordinary_users(auth_on, alice, bob_client, method, path):
     response = getattr(bob_client, method)(path, {}, format="json")
     assert response.status_code == 403
@@ -61,8 +67,15 @@ def test_admins_list_every_account_without_the_system_user(auth_on, admin_client
 
 def test_the_list_never_shows_passwords(auth_on, admin_client, alice):
     user = admin_client.get("/api/auth/users").json()[1]
-    assert set(user) == {"username", "email", "role", "created_at", "last_login", "sso_provider",
-                         "is_sso_user"}
+    assert set(user) == {
+        "username",
+        "email",
+        "role",
+        "created_at",
+        "last_login",
+        "sso_provider",
+        "is_sso_user",
+    }
 
 
 def test_with_auth_off_anyone_can_list_users(auth_off, anon_client, alice):

@@ -32,7 +32,9 @@ def test_it_reads_every_track_of_an_album_longer_than_one_page(spotify_api: Fake
     assert len(album.tracks) == 60
     assert [t.track_number for t in album.tracks] == list(range(1, 61))
     assert all(t.album.id == IDS.big_album for t in album.tracks)
-    assert [r.query.get("offset") for r in _calls(spotify_api, f"/v1/albums/{IDS.big_album}/tracks")] == ["50"]
+    assert [r.query.get("offset") for r in _calls(spotify_api, f"/v1/albums/{IDS.big_album}/tracks")] == [
+        "50"
+    ]
 
 
 def test_it_reads_album_label_upc_copyrights_and_discs(spotify_api: FakeSpotify) -> None:
@@ -46,11 +48,16 @@ def test_it_uses_single_object_endpoints_only(spotify_api: FakeSpotify) -> None:
     client = get_spotify_client()
     client.album(IDS.small_album)
     client.playlist(IDS.big_playlist, include_entries=True)
-    assert not [r for r in spotify_api.requests if "ids" in r.query or r.path.endswith("/tracks") and
-                r.path.startswith("/v1/playlists/")]
+    assert not [
+        r
+        for r in spotify_api.requests
+        if "ids" in r.query or (r.path.endswith("/tracks") and r.path.startswith("/v1/playlists/"))
+    ]
 
 
-def test_it_reads_every_playlist_entry_and_says_why_some_cannot_be_downloaded(spotify_api: FakeSpotify) -> None:
+def test_it_reads_every_playlist_entry_and_says_why_some_cannot_be_downloaded(
+    spotify_api: FakeSpotify,
+) -> None:
     playlist = get_spotify_client().playlist(IDS.big_playlist, include_entries=True)
     assert playlist.total_tracks == 120 and len(playlist.entries) == 120
     skipped = {entry.position: entry.skip_reason for entry in playlist.entries if entry.track is None}
@@ -160,7 +167,11 @@ def test_it_always_asks_spotify_for_the_current_snapshot(spotify_api: FakeSpotif
 def test_it_keys_cached_entries_on_the_snapshot(spotify_api: FakeSpotify) -> None:
     client = get_spotify_client()
     spotify_api.catalog.listeners.clear()
-    before = client.playlist_entries(IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist))
+    before = client.playlist_entries(
+        IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist)
+    )
     spotify_api.catalog.playlist_remove(IDS.small_playlist, IDS.track)
-    after = client.playlist_entries(IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist))
+    after = client.playlist_entries(
+        IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist)
+    )
     assert len(before) == 5 and len(after) == 4

@@ -72,7 +72,9 @@ def test_album_info_pages_tracks_with_limit_and_offset(api: APIClient) -> None:
 
 def test_album_info_links_the_next_page(api: APIClient) -> None:
     tracks = api.get("/api/album/info", {"id": IDS.big_album, "limit": 25}).json()["tracks"]
-    assert tracks["next_offset"] == 25 and "offset=25" in tracks["next"] and "/api/album/info?" in tracks["next"]
+    assert (
+        tracks["next_offset"] == 25 and "offset=25" in tracks["next"] and "/api/album/info?" in tracks["next"]
+    )
 
 
 def test_album_info_has_label_upc_genres_and_copyrights(api: APIClient) -> None:
@@ -151,14 +153,17 @@ def test_playlist_info_is_404_for_an_unknown_playlist(api: APIClient) -> None:
 
 
 # ------------------------------------------------------------------ search
-@pytest.mark.parametrize("kind,query,expected", [
-    ("track", "four forty", "Four Forty"),
-    ("album", "two sides", "Two Sides"),
-    ("artist", "test pattern", "The Test Pattern"),
-    ("playlist", "fixture mix", "Fixture Mix"),
-    ("show", "radio hour", "Fixture Radio Hour"),
-    ("episode", "radio hour episode 1", "Fixture Radio Hour Episode 1"),
-])
+@pytest.mark.parametrize(
+    "kind,query,expected",
+    [
+        ("track", "four forty", "Four Forty"),
+        ("album", "two sides", "Two Sides"),
+        ("artist", "test pattern", "The Test Pattern"),
+        ("playlist", "fixture mix", "Fixture Mix"),
+        ("show", "radio hour", "Fixture Radio Hour"),
+        ("episode", "radio hour episode 1", "Fixture Radio Hour Episode 1"),
+    ],
+)
 def test_search_finds_each_type(api: APIClient, kind: str, query: str, expected: str) -> None:
     items = api.get("/api/search/", {"q": query, "search_type": kind}).json()["items"]
     assert items[0]["name"] == expected and items[0]["type"] == kind
@@ -175,15 +180,18 @@ def test_search_reaches_a_limit_above_spotifys_ten(api: APIClient, spotify_api: 
     assert len(items) == 30 and spotify_api.api_calls("/v1/search") == 3
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "x", "search_type": "podcast"}, {"q": "x", "limit": 0},
-                                    {"q": "x", "limit": 51}])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": "x", "search_type": "podcast"}, {"q": "x", "limit": 0}, {"q": "x", "limit": 51}]
+)
 def test_search_rejects_bad_queries(api: APIClient, params: dict) -> None:
     response = api.get("/api/search/", params)
     assert response.status_code == 400 and _error_shape(response)
 
 
 # ------------------------------------------------------------------ markets
-def test_markets_lists_spotify_market_codes_for_admins(spotify_api: FakeSpotify, auth_on, admin_client) -> None:
+def test_markets_lists_spotify_market_codes_for_admins(
+    spotify_api: FakeSpotify, auth_on, admin_client
+) -> None:
     assert "DE" in admin_client.get("/api/credentials/markets").json()["markets"]
 
 
@@ -192,22 +200,27 @@ def test_markets_is_for_admins_only(api: APIClient) -> None:
 
 
 # ------------------------------------------------------------------ failures
-def test_it_tells_the_operator_to_add_credentials(spotify_server: FakeSpotify, alice_client: APIClient) -> None:
+def test_it_tells_the_operator_to_add_credentials(
+    spotify_server: FakeSpotify, alice_client: APIClient
+) -> None:
     response = alice_client.get("/api/track/info", {"id": IDS.track})
     body = _error_shape(response)
     assert response.status_code == 400 and body["code"] == "spotify_not_configured"
     assert "credentials" in body["error"].lower()
 
 
-def test_it_answers_503_with_retry_after_when_spotify_rate_limits(api: APIClient,
-                                                                   spotify_api: FakeSpotify) -> None:
+def test_it_answers_503_with_retry_after_when_spotify_rate_limits(
+    api: APIClient, spotify_api: FakeSpotify
+) -> None:
     spotify_api.fail_next(429, retry_after=120)
     response = api.get("/api/track/info", {"id": IDS.track})
     assert response.status_code == 503 and response["Retry-After"] == "120"
     assert _error_shape(response)["code"] == "spotify_rate_limited"
 
 
-def test_it_answers_503_when_spotify_keeps_failing(api: APIClient, spotify_api: FakeSpotify, settings) -> None:
+def test_it_answers_503_when_spotify_keeps_failing(
+    api: APIClient, spotify_api: FakeSpotify, settings
+) -> None:
     settings.SPOTIFY_RETRIES = 1
     spotify_api.fail_next(500, count=5)
     response = api.get("/api/album/info", {"id": IDS.small_album})

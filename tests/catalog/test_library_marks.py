@@ -38,8 +38,9 @@ def test_an_unwatched_playlist_has_no_library_marks(auth_on, alice, alice_client
 
 
 @pytest.mark.django_db
-def test_a_watched_playlist_marks_the_tracks_already_in_the_library(auth_on, alice, alice_client, spotify_api,
-                                                                     library_root, quiet_queue):
+def test_a_watched_playlist_marks_the_tracks_already_in_the_library(
+    auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
+):
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     _put_in_library(library_root, IDS.track)
     body = alice_client.get(f"/api/playlist/info?id={IDS.small_playlist}&include_tracks=true").json()
@@ -50,8 +51,9 @@ def test_a_watched_playlist_marks_the_tracks_already_in_the_library(auth_on, ali
 
 
 @pytest.mark.django_db
-def test_a_library_entry_whose_file_is_gone_is_not_marked(auth_on, alice, alice_client, spotify_api, library_root,
-                                                          quiet_queue):
+def test_a_library_entry_whose_file_is_gone_is_not_marked(
+    auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
+):
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     _put_in_library(library_root, IDS.track)
     (library_root / f"Artist/Album/{IDS.track}.mp3").unlink()
@@ -60,17 +62,22 @@ def test_a_library_entry_whose_file_is_gone_is_not_marked(auth_on, alice, alice_
 
 
 @pytest.mark.django_db
-def test_another_users_watch_does_not_mark_my_page(auth_on, alice, bob_client, spotify_api, library_root, quiet_queue):
+def test_another_users_watch_does_not_mark_my_page(
+    auth_on, alice, bob_client, spotify_api, library_root, quiet_queue
+):
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     body = bob_client.get(f"/api/playlist/metadata?id={IDS.small_playlist}").json()
     assert body["is_watched"] is False
 
 
 @pytest.mark.django_db
-def test_a_watched_artist_marks_releases_downloaded_as_albums(auth_on, alice, alice_client, spotify_api, library_root,
-                                                             quiet_queue):
+def test_a_watched_artist_marks_releases_downloaded_as_albums(
+    auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
+):
     watch_artist_add(user=alice, artist_id=IDS.artist)
-    DownloadTask.objects.create(owner=alice, download_type="album", item_id=IDS.small_album, status="complete")
+    DownloadTask.objects.create(
+        owner=alice, download_type="album", item_id=IDS.small_album, status="complete"
+    )
     body = alice_client.get(f"/api/artist/info?id={IDS.artist}&limit=50").json()
     marks = {item["id"]: item["in_library"] for item in body["albums"]["items"]}
     assert body["is_watched"] is True

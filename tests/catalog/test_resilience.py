@@ -37,15 +37,22 @@ def test_a_second_client_instance_honours_the_same_back_off(spotify_api: FakeSpo
     with pytest.raises(SpotifyRateLimited):
         get_spotify_client(max_wait=0).track(IDS.track)
     limited_at = _api_times(spotify_api)[0][0]
-    other = SpotifyClient(SpotifyTransport(Credentials(spotify_api.client_id, spotify_api.client_secret),
-                                           api_url=settings.SPOTIFY_API_URL, token_url=settings.SPOTIFY_TOKEN_URL),
-                          max_wait=5)
+    other = SpotifyClient(
+        SpotifyTransport(
+            Credentials(spotify_api.client_id, spotify_api.client_secret),
+            api_url=settings.SPOTIFY_API_URL,
+            token_url=settings.SPOTIFY_TOKEN_URL,
+        ),
+        max_wait=5,
+    )
     other.album(IDS.small_album)
     next_at, status = _api_times(spotify_api)[1]
     assert status == 200 and next_at - limited_at >= 1.0
 
 
-def test_it_raises_rate_limited_when_the_wait_is_longer_than_the_caller_allows(spotify_api: FakeSpotify) -> None:
+def test_it_raises_rate_limited_when_the_wait_is_longer_than_the_caller_allows(
+    spotify_api: FakeSpotify,
+) -> None:
     spotify_api.fail_next(429, retry_after=30)
     with pytest.raises(SpotifyRateLimited) as caught:
         get_spotify_client(max_wait=2).track(IDS.track)
@@ -68,7 +75,9 @@ def test_it_retries_server_errors_and_then_succeeds(spotify_api: FakeSpotify) ->
     assert [status for _, status in _api_times(spotify_api)] == [503, 503, 200]
 
 
-def test_it_gives_up_after_its_retries_saying_a_later_retry_may_help(spotify_api: FakeSpotify, settings) -> None:
+def test_it_gives_up_after_its_retries_saying_a_later_retry_may_help(
+    spotify_api: FakeSpotify, settings
+) -> None:
     settings.SPOTIFY_RETRIES = 2
     spotify_api.fail_next(500, count=10)
     with pytest.raises(SpotifyUnavailable) as caught:

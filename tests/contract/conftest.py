@@ -19,11 +19,15 @@ def fake_spotify() -> Iterator[FakeSpotify]:
 @pytest.fixture(scope="module")
 def live_service(tmp_path_factory, fake_spotify) -> Iterator[LiveService]:
     """daphne on 127.0.0.1 with auth on; no workers (downloads stay queued)."""
-    service = LiveService(tmp_path_factory.mktemp("live"), spotify=fake_spotify, extra_env={
-        # the fuzzer sends wrong passwords for the admin (profile/password): keep it able to log in again
-        "SPOTIZERR_LOGIN_FAILURES_PER_USERNAME": "1000000",
-        "SPOTIZERR_LOGIN_FAILURES_PER_ADDRESS": "1000000",
-    })
+    service = LiveService(
+        tmp_path_factory.mktemp("live"),
+        spotify=fake_spotify,
+        extra_env={
+            # the fuzzer sends wrong passwords for the admin (profile/password): keep it able to log in again
+            "SPOTIZERR_LOGIN_FAILURES_PER_USERNAME": "1000000",
+            "SPOTIZERR_LOGIN_FAILURES_PER_ADDRESS": "1000000",
+        },
+    )
     try:
         service.start()
         yield service

@@ -47,8 +47,11 @@ class LiveService:
 
     def _environment(self, extra: dict[str, str]) -> dict[str, str]:
         # Never the caller's database, broker or settings: CI also runs the suite against PostgreSQL.
-        inherited = {k: v for k, v in os.environ.items()
-                     if not k.startswith(("SPOTIZERR_", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"))}
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SPOTIZERR_", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"))
+        }
         return {
             **inherited,
             "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
@@ -71,24 +74,43 @@ class LiveService:
 
     # ------------------------------------------------------------------ processes
     def manage(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env,
-                                capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
     def _spawn(self, name: str, command: list[str]) -> subprocess.Popen:
         log = (self.root / "logs" / f"{name}.log").open("wb")
-        process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.processes.append(process)
         return process
 
     def start(self, *, workers: bool = False) -> LiveService:
         self.manage("migrate", "--noinput")
         self.manage("bootstrap")
-        self._spawn("daphne", [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                               "spotizerr.asgi:application"])
+        self._spawn(
+            "daphne",
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "spotizerr.asgi:application",
+            ],
+        )
         if workers:
             self._spawn("qcluster", [sys.executable, "manage.py", "qcluster"])
         self._wait_until_up()
@@ -108,8 +130,10 @@ class LiveService:
         raise RuntimeError(f"the live service did not answer within {START_TIMEOUT} s:\n{self.logs()}")
 
     def logs(self) -> str:
-        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
-                         for path in sorted((self.root / "logs").glob("*.log")))
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted((self.root / "logs").glob("*.log"))
+        )
 
     def stop(self) -> None:
         """Stop what this harness started, each process group by its own id."""
@@ -126,7 +150,8 @@ class LiveService:
 
     # ------------------------------------------------------------------ API helpers
     def token(self, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> str:
-        response = requests.post(f"{self.url}/api/auth/login", json={"username": username, "password": password},
-                                 timeout=30)
+        response = requests.post(
+            f"{self.url}/api/auth/login", json={"username": username, "password": password}, timeout=30
+        )
         response.raise_for_status()
         return response.json()["access_token"]

@@ -22,8 +22,9 @@ PASSWORD = os.environ.get("SPOTIZERR_CONTRACT_PASSWORD", "")
 @schemathesis.auth(refresh_interval=600, retry_on=[401])
 class AdminToken:
     def get(self, case: Any, ctx: Any) -> str:
-        response = requests.post(f"{URL}/api/auth/login", json={"username": USERNAME, "password": PASSWORD},
-                                 timeout=30)
+        response = requests.post(
+            f"{URL}/api/auth/login", json={"username": USERNAME, "password": PASSWORD}, timeout=30
+        )
         response.raise_for_status()
         return response.json()["access_token"]
 

@@ -37,10 +37,20 @@ def service(tmp_path_factory, fake_spotify) -> Iterator[LiveService]:
     live = LiveService(tmp_path_factory.mktemp("journey"), spotify=fake_spotify)
     try:
         live.start(workers=True)
-        config = {"service": "inbox", "fallback": True, "sourceOrder": ["inbox", "spotify"], "maxRetries": 1,
-                  "retryDelaySeconds": 0, "retryDelayIncrease": 0}
-        response = requests.put(f"{live.url}/api/config/", json=config, timeout=30,
-                                headers={"Authorization": f"Bearer {live.token()}"})
+        config = {
+            "service": "inbox",
+            "fallback": True,
+            "sourceOrder": ["inbox", "spotify"],
+            "maxRetries": 1,
+            "retryDelaySeconds": 0,
+            "retryDelayIncrease": 0,
+        }
+        response = requests.put(
+            f"{live.url}/api/config/",
+            json=config,
+            timeout=30,
+            headers={"Authorization": f"Bearer {live.token()}"},
+        )
         assert response.status_code == 200, response.text
         yield live
     finally:
@@ -56,12 +66,28 @@ def client_package(service, tmp_path_factory) -> Iterator[ModuleType]:
     (root / "schema.json").write_text(schema.text, encoding="utf-8")
     (root / "config.yaml").write_text(
         f"project_name_override: spotizerr-client\npackage_name_override: {PACKAGE}\npost_hooks: []\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     generator = Path(sys.executable).with_name("openapi-python-client")
     result = subprocess.run(
-        [str(generator), "generate", "--path", "schema.json", "--config", "config.yaml", "--meta", "none",
-         "--output-path", str(root / "packages" / PACKAGE)],
-        cwd=root, capture_output=True, text=True, timeout=300, check=False)
+        [
+            str(generator),
+            "generate",
+            "--path",
+            "schema.json",
+            "--config",
+            "config.yaml",
+            "--meta",
+            "none",
+            "--output-path",
+            str(root / "packages" / PACKAGE),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stdout + result.stderr, result.stdout + result.stderr
     sys.path.insert(0, str(root / "packages"))
@@ -79,8 +105,11 @@ def _album_in_inbox(service: LiveService, album_id: str) -> list[str]:
     for track_id in catalog.albums[album_id].track_ids:
         track = catalog.tracks[track_id]
         artist = catalog.artists[track.artist_ids[0]].name
-        make_audio(service.root / "inbox" / f"{track_id}.mp3", seconds=0.5,
-                   tags={"title": track.name, "artist": artist, "ISRC": track.isrc})
+        make_audio(
+            service.root / "inbox" / f"{track_id}.mp3",
+            seconds=0.5,
+            tags={"title": track.name, "artist": artist, "ISRC": track.isrc},
+        )
         names.append(track.name)
     return names
 
@@ -89,31 +118,42 @@ def _module(package: ModuleType, name: str) -> ModuleType:
     return importlib.import_module(f"{package.__name__}.{name}")
 
 
-def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_history(service, client_package):
+def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_history(
+    service, client_package
+):
     """GIVEN the live service with the album's files in its inbox
     WHEN a client generated from the schema registers, logs in, searches, starts the album's download
     and follows it
     THEN the task completes and the history entry names the album with every track done."""
-    api = lambda name: _module(client_package, f"api.{name}")
+
+    def api(name: str):
+        return _module(client_package, f"api.{name}")
+
     models = _module(client_package, "models")
     album = service.spotify.catalog.albums[IDS.small_album]
     _album_in_inbox(service, IDS.small_album)
     anonymous = client_package.Client(base_url=service.url, raise_on_unexpected_status=True)
 
-    registered = api("auth.auth_register").sync(client=anonymous, body=models.AuthRegisterRequestRequest(
-        username="journey", password="journey-horse-battery-9"))
+    registered = api("auth.auth_register").sync(
+        client=anonymous,
+        body=models.AuthRegisterRequestRequest(username="journey", password="journey-horse-battery-9"),
+    )
     assert registered is not None and registered.user.username == "journey"
-    login = api("auth.auth_login").sync(client=anonymous, body=models.AuthLoginRequestRequest(
-        username="journey", password="journey-horse-battery-9"))
+    login = api("auth.auth_login").sync(
+        client=anonymous,
+        body=models.AuthLoginRequestRequest(username="journey", password="journey-horse-battery-9"),
+    )
     assert isinstance(login, models.AuthLoginResponse), login
-    client = client_package.AuthenticatedClient(base_url=service.url, token=login.access_token,
-                                                raise_on_unexpected_status=True)
+    client = client_package.AuthenticatedClient(
+        base_url=service.url, token=login.access_token, raise_on_unexpected_status=True
+    )
 
     found = api("search.search").sync(client=client, q=album.name, search_type=models.SearchSearchType.ALBUM)
     assert IDS.small_album in [item.id for item in found.items]
 
     accepted = api("downloads.download_request").sync(
-        models.DownloadRequestDownloadType.ALBUM, IDS.small_album, client=client)
+        models.DownloadRequestDownloadType.ALBUM, IDS.small_album, client=client
+    )
     task_id = str(accepted.task_id)
 
     deadline = time.monotonic() + DOWNLOAD_TIMEOUT

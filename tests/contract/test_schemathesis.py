@@ -97,19 +97,46 @@ KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _run_schemathesis(service: LiveService, report: Path) -> subprocess.CompletedProcess:
-    env = {**service.env, "SCHEMATHESIS_HOOKS": "tests.contract.st_hooks", "PYTHONPATH": str(BASE_DIR),
-           "SPOTIZERR_CONTRACT_URL": service.url, "SPOTIZERR_CONTRACT_USERNAME": ADMIN_USERNAME,
-           "SPOTIZERR_CONTRACT_PASSWORD": ADMIN_PASSWORD}
+    env = {
+        **service.env,
+        "SCHEMATHESIS_HOOKS": "tests.contract.st_hooks",
+        "PYTHONPATH": str(BASE_DIR),
+        "SPOTIZERR_CONTRACT_URL": service.url,
+        "SPOTIZERR_CONTRACT_USERNAME": ADMIN_USERNAME,
+        "SPOTIZERR_CONTRACT_PASSWORD": ADMIN_PASSWORD,
+    }
     command = [
-        sys.executable, "-m", "schemathesis.cli", "run", f"{service.url}/api/schema/",
-        "--checks", "all", "--phases", "examples,coverage,fuzzing", "--max-examples", str(MAX_EXAMPLES),
-        "--exclude-path-regex", "^/api/prgs/stream$", "--workers", "1", "--seed", "20261130",
-        "--request-timeout", "30", "--report", "junit", "--report-junit-path", str(report),
-        "--suppress-health-check", "all", "--no-color",
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        f"{service.url}/api/schema/",
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--exclude-path-regex",
+        "^/api/prgs/stream$",
+        "--workers",
+        "1",
+        "--seed",
+        "20261130",
+        "--request-timeout",
+        "30",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
+        "--suppress-health-check",
+        "all",
+        "--no-color",
     ]
     # run from the report's folder: schemathesis keeps a crash cache in ./.schemathesis, kept out of the checkout
-    return subprocess.run(command, cwd=report.parent, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                          check=False)
+    return subprocess.run(
+        command, cwd=report.parent, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +158,11 @@ def findings(live_service, tmp_path_factory) -> dict[str, dict[str, list[str]]]:
 
 
 def _describe(failures: dict[str, dict[str, list[str]]]) -> str:
-    return "\n\n".join(f"{operation} [{code}]\n{texts[0]}" for operation, codes in sorted(failures.items())
-                       for code, texts in codes.items())
+    return "\n\n".join(
+        f"{operation} [{code}]\n{texts[0]}"
+        for operation, codes in sorted(failures.items())
+        for code, texts in codes.items()
+    )
 
 
 def _server_errors(service: LiveService) -> str:
@@ -143,7 +173,9 @@ def _server_errors(service: LiveService) -> str:
 
 def test_no_server_errors_and_no_answer_outside_the_schema(findings, live_service):
     """Every check that judges the service's answers finds nothing."""
-    answers = {op: {c: t for c, t in codes.items() if c not in INPUT_CHECKS} for op, codes in findings.items()}
+    answers = {
+        op: {c: t for c, t in codes.items() if c not in INPUT_CHECKS} for op, codes in findings.items()
+    }
     answers = {op: codes for op, codes in answers.items() if codes and op not in KNOWN_BROKEN}
     assert not answers, _describe(answers) + "\n\nServer errors logged:\n" + _server_errors(live_service)
 

@@ -9,8 +9,15 @@ from tests.dashboard.conftest import post
 pytestmark = pytest.mark.django_db
 
 MEMBER_PAGES = ["/", "/queue/", "/history/", "/history/stats/", "/watchlist/", "/profile/", "/search/"]
-ADMIN_PAGES = ["/settings/", "/settings/formatting/", "/settings/sources/", "/settings/watch/",
-               "/settings/conversion/", "/settings/credentials/", "/settings/users/"]
+ADMIN_PAGES = [
+    "/settings/",
+    "/settings/formatting/",
+    "/settings/sources/",
+    "/settings/watch/",
+    "/settings/conversion/",
+    "/settings/credentials/",
+    "/settings/users/",
+]
 
 
 @pytest.mark.parametrize("url", MEMBER_PAGES + ADMIN_PAGES)

@@ -19,8 +19,9 @@ def test_it_logs_in_with_the_right_password_and_goes_where_it_was_asked(alice):
 
 
 def test_it_never_redirects_to_another_site_after_login(alice):
-    response = post(Client(), "/login/", {"username": "alice", "password": PASSWORD,
-                                          "next": "https://evil.example/"})
+    response = post(
+        Client(), "/login/", {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

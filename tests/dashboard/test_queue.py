@@ -17,8 +17,9 @@ def page(page_for, alice):
 
 
 def test_it_queues_an_album_from_a_post_and_says_so(page, alice):
-    response = post(page, f"/download/album/{IDS.small_album}/", {"next": f"/album/{IDS.small_album}/"},
-                    follow=True)
+    response = post(
+        page, f"/download/album/{IDS.small_album}/", {"next": f"/album/{IDS.small_album}/"}, follow=True
+    )
     task = DownloadTask.objects.get(owner=alice)
     assert (task.download_type, task.item_id, task.status) == ("album", IDS.small_album, TaskStatus.QUEUED)
     assert "Queued album “Sine Waves”." in messages_of(response)

@@ -44,7 +44,9 @@ def test_it_shows_a_validation_error_next_to_the_field_and_saves_nothing(admin_p
 
 
 def test_it_saves_a_valid_change_and_says_so(admin_page):
-    response = post(admin_page, "/settings/downloads/", _form("downloads", maxConcurrentDownloads="5"), follow=True)
+    response = post(
+        admin_page, "/settings/downloads/", _form("downloads", maxConcurrentDownloads="5"), follow=True
+    )
     assert get_config()["maxConcurrentDownloads"] == 5
     assert "Saved the downloads settings (1 changed)." in messages_of(response)
 
@@ -57,7 +59,11 @@ def test_it_turns_an_unticked_box_into_false(admin_page):
 
 
 def test_it_saves_the_watch_section(admin_page):
-    post(admin_page, "/settings/watch/", _form("watch", check_interval="600", watchedArtistAlbumGroup=["single"]))
+    post(
+        admin_page,
+        "/settings/watch/",
+        _form("watch", check_interval="600", watchedArtistAlbumGroup=["single"]),
+    )
     config = get_watch_config()
     assert config["check_interval"] == 600 and config["watchedArtistAlbumGroup"] == ["single"]
 
@@ -69,9 +75,16 @@ def test_it_reports_a_bad_template_in_the_apis_words(admin_page):
 
 
 def test_it_previews_the_path_of_a_sample_track(admin_page):
-    response = admin_page.get("/settings/formatting/preview/", {
-        "customDirFormat": "%artist%/%year%", "customTrackFormat": "%tracknum% - %music%",
-        "tracknumPadding": "on", "padNumberWidth": "3", "artistSeparator": " & "})
+    response = admin_page.get(
+        "/settings/formatting/preview/",
+        {
+            "customDirFormat": "%artist%/%year%",
+            "customTrackFormat": "%tracknum% - %music%",
+            "tracknumPadding": "on",
+            "padNumberWidth": "3",
+            "artistSeparator": " & ",
+        },
+    )
     body = response.json()
     assert body["path"] == "The Test Pattern & Guest Oscillator/2021/003 - Four Forty.mp3"
     assert body["problems"] == {}
@@ -115,10 +128,16 @@ def test_it_shows_credentials_masked(admin_page):
 def test_it_stores_updates_activates_and_deletes_credentials(admin_page):
     from settings_app.selectors import active_credential, credential_get
 
-    post(admin_page, "/settings/credentials/", {"service": "spotify", "name": "one", "client_id": "a",
-                                                 "client_secret": "secret-1"})
-    post(admin_page, "/settings/credentials/", {"service": "spotify", "name": "two", "client_id": "b",
-                                                 "client_secret": "secret-2"})
+    post(
+        admin_page,
+        "/settings/credentials/",
+        {"service": "spotify", "name": "one", "client_id": "a", "client_secret": "secret-1"},
+    )
+    post(
+        admin_page,
+        "/settings/credentials/",
+        {"service": "spotify", "name": "two", "client_id": "b", "client_secret": "secret-2"},
+    )
     post(admin_page, "/settings/credentials/spotify/two/update/", {"client_id": "b2", "client_secret": ""})
     assert credential_get(service="spotify", name="two").client_secret == "secret-2"
     post(admin_page, "/settings/credentials/spotify/two/activate/")
@@ -128,7 +147,10 @@ def test_it_stores_updates_activates_and_deletes_credentials(admin_page):
 
 
 def test_it_shows_credential_errors_next_to_the_field(admin_page):
-    response = post(admin_page, "/settings/credentials/", {"service": "spotify", "name": "x", "client_id": "",
-                                                            "client_secret": "s"})
+    response = post(
+        admin_page,
+        "/settings/credentials/",
+        {"service": "spotify", "name": "x", "client_id": "", "client_secret": "s"},
+    )
     assert response.status_code == 400
     assert 'id="id_client_id_error">must not be empty' in response.content.decode()

@@ -13,15 +13,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_admin_creates_a_user(page_for, admin_user):
-    response = post(page_for(admin_user), "/settings/users/",
-                    {"username": "carol", "email": "", "password": PASSWORD, "role": "user"}, follow=True)
+    response = post(
+        page_for(admin_user),
+        "/settings/users/",
+        {"username": "carol", "email": "", "password": PASSWORD, "role": "user"},
+        follow=True,
+    )
     assert User.objects.filter(username="carol", role="user").exists()
     assert "Created user 'carol'." in messages_of(response)
 
 
 def test_user_creation_errors_sit_next_to_the_field(page_for, admin_user):
-    response = post(page_for(admin_user), "/settings/users/",
-                    {"username": "carol", "email": "", "password": "short", "role": "user"})
+    response = post(
+        page_for(admin_user),
+        "/settings/users/",
+        {"username": "carol", "email": "", "password": "short", "role": "user"},
+    )
     assert response.status_code == 400
     assert 'id="id_password_error">This password is too short.' in response.content.decode()
 
@@ -45,8 +52,9 @@ def test_an_admin_cannot_delete_themselves_and_is_told_why(page_for, admin_user)
 
 def test_a_user_changes_their_password_and_stays_logged_in(page_for, alice):
     page = page_for(alice)
-    response = post(page, "/profile/", {"current_password": PASSWORD, "new_password": "brand-new-pass-4242"},
-                    follow=True)
+    response = post(
+        page, "/profile/", {"current_password": PASSWORD, "new_password": "brand-new-pass-4242"}, follow=True
+    )
     assert "Password changed; your other sessions and tokens ended." in messages_of(response)
     assert page.get("/queue/").status_code == 200
     alice.refresh_from_db()
@@ -54,7 +62,9 @@ def test_a_user_changes_their_password_and_stays_logged_in(page_for, alice):
 
 
 def test_a_wrong_current_password_is_shown_next_to_its_field(page_for, alice):
-    response = post(page_for(alice), "/profile/", {"current_password": "nope", "new_password": "brand-new-pass-4242"})
+    response = post(
+        page_for(alice), "/profile/", {"current_password": "nope", "new_password": "brand-new-pass-4242"}
+    )
     assert response.status_code == 400
     assert 'id="id_current_password_error">The current password is wrong.' in response.content.decode()
 

@@ -13,8 +13,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_api", "que
 
 def test_it_watches_a_playlist_from_its_page_and_lists_it(page_for, alice):
     page = page_for(alice)
-    response = post(page, f"/watch/playlist/{IDS.small_playlist}/",
-                    {"action": "add", "next": f"/playlist/{IDS.small_playlist}/"}, follow=True)
+    response = post(
+        page,
+        f"/watch/playlist/{IDS.small_playlist}/",
+        {"action": "add", "next": f"/playlist/{IDS.small_playlist}/"},
+        follow=True,
+    )
     assert Watch.objects.filter(user=alice, target__spotify_id=IDS.small_playlist).exists()
     assert any(text.startswith("Watching “Fixture Mix”") for text in messages_of(response))
     assert 'aria-pressed="true"' in response.content.decode()
@@ -38,5 +42,7 @@ def test_it_checks_now_and_removes(page_for, alice):
 
 
 def test_removing_a_watch_you_do_not_have_says_so(page_for, alice):
-    response = post(page_for(alice), f"/watch/playlist/{IDS.small_playlist}/", {"action": "remove"}, follow=True)
+    response = post(
+        page_for(alice), f"/watch/playlist/{IDS.small_playlist}/", {"action": "remove"}, follow=True
+    )
     assert any("not on your watch list" in text for text in messages_of(response))

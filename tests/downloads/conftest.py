@@ -55,12 +55,20 @@ def data_dir(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine(transactional_db, data_dir: Path, library_root: Path, inbox_root: Path, spotify_api,
-           configure) -> Iterator[Any]:
+def engine(
+    transactional_db, data_dir: Path, library_root: Path, inbox_root: Path, spotify_api, configure
+) -> Iterator[Any]:
     """A ready download engine: fake Spotify, an empty library and inbox, no retry delays, sources
     tried in the order inbox, spotify (previews). Add ``inline_queue`` or ``queued_only``."""
-    configure(service="inbox", fallback=True, sourceOrder=["inbox", "spotify"], maxRetries=2,
-              retryDelaySeconds=0, retryDelayIncrease=0, maxConcurrentDownloads=2)
+    configure(
+        service="inbox",
+        fallback=True,
+        sourceOrder=["inbox", "spotify"],
+        maxRetries=2,
+        retryDelaySeconds=0,
+        retryDelayIncrease=0,
+        maxConcurrentDownloads=2,
+    )
     yield spotify_api
 
 
@@ -73,18 +81,24 @@ def inbox_file(data_dir: Path, inbox_root: Path, spotify_api) -> Callable[..., P
         track = spotify_api.catalog.tracks[track_id]
         artist = spotify_api.catalog.artists[track.artist_ids[0]].name
         path = inbox_root / f"{name or track_id}{extension}"
-        return make_audio(path, seconds=seconds, tags={"title": track.name, "artist": artist, "ISRC": track.isrc})
+        return make_audio(
+            path, seconds=seconds, tags={"title": track.name, "artist": artist, "ISRC": track.isrc}
+        )
 
     return make
 
 
 @pytest.fixture
-def album_in_inbox(data_dir: Path, inbox_root: Path, spotify_api, tmp_path: Path) -> Callable[..., list[Path]]:
+def album_in_inbox(
+    data_dir: Path, inbox_root: Path, spotify_api, tmp_path: Path
+) -> Callable[..., list[Path]]:
     """``album_in_inbox(album_id, extension=".mp3", seconds=1.0, skip=())``: the album's tracks in the
     inbox (all but the positions in ``skip``, 1-based). One file is generated with ffmpeg and copied,
     each copy tagged with its track's title, artist and ISRC (fast enough for 60 tracks)."""
 
-    def make(album_id: str, extension: str = ".mp3", seconds: float = 1.0, skip: tuple[int, ...] = ()) -> list[Path]:
+    def make(
+        album_id: str, extension: str = ".mp3", seconds: float = 1.0, skip: tuple[int, ...] = ()
+    ) -> list[Path]:
         template = make_audio(tmp_path / "templates" / f"{seconds}{extension}", seconds=seconds)
         catalog = spotify_api.catalog
         made = []
@@ -114,9 +128,14 @@ def command_source(data_dir: Path, tmp_path: Path, spotify_api, configure) -> Ca
         (tmp_path / "command" / "known.txt").write_text("\n".join(isrc or "" for isrc in isrcs))
         script = tmp_path / "command" / "fetch.py"
         script.write_text(COMMAND_SCRIPT)
-        configure(service="command", fallback=False, commandSource={
-            "argv": [sys.executable, str(script), "{isrc}", "{output}", str(delay), str(template.parent)],
-            "timeoutSeconds": 60})
+        configure(
+            service="command",
+            fallback=False,
+            commandSource={
+                "argv": [sys.executable, str(script), "{isrc}", "{output}", str(delay), str(template.parent)],
+                "timeoutSeconds": 60,
+            },
+        )
         return script
 
     return setup

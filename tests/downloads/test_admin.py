@@ -25,8 +25,9 @@ def queued_task(alice, spotify_api) -> DownloadTask:
 
 
 def act(browser: Client, action: str, task: DownloadTask):
-    return browser.post("/admin/downloads/downloadtask/", {"action": action, "_selected_action": [str(task.pk)]},
-                        follow=True)
+    return browser.post(
+        "/admin/downloads/downloadtask/", {"action": action, "_selected_action": [str(task.pk)]}, follow=True
+    )
 
 
 def test_the_task_list_shows_every_users_tasks(admin_browser, queued_task):
@@ -39,7 +40,9 @@ def test_the_cancel_action_cancels_through_the_service(admin_browser, queued_tas
     act(admin_browser, "cancel_tasks", queued_task)
 
     queued_task.refresh_from_db()
-    assert queued_task.status == TaskStatus.CANCELLED and queued_task.events.filter(status="cancelled").exists()
+    assert (
+        queued_task.status == TaskStatus.CANCELLED and queued_task.events.filter(status="cancelled").exists()
+    )
 
 
 def test_the_delete_action_keeps_running_tasks(admin_browser, queued_task):

@@ -79,7 +79,9 @@ def test_a_message_taken_less_than_a_lease_period_ago_is_left_to_its_cluster(alb
     assert _waiting() == set()
 
 
-def test_a_queue_too_long_to_read_falls_back_on_the_hourly_resend(album_task, alice, album_in_inbox, monkeypatch):
+def test_a_queue_too_long_to_read_falls_back_on_the_hourly_resend(
+    album_task, alice, album_in_inbox, monkeypatch
+):
     album_in_inbox(IDS.single)
     other = services.download_request(user=alice, download_type="album", item_id=IDS.single)
     _taken_by_a_cluster_that_died()  # the first task's message; the second one's still waits

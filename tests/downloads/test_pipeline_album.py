@@ -11,7 +11,10 @@ from downloads.tagging import read_tags
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
+]
 
 
 def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
@@ -35,7 +38,11 @@ def test_a_big_album_ends_complete_with_every_track_in_order(alice_client, album
     assert task.status == TaskStatus.COMPLETE and task.total_tracks == 60, task.error_message
     folder = library_root / "The Test Pattern" / "The Long Player"
     names = sorted(path.name for path in folder.glob("*.mp3"))
-    assert len(names) == 60 and names[0] == "01. The Long Player 1.mp3" and names[-1] == "60. The Long Player 60.mp3"
+    assert (
+        len(names) == 60
+        and names[0] == "01. The Long Player 1.mp3"
+        and names[-1] == "60. The Long Player 60.mp3"
+    )
     assert read_tags(folder / names[41])["track"] == 42
     assert task.summary["total_successful"] == 60
 
@@ -48,7 +55,10 @@ def test_an_album_is_recorded_with_one_history_row_per_track(alice_client, album
     entry = HistoryEntry.objects.get(task_id=task.pk)
     assert (entry.status, entry.total_tracks, entry.successful_tracks) == ("completed", 3, 3)
     assert list(entry.tracks.order_by("position").values_list("name", flat=True)) == [
-        "Four Forty", "Eight Eighty", "Either/Or: Live?"]
+        "Four Forty",
+        "Eight Eighty",
+        "Either/Or: Live?",
+    ]
 
 
 def test_disc_numbers_and_totals_are_tagged(alice_client, album_in_inbox, library_root):
@@ -60,7 +70,9 @@ def test_disc_numbers_and_totals_are_tagged(alice_client, album_in_inbox, librar
     assert (tags["disc"], tags["disc_total"], tags["track"], tags["date"]) == (2, 2, 1, "2019-11")
 
 
-def test_an_album_with_a_missing_track_completes_with_the_failure_in_its_summary(alice_client, album_in_inbox):
+def test_an_album_with_a_missing_track_completes_with_the_failure_in_its_summary(
+    alice_client, album_in_inbox
+):
     album_in_inbox(IDS.small_album, skip=(2,))  # track 2 has no preview either
 
     task = download(alice_client, "album", IDS.small_album)
@@ -113,27 +125,41 @@ def test_the_explicit_filter_skips_explicit_tracks(alice_client, album_in_inbox)
     assert [row["name"] for row in skipped] == ["Either/Or: Live?"] and "xplicit" in skipped[0]["reason"]
 
 
-def test_hostile_titles_never_leave_the_library(alice_client, spotify_api, album_in_inbox, library_root, tmp_path):
+def test_hostile_titles_never_leave_the_library(
+    alice_client, spotify_api, album_in_inbox, library_root, tmp_path
+):
     catalog = spotify_api.catalog
-    album_id = catalog.add_album("../../etc", artist_ids=[IDS.artist], tracks=[
-        "../../etc/passwd", "a/b\\c:d", "bell\x07\x1b[31m", "x" * 300, "..", "CON"])
+    album_id = catalog.add_album(
+        "../../etc",
+        artist_ids=[IDS.artist],
+        tracks=["../../etc/passwd", "a/b\\c:d", "bell\x07\x1b[31m", "x" * 300, "..", "CON"],
+    )
     album_in_inbox(album_id)
 
     task = download(alice_client, "album", album_id)
 
     assert task.status == TaskStatus.COMPLETE and task.summary["total_successful"] == 6
-    files = [path for path in tmp_path.rglob("*.mp3") if "inbox" not in path.parts and "templates" not in path.parts]
+    files = [
+        path
+        for path in tmp_path.rglob("*.mp3")
+        if "inbox" not in path.parts and "templates" not in path.parts
+    ]
     assert len(files) == 6
     assert all(path.resolve().is_relative_to(library_root.resolve()) for path in files)
     assert all(len(part.encode()) <= 255 for path in files for part in path.parts)
 
 
-def test_a_track_template_with_playlist_placeholders_outside_a_playlist_still_works(alice_client, album_in_inbox,
-                                                                                     library_root):
+def test_a_track_template_with_playlist_placeholders_outside_a_playlist_still_works(
+    alice_client, album_in_inbox, library_root
+):
     album_in_inbox(IDS.small_album)
 
-    task = download(alice_client, "album", IDS.small_album, "?customDirFormat=%25artist%25&customTrackFormat="
-                    "%25playlistnum%25%25music%25")
+    task = download(
+        alice_client,
+        "album",
+        IDS.small_album,
+        "?customDirFormat=%25artist%25&customTrackFormat=%25playlistnum%25%25music%25",
+    )
 
     assert task.status == TaskStatus.COMPLETE
     assert (library_root / "The Test Pattern" / "Four Forty.mp3").is_file()

@@ -14,7 +14,10 @@ from spotizerr.lib.atomic import TEMP_PREFIX
 from tests.downloads.workers import in_background, run_queue, wait_until
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "queued_only")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "queued_only"),
+]
 
 
 def request(client, kind: str, item_id: str, query: str = "") -> str:
@@ -31,14 +34,15 @@ def child_processes(name_part: str) -> list[int]:
             stat = (entry / "stat").read_text()
         except (OSError, ValueError):
             continue
-        command, rest = stat[stat.index("(") + 1: stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        command, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
         if int(rest[1]) == os.getpid() and name_part in command and rest[0] != "Z":
             found.append(int(entry.name))
     return found
 
 
-def test_cancelling_mid_album_stops_at_once_and_leaves_only_whole_files(alice_client, command_source, configure,
-                                                                       library_root, data_dir):
+def test_cancelling_mid_album_stops_at_once_and_leaves_only_whole_files(
+    alice_client, command_source, configure, library_root, data_dir
+):
     command_source(delay=0.5)
     configure(maxConcurrentDownloads=1)
     task_id = request(alice_client, "album", IDS.two_disc_album)
@@ -60,7 +64,9 @@ def test_cancelling_mid_album_stops_at_once_and_leaves_only_whole_files(alice_cl
     assert child_processes("python") == []
 
 
-def test_cancelling_kills_the_converter_and_leaves_no_partial_file(alice_client, inbox_file, library_root, data_dir):
+def test_cancelling_kills_the_converter_and_leaves_no_partial_file(
+    alice_client, inbox_file, library_root, data_dir
+):
     inbox_file(IDS.track, ".flac", seconds=300)
     task_id = request(alice_client, "track", IDS.track, "?convertTo=MP3&bitrate=320k")
     cluster = in_background(run_queue, workers=1)

@@ -9,7 +9,10 @@ from downloads.models import DownloadTask, TaskStatus, TrackJob
 from tests.downloads.workers import in_background, max_overlap, run_queue, wait_until
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "queued_only")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "queued_only"),
+]
 
 
 def request(client, kind: str, item_id: str) -> str:
@@ -36,7 +39,10 @@ def test_two_workers_make_two_tracks_of_one_album_at_once(alice_client, command_
 def test_a_limit_of_one_holds_across_workers_and_tasks(alice_client, command_source, configure):
     command_source(delay=0.2)
     configure(maxConcurrentDownloads=1)
-    first, second = request(alice_client, "album", IDS.small_album), request(alice_client, "album", IDS.single)
+    first, second = (
+        request(alice_client, "album", IDS.small_album),
+        request(alice_client, "album", IDS.single),
+    )
 
     run_queue(workers=2)
 
@@ -44,8 +50,9 @@ def test_a_limit_of_one_holds_across_workers_and_tasks(alice_client, command_sou
     assert overlap(TrackJob.objects.filter(task_id__in=[first, second])) == 1
 
 
-def test_raising_the_limit_while_an_album_runs_applies_from_the_next_track(alice_client, command_source,
-                                                                          configure):
+def test_raising_the_limit_while_an_album_runs_applies_from_the_next_track(
+    alice_client, command_source, configure
+):
     """GIVEN an album running one track at a time on a two-worker cluster
     WHEN an admin raises maxConcurrentDownloads to 2 after its first track
     THEN later tracks run two at a time, without a restart."""

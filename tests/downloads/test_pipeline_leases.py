@@ -60,7 +60,10 @@ def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_roo
     album_task.refresh_from_db()
     assert album_task.status == TaskStatus.COMPLETE
     assert sorted(path.name for path in library_root.rglob("*.mp3")) == [
-        "01. Four Forty.mp3", "02. Eight Eighty.mp3", "03. Either_Or_ Live_.mp3"]
+        "01. Four Forty.mp3",
+        "02. Eight Eighty.mp3",
+        "03. Either_Or_ Live_.mp3",
+    ]
     assert HistoryEntry.objects.get(task_id=album_task.pk).tracks.count() == 3
 
 
@@ -75,7 +78,9 @@ def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inl
     assert TrackJob.objects.get(task=album_task, position=1).attempts == 2
 
 
-def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(album_task, inline_queue, library_root):
+def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(
+    album_task, inline_queue, library_root
+):
     """GIVEN a worker that placed and indexed track 1, then died before marking it done WHEN the
     reaper hands the track to a new delivery THEN the track is done with that file, not skipped as
     "already in the library"."""
@@ -84,8 +89,13 @@ def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(album
     placed = library_root / "Placed" / "01. Track.mp3"
     placed.parent.mkdir(parents=True)
     placed.write_bytes(b"audio")
-    LibraryFile.objects.create(library_root=str(library_root), relative_path="Placed/01. Track.mp3",
-                               spotify_id=job.track_id, size_bytes=5, source="inbox")
+    LibraryFile.objects.create(
+        library_root=str(library_root),
+        relative_path="Placed/01. Track.mp3",
+        spotify_id=job.track_id,
+        size_bytes=5,
+        source="inbox",
+    )
 
     services.downloads_reap()
 
@@ -119,8 +129,12 @@ def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
     TrackJob.objects.filter(task=album_task).update(heartbeat_at=now)
     DownloadTask.objects.filter(pk=album_task.pk).update(worker_seen_at=now)
 
-    assert services.downloads_reap() == {"tracks_requeued": 0, "tasks_restarted": 0, "tasks_resumed": 0,
-                                         "history_repaired": 0}
+    assert services.downloads_reap() == {
+        "tracks_requeued": 0,
+        "tasks_restarted": 0,
+        "tasks_resumed": 0,
+        "history_repaired": 0,
+    }
     assert TrackJob.objects.get(task=album_task, position=1).status == TrackStatus.RUNNING
 
 
@@ -133,14 +147,17 @@ def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queu
     assert not recorded and TrackJob.objects.get(pk=job.pk).status == TrackStatus.RUNNING
 
 
-def test_the_reaper_records_the_end_of_a_task_whose_worker_died_before_its_history(alice_client, album_in_inbox,
-                                                                                  inline_queue):
+def test_the_reaper_records_the_end_of_a_task_whose_worker_died_before_its_history(
+    alice_client, album_in_inbox, inline_queue
+):
     """GIVEN an album that ended, but whose worker died before writing its history entry (which still
     says in progress, as the start left it) WHEN the reaper runs THEN the entry gets the end: status
     and counts, once however often it runs."""
     album_in_inbox(IDS.small_album)
     task_id = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
-    HistoryEntry.objects.filter(task_id=task_id).update(status="in_progress", successful_tracks=0, completed_at=None)
+    HistoryEntry.objects.filter(task_id=task_id).update(
+        status="in_progress", successful_tracks=0, completed_at=None
+    )
 
     first, second = services.downloads_reap(), services.downloads_reap()
 
@@ -164,5 +181,8 @@ def test_the_reaper_schedule_is_created_once(queued_only):
     services.downloads_schedule_ensure()
 
     schedule = Schedule.objects.get(name="downloads-reaper")
-    assert (schedule.func, schedule.schedule_type, schedule.minutes) == ("downloads.tasks.downloads_reap_task",
-                                                                          Schedule.MINUTES, 1)
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "downloads.tasks.downloads_reap_task",
+        Schedule.MINUTES,
+        1,
+    )

@@ -10,7 +10,10 @@ from downloads.models import DownloadTask, TaskStatus
 from downloads.services import download_request
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
+]
 
 
 def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
@@ -70,8 +73,12 @@ def test_the_m3u_names_the_files_with_their_final_extension(alice_client, librar
 
 @pytest.mark.usefixtures("mix_in_inbox")
 def test_playlist_placeholders_name_the_files(alice_client, library_root):
-    download(alice_client, "playlist", IDS.small_playlist,
-             "?customDirFormat=%25playlist%25&customTrackFormat=%25playlistnum%25 - %25music%25")
+    download(
+        alice_client,
+        "playlist",
+        IDS.small_playlist,
+        "?customDirFormat=%25playlist%25&customTrackFormat=%25playlistnum%25 - %25music%25",
+    )
 
     names = sorted(path.name for path in (library_root / "Fixture Mix").glob("*.mp3"))
     assert names[:2] == ["01 - Four Forty.mp3", "02 - Eight Eighty.mp3"] and len(names) == 5
@@ -89,8 +96,12 @@ def test_the_m3u_follows_the_playlist_when_it_changes(alice_client, spotify_api,
 
 
 def test_entries_that_are_not_tracks_are_skipped_with_a_reason(alice_client, spotify_api, album_in_inbox):
-    playlist_id = spotify_api.catalog.generate_playlist("Odd Bits", 4, specials={1: "local", 2: "unavailable"})
-    album_id = spotify_api.catalog.tracks[spotify_api.catalog.playlists[playlist_id].entries[0].item_id].album_id
+    playlist_id = spotify_api.catalog.generate_playlist(
+        "Odd Bits", 4, specials={1: "local", 2: "unavailable"}
+    )
+    album_id = spotify_api.catalog.tracks[
+        spotify_api.catalog.playlists[playlist_id].entries[0].item_id
+    ].album_id
     album_in_inbox(album_id)
 
     task = download(alice_client, "playlist", playlist_id)
@@ -104,9 +115,17 @@ def test_entries_that_are_not_tracks_are_skipped_with_a_reason(alice_client, spo
 def test_a_watched_track_with_playlist_context_updates_that_playlists_m3u(alice, inbox_file, library_root):
     inbox_file(IDS.track_no_preview)
 
-    task = download_request(user=alice, download_type="track", item_id=IDS.track_no_preview, context={
-        "playlist_id": IDS.small_playlist, "playlist_name": "Fixture Mix", "playlist_position": 2,
-        "playlist_total": 5})
+    task = download_request(
+        user=alice,
+        download_type="track",
+        item_id=IDS.track_no_preview,
+        context={
+            "playlist_id": IDS.small_playlist,
+            "playlist_name": "Fixture Mix",
+            "playlist_position": 2,
+            "playlist_total": 5,
+        },
+    )
 
     task.refresh_from_db()
     assert task.status == TaskStatus.COMPLETE

@@ -8,7 +8,10 @@ import pytest
 from downloads.models import DownloadTask, TaskStatus
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
+]
 
 
 def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:

@@ -12,7 +12,10 @@ from downloads.tagging import PREVIEW_COMMENT, read_tags
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("auth_on", "engine", "inline_queue")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
+]
 
 TRACK_FILE = Path("The Test Pattern") / "Sine Waves" / "01. Four Forty.mp3"
 
@@ -31,7 +34,12 @@ def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_
     assert task.status == TaskStatus.COMPLETE and task.progress == 100
     tags = read_tags(library_root / TRACK_FILE)
     assert (tags["title"], tags["album"], tags["artists"], tags["track"], tags["track_total"]) == (
-        "Four Forty", "Sine Waves", ["The Test Pattern"], 1, 3)
+        "Four Forty",
+        "Sine Waves",
+        ["The Test Pattern"],
+        1,
+        3,
+    )
     assert tags["isrc"] == DownloadTask.objects.get(pk=task.pk).track_jobs.get().track_data["isrc"]
     assert tags["url"] == f"https://open.spotify.com/track/{IDS.track}"
     assert tags["has_cover"] and tags["comment"] == ""
@@ -60,13 +68,18 @@ def test_a_finished_track_is_recorded_in_history_and_the_library_index(alice_cli
 
     entry = HistoryEntry.objects.get(task_id=task.pk)
     assert (entry.status, entry.service, entry.file_path, entry.owner) == (
-        "completed", "inbox", TRACK_FILE.as_posix(), alice)
+        "completed",
+        "inbox",
+        TRACK_FILE.as_posix(),
+        alice,
+    )
     assert not entry.tracks.exists()
     assert LibraryFile.objects.get(spotify_id=IDS.track).relative_path == TRACK_FILE.as_posix()
 
 
-def test_a_track_already_in_the_library_ends_skipped_without_fetching(alice_client, bob_client, inbox_file,
-                                                                      inbox_root, library_root):
+def test_a_track_already_in_the_library_ends_skipped_without_fetching(
+    alice_client, bob_client, inbox_file, inbox_root, library_root
+):
     inbox_file(IDS.track)
     download(alice_client, "track", IDS.track)
     for path in inbox_root.iterdir():
@@ -116,17 +129,32 @@ def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file):
 
     body = alice_client.get(f"/api/prgs/{task.pk}").json()
 
-    assert body["status"] == body["last_line"]["status"] == body["last_line"]["status_info"]["status"] == "complete"
+    assert (
+        body["status"]
+        == body["last_line"]["status"]
+        == body["last_line"]["status_info"]["status"]
+        == "complete"
+    )
     assert body["summary"]["total_successful"] == 1
     statuses = list(task.events.values_list("status", flat=True))
     assert statuses[:3] == ["queued", "initializing", "downloading"] and statuses[-2:] == ["done", "complete"]
 
 
-@pytest.mark.parametrize(("format_name", "extension"), [
-    ("MP3", ".mp3"), ("AAC", ".m4a"), ("OGG", ".ogg"), ("OPUS", ".opus"), ("FLAC", ".flac"), ("WAV", ".wav"),
-    ("ALAC", ".m4a"),
-])
-def test_every_output_format_ends_tagged_with_cover(alice_client, inbox_file, library_root, format_name, extension):
+@pytest.mark.parametrize(
+    ("format_name", "extension"),
+    [
+        ("MP3", ".mp3"),
+        ("AAC", ".m4a"),
+        ("OGG", ".ogg"),
+        ("OPUS", ".opus"),
+        ("FLAC", ".flac"),
+        ("WAV", ".wav"),
+        ("ALAC", ".m4a"),
+    ],
+)
+def test_every_output_format_ends_tagged_with_cover(
+    alice_client, inbox_file, library_root, format_name, extension
+):
     inbox_file(IDS.explicit_track, ".flac")
 
     task = download(alice_client, "track", IDS.explicit_track, f"?convertTo={format_name}")

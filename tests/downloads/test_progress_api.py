@@ -28,8 +28,12 @@ def test_a_task_reports_its_progress_document(alice_client, request_download):
     body = alice_client.get(f"/api/prgs/{task_id}").json()
 
     assert body["task_id"] == task_id
-    assert (body["status"], body["type"], body["download_type"], body["name"]) == ("queued", "album", "album",
-                                                                                     "Sine Waves")
+    assert (body["status"], body["type"], body["download_type"], body["name"]) == (
+        "queued",
+        "album",
+        "album",
+        "Sine Waves",
+    )
     assert body["last_line"]["status"] == body["last_line"]["status_info"]["status"] == "queued"
     assert body["original_request"]["spotify_id"] == IDS.small_album
     assert body["status_count"] == 1 and 0 <= body["progress"] <= 100
@@ -62,12 +66,20 @@ def test_the_list_shows_only_the_users_own_tasks_with_counts(alice_client, bob_c
 
     assert [task["task_id"] for task in body["tasks"]] == [mine]
     assert body["task_counts"]["queued"] == 1 and body["task_counts"]["active"] == 1
-    assert body["pagination"] == {"page": 1, "limit": 50, "total_count": 1, "total_pages": 1, "has_more": False}
+    assert body["pagination"] == {
+        "page": 1,
+        "limit": 50,
+        "total_count": 1,
+        "total_pages": 1,
+        "has_more": False,
+    }
 
 
 def test_the_list_pages_newest_first(alice_client, request_download):
-    ids = [request_download(alice_client, "track", track_id)
-           for track_id in (IDS.track, IDS.track_no_preview, IDS.explicit_track)]
+    ids = [
+        request_download(alice_client, "track", track_id)
+        for track_id in (IDS.track, IDS.track_no_preview, IDS.explicit_track)
+    ]
 
     body = alice_client.get("/api/prgs/list?page=2&limit=2").json()
 
@@ -120,7 +132,9 @@ def test_updates_name_tasks_deleted_since_the_moment(alice_client, request_downl
     assert alice_client.get(f"/api/prgs/updates?since={moment}").json()["deleted_tasks"] == [task_id]
 
 
-def test_updates_without_since_are_a_snapshot_of_active_and_a_page_of_the_rest(alice_client, request_download):
+def test_updates_without_since_are_a_snapshot_of_active_and_a_page_of_the_rest(
+    alice_client, request_download
+):
     done = request_download(alice_client, "track", IDS.track)
     DownloadTask.objects.filter(pk=done).update(status=TaskStatus.ERROR)
     active = request_download(alice_client)
@@ -200,7 +214,9 @@ def test_deleting_a_finished_task_removes_it(alice_client, request_download):
     assert alice_client.get(f"/api/prgs/{task_id}").status_code == 404
 
 
-def test_with_auth_off_the_system_admin_sees_every_task(client_for, alice, alice_client, request_download, settings):
+def test_with_auth_off_the_system_admin_sees_every_task(
+    client_for, alice, alice_client, request_download, settings
+):
     task_id = request_download(alice_client)
     settings.AUTH_ENABLED = False
 

@@ -18,13 +18,22 @@ def test_a_track_request_is_accepted_with_the_new_task_id(alice_client, alice, s
 
     assert response.status_code == 202
     task = DownloadTask.objects.get(pk=response.json()["task_id"])
-    assert (task.owner, task.download_type, task.item_id, task.status) == (alice, "track", IDS.track, "queued")
+    assert (task.owner, task.download_type, task.item_id, task.status) == (
+        alice,
+        "track",
+        IDS.track,
+        "queued",
+    )
     assert task.name == "Four Forty" and task.artist == "The Test Pattern"
 
 
-@pytest.mark.parametrize("given", [
-    f"https://open.spotify.com/album/{IDS.small_album}?si=abc", f"spotify:album:{IDS.small_album}",
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        f"https://open.spotify.com/album/{IDS.small_album}?si=abc",
+        f"spotify:album:{IDS.small_album}",
+    ],
+)
 def test_an_album_may_be_named_by_link_or_uri(alice_client, spotify_api, given):
     response = alice_client.get(f"/api/album/download/{given}")
 
@@ -78,19 +87,33 @@ def test_a_finished_item_may_be_requested_again(alice_client, spotify_api):
 
 
 def test_valid_overrides_are_kept_on_the_task(alice_client, spotify_api):
-    response = alice_client.get(f"/api/track/download/{IDS.track}?convertTo=mp3&bitrate=192&tracknumPadding=false"
-                                "&customTrackFormat=%25music%25&unrelated=1")
+    response = alice_client.get(
+        f"/api/track/download/{IDS.track}?convertTo=mp3&bitrate=192&tracknumPadding=false"
+        "&customTrackFormat=%25music%25&unrelated=1"
+    )
 
     task = DownloadTask.objects.get(pk=response.json()["task_id"])
-    assert task.overrides == {"convertTo": "MP3", "bitrate": "192k", "tracknumPadding": False,
-                              "customTrackFormat": "%music%"}
+    assert task.overrides == {
+        "convertTo": "MP3",
+        "bitrate": "192k",
+        "tracknumPadding": False,
+        "customTrackFormat": "%music%",
+    }
     assert task.settings_snapshot["convertTo"] == "MP3"
 
 
-@pytest.mark.parametrize("query", [
-    "convertTo=WMA", "convertTo=FLAC&bitrate=320k", "bitrate=999k", "customDirFormat=../%25album%25",
-    "customTrackFormat=%25nope%25", "padNumberWidth=99", "saveCover=maybe",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "convertTo=WMA",
+        "convertTo=FLAC&bitrate=320k",
+        "bitrate=999k",
+        "customDirFormat=../%25album%25",
+        "customTrackFormat=%25nope%25",
+        "padNumberWidth=99",
+        "saveCover=maybe",
+    ],
+)
 def test_invalid_overrides_are_400_and_queue_nothing(alice_client, spotify_api, query):
     response = alice_client.get(f"/api/track/download/{IDS.track}?{query}")
 

@@ -36,15 +36,23 @@ class FakeEvents:
         self.polls: list[dict[Hashable, Any]] = []
         self.cursor = 10
 
-    def poll(self, cursor: int, batch: int, groups: dict[Hashable, Any]) -> tuple[int, bool, dict[Hashable, Any]]:
+    def poll(
+        self, cursor: int, batch: int, groups: dict[Hashable, Any]
+    ) -> tuple[int, bool, dict[Hashable, Any]]:
         self.polls.append(groups)
         self.cursor += 1
         return self.cursor, False, {key: [(self.cursor, f"{key}".encode())] for key in groups}
 
 
 def hub_with(events: FakeEvents, *, inbox_limit: int = 10) -> EventHub:
-    return EventHub(poll=events.poll, latest=lambda: events.cursor, poll_seconds=0.01, batch=5,
-                    inbox_limit=inbox_limit, run_sync=run_inline)
+    return EventHub(
+        poll=events.poll,
+        latest=lambda: events.cursor,
+        poll_seconds=0.01,
+        batch=5,
+        inbox_limit=inbox_limit,
+        run_sync=run_inline,
+    )
 
 
 def test_a_reader_past_its_inbox_limit_gets_an_overflow_instead_of_a_backlog():
@@ -60,8 +68,13 @@ def test_one_poll_serves_every_stream_and_renders_once_per_visibility():
     async def scenario() -> tuple[FakeEvents, list[tuple[bool, list[Any]]]]:
         events = FakeEvents()
         hub = hub_with(events)
-        streams = [await hub.subscribe(user(1)), await hub.subscribe(user(1)), await hub.subscribe(user(2)),
-                   await hub.subscribe(user(3, admin=True)), await hub.subscribe(user(4, admin=True))]
+        streams = [
+            await hub.subscribe(user(1)),
+            await hub.subscribe(user(1)),
+            await hub.subscribe(user(2)),
+            await hub.subscribe(user(3, admin=True)),
+            await hub.subscribe(user(4, admin=True)),
+        ]
         await asyncio.sleep(0.05)
         taken = [stream.take() for stream in streams]
         for stream in streams:

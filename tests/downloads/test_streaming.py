@@ -53,7 +53,9 @@ def open_stream() -> Iterator[Callable[..., Stream]]:
     clients: list[httpx.Client] = []
     contexts: list[Any] = []
 
-    def open_(url: str, *, headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None) -> Stream:
+    def open_(
+        url: str, *, headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None
+    ) -> Stream:
         client = httpx.Client(timeout=httpx.Timeout(10.0), cookies=cookies)
         clients.append(client)
         context = client.stream("GET", url, headers=headers or {})
@@ -90,7 +92,9 @@ def test_the_first_frame_is_a_snapshot_of_the_users_tasks_and_counts(start_serve
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_a_change_made_by_another_process_reaches_the_client_within_a_second(start_server, open_stream, alice):
+def test_a_change_made_by_another_process_reaches_the_client_within_a_second(
+    start_server, open_stream, alice
+):
     task = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     snapshot_id = int(stream.next()["id"])
@@ -101,7 +105,9 @@ def test_a_change_made_by_another_process_reaches_the_client_within_a_second(sta
 
     assert time.monotonic() - changed_at < 1.0
     assert frame["event"] == "task" and int(frame["id"]) > snapshot_id
-    assert frame["data"]["task"]["status"] == "cancelled" == frame["data"]["last_line"]["status_info"]["status"]
+    assert (
+        frame["data"]["task"]["status"] == "cancelled" == frame["data"]["last_line"]["status_info"]["status"]
+    )
     assert frame["data"]["task_counts"]["cancelled"] == 1
 
 
@@ -195,7 +201,9 @@ def test_the_dashboard_session_opens_the_stream(start_server, open_stream, alice
     browser = Client()
     browser.force_login(alice)
 
-    stream = open_stream(f"{start_server()}/api/prgs/stream", cookies={"sessionid": browser.cookies["sessionid"].value})
+    stream = open_stream(
+        f"{start_server()}/api/prgs/stream", cookies={"sessionid": browser.cookies["sessionid"].value}
+    )
 
     assert stream.next()["event"] == "snapshot"
 

@@ -56,7 +56,7 @@ class Background(threading.Thread):
     def run(self) -> None:
         try:
             self.work(**self.kwargs)
-        except BaseException as error:  # noqa: BLE001 - handed to the test by finish()
+        except BaseException as error:
             self.error = error
         finally:
             connection.close()
@@ -85,8 +85,10 @@ def wait_until(condition: Any, *, timeout: float = 15.0, every: float = 0.02) ->
 
 def max_overlap(intervals: list[tuple[float, float]]) -> int:
     """The most intervals open at one moment."""
-    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
-                   key=lambda edge: (edge[0], edge[1]))
+    edges = sorted(
+        [(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals],
+        key=lambda edge: (edge[0], edge[1]),
+    )
     best = current = 0
     for _, step in edges:
         current += step

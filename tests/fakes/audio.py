@@ -22,7 +22,9 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def make_audio(path: Path, *, seconds: float = 2.0, frequency: int = 440, tags: dict[str, str] | None = None) -> Path:
+def make_audio(
+    path: Path, *, seconds: float = 2.0, frequency: int = 440, tags: dict[str, str] | None = None
+) -> Path:
     """Write a sine tone of ``seconds`` to ``path`` (format from the extension), with optional tags
     (e.g. ``{"title": ..., "artist": ..., "ISRC": ...}``)."""
     suffix = path.suffix.lower()
@@ -30,9 +32,18 @@ def make_audio(path: Path, *, seconds: float = 2.0, frequency: int = 440, tags: 
         raise ValueError(f"no codec for {suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}:sample_rate=44100",
-        "-ac", "2", *_CODECS[suffix],
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency={frequency}:duration={seconds}:sample_rate=44100",
+        "-ac",
+        "2",
+        *_CODECS[suffix],
     ]
     for key, value in (tags or {}).items():
         command += ["-metadata", f"{key}={value}"]
@@ -45,8 +56,18 @@ def make_jpeg(path: Path, *, size: int = 64, color: str = "red") -> Path:
     """Write a small real JPEG (used as cover art)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     command = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"color=c={color}:s={size}x{size}:d=1", "-frames:v", "1", str(path),
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c={color}:s={size}x{size}:d=1",
+        "-frames:v",
+        "1",
+        str(path),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=60)
     return path

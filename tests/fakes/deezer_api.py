@@ -20,8 +20,12 @@ QUOTA_EXCEEDED = {"error": {"type": "Exception", "message": "Quota limit exceede
 
 
 def json_reply(payload: object, status: int = 200, **headers: str) -> Reply:
-    return Reply(status=status, body=json.dumps(payload).encode(), content_type="application/json",
-                 headers=dict(headers))
+    return Reply(
+        status=status,
+        body=json.dumps(payload).encode(),
+        content_type="application/json",
+        headers=dict(headers),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,15 @@ class FakeDeezer(MediaServer):
         super().__init__()
         self.tracks: dict[str, FakeTrack] = {}
 
-    def add_track(self, isrc: str, *, preview: bytes = b"", title: str = "Song", artist: str = "Artist",
-                  duration: int = 215) -> FakeTrack:
+    def add_track(
+        self,
+        isrc: str,
+        *,
+        preview: bytes = b"",
+        title: str = "Song",
+        artist: str = "Artist",
+        duration: int = 215,
+    ) -> FakeTrack:
         track = FakeTrack(isrc.upper(), title, artist, preview, duration)
         self.tracks[track.isrc] = track
         return track

@@ -58,7 +58,9 @@ class MediaServer:
         self.closing = threading.Event()
         self.requests: list[str] = []  # paths in the order they were asked for
         self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="media-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="media-server", daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -115,7 +117,9 @@ def _handler_for(server: MediaServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
-            reply = server.next_reply(path) or Reply(404, b'{"error": "not found"}', content_type="application/json")
+            reply = server.next_reply(path) or Reply(
+                404, b'{"error": "not found"}', content_type="application/json"
+            )
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             if reply.send_length:
@@ -134,14 +138,14 @@ def _handler_for(server: MediaServer) -> type[BaseHTTPRequestHandler]:
                 return
             self.wfile.write(reply.body[: reply.fault_after])
             self.wfile.flush()
-            rest = reply.body[reply.fault_after:]
+            rest = reply.body[reply.fault_after :]
             if reply.fault == "stall":
                 server.closing.wait(60)
             elif reply.fault == "drip":
                 for index in range(len(rest)):
                     if server.closing.wait(reply.drip_interval):
                         break
-                    self.wfile.write(rest[index:index + 1])
+                    self.wfile.write(rest[index : index + 1])
                     self.wfile.flush()
             elif reply.fault == "reset":
                 # detach so that socketserver's clean shutdown (a FIN) cannot run first

@@ -81,7 +81,9 @@ class FakeOAuthProvider:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -118,8 +120,9 @@ class FakeOAuthProvider:
         assert account is not None, f"nobody is signed in at the fake {provider}"
         code = secrets.token_urlsafe(16)
         with self._lock:
-            self._grants[code] = _Grant(provider, account, params["client_id"], params["redirect_uri"],
-                                        params.get("code_challenge"))
+            self._grants[code] = _Grant(
+                provider, account, params["client_id"], params["redirect_uri"], params.get("code_challenge")
+            )
         return code
 
     def _redeem(self, provider: str, form: dict[str, str]) -> tuple[FakeAccount, str] | str:
@@ -146,8 +149,14 @@ class FakeOAuthProvider:
 
     def id_token(self, account: FakeAccount) -> str:
         now = int(time.time())
-        claims = {"iss": GOOGLE_ISSUER, "aud": self.clients["google"].client_id, "sub": account.uid,
-                  "iat": now, "exp": now + 3600, **_google_claims(account)}
+        claims = {
+            "iss": GOOGLE_ISSUER,
+            "aud": self.clients["google"].client_id,
+            "sub": account.uid,
+            "iat": now,
+            "exp": now + 3600,
+            **_google_claims(account),
+        }
         return jwt.encode(claims, "fake-google-signing-key-of-32-bytes!", algorithm="HS256")
 
 
@@ -157,14 +166,25 @@ def _s256(verifier: str) -> str:
 
 def _google_claims(account: FakeAccount) -> dict[str, Any]:
     given, _, family = account.name.partition(" ")
-    return {"email": account.email, "email_verified": account.email_verified, "name": account.name,
-            "given_name": given, "family_name": family, "picture": "https://example.invalid/avatar.png"}
+    return {
+        "email": account.email,
+        "email_verified": account.email_verified,
+        "name": account.name,
+        "given_name": given,
+        "family_name": family,
+        "picture": "https://example.invalid/avatar.png",
+    }
 
 
 def _github_user(account: FakeAccount) -> dict[str, Any]:
-    return {"id": int(account.uid), "login": account.login, "name": account.name,
-            "email": account.email if account.public_email else None,
-            "html_url": f"https://github.example/{account.login}", "avatar_url": None}
+    return {
+        "id": int(account.uid),
+        "login": account.login,
+        "name": account.name,
+        "email": account.email if account.public_email else None,
+        "html_url": f"https://github.example/{account.login}",
+        "avatar_url": None,
+    }
 
 
 def _github_emails(account: FakeAccount) -> list[dict[str, Any]]:
@@ -188,7 +208,9 @@ class _Handler(BaseHTTPRequestHandler):
             "/google/auth": lambda: self._authorize("google", params),
             "/github-api/user": lambda: self._profile("github", _github_user),
             "/github-api/user/emails": lambda: self._profile("github", _github_emails),
-            "/google/userinfo": lambda: self._profile("google", lambda a: {"sub": a.uid, **_google_claims(a)}),
+            "/google/userinfo": lambda: self._profile(
+                "google", lambda a: {"sub": a.uid, **_google_claims(a)}
+            ),
         }
         routes.get(path, lambda: self._send(404, {"message": "Not Found"}))()
 
@@ -208,14 +230,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.authorize_requests.append({"provider": provider, **params})
         client = self.fake.clients[provider]
         if params.get("client_id") != client.client_id or not params.get("redirect_uri"):
-            self._send(400, {"error": "invalid_request", "error_description": "unknown client or no redirect_uri"})
+            self._send(
+                400, {"error": "invalid_request", "error_description": "unknown client or no redirect_uri"}
+            )
             return
         if provider == "google" and params.get("code_challenge_method") != "S256":
             self._send(400, {"error": "invalid_request", "error_description": "PKCE S256 required"})
             return
         answer = {"state": params.get("state", "")}
         if self.fake.deny_consent:
-            answer.update(error="access_denied", error_description="The user has denied your application access.")
+            answer.update(
+                error="access_denied", error_description="The user has denied your application access."
+            )
         else:
             answer["code"] = self.fake._grant(provider, params)
         self._redirect(f"{params['redirect_uri']}?{urlencode(answer)}")
@@ -227,8 +253,11 @@ class _Handler(BaseHTTPRequestHandler):
         result = self.fake._redeem("github", form)
         if self.fake.token_failure == "invalid_grant":
             result = "bad_verification_code"
-        body = ({"error": result} if isinstance(result, str)
-                else {"access_token": result[1], "scope": "read:user,user:email", "token_type": "bearer"})
+        body = (
+            {"error": result}
+            if isinstance(result, str)
+            else {"access_token": result[1], "scope": "read:user,user:email", "token_type": "bearer"}
+        )
         if "json" in (self.headers.get("Accept") or ""):
             self._send(200, body)
         else:
@@ -245,8 +274,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": result, "error_description": "Bad Request"})
             return
         account, token = result
-        body: dict[str, Any] = {"access_token": token, "expires_in": 3599, "token_type": "Bearer",
-                                "scope": "openid email profile"}
+        body: dict[str, Any] = {
+            "access_token": token,
+            "expires_in": 3599,
+            "token_type": "Bearer",
+            "scope": "openid email profile",
+        }
         if self.fake.google_id_token:
             body["id_token"] = self.fake.id_token(account)
         self._send(200, body)

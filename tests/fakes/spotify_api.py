@@ -121,8 +121,12 @@ class FakeSpotify:
         self._server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.render = Renderer(self.catalog, self.base_url)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-spotify", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-spotify",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -147,8 +151,9 @@ class FakeSpotify:
         return f"{self.base_url}/api/token"
 
     # ------------------------------------------------------------ test controls
-    def fail_next(self, status: int, count: int = 1, retry_after: float | None = None,
-                  path_prefix: str | None = None) -> None:
+    def fail_next(
+        self, status: int, count: int = 1, retry_after: float | None = None, path_prefix: str | None = None
+    ) -> None:
         with self._lock:
             self._faults.append(_Fault(status, count, retry_after, path_prefix))
 
@@ -214,6 +219,7 @@ class FakeSpotify:
 
 # ------------------------------------------------------------------ the HTTP handler
 
+
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -247,7 +253,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             record.status = fault.status
-            self._send_json(fault.status, {"error": {"status": fault.status, "message": "Injected fault"}}, headers)
+            self._send_json(
+                fault.status, {"error": {"status": fault.status, "message": "Injected fault"}}, headers
+            )
             return
         try:
             status, body, content_type = self._route(method, split.path, query)
@@ -265,7 +273,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(body).encode(), "application/json; charset=utf-8", headers)
 
-    def _send(self, status: int, payload: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, payload: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
@@ -290,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise SpotifyApiError(404, "Service not found")
         self.fake.check_bearer(self.headers.get("Authorization", ""))
         for pattern, view in ROUTES:
-            if match := re.fullmatch(pattern, path[len("/v1"):]):
+            if match := re.fullmatch(pattern, path[len("/v1") :]):
                 with self.fake.catalog.lock:
                     return 200, view(self.fake, query, *match.groups()), "application/json"
         raise SpotifyApiError(404, "Service not found")

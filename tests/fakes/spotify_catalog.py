@@ -153,8 +153,31 @@ class FakeCatalog:
         self.playlists: dict[str, FakePlaylist] = {}
         self.shows: dict[str, FakeShow] = {}
         self.episodes: dict[str, FakeEpisode] = {}
-        self.markets: list[str] = ["AD", "AR", "AT", "AU", "BE", "BR", "CA", "CH", "DE", "DK", "ES",
-                                   "FI", "FR", "GB", "IE", "IT", "JP", "MX", "NL", "NO", "PL", "SE", "US"]
+        self.markets: list[str] = [
+            "AD",
+            "AR",
+            "AT",
+            "AU",
+            "BE",
+            "BR",
+            "CA",
+            "CH",
+            "DE",
+            "DK",
+            "ES",
+            "FI",
+            "FR",
+            "GB",
+            "IE",
+            "IT",
+            "JP",
+            "MX",
+            "NL",
+            "NO",
+            "PL",
+            "SE",
+            "US",
+        ]
         self._counter = itertools.count(1)
         self.listeners: list[Callable[[], None]] = []  # called after every change (the fixture clears caches)
 
@@ -166,14 +189,25 @@ class FakeCatalog:
     def add_artist(self, name: str, *, artist_id: str | None = None, genres: list[str] | None = None) -> str:
         with self.lock:
             artist_id = artist_id or fake_id(f"artist:{name}:{next(self._counter)}")
-            self.artists[artist_id] = FakeArtist(artist_id, name, genres=list(genres or ["test pop"]),
-                                                 image=f"artist-{artist_id[:6]}")
+            self.artists[artist_id] = FakeArtist(
+                artist_id, name, genres=list(genres or ["test pop"]), image=f"artist-{artist_id[:6]}"
+            )
             return artist_id
 
-    def add_album(self, name: str, *, artist_ids: list[str], tracks: int | list[str] = 3, discs: int = 1,
-                  album_type: str = "album", release_date: str = "2021-05-14", album_id: str | None = None,
-                  album_group: str | None = None, track_artist_ids: list[str] | None = None,
-                  explicit: bool = False) -> str:
+    def add_album(
+        self,
+        name: str,
+        *,
+        artist_ids: list[str],
+        tracks: int | list[str] = 3,
+        discs: int = 1,
+        album_type: str = "album",
+        release_date: str = "2021-05-14",
+        album_id: str | None = None,
+        album_group: str | None = None,
+        track_artist_ids: list[str] | None = None,
+        explicit: bool = False,
+    ) -> str:
         """Create an album with ``tracks`` (a count, or explicit titles) spread over ``discs`` discs and
         list it in the releases of its artists (``album_group`` defaults to ``album_type``); artists in
         ``track_artist_ids`` that are not album artists get it as ``appears_on``."""
@@ -181,10 +215,18 @@ class FakeCatalog:
             album_id = album_id or fake_id(f"album:{name}:{next(self._counter)}")
             titles = tracks if isinstance(tracks, list) else [f"{name} {n + 1}" for n in range(tracks)]
             album = FakeAlbum(
-                album_id, name, album_type, list(artist_ids), release_date,
+                album_id,
+                name,
+                album_type,
+                list(artist_ids),
+                release_date,
                 upc=f"{int.from_bytes(album_id.encode()[:6], 'big') % 10**12:012d}",
-                genres=["test pop"], image=f"album-{album_id[:6]}",
-                copyrights=[(f"{release_date[:4]} Fixture Records", "C"), (f"{release_date[:4]} Fixture", "P")],
+                genres=["test pop"],
+                image=f"album-{album_id[:6]}",
+                copyrights=[
+                    (f"{release_date[:4]} Fixture Records", "C"),
+                    (f"{release_date[:4]} Fixture", "P"),
+                ],
             )
             self.albums[album_id] = album
             per_disc = max(1, -(-len(titles) // discs))
@@ -198,21 +240,28 @@ class FakeCatalog:
                     self.artists[artist_id].releases.append((album_id, "appears_on"))
             return album_id
 
-    def _add_track(self, album: FakeAlbum, title: str, index: int, per_disc: int, artist_ids: list[str],
-                   explicit: bool) -> str:
+    def _add_track(
+        self, album: FakeAlbum, title: str, index: int, per_disc: int, artist_ids: list[str], explicit: bool
+    ) -> str:
         track_id = fake_id(f"{album.id}:track:{index}")
         track = FakeTrack(
-            track_id, title, list(artist_ids), album.id,
+            track_id,
+            title,
+            list(artist_ids),
+            album.id,
             duration_ms=150_000 + (index * 7_919) % 120_000,
-            track_number=index % per_disc + 1, disc_number=index // per_disc + 1, explicit=explicit,
+            track_number=index % per_disc + 1,
+            disc_number=index // per_disc + 1,
+            explicit=explicit,
             isrc=f"QZFIX{int.from_bytes(track_id.encode()[:5], 'big') % 10**7:07d}",
         )
         self.tracks[track_id] = track
         album.track_ids.append(track_id)
         return track_id
 
-    def add_playlist(self, name: str, *, track_ids: list[str] = (), playlist_id: str | None = None,
-                     description: str = "") -> str:  # type: ignore[assignment]
+    def add_playlist(
+        self, name: str, *, track_ids: list[str] = (), playlist_id: str | None = None, description: str = ""
+    ) -> str:  # type: ignore[assignment]
         with self.lock:
             playlist_id = playlist_id or fake_id(f"playlist:{name}:{next(self._counter)}")
             playlist = FakePlaylist(playlist_id, name, description=description, image=f"pl-{playlist_id[:6]}")
@@ -224,8 +273,14 @@ class FakeCatalog:
         kind = "episode" if item_id in self.episodes else "track"
         return FakeEntry(kind, item_id, added_at=f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}T12:00:00Z")
 
-    def generate_playlist(self, name: str, entries: int, *, specials: dict[int, str] | None = None,
-                          playlist_id: str | None = None) -> str:
+    def generate_playlist(
+        self,
+        name: str,
+        entries: int,
+        *,
+        specials: dict[int, str] | None = None,
+        playlist_id: str | None = None,
+    ) -> str:
         """A playlist of ``entries`` entries over freshly made albums of 25 tracks; ``specials`` maps a
         position to ``local``, ``unavailable`` or ``episode``."""
         with self.lock:
@@ -233,7 +288,9 @@ class FakeCatalog:
             track_ids: list[str] = []
             for start in range(0, entries, 25):
                 count = min(25, entries - start)
-                album_id = self.add_album(f"{name} Vol {start // 25 + 1}", artist_ids=[artist_id], tracks=count)
+                album_id = self.add_album(
+                    f"{name} Vol {start // 25 + 1}", artist_ids=[artist_id], tracks=count
+                )
                 track_ids.extend(self.albums[album_id].track_ids)
             playlist_id = self.add_playlist(name, track_ids=track_ids, playlist_id=playlist_id)
             for position, kind in (specials or {}).items():
@@ -251,7 +308,9 @@ class FakeCatalog:
         """An artist with ``releases`` per album_group (album, single, compilation, appears_on)."""
         with self.lock:
             artist_id = self.add_artist(name, artist_id=artist_id)
-            various = IDS.various_artists if IDS.various_artists in self.artists else self.add_artist("Various")
+            various = (
+                IDS.various_artists if IDS.various_artists in self.artists else self.add_artist("Various")
+            )
             for group, count in releases.items():
                 for n in range(count):
                     self._generate_release(artist_id, various, group, n)
@@ -261,19 +320,33 @@ class FakeCatalog:
         date = f"{2024 - n % 30}-{1 + n % 12:02d}-{1 + n % 28:02d}"
         name = f"{self.artists[artist_id].name} {group.title()} {n + 1}"
         if group == "appears_on":
-            self.add_album(name, artist_ids=[various], tracks=2, album_type="compilation",
-                           release_date=date, track_artist_ids=[various, artist_id])
+            self.add_album(
+                name,
+                artist_ids=[various],
+                tracks=2,
+                album_type="compilation",
+                release_date=date,
+                track_artist_ids=[various, artist_id],
+            )
         else:
-            self.add_album(name, artist_ids=[artist_id], tracks=1 if group == "single" else 2,
-                           album_type=group, release_date=date)
+            self.add_album(
+                name,
+                artist_ids=[artist_id],
+                tracks=1 if group == "single" else 2,
+                album_type=group,
+                release_date=date,
+            )
 
     def add_show(self, name: str, *, show_id: str | None = None, episodes: int = 2) -> str:
         with self.lock:
             show_id = show_id or fake_id(f"show:{name}")
             self.shows[show_id] = FakeShow(show_id, name)
             for n in range(episodes):
-                episode_id = fake_id(f"show:fixture:episode:{n + 1}") if show_id == IDS.show else fake_id(
-                    f"{show_id}:episode:{n + 1}")
+                episode_id = (
+                    fake_id(f"show:fixture:episode:{n + 1}")
+                    if show_id == IDS.show
+                    else fake_id(f"{show_id}:episode:{n + 1}")
+                )
                 self.episodes[episode_id] = FakeEpisode(episode_id, f"{name} Episode {n + 1}", show_id)
             return show_id
 
@@ -282,7 +355,9 @@ class FakeCatalog:
         """Insert tracks (at ``position``, default the end); returns the new snapshot_id."""
         with self.lock:
             playlist = self.playlists[playlist_id]
-            new = [self._entry_for(track_id, len(playlist.entries) + n) for n, track_id in enumerate(track_ids)]
+            new = [
+                self._entry_for(track_id, len(playlist.entries) + n) for n, track_id in enumerate(track_ids)
+            ]
             at = len(playlist.entries) if position is None else position
             playlist.entries[at:at] = new
             snapshot = self._bump(playlist)
@@ -311,16 +386,32 @@ class FakeCatalog:
         playlist.version += 1
         return playlist.snapshot_id
 
-    def artist_add_release(self, artist_id: str, name: str, *, album_group: str = "album", tracks: int = 2,
-                           release_date: str = "2025-06-01") -> str:
+    def artist_add_release(
+        self,
+        artist_id: str,
+        name: str,
+        *,
+        album_group: str = "album",
+        tracks: int = 2,
+        release_date: str = "2025-06-01",
+    ) -> str:
         """A new release of ``artist_id`` (album, single, compilation or appears_on); returns its id."""
         if album_group == "appears_on":
-            various = IDS.various_artists if IDS.various_artists in self.artists else self.add_artist("Various")
-            album_id = self.add_album(name, artist_ids=[various], tracks=tracks, album_type="compilation",
-                                      release_date=release_date, track_artist_ids=[various, artist_id])
+            various = (
+                IDS.various_artists if IDS.various_artists in self.artists else self.add_artist("Various")
+            )
+            album_id = self.add_album(
+                name,
+                artist_ids=[various],
+                tracks=tracks,
+                album_type="compilation",
+                release_date=release_date,
+                track_artist_ids=[various, artist_id],
+            )
         else:
-            album_id = self.add_album(name, artist_ids=[artist_id], tracks=tracks, album_type=album_group,
-                                      release_date=release_date)
+            album_id = self.add_album(
+                name, artist_ids=[artist_id], tracks=tracks, album_type=album_group, release_date=release_date
+            )
         self.changed()
         return album_id
 
@@ -344,28 +435,57 @@ class FakeCatalog:
         catalog.add_artist("Various Artists", artist_id=IDS.various_artists, genres=[])
         catalog.add_show("Fixture Radio Hour", show_id=IDS.show)
         catalog._default_albums()
-        catalog.generate_artist("Prolific Painter", {"album": 30, "single": 15, "compilation": 5,
-                                                     "appears_on": 10}, artist_id=IDS.big_artist)
+        catalog.generate_artist(
+            "Prolific Painter",
+            {"album": 30, "single": 15, "compilation": 5, "appears_on": 10},
+            artist_id=IDS.big_artist,
+        )
         catalog._default_playlists()
         return catalog
 
     def _default_albums(self) -> None:
-        self.add_album("Sine Waves", artist_ids=[IDS.artist], album_id=IDS.small_album,
-                       tracks=["Four Forty", "Eight Eighty", "Either/Or: Live?"], release_date="2021-05-14")
+        self.add_album(
+            "Sine Waves",
+            artist_ids=[IDS.artist],
+            album_id=IDS.small_album,
+            tracks=["Four Forty", "Eight Eighty", "Either/Or: Live?"],
+            release_date="2021-05-14",
+        )
         small = self.albums[IDS.small_album]
         third = self.tracks[small.track_ids[2]]
         third.explicit, third.artist_ids = True, [IDS.artist, IDS.featured_artist]
         self.tracks[small.track_ids[0]].has_preview = True
-        self.add_album("Two Sides", artist_ids=[IDS.artist], album_id=IDS.two_disc_album, tracks=8, discs=2,
-                       release_date="2019-11")
-        self.add_album("The Long Player", artist_ids=[IDS.artist], album_id=IDS.big_album, tracks=60,
-                       release_date="2015")
-        self.add_album("Square Wave", artist_ids=[IDS.artist], album_id=IDS.single, tracks=["Square Wave"],
-                       album_type="single", release_date="2023-02-03")
+        self.add_album(
+            "Two Sides",
+            artist_ids=[IDS.artist],
+            album_id=IDS.two_disc_album,
+            tracks=8,
+            discs=2,
+            release_date="2019-11",
+        )
+        self.add_album(
+            "The Long Player", artist_ids=[IDS.artist], album_id=IDS.big_album, tracks=60, release_date="2015"
+        )
+        self.add_album(
+            "Square Wave",
+            artist_ids=[IDS.artist],
+            album_id=IDS.single,
+            tracks=["Square Wave"],
+            album_type="single",
+            release_date="2023-02-03",
+        )
 
     def _default_playlists(self) -> None:
         small, two_disc = self.albums[IDS.small_album].track_ids, self.albums[IDS.two_disc_album].track_ids
-        self.add_playlist("Fixture Mix", track_ids=[*small, *two_disc[:2]], playlist_id=IDS.small_playlist,
-                          description="Five tracks for fast tests.")
-        self.generate_playlist("Everything Long", 120, playlist_id=IDS.big_playlist,
-                               specials={7: "local", 42: "unavailable", 100: "episode"})
+        self.add_playlist(
+            "Fixture Mix",
+            track_ids=[*small, *two_disc[:2]],
+            playlist_id=IDS.small_playlist,
+            description="Five tracks for fast tests.",
+        )
+        self.generate_playlist(
+            "Everything Long",
+            120,
+            playlist_id=IDS.big_playlist,
+            specials={7: "local", 42: "unavailable", 100: "episode"},
+        )

@@ -52,6 +52,10 @@ def spotify_server(db, settings) -> Iterator[FakeSpotify]:
 def spotify_api(spotify_server: FakeSpotify) -> FakeSpotify:
     from settings_app.services import credential_create
 
-    credential_create(service="spotify", name="test", client_id=spotify_server.client_id,
-                      client_secret=spotify_server.client_secret)
+    credential_create(
+        service="spotify",
+        name="test",
+        client_id=spotify_server.client_id,
+        client_secret=spotify_server.client_secret,
+    )
     return spotify_server

@@ -43,6 +43,7 @@ def _valid_id(object_id: str) -> str:
 
 # ------------------------------------------------------------------ API views (catalog lock held)
 
+
 def _get(mapping: dict[str, Any], object_id: str) -> Any:
     found = mapping.get(_valid_id(object_id))
     if found is None:
@@ -60,7 +61,9 @@ def _track(fake: FakeSpotify, query: dict[str, str], track_id: str) -> Json:
 
 def _album_tracks_page(fake: FakeSpotify, album_id: str, limit: int, offset: int) -> Json:
     album = _get(fake.catalog.albums, album_id)
-    tracks = [fake.render.track_simple(fake.catalog.tracks[t]) for t in album.track_ids[offset:offset + limit]]
+    tracks = [
+        fake.render.track_simple(fake.catalog.tracks[t]) for t in album.track_ids[offset : offset + limit]
+    ]
     return fake.render.page(f"albums/{album_id}/tracks", tracks, len(album.track_ids), limit, offset)
 
 
@@ -84,17 +87,19 @@ def _artist_albums(fake: FakeSpotify, query: dict[str, str], artist_id: str) -> 
     if any(group not in INCLUDE_GROUPS for group in groups):
         raise SpotifyApiError(400, "Invalid include_groups")
     limit, offset = _int_param(query, "limit", 20, 50), _int_param(query, "offset", 0)
-    releases = [(fake.catalog.albums[a], g) for a, g in artist.releases if g in groups and a in fake.catalog.albums]
+    releases = [
+        (fake.catalog.albums[a], g) for a, g in artist.releases if g in groups and a in fake.catalog.albums
+    ]
     releases.sort(key=lambda pair: pair[0].release_date, reverse=True)
     releases.sort(key=lambda pair: INCLUDE_GROUPS.index(pair[1]))
-    items = [fake.render.album_simple(album, group) for album, group in releases[offset:offset + limit]]
+    items = [fake.render.album_simple(album, group) for album, group in releases[offset : offset + limit]]
     extra = {"include_groups": ",".join(groups)} if query.get("include_groups") else None
     return fake.render.page(f"artists/{artist_id}/albums", items, len(releases), limit, offset, extra)
 
 
 def _playlist_items_page(fake: FakeSpotify, playlist_id: str, limit: int, offset: int) -> Json:
     playlist = _get(fake.catalog.playlists, playlist_id)
-    entries = [fake.render.entry(entry) for entry in playlist.entries[offset:offset + limit]]
+    entries = [fake.render.entry(entry) for entry in playlist.entries[offset : offset + limit]]
     return fake.render.page(f"playlists/{playlist_id}/items", entries, len(playlist.entries), limit, offset)
 
 
@@ -128,19 +133,26 @@ def _search(fake: FakeSpotify, query: dict[str, str]) -> Json:
     return {f"{kind}s": _search_type(fake, kind, words, limit, offset, query) for kind in types}
 
 
-def _search_type(fake: FakeSpotify, kind: str, words: list[str], limit: int, offset: int,
-                 query: dict[str, str]) -> Json:
+def _search_type(
+    fake: FakeSpotify, kind: str, words: list[str], limit: int, offset: int, query: dict[str, str]
+) -> Json:
     render, catalog = fake.render, fake.catalog
 
     def artist_text(ids: list[str]) -> str:
         return " ".join(catalog.artists[i].name for i in ids if i in catalog.artists)
 
     sources: dict[str, list[tuple[str, Callable[[], Json]]]] = {
-        "track": [(f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name}",
-                   lambda t=t: render.track_full(t))
-                  for t in catalog.tracks.values()],
-        "album": [(f"{a.name} {artist_text(a.artist_ids)}", lambda a=a: render.album_simple(a))
-                  for a in catalog.albums.values()],
+        "track": [
+            (
+                f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name}",
+                lambda t=t: render.track_full(t),
+            )
+            for t in catalog.tracks.values()
+        ],
+        "album": [
+            (f"{a.name} {artist_text(a.artist_ids)}", lambda a=a: render.album_simple(a))
+            for a in catalog.albums.values()
+        ],
         "artist": [(a.name, lambda a=a: render.artist_full(a)) for a in catalog.artists.values()],
         "playlist": [(p.name, lambda p=p: render.playlist_simple(p)) for p in catalog.playlists.values()],
         "show": [(s.name, lambda s=s: render.show_simple(s)) for s in catalog.shows.values()],
@@ -149,8 +161,9 @@ def _search_type(fake: FakeSpotify, kind: str, words: list[str], limit: int, off
     }
     hits = [make for haystack, make in sources[kind] if all(w in haystack.lower() for w in words)]
     extra = {"q": query["q"], "type": query["type"]}
-    return render.page("search", [make() for make in hits[offset:offset + limit]], len(hits), limit, offset,
-                       extra)
+    return render.page(
+        "search", [make() for make in hits[offset : offset + limit]], len(hits), limit, offset, extra
+    )
 
 
 ROUTES: list[tuple[str, Callable[..., Json]]] = [

@@ -42,8 +42,10 @@ def redis_backend() -> Backend:
     """PostgreSQL + the Redis broker; skips unless this run has both (the PostgreSQL + Redis CI run)."""
     database_url = os.environ.get("DATABASE_URL")
     if not (database_url and os.environ.get("REDIS_URL")):
-        pytest.skip("the Redis broker variant runs in the PostgreSQL + Redis CI run (DATABASE_URL and REDIS_URL "
-                    "unset here)")
+        pytest.skip(
+            "the Redis broker variant runs in the PostgreSQL + Redis CI run (DATABASE_URL and REDIS_URL "
+            "unset here)"
+        )
     if not postgres_reachable(database_url):
         pytest.skip(f"PostgreSQL is not reachable at {database_url}")
     return Backend("postgres", "redis", database_url)
@@ -57,7 +59,10 @@ def fault_templates(tmp_path_factory) -> Iterator[Callable[[Backend], object]]:
     def template(backend: Backend) -> object:
         key = (backend.database, backend.server_url)
         if key not in made:
-            made[key] = (backend, migrate_template(backend, tmp_path_factory.mktemp(f"template-{backend.database}")))
+            made[key] = (
+                backend,
+                migrate_template(backend, tmp_path_factory.mktemp(f"template-{backend.database}")),
+            )
         return made[key][1]
 
     yield template
@@ -72,7 +77,9 @@ def fake_spotify() -> Iterator[FakeSpotify]:
 
 
 @pytest.fixture
-def make_service(tmp_path: Path, fake_spotify: FakeSpotify, fault_templates) -> Iterator[Callable[..., Service]]:
+def make_service(
+    tmp_path: Path, fake_spotify: FakeSpotify, fault_templates
+) -> Iterator[Callable[..., Service]]:
     """``make_service(backend=None, env=None)``: a service (nothing started yet), stopped and its
     database dropped after the test, whose logs must hold no traceback."""
     services: list[Service] = []
@@ -83,8 +90,13 @@ def make_service(tmp_path: Path, fake_spotify: FakeSpotify, fault_templates) -> 
             pytest.skip(f"PostgreSQL is not reachable at {backend.server_url}")
         if backend.broker == "redis":
             flush_fault_redis()
-        service = Service(root=tmp_path / f"service-{len(services)}", backend=backend, spotify=fake_spotify,
-                          template=fault_templates(backend), env=env)
+        service = Service(
+            root=tmp_path / f"service-{len(services)}",
+            backend=backend,
+            spotify=fake_spotify,
+            template=fault_templates(backend),
+            env=env,
+        )
         services.append(service)
         return service
 
@@ -101,11 +113,19 @@ def service(make_service) -> Service:
     return make_service()
 
 
-def album_in_inbox(service: Service, spotify: FakeSpotify, album_id: str, *, seconds: float = 20.0,
-                   extension: str = ".flac", template_dir: Path) -> list[Path]:
+def album_in_inbox(
+    service: Service,
+    spotify: FakeSpotify,
+    album_id: str,
+    *,
+    seconds: float = 20.0,
+    extension: str = ".flac",
+    template_dir: Path,
+) -> list[Path]:
     """The album's tracks as real audio files in the service's inbox, tagged with their ISRC."""
-    return album_to_inbox(service.inbox, spotify, album_id, seconds=seconds, extension=extension,
-                          template_dir=template_dir)
+    return album_to_inbox(
+        service.inbox, spotify, album_id, seconds=seconds, extension=extension, template_dir=template_dir
+    )
 
 
 def assert_album_intact(service: Service, task_id: str, *, tracks: int) -> None:

@@ -102,7 +102,9 @@ class Database:
     def _admin(self, statement: str) -> None:
         import psycopg
 
-        with psycopg.connect(_database_url(self.backend.server_url or "", "postgres"), autocommit=True) as conn:
+        with psycopg.connect(
+            _database_url(self.backend.server_url or "", "postgres"), autocommit=True
+        ) as conn:
             conn.execute(statement)
 
     def rows(self, query: str, params: tuple = ()) -> list[tuple]:
@@ -122,8 +124,15 @@ class Database:
 class Service:
     """A running Spotizerr: ``start_web()``, ``start_cluster()``, the HTTP API and the database."""
 
-    def __init__(self, *, root: Path, backend: Backend, spotify: Any, template: str | Path,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        root: Path,
+        backend: Backend,
+        spotify: Any,
+        template: str | Path,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.root = root
         self.backend = backend
         self.data_dir, self.library, self.inbox = root / "data", root / "library", root / "inbox"
@@ -133,9 +142,18 @@ class Service:
         self.db = Database(backend, self.data_dir)
         self.db.create_from(template)
         self.port = free_port()
-        self.env = base_env(data_dir=self.data_dir, backend=backend, database_url=self.db.url, spotify=spotify)
-        self.env.update({"SPOTIZERR_DOWNLOAD_DIR": str(self.library), "SPOTIZERR_INBOX_DIR": str(self.inbox),
-                         "PORT": str(self.port), **FAST_RECOVERY_ENV, **(env or {})})
+        self.env = base_env(
+            data_dir=self.data_dir, backend=backend, database_url=self.db.url, spotify=spotify
+        )
+        self.env.update(
+            {
+                "SPOTIZERR_DOWNLOAD_DIR": str(self.library),
+                "SPOTIZERR_INBOX_DIR": str(self.inbox),
+                "PORT": str(self.port),
+                **FAST_RECOVERY_ENV,
+                **(env or {}),
+            }
+        )
         self.web: subprocess.Popen | None = None
         self.cluster: subprocess.Popen | None = None
         self.serve: subprocess.Popen | None = None
@@ -144,18 +162,26 @@ class Service:
     # ------------------------------------------------------------------------------------------ processes
     def _spawn(self, name: str, argv: list[str], *, env: dict[str, str] | None = None) -> subprocess.Popen:
         self._log_count += 1
-        log = open(self.logs / f"{self._log_count:02d}-{name}.log", "wb")  # noqa: SIM115 (the child keeps it)
+        log = open(self.logs / f"{self._log_count:02d}-{name}.log", "wb")
         try:
-            return subprocess.Popen(argv, cwd=BASE_DIR, env={**self.env, **(env or {})}, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            return subprocess.Popen(
+                argv,
+                cwd=BASE_DIR,
+                env={**self.env, **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         finally:
             log.close()
 
     def start_web(self) -> float:
         """Start daphne; returns seconds until the API answered."""
         started = time.monotonic()
-        self.web = self._spawn("web", [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-                                       "spotizerr.asgi:application"])
+        self.web = self._spawn(
+            "web",
+            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "spotizerr.asgi:application"],
+        )
         self.wait_for(self._answers, timeout=30, what="the web server to answer")
         return time.monotonic() - started
 
@@ -165,27 +191,35 @@ class Service:
         except OSError:
             return False
 
-    def start_cluster(self, *, workers: int = 2, env: dict[str, str] | None = None,
-                      file_size_limit: int | None = None) -> subprocess.Popen:
+    def start_cluster(
+        self, *, workers: int = 2, env: dict[str, str] | None = None, file_size_limit: int | None = None
+    ) -> subprocess.Popen:
         """``manage.py qcluster``; ``file_size_limit``: RLIMIT_FSIZE for it and the workers it forks
         (set at once, long before Django is up and forks), so bigger writes fail with EFBIG."""
-        self.cluster = self._spawn("cluster", [PYTHON, "manage.py", "qcluster"],
-                                   env={"SPOTIZERR_WORKERS": str(workers), **(env or {})})
+        self.cluster = self._spawn(
+            "cluster",
+            [PYTHON, "manage.py", "qcluster"],
+            env={"SPOTIZERR_WORKERS": str(workers), **(env or {})},
+        )
         if file_size_limit is not None:
             resource.prlimit(self.cluster.pid, resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
         # up: the main process, its sentinel, the workers, the monitor and the pusher
-        self.wait_for(lambda: len(descendants(self.cluster.pid)) >= workers + 4, timeout=30,
-                      what="the cluster to start")
+        self.wait_for(
+            lambda: len(descendants(self.cluster.pid)) >= workers + 4, timeout=30, what="the cluster to start"
+        )
         return self.cluster
 
     def start_serve(self, *args: str) -> subprocess.Popen:
         """``manage.py serve [args]``: web, cluster and watchdog together, as users run it."""
-        self.serve = self._spawn("serve", [PYTHON, "manage.py", "serve", "--skip-migrate", "--port", str(self.port),
-                                           *args])
+        self.serve = self._spawn(
+            "serve", [PYTHON, "manage.py", "serve", "--skip-migrate", "--port", str(self.port), *args]
+        )
         self.wait_for(self._answers, timeout=30, what="serve's web server to answer")
         return self.serve
 
-    def stop(self, process: subprocess.Popen | None, *, sig: int = signal.SIGTERM, timeout: float = 30) -> float:
+    def stop(
+        self, process: subprocess.Popen | None, *, sig: int = signal.SIGTERM, timeout: float = 30
+    ) -> float:
         """Send ``sig`` to the process only (not its group); seconds until it exited."""
         if process is None or process.poll() is not None:
             return 0.0
@@ -227,8 +261,11 @@ class Service:
         found = []
         for path in sorted(self.logs.glob("*.log")):
             lines = path.read_text(errors="replace").splitlines()
-            found += [f"{path.name}:\n" + "\n".join(lines[max(0, n - 3):n + 25])
-                      for n, line in enumerate(lines) if line.startswith("Traceback")]
+            found += [
+                f"{path.name}:\n" + "\n".join(lines[max(0, n - 3) : n + 25])
+                for n, line in enumerate(lines)
+                if line.startswith("Traceback")
+            ]
         return found
 
     def wait_for(self, condition: Callable[[], Any], *, timeout: float, what: str, every: float = 0.2) -> Any:
@@ -242,12 +279,22 @@ class Service:
             time.sleep(every)
 
     # ------------------------------------------------------------------------------------------ HTTP API
-    def api(self, method: str, path: str, body: Any = None, *, timeout: float = 10,
-            headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    def api(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        timeout: float = 10,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json", "Accept": "application/json",
-                                                  **(headers or {})})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "Accept": "application/json", **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -285,24 +332,39 @@ class Service:
         return self.db.rows(query, params)
 
     def track_statuses(self, task_id: str) -> dict[int, str]:
-        return dict(self.rows("SELECT position, status FROM downloads_trackjob WHERE task_id = ? ORDER BY position",
-                              (uuid_param(self.backend, task_id),)))
+        return dict(
+            self.rows(
+                "SELECT position, status FROM downloads_trackjob WHERE task_id = ? ORDER BY position",
+                (uuid_param(self.backend, task_id),),
+            )
+        )
 
     def running_worker_pids(self, task_id: str) -> list[int]:
         """Pids of the worker processes holding a track of the task right now."""
-        owners = self.rows("SELECT lease_owner FROM downloads_trackjob WHERE task_id = ? AND status = 'running'",
-                           (uuid_param(self.backend, task_id),))
+        owners = self.rows(
+            "SELECT lease_owner FROM downloads_trackjob WHERE task_id = ? AND status = 'running'",
+            (uuid_param(self.backend, task_id),),
+        )
         return sorted({int(owner.split(":")[1]) for (owner,) in owners if owner})
 
     def history_tracks(self, task_id: str) -> list[tuple[int, str]]:
         return self.rows(
             "SELECT t.position, t.status FROM library_history_historytrack t JOIN library_history_historyentry e "
-            "ON t.parent_id = e.id WHERE e.task_id = ? ORDER BY t.position", (uuid_param(self.backend, task_id),))
+            "ON t.parent_id = e.id WHERE e.task_id = ? ORDER BY t.position",
+            (uuid_param(self.backend, task_id),),
+        )
 
     # ------------------------------------------------------------------------------------------ commands
     def manage(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=self.env, capture_output=True,
-                              timeout=timeout, text=True, check=False)
+        return subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            timeout=timeout,
+            text=True,
+            check=False,
+        )
 
     def library_check(self) -> dict[str, Any]:
         """``manage.py library_check --json``, after the work is over: any temporary file counts."""
@@ -342,17 +404,27 @@ def uuid_param(backend: Backend, task_id: str) -> str:
 
 def base_env(*, data_dir: Path, backend: Backend, database_url: str | None, spotify: Any) -> dict[str, str]:
     """The environment of every service process: nothing inherited that picks another database."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("SPOTIZERR_") and key not in {"DATABASE_URL", "REDIS_URL", "PORT", "HOST"}}
-    env.update({
-        "SPOTIZERR_DATA_DIR": str(data_dir),
-        "SPOTIZERR_LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SPOTIZERR_") and key not in {"DATABASE_URL", "REDIS_URL", "PORT", "HOST"}
+    }
+    env.update(
+        {
+            "SPOTIZERR_DATA_DIR": str(data_dir),
+            "SPOTIZERR_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if spotify is not None:
-        env.update({"SPOTIZERR_SPOTIFY_API_URL": spotify.api_url, "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
-                    "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
-                    "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret})
+        env.update(
+            {
+                "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
+                "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
+                "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
+                "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
+            }
+        )
     if database_url:
         env["DATABASE_URL"] = database_url
     if backend.broker == "redis":
@@ -367,10 +439,21 @@ def migrate_template(backend: Backend, folder: Path) -> str | Path:
     if backend.database == "postgres":
         database.name = f"spotizerr_fault_template_{uuid.uuid4().hex[:8]}"
         database._admin(f'CREATE DATABASE "{database.name}"')
-    env = base_env(data_dir=folder, backend=Backend(backend.database, "orm", backend.server_url),
-                   database_url=database.url, spotify=None)
-    result = subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=180, check=False)
+    env = base_env(
+        data_dir=folder,
+        backend=Backend(backend.database, "orm", backend.server_url),
+        database_url=database.url,
+        spotify=None,
+    )
+    result = subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     if backend.database == "postgres":
         return database.name
@@ -398,8 +481,15 @@ def flush_fault_redis() -> None:
         client.close()
 
 
-def album_to_inbox(inbox: Path, spotify: Any, album_id: str, *, seconds: float = 20.0, extension: str = ".flac",
-                   template_dir: Path) -> list[Path]:
+def album_to_inbox(
+    inbox: Path,
+    spotify: Any,
+    album_id: str,
+    *,
+    seconds: float = 20.0,
+    extension: str = ".flac",
+    template_dir: Path,
+) -> list[Path]:
     """The album's tracks as real audio files in ``inbox``, tagged with title, artists and ISRC (one
     file generated with ffmpeg, copied and re-tagged per track)."""
     from downloads.tagging import TagData, write_tags
@@ -412,7 +502,13 @@ def album_to_inbox(inbox: Path, spotify: Any, album_id: str, *, seconds: float =
         track = catalog.tracks[track_id]
         path = inbox / f"{album_id}-{number}{extension}"
         shutil.copyfile(template, path)
-        write_tags(path, TagData(title=track.name, artists=[catalog.artists[a].name for a in track.artist_ids],
-                                 isrc=track.isrc or ""))
+        write_tags(
+            path,
+            TagData(
+                title=track.name,
+                artists=[catalog.artists[a].name for a in track.artist_ids],
+                isrc=track.isrc or "",
+            ),
+        )
         made.append(path)
     return made

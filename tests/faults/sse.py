@@ -26,9 +26,15 @@ class SseClient(threading.Thread):
     Reading ends when the server closes, the connection breaks, ``stop_when(frames)`` is true or
     ``stop()`` was called (checked after each line: heartbeats arrive every 15 s at the latest)."""
 
-    def __init__(self, url: str, *, last_event_id: int | None = None,
-                 stop_when: Callable[[list[Frame]], bool] | None = None, headers: dict[str, str] | None = None,
-                 read_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        last_event_id: int | None = None,
+        stop_when: Callable[[list[Frame]], bool] | None = None,
+        headers: dict[str, str] | None = None,
+        read_timeout: float = 30.0,
+    ) -> None:
         super().__init__(daemon=True, name="sse-client")
         self.url, self.last_event_id, self.stop_when = url, last_event_id, stop_when
         self.headers = {"Accept": "text/event-stream", **(headers or {})}
@@ -72,8 +78,13 @@ class SseClient(threading.Thread):
                 continue
             if fields:
                 raw_id = fields.get("id", "")
-                self.frames.append(Frame(fields.get("event", "message"), int(raw_id) if raw_id.isdigit() else None,
-                                         json.loads(fields["data"]) if "data" in fields else None))
+                self.frames.append(
+                    Frame(
+                        fields.get("event", "message"),
+                        int(raw_id) if raw_id.isdigit() else None,
+                        json.loads(fields["data"]) if "data" in fields else None,
+                    )
+                )
                 fields = {}
                 if self.stop_when is not None and self.stop_when(self.frames):
                     return

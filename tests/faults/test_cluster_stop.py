@@ -26,8 +26,11 @@ def test_sigterm_mid_album_stops_soon_and_the_next_start_finishes_the_rest(servi
     service.configure(convertTo="MP3", bitrate="320k", maxConcurrentDownloads=2)
     cluster = service.start_cluster(workers=2)
     task_id = service.request("album", album_id)
-    service.wait_for(lambda: list(service.track_statuses(task_id).values()).count("done") >= 2, timeout=60,
-                     what="the album to be under way")
+    service.wait_for(
+        lambda: list(service.track_statuses(task_id).values()).count("done") >= 2,
+        timeout=60,
+        what="the album to be under way",
+    )
 
     took = service.stop(cluster, sig=signal.SIGTERM, timeout=60)
 

@@ -9,8 +9,10 @@ from tests.faults.conftest import album_in_inbox, assert_album_intact
 
 pytestmark = [pytest.mark.fault]
 
-ENQUEUE = ("from django_q.tasks import async_task\n"
-           "for func in {funcs!r}: async_task('downloads.tasks.' + func, '{task_id}', group='downloads')")
+ENQUEUE = (
+    "from django_q.tasks import async_task\n"
+    "for func in {funcs!r}: async_task('downloads.tasks.' + func, '{task_id}', group='downloads')"
+)
 
 
 def _deliver_again(service, task_id: str, *funcs: str) -> None:

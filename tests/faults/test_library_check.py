@@ -55,8 +55,9 @@ def _age(path: Path, seconds: float) -> Path:
 
 
 def _task(alice, status: str = TaskStatus.DOWNLOADING, **fields) -> DownloadTask:
-    return DownloadTask.objects.create(owner=alice, download_type="album", status=status,
-                                       **{"item_id": "album1", **fields})
+    return DownloadTask.objects.create(
+        owner=alice, download_type="album", status=status, **{"item_id": "album1", **fields}
+    )
 
 
 def test_a_consistent_library_has_no_findings_and_exits_zero(library):
@@ -79,7 +80,9 @@ def test_an_indexed_file_gone_from_disk_is_missing(library):
     code, findings = check()
 
     assert code == 1
-    assert [item["path"] for item in findings["missing_files"]] == [str(library / "Artist/Album/01. Song.mp3")]
+    assert [item["path"] for item in findings["missing_files"]] == [
+        str(library / "Artist/Album/01. Song.mp3")
+    ]
     assert findings["orphan_files"] == []
 
 
@@ -91,7 +94,9 @@ def test_audio_the_index_does_not_know_is_an_orphan_but_covers_and_playlists_are
     code, findings = check()
 
     assert code == 1
-    assert [item["path"] for item in findings["orphan_files"]] == [str(library / "Artist/Album/02. Stray.flac")]
+    assert [item["path"] for item in findings["orphan_files"]] == [
+        str(library / "Artist/Album/02. Stray.flac")
+    ]
 
 
 def test_temporary_files_older_than_the_limit_are_stale(library):
@@ -128,14 +133,21 @@ def test_a_younger_temporary_file_counts_with_a_lower_age_limit(library):
 def test_a_running_track_whose_lease_went_stale_is_stuck_and_so_is_its_silent_task(library, alice):
     long_ago = timezone.now() - timedelta(minutes=10)
     task = _task(alice, worker_seen_at=long_ago)
-    TrackJob.objects.create(task=task, position=4, name="Song 4", status=TrackStatus.RUNNING, heartbeat_at=long_ago,
-                            lease_owner="host:123:abc")
+    TrackJob.objects.create(
+        task=task,
+        position=4,
+        name="Song 4",
+        status=TrackStatus.RUNNING,
+        heartbeat_at=long_ago,
+        lease_owner="host:123:abc",
+    )
 
     code, findings = check()
 
     assert code == 1
     assert [(item["task_id"], item["position"], item["worker"]) for item in findings["stuck_tracks"]] == [
-        (str(task.pk), 4, "host:123:abc")]
+        (str(task.pk), 4, "host:123:abc")
+    ]
     assert [item["problem"] for item in findings["stuck_tasks"]] == ["running with no sign of a worker"]
 
 
@@ -155,7 +167,8 @@ def test_a_finished_task_with_a_track_still_pending_is_stuck(library, alice):
 
     assert code == 1
     assert [(item["task_id"], item["problem"]) for item in findings["stuck_tasks"]] == [
-        (str(task.pk), "finished with tracks still pending or running")]
+        (str(task.pk), "finished with tracks still pending or running")
+    ]
 
 
 def test_a_task_finished_long_ago_whose_history_still_says_in_progress_is_stuck(library, alice):
@@ -165,11 +178,18 @@ def test_a_task_finished_long_ago_whose_history_still_says_in_progress_is_stuck(
     old = _task(alice, status=TaskStatus.COMPLETE, finished_at=long_ago)
     just_now = _task(alice, status=TaskStatus.COMPLETE, finished_at=timezone.now(), item_id="album2")
     for task in (old, just_now):
-        HistoryEntry.objects.create(task_id=task.pk, owner=alice, download_type="album", status="in_progress",
-                                    name="Album", created_at=task.created_at)
+        HistoryEntry.objects.create(
+            task_id=task.pk,
+            owner=alice,
+            download_type="album",
+            status="in_progress",
+            name="Album",
+            created_at=task.created_at,
+        )
 
     code, findings = check()
 
     assert code == 1
     assert [(item["task_id"], item["problem"]) for item in findings["stuck_tasks"]] == [
-        (str(old.pk), "finished, but its history entry still says in progress")]
+        (str(old.pk), "finished, but its history entry still says in progress")
+    ]

@@ -35,21 +35,28 @@ def _waiting_messages(service) -> int:
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("broker", ["orm", "redis"])
-def test_tasks_a_killed_cluster_had_taken_from_the_queue_still_run(make_service, fake_spotify, tmp_path, broker):
+def test_tasks_a_killed_cluster_had_taken_from_the_queue_still_run(
+    make_service, fake_spotify, tmp_path, broker
+):
     """GIVEN a one-worker cluster making an album, with the next two albums' messages taken from the
     broker by its pusher WHEN the whole cluster gets SIGKILL and a new one starts THEN all three
     albums complete whole: the two waiting ones are sent again, not left queued for an hour."""
     service = make_service(backend_with_broker(broker))
-    albums = [fake_spotify.catalog.add_album(f"Held {n}", artist_ids=[IDS.artist], tracks=tracks)
-              for n, tracks in enumerate(TRACKS)]
+    albums = [
+        fake_spotify.catalog.add_album(f"Held {n}", artist_ids=[IDS.artist], tracks=tracks)
+        for n, tracks in enumerate(TRACKS)
+    ]
     for album_id in albums:
         album_in_inbox(service, fake_spotify, album_id, template_dir=tmp_path / "templates")
     service.start_web()
     service.configure(convertTo="MP3", bitrate="320k", maxConcurrentDownloads=1)
     cluster = service.start_cluster(workers=1)
     task_ids = [service.request("album", album_id) for album_id in albums]
-    service.wait_for(lambda: "done" in service.track_statuses(task_ids[0]).values() and _waiting_messages(service) == 0,
-                     timeout=60, what="the first album under way and the other two taken by the cluster")
+    service.wait_for(
+        lambda: "done" in service.track_statuses(task_ids[0]).values() and _waiting_messages(service) == 0,
+        timeout=60,
+        what="the first album under way and the other two taken by the cluster",
+    )
     assert [service.task(task_id)["status"] for task_id in task_ids[1:]] == ["queued", "queued"]
 
     service.kill_group(cluster)

@@ -46,15 +46,21 @@ def test_serves_watchdog_restarts_a_cluster_whose_only_worker_hangs(make_service
     service.configure(convertTo="MP3", bitrate="320k", maxConcurrentDownloads=1)
     task_id = service.request("album", album_id)
     # The pid comes from the same read that saw it holding a track: between two tracks nobody holds one.
-    holders = service.wait_for(lambda: "done" in service.track_statuses(task_id).values()
-                               and service.running_worker_pids(task_id), timeout=60, what="the album to be under way")
+    holders = service.wait_for(
+        lambda: "done" in service.track_statuses(task_id).values() and service.running_worker_pids(task_id),
+        timeout=60,
+        what="the album to be under way",
+    )
 
     frozen = holders[0]
     os.kill(frozen, signal.SIGSTOP)
     frozen_at = time.monotonic()
 
-    service.wait_for(lambda: b"hangs" in (service.logs / "01-serve.log").read_bytes(), timeout=30,
-                     what="the watchdog to notice")
+    service.wait_for(
+        lambda: b"hangs" in (service.logs / "01-serve.log").read_bytes(),
+        timeout=30,
+        what="the watchdog to notice",
+    )
     assert time.monotonic() - frozen_at < 6 + 1 + 5  # stall period, one look, some slack
     service.wait_for(lambda: _gone(frozen), timeout=15, what="the frozen worker to be killed")
     service.wait_finished(task_id, timeout=90)

@@ -34,10 +34,17 @@ def watchdog(cluster: Cluster | None = None, *, minutes_from_now: float = 0) -> 
     return Watchdog(cluster or Cluster(), stall=STALL, interval=0, clock=lambda: later)  # type: ignore[arg-type]
 
 
-def _task(alice, *, status: str = TaskStatus.QUEUED, queued_minutes_ago: float = 60, **fields) -> DownloadTask:
-    return DownloadTask.objects.create(owner=alice, download_type="album", item_id=f"a{DownloadTask.objects.count()}",
-                                       status=status, created_at=timezone.now() - timedelta(minutes=queued_minutes_ago),
-                                       **fields)
+def _task(
+    alice, *, status: str = TaskStatus.QUEUED, queued_minutes_ago: float = 60, **fields
+) -> DownloadTask:
+    return DownloadTask.objects.create(
+        owner=alice,
+        download_type="album",
+        item_id=f"a{DownloadTask.objects.count()}",
+        status=status,
+        created_at=timezone.now() - timedelta(minutes=queued_minutes_ago),
+        **fields,
+    )
 
 
 def test_an_idle_cluster_with_nothing_waiting_is_not_hung(alice):
@@ -59,8 +66,9 @@ def test_work_that_arrived_recently_gets_a_full_stall_period(alice):
 
 def test_a_fresh_heartbeat_means_the_cluster_is_alive(alice):
     task = _task(alice, status=TaskStatus.DOWNLOADING, worker_seen_at=timezone.now() - timedelta(hours=1))
-    TrackJob.objects.create(task=task, position=1, status=TrackStatus.RUNNING,
-                            heartbeat_at=timezone.now() - timedelta(seconds=5))
+    TrackJob.objects.create(
+        task=task, position=1, status=TrackStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(seconds=5)
+    )
 
     assert watchdog().hung() is False
 

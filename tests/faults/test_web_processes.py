@@ -88,8 +88,11 @@ def test_a_killed_web_process_is_replaced_and_the_api_keeps_answering(make_servi
 
     os.kill(victim, signal.SIGKILL)
 
-    service.wait_for(lambda: len(web_processes(service)) == 2 and victim not in web_processes(service),
-                     timeout=15, what="a new web process in place of the killed one")
+    service.wait_for(
+        lambda: len(web_processes(service)) == 2 and victim not in web_processes(service),
+        timeout=15,
+        what="a new web process in place of the killed one",
+    )
     answers = [service.api("GET", "/api/auth/status")[0] for _ in range(20)]
     assert answers == [200] * 20
     assert b"ended (status" in (service.logs / "01-serve.log").read_bytes()
@@ -115,8 +118,9 @@ def test_a_port_already_taken_is_refused_with_a_clear_message(make_service):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", service.port))
         taken.listen(1)
-        result = service.manage("serve", "--skip-migrate", "--no-workers", "--web-processes", "2",
-                                "--port", str(service.port))
+        result = service.manage(
+            "serve", "--skip-migrate", "--no-workers", "--web-processes", "2", "--port", str(service.port)
+        )
 
     assert result.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{service.port}" in result.stderr
@@ -135,7 +139,10 @@ def test_the_embedded_service_loads_no_postgresql_client(make_service):
     nothing, ~20 MB a process."""
     service = make_service(backend=Backend("sqlite", "orm"))
     service.start_serve()
-    service.wait_for(lambda: len(descendants(service.serve.pid)) >= 1 + 2 + 2 + 4, timeout=30,
-                     what="the web processes and the cluster")  # serve, 2 web, the cluster with 2 workers
+    service.wait_for(
+        lambda: len(descendants(service.serve.pid)) >= 1 + 2 + 2 + 4,
+        timeout=30,
+        what="the web processes and the cluster",
+    )  # serve, 2 web, the cluster with 2 workers
 
     assert not [pid for pid in descendants(service.serve.pid) if _maps_libpq(pid)]

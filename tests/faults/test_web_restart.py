@@ -19,8 +19,11 @@ TRACKS = 10
 
 def _finished(task_ids: set[str]) -> callable:
     def check(frames: list[Frame]) -> bool:
-        done = {frame.data["task_id"] for frame in frames
-                if frame.event == "task" and frame.data["task"]["status"] in ("complete", "error")}
+        done = {
+            frame.data["task_id"]
+            for frame in frames
+            if frame.event == "task" and frame.data["task"]["status"] in ("complete", "error")
+        }
         return task_ids <= done
 
     return check
@@ -51,8 +54,11 @@ def test_restarting_the_web_server_loses_no_task_and_streams_catch_up(service, f
     service.start_cluster(workers=1)
     album_task = service.request("album", album_id)
     track_task = service.request("track", IDS.track)
-    service.wait_for(lambda: list(service.track_statuses(album_task).values()).count("done") >= 2, timeout=60,
-                     what="the album to be under way")
+    service.wait_for(
+        lambda: list(service.track_statuses(album_task).values()).count("done") >= 2,
+        timeout=60,
+        what="the album to be under way",
+    )
     assert service.task(track_task)["status"] == "queued"
 
     _restart_web(service)
@@ -66,10 +72,17 @@ def test_restarting_the_web_server_loses_no_task_and_streams_catch_up(service, f
     second.join(90)
 
     assert not second.is_alive(), "the reconnected stream never saw both tasks finish"
-    assert second.frames[0].event == "task", [frame.event for frame in second.frames[:3]]  # a replay, no snapshot
+    assert second.frames[0].event == "task", [
+        frame.event for frame in second.frames[:3]
+    ]  # a replay, no snapshot
     received = seen[1:] + second.ids()  # the first frame is the snapshot, carrying the latest id
-    expected = [row[0] for row in service.rows("SELECT id FROM downloads_taskevent WHERE id > ? AND id <= ? "
-                                               "ORDER BY id", (seen[0], second.ids()[-1]))]
+    expected = [
+        row[0]
+        for row in service.rows(
+            "SELECT id FROM downloads_taskevent WHERE id > ? AND id <= ? ORDER BY id",
+            (seen[0], second.ids()[-1]),
+        )
+    ]
     assert received == expected, "events lost or repeated across the restart"
     assert service.task(track_task)["status"] == "complete"
     assert_album_intact_but_for(service, album_task)

@@ -23,8 +23,14 @@ RECOVERY_BOUND = STALE + REAPER + 60  # the issue's bound: the reaper's period p
 def _album(service, fake_spotify, tmp_path) -> str:
     album_id = fake_spotify.catalog.add_album("Fault Lines", artist_ids=[IDS.artist], tracks=TRACKS)
     album_in_inbox(service, fake_spotify, album_id, template_dir=tmp_path / "templates")
-    service.configure(convertTo="MP3", bitrate="320k", maxConcurrentDownloads=2, maxRetries=1,
-                      retryDelaySeconds=0, retryDelayIncrease=0)
+    service.configure(
+        convertTo="MP3",
+        bitrate="320k",
+        maxConcurrentDownloads=2,
+        maxRetries=1,
+        retryDelaySeconds=0,
+        retryDelayIncrease=0,
+    )
     return album_id
 
 
@@ -43,8 +49,9 @@ def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, 
     service.start_web()
     service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))
-    holders = service.wait_for(lambda: _some_tracks_done(service, task_id), timeout=60,
-                               what="the album to be under way")
+    holders = service.wait_for(
+        lambda: _some_tracks_done(service, task_id), timeout=60, what="the album to be under way"
+    )
 
     victim = holders[0]
     os.kill(victim, signal.SIGKILL)
@@ -57,14 +64,18 @@ def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, 
 
 @pytest.mark.timeout(150)
 @pytest.mark.parametrize("broker", ["orm", "redis"])
-def test_a_whole_cluster_killed_and_restarted_finishes_the_album(make_service, fake_spotify, tmp_path, broker):
+def test_a_whole_cluster_killed_and_restarted_finishes_the_album(
+    make_service, fake_spotify, tmp_path, broker
+):
     """GIVEN an album under way WHEN every process of the cluster gets SIGKILL and a new cluster
     starts THEN the album completes on its own, whole, on either broker."""
     service = make_service(backend_with_broker(broker))
     service.start_web()
     cluster = service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))
-    service.wait_for(lambda: _some_tracks_done(service, task_id, 3), timeout=60, what="the album to be under way")
+    service.wait_for(
+        lambda: _some_tracks_done(service, task_id, 3), timeout=60, what="the album to be under way"
+    )
 
     service.kill_group(cluster)
     restarted_at = time.monotonic()
@@ -76,17 +87,21 @@ def test_a_whole_cluster_killed_and_restarted_finishes_the_album(make_service, f
 
 
 @pytest.mark.timeout(150)
-def test_a_dead_workers_track_is_not_forgotten_when_the_other_worker_finishes_first(make_service, fake_spotify,
-                                                                                     tmp_path):
+def test_a_dead_workers_track_is_not_forgotten_when_the_other_worker_finishes_first(
+    make_service, fake_spotify, tmp_path
+):
     """GIVEN a slow reaper (as in production: it runs long after a lease went stale) WHEN a worker dies
     holding a track and the other worker finishes the rest of the album before the reaper comes
     THEN the task waits for that track instead of ending without it."""
-    service = make_service(env={"SPOTIZERR_REAPER_INTERVAL_SECONDS": "15", "SPOTIZERR_LEASE_STALE_SECONDS": "2"})
+    service = make_service(
+        env={"SPOTIZERR_REAPER_INTERVAL_SECONDS": "15", "SPOTIZERR_LEASE_STALE_SECONDS": "2"}
+    )
     service.start_web()
     service.start_cluster(workers=2)
     task_id = service.request("album", _album(service, fake_spotify, tmp_path))
-    holders = service.wait_for(lambda: _some_tracks_done(service, task_id, 1), timeout=60,
-                               what="the album to be under way")
+    holders = service.wait_for(
+        lambda: _some_tracks_done(service, task_id, 1), timeout=60, what="the album to be under way"
+    )
 
     os.kill(holders[0], signal.SIGKILL)
 

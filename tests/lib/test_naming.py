@@ -28,10 +28,27 @@ ALL_PLACEHOLDERS = (
 
 
 SAMPLE = TrackNaming(
-    music="Song", artists=("Ann", "Bob"), album="Record", album_artists=("Ann",), tracknum=7,
-    tracks_total=12, discnum=2, discs_total=2, year="2021", date="2021-03-04", genre="jazz",
-    isrc="USAAA2100001", explicit=True, duration_ms=185_400, playlist="Mix", playlistnum=4,
-    playlist_total=150, label="Label", copyright="(C) Label", upc="0123", quality="320k",
+    music="Song",
+    artists=("Ann", "Bob"),
+    album="Record",
+    album_artists=("Ann",),
+    tracknum=7,
+    tracks_total=12,
+    discnum=2,
+    discs_total=2,
+    year="2021",
+    date="2021-03-04",
+    genre="jazz",
+    isrc="USAAA2100001",
+    explicit=True,
+    duration_ms=185_400,
+    playlist="Mix",
+    playlistnum=4,
+    playlist_total=150,
+    label="Label",
+    copyright="(C) Label",
+    upc="0123",
+    quality="320k",
 )
 
 
@@ -113,10 +130,17 @@ def test_unknown_placeholders_stay_literal():
 
 
 def test_from_config_reads_the_camel_case_keys():
-    options = NamingOptions.from_config({
-        "customDirFormat": "%artist%", "customTrackFormat": "%music%", "tracknumPadding": False,
-        "padNumberWidth": 4, "artistSeparator": ", ", "separateTracksByUser": True,
-    }, "alice")
+    options = NamingOptions.from_config(
+        {
+            "customDirFormat": "%artist%",
+            "customTrackFormat": "%music%",
+            "tracknumPadding": False,
+            "padNumberWidth": 4,
+            "artistSeparator": ", ",
+            "separateTracksByUser": True,
+        },
+        "alice",
+    )
     assert options == NamingOptions("%artist%", "%music%", False, 4, ", ", "alice")
 
 
@@ -133,15 +157,44 @@ def test_from_track_uses_the_full_album_when_given():
     ref = AlbumRef("al1", "Record", release_date="2021-03-04", total_tracks=2, artists=(artist,))
     track = Track("t1", "Song", (artist, ArtistRef("b1", "Bob")), ref, 185_000, True, 1, 2, "ISRC1")
     other = Track("t2", "Other", (artist,), ref, 1000, track_number=1, disc_number=3)
-    album = Album("al1", "Record", "album", (artist,), "2021-03-04", 2, label="Label", upc="0123",
-                  genres=("jazz", "soul"), copyrights=("(C) Label",), tracks=(track, other))
-    naming = TrackNaming.from_track(track, album, playlist_name="Mix", playlist_position=4,
-                                    playlist_total=9, quality="FLAC")
+    album = Album(
+        "al1",
+        "Record",
+        "album",
+        (artist,),
+        "2021-03-04",
+        2,
+        label="Label",
+        upc="0123",
+        genres=("jazz", "soul"),
+        copyrights=("(C) Label",),
+        tracks=(track, other),
+    )
+    naming = TrackNaming.from_track(
+        track, album, playlist_name="Mix", playlist_position=4, playlist_total=9, quality="FLAC"
+    )
     assert naming == TrackNaming(
-        music="Song", artists=("Ann", "Bob"), album="Record", album_artists=("Ann",), tracknum=1,
-        tracks_total=2, discnum=2, discs_total=3, year="2021", date="2021-03-04", genre="jazz",
-        isrc="ISRC1", explicit=True, duration_ms=185_000, playlist="Mix", playlistnum=4,
-        playlist_total=9, label="Label", copyright="(C) Label", upc="0123", quality="FLAC",
+        music="Song",
+        artists=("Ann", "Bob"),
+        album="Record",
+        album_artists=("Ann",),
+        tracknum=1,
+        tracks_total=2,
+        discnum=2,
+        discs_total=3,
+        year="2021",
+        date="2021-03-04",
+        genre="jazz",
+        isrc="ISRC1",
+        explicit=True,
+        duration_ms=185_000,
+        playlist="Mix",
+        playlistnum=4,
+        playlist_total=9,
+        label="Label",
+        copyright="(C) Label",
+        upc="0123",
+        quality="FLAC",
     )
 
 
@@ -152,21 +205,24 @@ def test_from_track_without_an_album_uses_the_embedded_album():
     assert summary == ("Record", ("Ann",), "1999", 10)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("AC/DC", "AC_DC"),
-    ("a\\b", "a_b"),
-    ("what?: <x>|\"y\"*", "what__ _x___y__"),
-    ("nul\x00and\x1fcontrol", "nul_and_control"),
-    ("evil\u202etxt.mp3", "eviltxt.mp3"),
-    ("...", "Unknown"),
-    ("..", "Unknown"),
-    ("  .hidden. ", "hidden"),
-    ("CON", "_CON"),
-    ("com1.txt", "_com1.txt"),
-    ("Lpt9 ", "_Lpt9"),
-    ("CONCERT", "CONCERT"),
-    ("", "Unknown"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("AC/DC", "AC_DC"),
+        ("a\\b", "a_b"),
+        ('what?: <x>|"y"*', "what__ _x___y__"),
+        ("nul\x00and\x1fcontrol", "nul_and_control"),
+        ("evil\u202etxt.mp3", "eviltxt.mp3"),
+        ("...", "Unknown"),
+        ("..", "Unknown"),
+        ("  .hidden. ", "hidden"),
+        ("CON", "_CON"),
+        ("com1.txt", "_com1.txt"),
+        ("Lpt9 ", "_Lpt9"),
+        ("CONCERT", "CONCERT"),
+        ("", "Unknown"),
+    ],
+)
 def test_sanitize_component_makes_names_safe(value, expected):
     assert sanitize_component(value) == expected
 
@@ -242,7 +298,8 @@ def test_find_free_path_keeps_a_long_name_within_255_bytes(tmp_path):
 
 def test_template_problems_still_refuses_unknown_placeholders_and_climbing():
     assert template_problems("../%nope%", allow_separators=True) == [
-        "unknown placeholder %nope%", "must not contain '.' or '..' components",
+        "unknown placeholder %nope%",
+        "must not contain '.' or '..' components",
     ]
 
 

@@ -19,13 +19,58 @@ from spotizerr.lib.naming import (
 )
 
 NASTY_PIECES = [
-    "/", "\\", "..", ".", "\x00", "\x1f", "\x7f", "\n", "\u202e", "\u2066", "\u200f", "\u2028", "CON", "nul",
-    "COM1", "lpt9.txt", " ", ":", "*", "?", "<", ">", "|", '"', "é", "😀", "\ud800", "%music%", "~",
+    "/",
+    "\\",
+    "..",
+    ".",
+    "\x00",
+    "\x1f",
+    "\x7f",
+    "\n",
+    "\u202e",
+    "\u2066",
+    "\u200f",
+    "\u2028",
+    "CON",
+    "nul",
+    "COM1",
+    "lpt9.txt",
+    " ",
+    ":",
+    "*",
+    "?",
+    "<",
+    ">",
+    "|",
+    '"',
+    "é",
+    "😀",
+    "\ud800",
+    "%music%",
+    "~",
 ]
 PLACEHOLDER_TOKENS = [
-    "%music%", "%artist%", "%artist_1%", "%artist_3%", "%album%", "%ar_album%", "%ar_album_2%", "%tracknum%",
-    "%discnum%", "%year%", "%date%", "%genre%", "%isrc%", "%explicit%", "%duration%", "%playlist%",
-    "%playlistnum%", "%label%", "%copyright%", "%upc%", "%quality%",
+    "%music%",
+    "%artist%",
+    "%artist_1%",
+    "%artist_3%",
+    "%album%",
+    "%ar_album%",
+    "%ar_album_2%",
+    "%tracknum%",
+    "%discnum%",
+    "%year%",
+    "%date%",
+    "%genre%",
+    "%isrc%",
+    "%explicit%",
+    "%duration%",
+    "%playlist%",
+    "%playlistnum%",
+    "%label%",
+    "%copyright%",
+    "%upc%",
+    "%quality%",
 ]
 
 nasty_text = st.one_of(
@@ -38,23 +83,42 @@ numbers = st.integers(min_value=0, max_value=10_000)
 
 namings = st.builds(
     TrackNaming,
-    music=nasty_text, artists=st.lists(nasty_text, max_size=3).map(tuple), album=nasty_text,
-    album_artists=st.lists(nasty_text, max_size=2).map(tuple), tracknum=numbers, tracks_total=numbers,
-    discnum=numbers, discs_total=numbers, year=nasty_text, date=nasty_text, genre=nasty_text,
-    isrc=nasty_text, explicit=st.booleans(), duration_ms=st.integers(0, 10**9), playlist=nasty_text,
-    playlistnum=st.none() | numbers, playlist_total=st.none() | numbers, label=nasty_text,
-    copyright=nasty_text, upc=nasty_text, quality=nasty_text,
+    music=nasty_text,
+    artists=st.lists(nasty_text, max_size=3).map(tuple),
+    album=nasty_text,
+    album_artists=st.lists(nasty_text, max_size=2).map(tuple),
+    tracknum=numbers,
+    tracks_total=numbers,
+    discnum=numbers,
+    discs_total=numbers,
+    year=nasty_text,
+    date=nasty_text,
+    genre=nasty_text,
+    isrc=nasty_text,
+    explicit=st.booleans(),
+    duration_ms=st.integers(0, 10**9),
+    playlist=nasty_text,
+    playlistnum=st.none() | numbers,
+    playlist_total=st.none() | numbers,
+    label=nasty_text,
+    copyright=nasty_text,
+    upc=nasty_text,
+    quality=nasty_text,
 )
 
 template_pieces = st.one_of(
-    st.sampled_from(PLACEHOLDER_TOKENS), st.text(max_size=8), st.sampled_from([" - ", ". ", "(", ")", "."]),
+    st.sampled_from(PLACEHOLDER_TOKENS),
+    st.text(max_size=8),
+    st.sampled_from([" - ", ". ", "(", ")", "."]),
 )
 
 
 def _templates(*, allow_separators: bool) -> st.SearchStrategy[str]:
     pieces = st.one_of(template_pieces, st.just("/")) if allow_separators else template_pieces
-    return st.lists(pieces, min_size=1, max_size=8).map("".join).filter(
-        lambda template: not template_problems(template, allow_separators=allow_separators)
+    return (
+        st.lists(pieces, min_size=1, max_size=8)
+        .map("".join)
+        .filter(lambda template: not template_problems(template, allow_separators=allow_separators))
     )
 
 

@@ -34,7 +34,10 @@ def test_an_entry_page_shows_its_tracks(alice, admin_browser):
 def test_the_delete_action_removes_entries_and_their_counts(alice, admin_browser):
     entry = record_download(alice)
     admin_browser.post(CHANGELIST, {"action": "delete_history", "_selected_action": [entry.pk]})
-    assert (HistoryEntry.objects.count(), sum(HistoryCounter.objects.values_list("entries", flat=True))) == (0, 0)
+    assert (HistoryEntry.objects.count(), sum(HistoryCounter.objects.values_list("entries", flat=True))) == (
+        0,
+        0,
+    )
 
 
 def test_the_rebuild_action_repairs_drifted_counters(alice, admin_browser):

@@ -19,16 +19,47 @@ def test_it_lists_your_downloads_newest_first(alice, alice_client):
 
 
 def test_each_entry_carries_the_documented_fields(alice, alice_client):
-    record_download(alice, download_type="album", total_tracks=10, successful_tracks=9, failed_tracks=1,
-                    status="partial", is_preview=True)
+    record_download(
+        alice,
+        download_type="album",
+        total_tracks=10,
+        successful_tracks=9,
+        failed_tracks=1,
+        status="partial",
+        is_preview=True,
+    )
     entry = alice_client.get(URL).json()["downloads"][0]
-    assert {k: entry[k] for k in ("download_type", "status", "owner", "file_path", "service", "quality",
-                                  "is_preview", "total_tracks", "successful_tracks", "skipped_tracks",
-                                  "failed_tracks", "url", "error")} == {
-        "download_type": "album", "status": "partial", "owner": "alice",
-        "file_path": "Artist/Album/01 - Song.mp3", "service": "deezer", "quality": "MP3_320",
-        "is_preview": True, "total_tracks": 10, "successful_tracks": 9, "skipped_tracks": 0,
-        "failed_tracks": 1, "url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC", "error": "",
+    assert {
+        k: entry[k]
+        for k in (
+            "download_type",
+            "status",
+            "owner",
+            "file_path",
+            "service",
+            "quality",
+            "is_preview",
+            "total_tracks",
+            "successful_tracks",
+            "skipped_tracks",
+            "failed_tracks",
+            "url",
+            "error",
+        )
+    } == {
+        "download_type": "album",
+        "status": "partial",
+        "owner": "alice",
+        "file_path": "Artist/Album/01 - Song.mp3",
+        "service": "deezer",
+        "quality": "MP3_320",
+        "is_preview": True,
+        "total_tracks": 10,
+        "successful_tracks": 9,
+        "skipped_tracks": 0,
+        "failed_tracks": 1,
+        "url": "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+        "error": "",
     }
 
 
@@ -53,8 +84,18 @@ def test_limit_500_is_allowed(alice_client):
     assert alice_client.get(URL, {"limit": 500}).status_code == 200
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"limit": "ten"}, {"offset": -1},
-                                    {"offset": 2**63}, {"download_type": "artist"}, {"status": "done"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 501},
+        {"limit": "ten"},
+        {"offset": -1},
+        {"offset": 2**63},
+        {"download_type": "artist"},
+        {"status": "done"},
+    ],
+)
 def test_a_bad_parameter_is_a_400_in_the_error_shape(alice_client, params):
     response = alice_client.get(URL, params)
     assert (response.status_code, set(response.json())) == (400, {"error", "details", "code"})
@@ -97,7 +138,9 @@ def test_an_admin_sees_everyones_downloads(alice, bob, admin_client):
 def test_the_total_follows_a_status_change(alice, alice_client):
     entry = record_download(alice, status="in_progress")
     record_download(alice, task_id=entry.task_id, status="failed", created_at=entry.created_at)
-    totals = [alice_client.get(URL, {"status": s}).json()["pagination"]["total"] for s in ("in_progress", "failed")]
+    totals = [
+        alice_client.get(URL, {"status": s}).json()["pagination"]["total"] for s in ("in_progress", "failed")
+    ]
     assert totals == [0, 1]
 
 
@@ -108,4 +151,3 @@ def test_anonymous_callers_get_a_401(anon_client):
 def test_the_list_without_a_trailing_slash_leads_to_it(alice_client):
     response = alice_client.get("/api/history", follow=True)
     assert response.status_code == 200
-

@@ -25,10 +25,16 @@ pytestmark = pytest.mark.django_db
 def _counters() -> dict:
     """Every counter table as plain data, zero rows left out."""
     return {
-        "totals": sorted((c.owner_id, c.download_type, c.status, c.entries, c.tracks, c.size_bytes)
-                         for c in HistoryCounter.objects.exclude(entries=0, tracks=0, size_bytes=0)),
-        "daily": sorted((c.owner_id, c.day, c.entries) for c in HistoryDailyCounter.objects.exclude(entries=0)),
-        "artists": sorted((c.owner_id, c.artist, c.entries) for c in HistoryArtistCounter.objects.exclude(entries=0)),
+        "totals": sorted(
+            (c.owner_id, c.download_type, c.status, c.entries, c.tracks, c.size_bytes)
+            for c in HistoryCounter.objects.exclude(entries=0, tracks=0, size_bytes=0)
+        ),
+        "daily": sorted(
+            (c.owner_id, c.day, c.entries) for c in HistoryDailyCounter.objects.exclude(entries=0)
+        ),
+        "artists": sorted(
+            (c.owner_id, c.artist, c.entries) for c in HistoryArtistCounter.objects.exclude(entries=0)
+        ),
         "artist_totals": sorted((c.artist, c.entries) for c in HistoryArtistTotal.objects.exclude(entries=0)),
     }
 
@@ -63,11 +69,21 @@ def test_counters_after_many_upserts_match_a_rebuild_from_the_entries(alice, bob
     WHEN the counters are rebuilt from scratch
     THEN they equal the ones the services maintained."""
     album = record_download(alice, download_type="album", status="in_progress", artist="Band", size_bytes=0)
-    record_download(alice, task_id=album.task_id, download_type="album", status="partial", artist="Band",
-                    created_at=album.created_at, successful_tracks=7, failed_tracks=1, size_bytes=7000)
+    record_download(
+        alice,
+        task_id=album.task_id,
+        download_type="album",
+        status="partial",
+        artist="Band",
+        created_at=album.created_at,
+        successful_tracks=7,
+        failed_tracks=1,
+        size_bytes=7000,
+    )
     single = record_download(bob, status="failed", artist="Solo", created_at=days_ago(3))
-    record_download(bob, task_id=single.task_id, status="completed", artist="Solo Renamed",
-                    created_at=days_ago(2))
+    record_download(
+        bob, task_id=single.task_id, status="completed", artist="Solo Renamed", created_at=days_ago(2)
+    )
     record_download(bob, status="skipped", created_at=days_ago(40))
     maintained = _counters()
     counters_rebuild()
@@ -84,8 +100,15 @@ def test_recording_a_track_twice_keeps_one_row_with_the_latest_values(alice):
 
 def test_recording_a_track_of_an_unknown_download_raises(alice):
     with pytest.raises(HistoryEntry.DoesNotExist):
-        history_record_track(parent_task_id=uuid.uuid4(), position=1, track_id="x", spotify_url="", name="x",
-                             artist="y", status="completed")
+        history_record_track(
+            parent_task_id=uuid.uuid4(),
+            position=1,
+            track_id="x",
+            spotify_url="",
+            name="x",
+            artist="y",
+            status="completed",
+        )
 
 
 @pytest.mark.parametrize("path", ["/srv/music/a.mp3", "../outside.mp3", "C:\\music\\a.mp3"])
@@ -112,8 +135,9 @@ def test_the_search_index_follows_renames_and_deletes(alice):
 
     def matches(term: str) -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM library_history_search WHERE library_history_search MATCH %s",
-                           [term])
+            cursor.execute(
+                "SELECT count(*) FROM library_history_search WHERE library_history_search MATCH %s", [term]
+            )
             return cursor.fetchone()[0]
 
     assert (matches("old"), matches("new")) == (0, 1)

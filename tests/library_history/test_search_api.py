@@ -83,8 +83,9 @@ def test_an_admin_finds_everyones_downloads(alice, bob, admin_client):
     assert len(_names(admin_client, q="shared")) == 2
 
 
-@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x", "limit": 0}, {"q": "x", "limit": 201},
-                                    {"q": "x" * 201}])
+@pytest.mark.parametrize(
+    "params", [{}, {"q": ""}, {"q": "x", "limit": 0}, {"q": "x", "limit": 201}, {"q": "x" * 201}]
+)
 def test_a_missing_query_or_bad_limit_is_a_400(alice_client, params):
     response = alice_client.get(URL, params)
     assert (response.status_code, set(response.json())) == (400, {"error", "details", "code"})

@@ -23,7 +23,12 @@ def test_it_counts_downloads_by_status(alice, alice_client):
     record_download(alice, status="failed")
     record_download(alice, status="completed")
     assert alice_client.get(URL).json()["by_status"] == {
-        "completed": 1, "partial": 0, "failed": 1, "skipped": 0, "in_progress": 0}
+        "completed": 1,
+        "partial": 0,
+        "failed": 1,
+        "skipped": 0,
+        "in_progress": 0,
+    }
 
 
 def test_tracks_downloaded_counts_album_tracks_and_completed_singles(alice, alice_client):
@@ -58,8 +63,10 @@ def test_top_artists_rank_completed_and_partial_downloads(alice, alice_client):
         record_download(alice, artist="Often")
     record_download(alice, artist="Once", status="partial")
     record_download(alice, artist="Never", status="failed")
-    assert alice_client.get(URL).json()["top_artists"] == [{"artist": "Often", "count": 3},
-                                                          {"artist": "Once", "count": 1}]
+    assert alice_client.get(URL).json()["top_artists"] == [
+        {"artist": "Often", "count": 3},
+        {"artist": "Once", "count": 1},
+    ]
 
 
 def test_a_users_stats_leave_out_other_users(alice, bob, alice_client):

@@ -43,8 +43,14 @@ def _host_names() -> list[str]:
 @pytest.fixture
 def leak_markers(tmp_path: Path) -> list[str]:
     """Strings no response may contain: server paths, host names, tracebacks."""
-    markers = {str(tmp_path), str(django_settings.BASE_DIR), str(Path(django_settings.DATA_DIR).resolve()),
-               "Traceback (most recent call last)", 'File "/', *_host_names()}
+    markers = {
+        str(tmp_path),
+        str(django_settings.BASE_DIR),
+        str(Path(django_settings.DATA_DIR).resolve()),
+        "Traceback (most recent call last)",
+        'File "/',
+        *_host_names(),
+    }
     return sorted(markers)
 
 
@@ -101,8 +107,10 @@ def owned(alice, client_for, spotify_api) -> Callable[[str], dict[str, str]]:
             return {"history": _history_for(alice)}
         if access == OWN_WATCH:
             client = client_for(alice)
-            return {"playlist_watch": _watch_for(client, "playlist", IDS.small_playlist),
-                    "artist_watch": _watch_for(client, "artist", IDS.artist)}
+            return {
+                "playlist_watch": _watch_for(client, "playlist", IDS.small_playlist),
+                "artist_watch": _watch_for(client, "artist", IDS.artist),
+            }
         return {}
 
     return make

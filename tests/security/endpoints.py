@@ -42,8 +42,12 @@ class Row:
     notes: str = field(default="", compare=False)
 
 
-_NEW_USER = {"username": "carol", "password": "another-horse-battery-7", "email": "carol@example.test",
-             "role": "user"}
+_NEW_USER = {
+    "username": "carol",
+    "password": "another-horse-battery-7",
+    "email": "carol@example.test",
+    "role": "user",
+}
 
 MATRIX: dict[Endpoint, Row] = {
     # ------------------------------------------------------------------ schema and docs
@@ -60,7 +64,8 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/auth/users/{username}", "DELETE"): Row(ADMIN, "/api/auth/users/bob"),
     ("/api/auth/users/{username}/role", "PUT"): Row(ADMIN, "/api/auth/users/bob/role", {"role": "admin"}),
     ("/api/auth/users/{username}/password", "PUT"): Row(
-        ADMIN, "/api/auth/users/bob/password", {"new_password": "fresh-horse-battery-3"}),
+        ADMIN, "/api/auth/users/bob/password", {"new_password": "fresh-horse-battery-3"}
+    ),
     ("/api/auth/profile", "GET"): Row(USER, "/api/auth/profile"),
     ("/api/auth/profile/password", "PUT"): Row(USER, "/api/auth/profile/password", {}),
     ("/api/auth/sso/status", "GET"): Row(PUBLIC, "/api/auth/sso/status"),
@@ -89,17 +94,23 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/config/watch/validate", "POST"): Row(ADMIN, "/api/config/watch/validate", {}),
     ("/api/credentials/spotify_api_config", "GET"): Row(ADMIN, "/api/credentials/spotify_api_config"),
     ("/api/credentials/spotify_api_config", "PUT"): Row(
-        ADMIN, "/api/credentials/spotify_api_config", {"client_id": "other-id"}),
+        ADMIN, "/api/credentials/spotify_api_config", {"client_id": "other-id"}
+    ),
     ("/api/credentials/all/{service}", "GET"): Row(ADMIN, "/api/credentials/all/spotify"),
     ("/api/credentials/{service}", "GET"): Row(ADMIN, "/api/credentials/spotify"),
     ("/api/credentials/{service}/{name}", "GET"): Row(ADMIN, "/api/credentials/spotify/test"),
     ("/api/credentials/{service}/{name}", "POST"): Row(
-        ADMIN, "/api/credentials/spotify/second", {"client_id": "id-2", "client_secret": "secret-2"}),
-    ("/api/credentials/{service}/{name}", "PUT"): Row(ADMIN, "/api/credentials/spotify/test", {"region": "DE"}),
+        ADMIN, "/api/credentials/spotify/second", {"client_id": "id-2", "client_secret": "secret-2"}
+    ),
+    ("/api/credentials/{service}/{name}", "PUT"): Row(
+        ADMIN, "/api/credentials/spotify/test", {"region": "DE"}
+    ),
     ("/api/credentials/{service}/{name}", "DELETE"): Row(ADMIN, "/api/credentials/spotify/test"),
     # ------------------------------------------------------------------ downloads and progress
     ("/api/{download_type}/download/{item_id}", "GET"): Row(USER, f"/api/track/download/{IDS.track}"),
-    ("/api/{download_type}/download/cancel/", "GET"): Row(OWN_TASK, "/api/album/download/cancel?task_id={task}"),
+    ("/api/{download_type}/download/cancel/", "GET"): Row(
+        OWN_TASK, "/api/album/download/cancel?task_id={task}"
+    ),
     ("/api/artist/download/{artist_id}", "GET"): Row(USER, f"/api/artist/download/{IDS.artist}"),
     ("/api/prgs/list", "GET"): Row(USER, "/api/prgs/list"),
     ("/api/prgs/updates", "GET"): Row(USER, "/api/prgs/updates"),
@@ -120,33 +131,40 @@ MATRIX: dict[Endpoint, Row] = {
     # ------------------------------------------------------------------ watching
     ("/api/playlist/watch/list", "GET"): Row(USER, "/api/playlist/watch/list"),
     ("/api/playlist/watch/{spotify_id}", "PUT"): Row(
-        USER, f"/api/playlist/watch/{IDS.big_playlist}", {"watch_new_additions": True}),
-    ("/api/playlist/watch/{spotify_id}", "DELETE"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}"),
+        USER, f"/api/playlist/watch/{IDS.big_playlist}", {"watch_new_additions": True}
+    ),
+    ("/api/playlist/watch/{spotify_id}", "DELETE"): Row(OWN_WATCH, "/api/playlist/watch/{playlist_watch}"),
     ("/api/playlist/watch/{spotify_id}/status", "GET"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/status"),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/status"
+    ),
     ("/api/playlist/watch/{spotify_id}/tracks", "POST"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}
+    ),
     ("/api/playlist/watch/{spotify_id}/tracks", "DELETE"): Row(
-        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}),
-    ("/api/playlist/watch/trigger_check", "POST"): Row(
-        USER, "/api/playlist/watch/trigger_check"),
+        OWN_WATCH, "/api/playlist/watch/{playlist_watch}/tracks", {"track_ids": [IDS.track]}
+    ),
+    ("/api/playlist/watch/trigger_check", "POST"): Row(USER, "/api/playlist/watch/trigger_check"),
     ("/api/playlist/watch/trigger_check/{spotify_id}", "POST"): Row(
-        OWN_WATCH, "/api/playlist/watch/trigger_check/{playlist_watch}"),
+        OWN_WATCH, "/api/playlist/watch/trigger_check/{playlist_watch}"
+    ),
     ("/api/artist/watch/list", "GET"): Row(USER, "/api/artist/watch/list"),
     ("/api/artist/watch/{spotify_id}", "PUT"): Row(
-        USER, f"/api/artist/watch/{IDS.big_artist}", {"watch_new_releases": True}),
-    ("/api/artist/watch/{spotify_id}", "DELETE"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}"),
+        USER, f"/api/artist/watch/{IDS.big_artist}", {"watch_new_releases": True}
+    ),
+    ("/api/artist/watch/{spotify_id}", "DELETE"): Row(OWN_WATCH, "/api/artist/watch/{artist_watch}"),
     ("/api/artist/watch/{spotify_id}/status", "GET"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/status"),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/status"
+    ),
     ("/api/artist/watch/{spotify_id}/albums", "POST"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}
+    ),
     ("/api/artist/watch/{spotify_id}/albums", "DELETE"): Row(
-        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}),
+        OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}
+    ),
     ("/api/artist/watch/trigger_check", "POST"): Row(USER, "/api/artist/watch/trigger_check"),
     ("/api/artist/watch/trigger_check/{spotify_id}", "POST"): Row(
-        OWN_WATCH, "/api/artist/watch/trigger_check/{artist_watch}"),
+        OWN_WATCH, "/api/artist/watch/trigger_check/{artist_watch}"
+    ),
 }
 
 

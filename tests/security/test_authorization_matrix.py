@@ -48,7 +48,9 @@ def test_the_matrix_names_no_endpoint_that_is_gone():
 
 def test_every_endpoint_the_resolver_serves_is_in_the_schema():
     """The contract tests fuzz the schema; an endpoint outside it would escape them."""
-    undocumented = sorted(resolver_endpoints() - schema_endpoints() - {("/api/schema/", "GET"), ("/api/docs/", "GET")})
+    undocumented = sorted(
+        resolver_endpoints() - schema_endpoints() - {("/api/schema/", "GET"), ("/api/docs/", "GET")}
+    )
     assert not undocumented, f"Served but not in the OpenAPI schema: {undocumented}"
 
 
@@ -58,7 +60,17 @@ def _status(response) -> str:
 
 @pytest.mark.parametrize(("endpoint", "row"), list(MATRIX.items()), ids=[f"{m} {p}" for (p, m) in MATRIX])
 def test_each_endpoint_answers_each_caller_as_the_matrix_says(
-    endpoint, row, auth_on, library_root, inbox_root, admin_user, alice, bob, client_for, owned, assert_no_leaks,
+    endpoint,
+    row,
+    auth_on,
+    library_root,
+    inbox_root,
+    admin_user,
+    alice,
+    bob,
+    client_for,
+    owned,
+    assert_no_leaks,
 ):
     """GIVEN auth on and, for owned rows, an object alice made
     WHEN anonymous, bob, alice and the admin call the endpoint

@@ -16,8 +16,11 @@ from tests.security.endpoints import MATRIX, PUBLIC, SSO_SESSION, all_endpoints
 
 pytestmark = pytest.mark.django_db
 
-UNSAFE = [(key, row) for key, row in MATRIX.items()
-          if key[1] in {"POST", "PUT", "PATCH", "DELETE"} and row.access not in (PUBLIC, SSO_SESSION)]
+UNSAFE = [
+    (key, row)
+    for key, row in MATRIX.items()
+    if key[1] in {"POST", "PUT", "PATCH", "DELETE"} and row.access not in (PUBLIC, SSO_SESSION)
+]
 
 
 def _session(user, *, csrf: bool = False) -> Client:
@@ -31,8 +34,9 @@ def _session(user, *, csrf: bool = False) -> Client:
 
 
 @pytest.mark.parametrize(("endpoint", "row"), UNSAFE, ids=[f"{m} {p}" for (p, m), _ in UNSAFE])
-def test_a_cookie_session_without_a_csrf_token_is_refused(endpoint, row, auth_on, admin_user, spotify_api, owned,
-                                                          library_root):
+def test_a_cookie_session_without_a_csrf_token_is_refused(
+    endpoint, row, auth_on, admin_user, spotify_api, owned, library_root
+):
     _, method = endpoint
     if row.pending and endpoint not in all_endpoints():
         pytest.xfail(row.pending)
@@ -43,7 +47,9 @@ def test_a_cookie_session_without_a_csrf_token_is_refused(endpoint, row, auth_on
 
 
 def test_a_cookie_session_with_the_csrf_token_is_accepted(auth_on, alice):
-    response = _session(alice, csrf=True).post("/api/prgs/stream/ticket", "{}", content_type="application/json")
+    response = _session(alice, csrf=True).post(
+        "/api/prgs/stream/ticket", "{}", content_type="application/json"
+    )
     assert response.status_code == 201, response.content
 
 
@@ -55,6 +61,8 @@ GET_COMMANDS = [
     f"/api/artist/download/{IDS.artist}",
     "/api/album/download/cancel?task_id=00000000-0000-0000-0000-000000000000",
 ]
+
+
 @pytest.mark.parametrize("url", GET_COMMANDS)
 def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spotify_api, library_root):
     response = _session(alice).get(url)
@@ -64,13 +72,15 @@ def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spot
 
 
 @pytest.mark.parametrize("url", GET_COMMANDS[:4])
-def test_get_download_commands_keep_working_with_a_bearer_token(url, auth_on, alice_client, spotify_api,
-                                                                 library_root):
+def test_get_download_commands_keep_working_with_a_bearer_token(
+    url, auth_on, alice_client, spotify_api, library_root
+):
     assert alice_client.get(url).status_code == 202
 
 
-def test_with_auth_off_a_download_started_from_another_site_is_refused(auth_off, anon_client, spotify_api,
-                                                                        library_root):
+def test_with_auth_off_a_download_started_from_another_site_is_refused(
+    auth_off, anon_client, spotify_api, library_root
+):
     response = anon_client.get(f"/api/track/download/{IDS.track}", HTTP_SEC_FETCH_SITE="cross-site")
     assert response.status_code == 403
 
@@ -114,8 +124,10 @@ def test_the_permission_leaves_anonymous_callers_a_401(auth_on):
     assert _ask({}).status_code == 401
 
 
-@pytest.mark.parametrize(("site", "status"), [("cross-site", 403), ("same-site", 403), ("same-origin", 200),
-                                              ("none", 200), (None, 200)])
+@pytest.mark.parametrize(
+    ("site", "status"),
+    [("cross-site", 403), ("same-site", 403), ("same-origin", 200), ("none", 200), (None, 200)],
+)
 def test_with_auth_off_the_permission_refuses_requests_other_sites_started(auth_off, site, status):
     headers = {"HTTP_SEC_FETCH_SITE": site} if site else {}
     assert _ask(headers).status_code == status

@@ -15,8 +15,11 @@ HUGE = 288230376151711745  # past SQLite's 64-bit OFFSET once multiplied by the 
 
 @pytest.mark.parametrize("client_id", ["caf\u00e9-id", "id\u0085with-nel", "tab\tid"])
 def test_a_non_ascii_client_id_is_refused_instead_of_breaking_every_catalog_call(
-        auth_on, admin_client, spotify_api, client_id):
-    response = admin_client.put("/api/credentials/spotify_api_config", {"client_id": client_id}, format="json")
+    auth_on, admin_client, spotify_api, client_id
+):
+    response = admin_client.put(
+        "/api/credentials/spotify_api_config", {"client_id": client_id}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["details"]["client_id"] == ["must be printable ASCII characters"]
     assert admin_client.get(f"/api/playlist/tracks?id={IDS.small_playlist}").status_code == 200
@@ -34,10 +37,13 @@ def test_an_account_without_email_matches_the_documented_user_shape(auth_on, cli
     user = User.objects.create_user(username="noemail", password="x-horse-battery-12")
     body = client_for(user).get("/api/auth/profile").json()
     email = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["AuthUser"][
-        "properties"]["email"]
+        "properties"
+    ]["email"]
     assert body["email"] == "" and "format" not in email
 
 
-@pytest.mark.parametrize("url", [f"/api/prgs/list?limit=41&page={HUGE}", f"/api/prgs/updates?limit=41&page={HUGE}"])
+@pytest.mark.parametrize(
+    "url", [f"/api/prgs/list?limit=41&page={HUGE}", f"/api/prgs/updates?limit=41&page={HUGE}"]
+)
 def test_a_huge_page_number_is_a_400_not_a_database_error(auth_on, alice_client, url):
     assert alice_client.get(url).status_code == 400

@@ -36,8 +36,12 @@ def _stored_ciphertext(service: LiveService) -> str:
 
 
 def _catalog_works(service: LiveService) -> bool:
-    response = requests.get(f"{service.url}/api/track/info", params={"id": IDS.track}, timeout=30,
-                            headers={"Authorization": f"Bearer {service.token()}"})
+    response = requests.get(
+        f"{service.url}/api/track/info",
+        params={"id": IDS.track},
+        timeout=30,
+        headers={"Authorization": f"Bearer {service.token()}"},
+    )
     return response.status_code == 200
 
 
@@ -56,6 +60,9 @@ def test_rotating_the_key_re_encrypts_the_secret_and_the_service_keeps_working(s
     key_file.write_text(keys[0] + "\n")  # the old key is gone: only the new one can decrypt now
     service.spotify.expire_tokens()  # the next catalog call fetches a token with the decrypted secret
     assert _catalog_works(service)
-    shown = requests.get(f"{service.url}/api/credentials/spotify_api_config", timeout=30,
-                         headers={"Authorization": f"Bearer {service.token()}"}).json()["client_secret"]
+    shown = requests.get(
+        f"{service.url}/api/credentials/spotify_api_config",
+        timeout=30,
+        headers={"Authorization": f"Bearer {service.token()}"},
+    ).json()["client_secret"]
     assert shown == "****" + SECRET[-4:]  # decrypted (then masked) with the new key alone

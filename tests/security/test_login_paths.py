@@ -16,8 +16,12 @@ def _dashboard_login(client: Client, username: str, password: str, address: str 
 
 
 def _api_login(username: str, password: str, address: str = "10.9.8.7"):
-    return Client().post("/api/auth/login", {"username": username, "password": password},
-                         content_type="application/json", REMOTE_ADDR=address)
+    return Client().post(
+        "/api/auth/login",
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
 
 
 def test_five_failed_dashboard_logins_lock_the_user_name_with_429(auth_on, alice):
@@ -48,7 +52,9 @@ def test_dashboard_failures_lock_the_api_and_the_django_admin(auth_on, admin_use
     for _ in range(5):
         _dashboard_login(client, "admin", "wrong-password")
     assert _api_login("admin", PASSWORD, address="10.2.2.2").status_code == 429
-    admin = Client().post("/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3")
+    admin = Client().post(
+        "/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.3.3.3"
+    )
     assert admin.status_code == 429
 
 
@@ -57,6 +63,10 @@ def test_a_forged_forwarded_for_does_not_escape_the_dashboard_lock(auth_on, alic
     client = Client()
     for attempt in range(10):
         _dashboard_login(client, f"nobody{attempt}", "wrong-password")
-    response = client.post("/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7",
-                           HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = client.post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="10.9.8.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
     assert response.status_code == 429

@@ -11,8 +11,18 @@ from tests.fakes.spotify_catalog import IDS
 
 pytestmark = pytest.mark.django_db
 
-PRIVILEGED = {"role": "admin", "is_staff": True, "is_superuser": True, "is_system": True, "token_version": 99,
-              "is_active": True, "id": 1, "pk": 1, "owner": 1, "user": 1}
+PRIVILEGED = {
+    "role": "admin",
+    "is_staff": True,
+    "is_superuser": True,
+    "is_system": True,
+    "token_version": 99,
+    "is_active": True,
+    "id": 1,
+    "pk": 1,
+    "owner": 1,
+    "user": 1,
+}
 
 
 def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, anon_client):
@@ -20,12 +30,24 @@ def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, ano
     response = anon_client.post("/api/auth/register", body, format="json")
     assert response.status_code == 201, response.content
     mallory = User.objects.get(username="mallory")
-    assert (mallory.role, mallory.is_staff, mallory.is_superuser, mallory.is_system) == ("user", False, False, False)
+    assert (mallory.role, mallory.is_staff, mallory.is_superuser, mallory.is_system) == (
+        "user",
+        False,
+        False,
+        False,
+    )
     assert mallory.pk != 1
 
 
-def test_changing_ones_password_with_extra_fields_changes_only_the_password(auth_on, alice, bob, alice_client):
-    body = {"current_password": PASSWORD, "new_password": "brand-new-horse-77", "username": "bob", **PRIVILEGED}
+def test_changing_ones_password_with_extra_fields_changes_only_the_password(
+    auth_on, alice, bob, alice_client
+):
+    body = {
+        "current_password": PASSWORD,
+        "new_password": "brand-new-horse-77",
+        "username": "bob",
+        **PRIVILEGED,
+    }
     assert alice_client.put("/api/auth/profile/password", body, format="json").status_code == 200
     alice.refresh_from_db()
     bob.refresh_from_db()
@@ -35,8 +57,14 @@ def test_changing_ones_password_with_extra_fields_changes_only_the_password(auth
 
 
 def test_an_admin_creating_a_user_cannot_make_a_staff_user_behind_the_role(auth_on, admin_client):
-    body = {"username": "dave", "password": "dave-horse-battery-5", "role": "user", "is_staff": True,
-            "is_superuser": True, "is_system": True}
+    body = {
+        "username": "dave",
+        "password": "dave-horse-battery-5",
+        "role": "user",
+        "is_staff": True,
+        "is_superuser": True,
+        "is_system": True,
+    }
     assert admin_client.post("/api/auth/users/create", body, format="json").status_code == 201
     dave = User.objects.get(username="dave")
     assert (dave.role, dave.is_staff, dave.is_superuser, dave.is_system) == ("user", False, False, False)
@@ -58,8 +86,9 @@ def test_configuration_refuses_unknown_keys_and_stores_none(auth_on, admin_clien
     assert not {"role", "owner", "notASetting"} & set(stored)
 
 
-def test_a_download_request_cannot_be_made_in_someone_elses_name(auth_on, alice, bob, alice_client, spotify_api,
-                                                                  library_root):
+def test_a_download_request_cannot_be_made_in_someone_elses_name(
+    auth_on, alice, bob, alice_client, spotify_api, library_root
+):
     from downloads.models import DownloadTask
 
     response = alice_client.get(f"/api/track/download/{IDS.track}?owner={bob.pk}&user=bob&requested_by=bob")
@@ -70,11 +99,14 @@ def test_a_download_request_cannot_be_made_in_someone_elses_name(auth_on, alice,
         assert task.owner == alice and task.original_request["requested_by"] == "alice"
 
 
-def test_download_settings_outside_the_overridable_ones_are_never_applied(auth_on, alice_client, spotify_api,
-                                                                           library_root):
+def test_download_settings_outside_the_overridable_ones_are_never_applied(
+    auth_on, alice_client, spotify_api, library_root
+):
     from downloads.models import DownloadTask
 
-    response = alice_client.get(f"/api/track/download/{IDS.track}?downloadPath=/etc&maxConcurrentDownloads=99")
+    response = alice_client.get(
+        f"/api/track/download/{IDS.track}?downloadPath=/etc&maxConcurrentDownloads=99"
+    )
     assert response.status_code in (202, 400), response.content
     for task in DownloadTask.objects.all():
         assert not {"downloadPath", "maxConcurrentDownloads"} & set(task.overrides)
@@ -85,19 +117,30 @@ def test_a_credential_body_cannot_set_other_fields(auth_on, admin_client, tmp_pa
     from settings_app.models import Credential
 
     settings.DATA_DIR = tmp_path
-    body = {"client_id": "cid", "client_secret": "csecret-1234", "service": "deezer", "name": "other", "id": 77}
+    body = {
+        "client_id": "cid",
+        "client_secret": "csecret-1234",
+        "service": "deezer",
+        "name": "other",
+        "id": 77,
+    }
     assert admin_client.post("/api/credentials/spotify/mine", body, format="json").status_code == 201
     credential = Credential.objects.get()
     assert (credential.service, credential.name) == ("spotify", "mine") and credential.pk != 77
 
 
-def test_a_watch_cannot_be_made_for_someone_else(auth_on, alice, bob, alice_client, spotify_api, library_root):
+def test_a_watch_cannot_be_made_for_someone_else(
+    auth_on, alice, bob, alice_client, spotify_api, library_root
+):
     from settings_app.services import watch_config_update
     from watching.models import Watch
 
     watch_config_update(changes={"enabled": True})
-    response = alice_client.put(f"/api/playlist/watch/{IDS.small_playlist}",
-                                {"user": bob.pk, "owner": "bob", "user_id": bob.pk}, format="json")
+    response = alice_client.put(
+        f"/api/playlist/watch/{IDS.small_playlist}",
+        {"user": bob.pk, "owner": "bob", "user_id": bob.pk},
+        format="json",
+    )
     assert response.status_code in (200, 201, 400), response.content
     if response.status_code == 400:
         assert {"user", "owner", "user_id"} <= set(response.json()["details"])

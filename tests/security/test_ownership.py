@@ -23,8 +23,16 @@ def alices_things(alice, spotify_api, library_root):
     return {"task": str(task.pk), "history": str(entry.task_id)}
 
 
-LISTS = ["/api/prgs/list", "/api/prgs/updates", "/api/prgs/updates?since=0", "/api/history/",
-         "/api/history/recent", "/api/history/failed", "/api/history/search?q=Secret", "/api/history/stats"]
+LISTS = [
+    "/api/prgs/list",
+    "/api/prgs/updates",
+    "/api/prgs/updates?since=0",
+    "/api/history/",
+    "/api/history/recent",
+    "/api/history/failed",
+    "/api/history/search?q=Secret",
+    "/api/history/stats",
+]
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -68,10 +76,20 @@ async def _read_stream(path: str, seconds: float, after_open) -> str:
     from spotizerr.asgi import application
 
     path, _, query = path.partition("?")
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-             "headers": [(b"accept", b"text/event-stream"), (b"host", b"testserver")], "scheme": "http",
-             "server": ("testserver", 80), "client": ("127.0.0.1", 5000), "http_version": "1.1",
-             "asgi": {"version": "3.0"}, "root_path": ""}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": [(b"accept", b"text/event-stream"), (b"host", b"testserver")],
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 5000),
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+        "root_path": "",
+    }
     communicator = ApplicationCommunicator(application, scope)
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     chunks: list[str] = []

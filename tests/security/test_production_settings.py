@@ -31,9 +31,18 @@ def documented_production_env() -> dict[str, str]:
 
 
 def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIZERR_", "DATABASE_URL", "REDIS_URL"))}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=django_settings.BASE_DIR, env={**base, **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SPOTIZERR_", "DATABASE_URL", "REDIS_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=django_settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -64,8 +73,18 @@ def test_check_deploy_warns_when_the_tls_switches_are_left_out(production_env):
 
 
 # ---------------------------------------------------------------------------------------------- headers
-PAGES = ["/api/auth/status", "/api/schema/", "/api/docs/", "/api/no-such-endpoint", "/api/config/",
-         "/admin/login/", "/", "/login/", "/history/", "/no-such-page/"]
+PAGES = [
+    "/api/auth/status",
+    "/api/schema/",
+    "/api/docs/",
+    "/api/no-such-endpoint",
+    "/api/config/",
+    "/admin/login/",
+    "/",
+    "/login/",
+    "/history/",
+    "/no-such-page/",
+]
 
 
 @pytest.mark.django_db

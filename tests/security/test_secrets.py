@@ -16,8 +16,20 @@ from tests.security.conftest import call
 from tests.security.endpoints import ADMIN, MATRIX, PUBLIC, USER
 
 SECRET = "known-test-secret-7f3a9c2e5b1d"
-LOGGERS = ("", "spotizerr", "accounts", "settings_app", "downloads", "library_history", "watching", "django",
-           "django_q", "spotipy", "urllib3", "requests")
+LOGGERS = (
+    "",
+    "spotizerr",
+    "accounts",
+    "settings_app",
+    "downloads",
+    "library_history",
+    "watching",
+    "django",
+    "django_q",
+    "spotipy",
+    "urllib3",
+    "requests",
+)
 
 
 @pytest.fixture
@@ -50,7 +62,9 @@ def _raw_database_cells() -> list[tuple[str, str]]:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             names = [column[0] for column in cursor.description]
             for row in cursor.fetchall():
-                cells.extend((f"{table}.{name}", _every_text(value)) for name, value in zip(names, row))
+                cells.extend(
+                    (f"{table}.{name}", _every_text(value)) for name, value in zip(names, row, strict=True)
+                )
     return cells
 
 
@@ -74,7 +88,7 @@ def _cache_and_sessions() -> list[str]:
             raw = client.get(key)
             try:
                 texts.append(repr(pickle.loads(raw)))
-            except Exception:  # noqa: BLE001 - plain integers and strings are stored as they are
+            except Exception:
                 texts.append(_every_text(raw))
         return texts
     with connection.cursor() as cursor:
@@ -122,8 +136,11 @@ def _assert_nowhere(secret: str, caplog) -> None:
 
 
 def _every_get_url() -> list[str]:
-    return [row.url for (path, method), row in MATRIX.items()
-            if method == "GET" and row.access in (PUBLIC, USER, ADMIN) and not row.pending]
+    return [
+        row.url
+        for (path, method), row in MATRIX.items()
+        if method == "GET" and row.access in (PUBLIC, USER, ADMIN) and not row.pending
+    ]
 
 
 @pytest.mark.django_db
@@ -153,8 +170,9 @@ def test_the_stored_column_is_ciphertext_that_decrypts_to_the_secret(secret_set)
 
 
 @pytest.mark.django_db
-def test_queued_download_tasks_carry_ids_not_secrets(secret_set, alice_client, library_root, monkeypatch,
-                                                      django_capture_on_commit_callbacks, caplog):
+def test_queued_download_tasks_carry_ids_not_secrets(
+    secret_set, alice_client, library_root, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)  # only store what would be sent to the workers
@@ -166,9 +184,9 @@ def test_queued_download_tasks_carry_ids_not_secrets(secret_set, alice_client, l
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(secret_set, alice_client, library_root,
-                                                                     inbox_root, spotify_server, monkeypatch, caplog,
-                                                                     assert_no_leaks):
+def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(
+    secret_set, alice_client, library_root, inbox_root, spotify_server, monkeypatch, caplog, assert_no_leaks
+):
     """GIVEN the album's files in the inbox WHEN alice downloads it with the worker run inline
     THEN progress events, django-q2's task rows, history and logs hold no trace of the secret, and
     what alice reads about it names no server path."""
@@ -178,13 +196,28 @@ def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(secret_set, 
     from settings_app.services import config_update
 
     monkeypatch.setattr(Conf, "SYNC", True)
-    config_update(changes={"service": "inbox", "fallback": True, "sourceOrder": ["inbox", "spotify"],
-                           "maxRetries": 1, "retryDelaySeconds": 0, "retryDelayIncrease": 0})
+    config_update(
+        changes={
+            "service": "inbox",
+            "fallback": True,
+            "sourceOrder": ["inbox", "spotify"],
+            "maxRetries": 1,
+            "retryDelaySeconds": 0,
+            "retryDelayIncrease": 0,
+        }
+    )
     catalog = spotify_server.catalog
     for track_id in catalog.albums[IDS.small_album].track_ids:
         track = catalog.tracks[track_id]
-        make_audio(Path(inbox_root) / f"{track_id}.mp3", seconds=0.5,
-                   tags={"title": track.name, "artist": catalog.artists[track.artist_ids[0]].name, "ISRC": track.isrc})
+        make_audio(
+            Path(inbox_root) / f"{track_id}.mp3",
+            seconds=0.5,
+            tags={
+                "title": track.name,
+                "artist": catalog.artists[track.artist_ids[0]].name,
+                "ISRC": track.isrc,
+            },
+        )
 
     response = alice_client.get(f"/api/album/download/{IDS.small_album}")
 
@@ -194,13 +227,16 @@ def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(secret_set, 
     assert TaskEvent.objects.filter(task=task).count() > 1
     for event in TaskEvent.objects.all():
         assert secret_set not in repr(event.payload)
-    for url in (f"/api/prgs/{task.pk}", f"/api/history/{task.pk}", f"/api/history/{task.pk}/children",
-                "/api/prgs/updates?since=0"):
+    for url in (
+        f"/api/prgs/{task.pk}",
+        f"/api/history/{task.pk}",
+        f"/api/history/{task.pk}/children",
+        "/api/prgs/updates?since=0",
+    ):
         response = alice_client.get(url)
         assert secret_set not in response.content.decode()
         assert_no_leaks(response)  # library-relative paths only, even in progress and history
     _assert_nowhere(secret_set, caplog)
-
 
 
 # ---------------------------------------------------------------------------------------------- the scanner itself
@@ -216,7 +252,7 @@ def test_the_scanner_finds_a_secret_in_a_plain_column(secret_set, caplog):
     from accounts.models import User
 
     User.objects.filter(username="admin").update(first_name=secret_set)
-    with pytest.raises(AssertionError, match="accounts_user.first_name"):
+    with pytest.raises(AssertionError, match=r"accounts_user\.first_name"):
         _assert_nowhere(secret_set, caplog)
 
 

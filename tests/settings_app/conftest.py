@@ -24,4 +24,6 @@ def key_dir(tmp_path: Path, settings) -> Path:
 
 @pytest.fixture
 def spotify_set(db, key_dir) -> Credential:
-    return services.credential_create(service="spotify", name="main", client_id="client-abc", client_secret=SECRET)
+    return services.credential_create(
+        service="spotify", name="main", client_id="client-abc", client_secret=SECRET
+    )

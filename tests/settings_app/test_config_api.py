@@ -71,7 +71,9 @@ def test_a_json_list_body_answers_400(auth_on, admin_client):
 
 
 def test_validate_reports_errors_without_saving(auth_on, admin_client):
-    response = admin_client.post("/api/config/validate", {"maxRetries": 5, "inboxMode": "teleport"}, format="json")
+    response = admin_client.post(
+        "/api/config/validate", {"maxRetries": 5, "inboxMode": "teleport"}, format="json"
+    )
     body = response.json()
     assert (response.status_code, body["valid"], list(body["errors"])) == (200, False, ["inboxMode"])
     assert admin_client.get("/api/config/").json()["maxRetries"] == 3
@@ -88,11 +90,15 @@ def test_check_reports_missing_spotify_credentials(auth_on, admin_client, librar
     assert body["valid"] is False and list(body["errors"]) == ["spotify"]
 
 
-def test_check_passes_with_credentials_and_writable_paths(auth_on, admin_client, library_root, inbox_root, spotify_set):
+def test_check_passes_with_credentials_and_writable_paths(
+    auth_on, admin_client, library_root, inbox_root, spotify_set
+):
     assert admin_client.get("/api/config/check").json()["valid"] is True
 
 
-def test_check_reports_a_download_directory_that_disappeared(auth_on, admin_client, tmp_path, inbox_root, spotify_set):
+def test_check_reports_a_download_directory_that_disappeared(
+    auth_on, admin_client, tmp_path, inbox_root, spotify_set
+):
     gone = tmp_path / "gone"
     gone.mkdir()
     admin_client.post("/api/config/", {"downloadPath": str(gone)}, format="json")
@@ -100,7 +106,9 @@ def test_check_reports_a_download_directory_that_disappeared(auth_on, admin_clie
     assert "downloadPath" in admin_client.get("/api/config/check").json()["errors"]
 
 
-def test_check_warns_when_the_command_source_is_ordered_but_not_configured(auth_on, admin_client, spotify_set):
+def test_check_warns_when_the_command_source_is_ordered_but_not_configured(
+    auth_on, admin_client, spotify_set
+):
     assert "commandSource" in admin_client.get("/api/config/check").json()["warnings"]
 
 

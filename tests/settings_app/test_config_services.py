@@ -100,7 +100,9 @@ def test_nothing_is_saved_when_one_value_is_invalid():
 
 
 def test_a_template_with_an_unknown_placeholder_is_refused():
-    assert "unknown placeholder %nope%" in _errors({"customDirFormat": "%nope%/%album%"})["customDirFormat"][0]
+    assert (
+        "unknown placeholder %nope%" in _errors({"customDirFormat": "%nope%/%album%"})["customDirFormat"][0]
+    )
 
 
 @pytest.mark.parametrize("template", ["/abs/%album%", "../%album%", "%artist%/../x"])
@@ -135,7 +137,9 @@ def test_an_unregistered_source_is_refused():
 
 def test_the_source_order_accepts_registered_sources():
     assert services.config_update(changes={"sourceOrder": ["Spotify", "inbox"]})["sourceOrder"] == [
-        "spotify", "inbox"]
+        "spotify",
+        "inbox",
+    ]
 
 
 def test_an_active_credential_name_must_exist():
@@ -171,8 +175,12 @@ def test_a_body_that_is_not_an_object_is_refused():
 def test_watch_defaults_fill_an_empty_configuration():
     watch = selectors.get_watch_config()
     assert watch == {
-        "enabled": True, "check_interval": 3600, "max_concurrent_checks": 2, "retry_failed_after": 1800,
-        "watchedArtistAlbumGroup": ["album", "single"], "useSnapshotIdChecking": True,
+        "enabled": True,
+        "check_interval": 3600,
+        "max_concurrent_checks": 2,
+        "retry_failed_after": 1800,
+        "watchedArtistAlbumGroup": ["album", "single"],
+        "useSnapshotIdChecking": True,
         "watchPollIntervalSeconds": 3600,
     }
 

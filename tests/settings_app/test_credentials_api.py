@@ -34,7 +34,11 @@ def test_creating_a_set_answers_201_with_the_secret_masked(auth_on, admin_client
     assert response.status_code == 201
     body = response.json()
     assert (body["name"], body["client_id"], body["client_secret"], body["active"]) == (
-        "home", "new-client", "****7788", True)
+        "home",
+        "new-client",
+        "****7788",
+        True,
+    )
 
 
 def test_a_duplicate_name_answers_409(auth_on, admin_client, spotify_set):
@@ -42,7 +46,9 @@ def test_a_duplicate_name_answers_409(auth_on, admin_client, spotify_set):
     assert response.status_code == 409 and response.json()["code"] == "duplicate"
 
 
-@pytest.mark.parametrize("url", ["/api/credentials/tidal", "/api/credentials/tidal/x", "/api/credentials/all/tidal"])
+@pytest.mark.parametrize(
+    "url", ["/api/credentials/tidal", "/api/credentials/tidal/x", "/api/credentials/all/tidal"]
+)
 def test_an_unknown_service_answers_400(auth_on, admin_client, url):
     response = admin_client.get(url)
     assert response.status_code == 400 and response.json()["code"] == "unknown_service"
@@ -57,9 +63,14 @@ def test_a_body_without_a_secret_answers_400_naming_it(auth_on, admin_client, ke
     assert response.status_code == 400 and "client_secret" in response.json()["details"]
 
 
-@pytest.mark.parametrize(("method", "url"), [("get", "/api/credentials/spotify/nope"),
-                                             ("put", "/api/credentials/spotify/nope"),
-                                             ("delete", "/api/credentials/spotify/nope")])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/credentials/spotify/nope"),
+        ("put", "/api/credentials/spotify/nope"),
+        ("delete", "/api/credentials/spotify/nope"),
+    ],
+)
 def test_a_missing_set_answers_404(auth_on, admin_client, key_dir, method, url):
     assert getattr(admin_client, method)(url, BODY, format="json").status_code == 404
 
@@ -71,7 +82,9 @@ def test_listing_a_service_gives_the_names(auth_on, admin_client, spotify_set):
 
 def test_listing_all_sets_masks_every_secret(auth_on, admin_client, spotify_set):
     body = admin_client.get("/api/credentials/all/spotify").json()
-    assert [(item["name"], item["client_secret"], item["active"]) for item in body] == [("main", "****9f2c", True)]
+    assert [(item["name"], item["client_secret"], item["active"]) for item in body] == [
+        ("main", "****9f2c", True)
+    ]
 
 
 def test_reading_one_set_masks_the_secret(auth_on, admin_client, spotify_set):
@@ -123,6 +136,11 @@ def test_writing_spotify_api_config_without_a_secret_and_no_set_answers_400(auth
 
 
 def test_the_secret_never_appears_in_any_credentials_response(auth_on, admin_client, spotify_set):
-    urls = ["/api/credentials/spotify", "/api/credentials/all/spotify", "/api/credentials/spotify/main",
-            "/api/credentials/spotify_api_config", "/api/config/"]
+    urls = [
+        "/api/credentials/spotify",
+        "/api/credentials/all/spotify",
+        "/api/credentials/spotify/main",
+        "/api/credentials/spotify_api_config",
+        "/api/config/",
+    ]
     assert all(SECRET not in admin_client.get(url).content.decode() for url in urls)

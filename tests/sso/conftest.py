@@ -72,7 +72,9 @@ class Browser:
             if parts.netloc == self.fake.netloc:
                 url = self._visit_provider(url, trip)
             elif parts.path.startswith("/api/") and parts.netloc in ("", "testserver"):
-                url = self._visit_spotizerr(f"{parts.path}?{parts.query}" if parts.query else parts.path, trip)
+                url = self._visit_spotizerr(
+                    f"{parts.path}?{parts.query}" if parts.query else parts.path, trip
+                )
             else:
                 trip.landed_on = url
                 return trip
@@ -98,7 +100,9 @@ class Browser:
         """Start a sign-in and stop at the provider's answer: the query it sends us back with."""
         start = self.client.get(f"/api/auth/sso/login/{provider}")
         answer = requests.get(start["Location"], allow_redirects=False, timeout=5)
-        return {key: values[0] for key, values in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+        return {
+            key: values[0] for key, values in parse_qs(urlsplit(answer.headers["Location"]).query).items()
+        }
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_each_sign_in_gets_a_different_state(browser):
     assert first != second
 
 
-@pytest.mark.parametrize("path", ["/api/auth/sso/login/facebook", "/api/auth/sso/callback/facebook?code=x&state=y"])
+@pytest.mark.parametrize(
+    "path", ["/api/auth/sso/login/facebook", "/api/auth/sso/callback/facebook?code=x&state=y"]
+)
 def test_an_unknown_provider_is_a_json_404(browser, path):
     response = browser.client.get(path)
 

@@ -140,7 +140,9 @@ def test_an_unverified_email_is_not_linked_to_the_user_with_that_email(browser, 
 
 
 def test_an_unverified_email_does_not_register_a_new_user(browser):
-    browser.fake.sign_in("github", FakeAccount(uid="5", email="new@example.test", email_verified=False, login="new"))
+    browser.fake.sign_in(
+        "github", FakeAccount(uid="5", email="new@example.test", email_verified=False, login="new")
+    )
 
     trip = browser.sign_in("github")
 

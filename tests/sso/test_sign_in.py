@@ -22,7 +22,12 @@ def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(browse
 
     assert trip.landed_on == "/"
     user = User.objects.get(email="octocat@example.test")
-    assert (user.username, user.role, user.sso_provider, user.is_sso_user) == ("octocat", "user", "github", True)
+    assert (user.username, user.role, user.sso_provider, user.is_sso_user) == (
+        "octocat",
+        "user",
+        "github",
+        True,
+    )
     assert not user.has_usable_password()
     assert _session_user(browser) == user
 
@@ -36,7 +41,9 @@ def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email
     assert account.user.username == "octocat"
     assert account.extra_data["login"] == "octocat"
     assert SocialToken.objects.filter(account=account).count() == 1
-    assert EmailAddress.objects.filter(user=account.user, email="octocat@example.test", verified=True).exists()
+    assert EmailAddress.objects.filter(
+        user=account.user, email="octocat@example.test", verified=True
+    ).exists()
 
 
 def test_a_first_google_sign_in_creates_a_user_named_after_the_email(browser, googler):
@@ -46,8 +53,12 @@ def test_a_first_google_sign_in_creates_a_user_named_after_the_email(browser, go
 
     assert trip.landed_on == "/"
     user = User.objects.get(sso_provider="google")
-    assert (user.username, user.email, user.first_name, user.last_name) == ("gina", "gina@example.test", "Gina",
-                                                                            "Google")
+    assert (user.username, user.email, user.first_name, user.last_name) == (
+        "gina",
+        "gina@example.test",
+        "Gina",
+        "Google",
+    )
 
 
 def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(browser, googler):
@@ -116,8 +127,16 @@ def test_linking_by_email_keeps_the_users_password(browser, alice):
 
 
 def test_a_verified_secondary_github_email_is_enough_to_link(browser, alice):
-    browser.fake.sign_in("github", FakeAccount(uid="77", email="alice@work.test", email_verified=False,
-                                               login="alice-w", other_emails=[("alice@example.test", True)]))
+    browser.fake.sign_in(
+        "github",
+        FakeAccount(
+            uid="77",
+            email="alice@work.test",
+            email_verified=False,
+            login="alice-w",
+            other_emails=[("alice@example.test", True)],
+        ),
+    )
 
     browser.sign_in("github")
 

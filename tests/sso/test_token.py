@@ -32,7 +32,9 @@ def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(browser, octoca
 
 def test_the_issued_access_token_authenticates_api_calls(browser, octocat):
     _signed_in(browser, octocat)
-    access = browser.client.post("/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(browser)).json()["access_token"]
+    access = browser.client.post(
+        "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(browser)
+    ).json()["access_token"]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
 

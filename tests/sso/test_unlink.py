@@ -89,7 +89,10 @@ def test_one_user_cannot_unlink_another(browser, alice, bob_client):
 def test_the_dashboard_session_can_unlink_with_csrf(browser, alice):
     _link(browser, "google", _ALICE_AT_GOOGLE)
 
-    response = browser.client.post("/api/auth/sso/unlink/google", content_type="application/json",
-                                   HTTP_X_CSRFTOKEN=browser.client.cookies["csrftoken"].value)
+    response = browser.client.post(
+        "/api/auth/sso/unlink/google",
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.client.cookies["csrftoken"].value,
+    )
 
     assert response.status_code == 200

@@ -76,8 +76,11 @@ def check() -> Callable[..., str]:
 
 def downloads_of(user: Any, download_type: str = "track") -> list[str]:
     """The item ids of ``user``'s download tasks of a type, oldest first."""
-    return list(DownloadTask.objects.filter(owner=user, download_type=download_type)
-                .order_by("created_at").values_list("item_id", flat=True))
+    return list(
+        DownloadTask.objects.filter(owner=user, download_type=download_type)
+        .order_by("created_at")
+        .values_list("item_id", flat=True)
+    )
 
 
 def queued_payloads() -> list[tuple[Callable[[], None], bytes | str]]:
@@ -88,8 +91,10 @@ def queued_payloads() -> list[tuple[Callable[[], None], bytes | str]]:
         from django_q.brokers import get_broker
 
         broker = get_broker()
-        return [(lambda payload=payload: broker.connection.lrem(broker.list_key, 1, payload), payload)
-                for payload in broker.connection.lrange(broker.list_key, 0, -1)]
+        return [
+            (lambda payload=payload: broker.connection.lrem(broker.list_key, 1, payload), payload)
+            for payload in broker.connection.lrange(broker.list_key, 0, -1)
+        ]
     from django_q.models import OrmQ
 
     return [(row.delete, row.payload) for row in OrmQ.objects.order_by("id")]

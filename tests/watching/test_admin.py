@@ -34,7 +34,9 @@ def test_the_check_now_action_makes_the_watch_due(spotify, alice, admin_browser,
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     target = WatchTarget.objects.get()
 
-    admin_browser.post("/admin/watching/watchtarget/", {"action": "check_now", "_selected_action": [target.pk]})
+    admin_browser.post(
+        "/admin/watching/watchtarget/", {"action": "check_now", "_selected_action": [target.pk]}
+    )
 
     target.refresh_from_db()
     assert target.next_check_at <= later()

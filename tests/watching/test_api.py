@@ -28,8 +28,12 @@ def test_watching_a_playlist_without_a_body_answers_201_with_its_state(alice_cli
     assert response.status_code == 201
     body = response.json()
     assert body["message"] == "Playlist added to watch list"
-    assert (body["is_watched"], body["spotify_id"], body["name"], body["owner"]) == (True, PLAYLIST, "Fixture Mix",
-                                                                                     "alice")
+    assert (body["is_watched"], body["spotify_id"], body["name"], body["owner"]) == (
+        True,
+        PLAYLIST,
+        "Fixture Mix",
+        "alice",
+    )
     assert body["options"] == {"watch_new_additions": True, "download_existing": False}
     assert body["counts"]["items"] == body["counts"]["known"] == 5
 
@@ -60,8 +64,11 @@ def test_a_malformed_playlist_id_is_a_400(alice_client):
     _error_shape(response)
 
 
-@pytest.mark.parametrize("body", [{"watch_new_additions": "perhaps"}, {"download_everything": True}, ["a", "b"]],
-                         ids=["bad value", "unknown field", "a list"])
+@pytest.mark.parametrize(
+    "body",
+    [{"watch_new_additions": "perhaps"}, {"download_everything": True}, ["a", "b"]],
+    ids=["bad value", "unknown field", "a list"],
+)
 def test_a_bad_body_is_a_400_in_the_error_shape(alice_client, body):
     response = alice_client.put(URL, body, format="json")
 
@@ -71,7 +78,8 @@ def test_a_bad_body_is_a_400_in_the_error_shape(alice_client, body):
 
 
 def test_download_existing_on_add_queues_the_playlist_at_a_check_started_after_the_request(
-        alice, alice_client, django_capture_on_commit_callbacks):
+    alice, alice_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.put(URL, {"download_existing": True}, format="json")
 
@@ -87,12 +95,17 @@ def test_watching_an_artist_defaults_to_the_configured_album_types(alice_client,
     response = alice_client.put(f"/api/artist/watch/{IDS.artist}")
 
     assert response.status_code == 201
-    assert response.json()["options"] == {"watch_new_releases": True, "album_types": ["album"],
-                                          "download_existing": False}
+    assert response.json()["options"] == {
+        "watch_new_releases": True,
+        "album_types": ["album"],
+        "download_existing": False,
+    }
 
 
 def test_an_unknown_album_type_is_a_400(alice_client):
-    response = alice_client.put(f"/api/artist/watch/{IDS.artist}", {"album_types": ["bootleg"]}, format="json")
+    response = alice_client.put(
+        f"/api/artist/watch/{IDS.artist}", {"album_types": ["bootleg"]}, format="json"
+    )
 
     assert response.status_code == 400
     assert "album_types" in _error_shape(response)["details"]
@@ -141,8 +154,17 @@ def test_the_list_shows_each_watch_with_options_counts_schedule_and_last_result(
     watches = alice_client.get("/api/playlist/watch/list").json()
 
     assert [watch["spotify_id"] for watch in watches] == [PLAYLIST, IDS.big_playlist]
-    assert set(watches[0]) >= {"spotify_id", "name", "owner", "options", "counts", "last_checked", "next_check",
-                               "last_result", "last_error"}
+    assert set(watches[0]) >= {
+        "spotify_id",
+        "name",
+        "owner",
+        "options",
+        "counts",
+        "last_checked",
+        "next_check",
+        "last_result",
+        "last_error",
+    }
     assert watches[1]["counts"]["items"] == 117
 
 
@@ -152,7 +174,9 @@ def test_users_see_only_their_own_watches_and_admins_see_everyones(alice_client,
     bob_client.put(f"/api/playlist/watch/{IDS.big_playlist}")
 
     mine = [watch["spotify_id"] for watch in alice_client.get("/api/playlist/watch/list").json()]
-    everyone = [(watch["spotify_id"], watch["owner"]) for watch in admin_client.get("/api/playlist/watch/list").json()]
+    everyone = [
+        (watch["spotify_id"], watch["owner"]) for watch in admin_client.get("/api/playlist/watch/list").json()
+    ]
 
     assert mine == [PLAYLIST]
     assert everyone == [(PLAYLIST, "alice"), (IDS.big_playlist, "bob")]
@@ -226,8 +250,11 @@ def test_forgotten_tracks_are_queued_at_the_next_check(spotify, alice, alice_cli
     assert downloads_of(alice) == [first]
 
 
-@pytest.mark.parametrize("body", [{"track_ids": []}, {"track_ids": ["nope!"]}, {"tracks": ["x"]}, "text"],
-                         ids=["empty", "bad id", "wrong key", "not json object"])
+@pytest.mark.parametrize(
+    "body",
+    [{"track_ids": []}, {"track_ids": ["nope!"]}, {"tracks": ["x"]}, "text"],
+    ids=["empty", "bad id", "wrong key", "not json object"],
+)
 def test_bad_track_lists_are_a_400(alice_client, body):
     alice_client.put(URL)
 
@@ -246,15 +273,18 @@ def test_marking_tracks_of_a_playlist_you_do_not_watch_is_a_404(alice_client):
 def test_albums_of_a_watched_artist_can_be_marked_known(alice_client):
     alice_client.put(f"/api/artist/watch/{IDS.artist}", {"album_types": ["compilation"]}, format="json")
 
-    response = alice_client.post(f"/api/artist/watch/{IDS.artist}/albums", {"album_ids": [IDS.single]}, format="json")
+    response = alice_client.post(
+        f"/api/artist/watch/{IDS.artist}/albums", {"album_ids": [IDS.single]}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["message"] == "1 albums marked as known; they will not be downloaded"
 
 
 # ---------------------------------------------------------------------------------------------- triggering
-def test_triggering_a_check_starts_it_once_the_request_commits(spotify, alice, alice_client,
-                                                              django_capture_on_commit_callbacks):
+def test_triggering_a_check_starts_it_once_the_request_commits(
+    spotify, alice, alice_client, django_capture_on_commit_callbacks
+):
     alice_client.put(URL)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
     spotify.catalog.playlist_add(PLAYLIST, [track])

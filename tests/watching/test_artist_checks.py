@@ -24,7 +24,11 @@ def test_adding_an_artist_marks_its_existing_releases_known(spotify, alice):
 
     assert created and watch.album_types == ["album", "single"]
     assert set(watch.states.values_list("item_id", flat=True)) == {
-        IDS.small_album, IDS.two_disc_album, IDS.big_album, IDS.single}
+        IDS.small_album,
+        IDS.two_disc_album,
+        IDS.big_album,
+        IDS.single,
+    }
     assert set(watch.states.values_list("status", flat=True)) == {ItemStatus.KNOWN}
     assert DownloadTask.objects.count() == 0
 

@@ -26,8 +26,11 @@ def _playlist_order(spotify) -> list[str]:
 
 
 def _current(playlist_id: str = PLAYLIST) -> list[str]:
-    return list(WatchItem.objects.filter(target__spotify_id=playlist_id, removed_at__isnull=True)
-                .order_by("position").values_list("spotify_id", flat=True))
+    return list(
+        WatchItem.objects.filter(target__spotify_id=playlist_id, removed_at__isnull=True)
+        .order_by("position")
+        .values_list("spotify_id", flat=True)
+    )
 
 
 def test_adding_a_playlist_marks_its_current_tracks_known_without_queueing(spotify, alice):
@@ -54,7 +57,8 @@ def test_an_unchanged_snapshot_costs_one_small_api_call_and_nothing_else(spotify
     result = check(PLAYLIST)
 
     assert [(request.path, request.query) for request in spotify.requests] == [
-        (f"/v1/playlists/{PLAYLIST}", {"fields": "snapshot_id"})]
+        (f"/v1/playlists/{PLAYLIST}", {"fields": "snapshot_id"})
+    ]
     assert result.startswith("unchanged")
     assert DownloadTask.objects.count() == 0
 
@@ -69,8 +73,18 @@ def test_tracks_added_between_checks_are_queued_with_their_playlist_context(spot
     tasks = DownloadTask.objects.filter(owner=alice).order_by("created_at")
     assert [task.item_id for task in tasks] == new
     assert [task.context for task in tasks] == [
-        {"playlist_id": PLAYLIST, "playlist_name": "Fixture Mix", "playlist_position": 2, "playlist_total": 7},
-        {"playlist_id": PLAYLIST, "playlist_name": "Fixture Mix", "playlist_position": 3, "playlist_total": 7},
+        {
+            "playlist_id": PLAYLIST,
+            "playlist_name": "Fixture Mix",
+            "playlist_position": 2,
+            "playlist_total": 7,
+        },
+        {
+            "playlist_id": PLAYLIST,
+            "playlist_name": "Fixture Mix",
+            "playlist_position": 3,
+            "playlist_total": 7,
+        },
     ]
 
 

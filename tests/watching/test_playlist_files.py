@@ -23,7 +23,9 @@ def _in_library(library_root: Path, spotify, track_ids: list[str]) -> dict[str, 
         path = library_root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"ID3 audio")
-        LibraryFile.objects.create(library_root=str(library_root), relative_path=relative, spotify_id=track_id)
+        LibraryFile.objects.create(
+            library_root=str(library_root), relative_path=relative, spotify_id=track_id
+        )
         files[track_id] = path
     return files
 
@@ -37,7 +39,9 @@ def _listed(library_root: Path, files: dict[str, Path]) -> list[str]:
     return [by_line[line] for line in _m3u(library_root) if not line.startswith("#")]
 
 
-def test_adding_a_playlist_writes_its_m3u_with_the_tracks_already_in_the_library(spotify, alice, library_root):
+def test_adding_a_playlist_writes_its_m3u_with_the_tracks_already_in_the_library(
+    spotify, alice, library_root
+):
     order = [entry.item_id for entry in spotify.catalog.playlists[PLAYLIST].entries]
     files = _in_library(library_root, spotify, order[:3])
 
@@ -66,7 +70,10 @@ def test_m3u_lines_carry_length_artist_and_title(spotify, alice, library_root):
 
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
 
-    assert _m3u(library_root)[:2] == ["#EXTM3U", f"#EXTINF:{track.duration_ms // 1000},The Test Pattern - Four Forty"]
+    assert _m3u(library_root)[:2] == [
+        "#EXTM3U",
+        f"#EXTINF:{track.duration_ms // 1000},The Test Pattern - Four Forty",
+    ]
 
 
 def test_no_m3u_is_written_for_a_playlist_with_nothing_in_the_library(spotify, alice, library_root):

@@ -44,8 +44,9 @@ def changed_big_playlist(spotify, alice):
     return track
 
 
-def test_a_rate_limit_mid_check_keeps_the_place_and_moves_the_next_check(changed_big_playlist, spotify, check,
-                                                                          monkeypatch, later):
+def test_a_rate_limit_mid_check_keeps_the_place_and_moves_the_next_check(
+    changed_big_playlist, spotify, check, monkeypatch, later
+):
     _fail_nth(spotify, monkeypatch, f"/v1/playlists/{BIG}/items", nth=2, retry_after=30)
     at = later()
 
@@ -58,8 +59,9 @@ def test_a_rate_limit_mid_check_keeps_the_place_and_moves_the_next_check(changed
     assert DownloadTask.objects.count() == 0
 
 
-def test_the_next_check_resumes_at_the_page_that_was_refused(changed_big_playlist, spotify, alice, check,
-                                                             monkeypatch):
+def test_the_next_check_resumes_at_the_page_that_was_refused(
+    changed_big_playlist, spotify, alice, check, monkeypatch
+):
     _fail_nth(spotify, monkeypatch, f"/v1/playlists/{BIG}/items", nth=2, retry_after=1)
     check(BIG)
     time.sleep(1.05)  # the shared back-off lasts Retry-After seconds

@@ -45,8 +45,9 @@ def test_a_failed_download_is_not_retried_before_retry_failed_after(failed_track
     assert watch.states.get(item_id=track).status == ItemStatus.FAILED
 
 
-def test_a_failed_download_is_queued_again_at_the_first_check_after_retry_failed_after(failed_track, alice, check,
-                                                                                        later):
+def test_a_failed_download_is_queued_again_at_the_first_check_after_retry_failed_after(
+    failed_track, alice, check, later
+):
     watch, track = failed_track
 
     result = check(PLAYLIST, at=later(minutes=31))
@@ -68,8 +69,11 @@ def test_the_retry_wait_follows_the_watch_configuration(failed_track, alice, che
 def test_a_track_that_keeps_failing_shows_its_last_error_on_the_watch(failed_track, check, later):
     watch, track = failed_track
     check(PLAYLIST, at=later(minutes=31))
-    _fail(DownloadTask.objects.get(item_id=track, status=TaskStatus.QUEUED), "Every source refused it.",
-          at=later(minutes=31, seconds=30))
+    _fail(
+        DownloadTask.objects.get(item_id=track, status=TaskStatus.QUEUED),
+        "Every source refused it.",
+        at=later(minutes=31, seconds=30),
+    )
 
     check(PLAYLIST, at=later(minutes=32))
 

@@ -68,8 +68,9 @@ def test_a_tick_checks_the_watches_that_are_due_and_leaves_the_others(two_watche
     assert (_checked_at(A), _checked_at(B)) == (tick, b_checked)
 
 
-def test_a_tick_checks_a_watch_due_before_the_next_tick_so_no_gap_exceeds_the_interval(two_watches, inline_queue,
-                                                                                        later):
+def test_a_tick_checks_a_watch_due_before_the_next_tick_so_no_gap_exceeds_the_interval(
+    two_watches, inline_queue, later
+):
     tick = later(hours=3)
     _due(A, tick + timedelta(seconds=30))
     _due(B, tick + timedelta(seconds=61))
@@ -80,7 +81,9 @@ def test_a_tick_checks_a_watch_due_before_the_next_tick_so_no_gap_exceeds_the_in
     assert _checked_at(B) != tick
 
 
-def test_successive_ticks_check_a_watch_again_only_once_its_interval_has_passed(spotify, alice, inline_queue, later):
+def test_successive_ticks_check_a_watch_again_only_once_its_interval_has_passed(
+    spotify, alice, inline_queue, later
+):
     watch_playlist_add(user=alice, playlist_id=A)
     start = later(hours=2)
     checks = []
@@ -89,7 +92,10 @@ def test_successive_ticks_check_a_watch_again_only_once_its_interval_has_passed(
         checks.append(_checked_at(A))
 
     assert sorted({(at - start) for at in checks if at >= start}) == [
-        timedelta(0), timedelta(minutes=60), timedelta(minutes=120)]
+        timedelta(0),
+        timedelta(minutes=60),
+        timedelta(minutes=120),
+    ]
 
 
 def test_no_more_lanes_start_than_max_concurrent_checks(spotify, alice, queued_only, watch_config, later):
@@ -132,8 +138,9 @@ def test_a_crashed_check_is_picked_up_again_once_its_lease_expired(spotify, alic
     crashed = target_claim_next(holder="lane-crashed", horizon=tick, now=tick)
 
     too_soon = target_claim_next(holder="lane-new", horizon=tick, now=tick + timedelta(minutes=5))
-    taken_over = target_claim_next(holder="lane-new", horizon=tick + timedelta(minutes=11),
-                                   now=tick + timedelta(minutes=11))
+    taken_over = target_claim_next(
+        holder="lane-new", horizon=tick + timedelta(minutes=11), now=tick + timedelta(minutes=11)
+    )
 
     assert crashed is not None and too_soon is None
     assert taken_over is not None and taken_over.lease_holder == "lane-new"
@@ -154,7 +161,10 @@ def test_the_schedule_is_created_once(db):
 
     schedule = Schedule.objects.get(name="watching-checks")
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
-        "watching.tasks.watch_lanes_start_task", Schedule.MINUTES, 1)
+        "watching.tasks.watch_lanes_start_task",
+        Schedule.MINUTES,
+        1,
+    )
 
 
 def test_bootstrap_creates_the_watch_schedule(db):
@@ -164,4 +174,6 @@ def test_bootstrap_creates_the_watch_schedule(db):
 
     list(bootstrap.run())
 
-    assert Schedule.objects.filter(name="watching-checks", func="watching.tasks.watch_lanes_start_task").exists()
+    assert Schedule.objects.filter(
+        name="watching-checks", func="watching.tasks.watch_lanes_start_task"
+    ).exists()

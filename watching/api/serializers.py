@@ -24,35 +24,48 @@ class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo is a 400 rather than silently ignored."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        unknown = (
+            sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        )
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return attrs
 
 
 class PlaylistWatchRequestSerializer(StrictSerializer):
-    watch_new_additions = serializers.BooleanField(required=False, help_text="Queue tracks added later (default true).")
+    watch_new_additions = serializers.BooleanField(
+        required=False, help_text="Queue tracks added later (default true)."
+    )
     download_existing = serializers.BooleanField(
-        required=False, help_text="Queue the tracks already in the playlist (default false: mark them known).")
+        required=False, help_text="Queue the tracks already in the playlist (default false: mark them known)."
+    )
 
 
 class ArtistWatchRequestSerializer(StrictSerializer):
-    watch_new_releases = serializers.BooleanField(required=False, help_text="Queue new releases (default true).")
+    watch_new_releases = serializers.BooleanField(
+        required=False, help_text="Queue new releases (default true)."
+    )
     album_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=RELEASE_GROUPS), allow_empty=False, required=False,
-        help_text="Release groups to download (default: the watchedArtistAlbumGroup setting).")
+        child=serializers.ChoiceField(choices=RELEASE_GROUPS),
+        allow_empty=False,
+        required=False,
+        help_text="Release groups to download (default: the watchedArtistAlbumGroup setting).",
+    )
     download_existing = serializers.BooleanField(
-        required=False, help_text="Queue the existing releases (default false: mark them known).")
+        required=False, help_text="Queue the existing releases (default false: mark them known)."
+    )
 
 
 class TrackIdsSerializer(StrictSerializer):
-    track_ids = serializers.ListField(child=serializers.CharField(max_length=200), allow_empty=False,
-                                      max_length=MAX_ITEM_IDS)
+    track_ids = serializers.ListField(
+        child=serializers.CharField(max_length=200), allow_empty=False, max_length=MAX_ITEM_IDS
+    )
 
 
 class AlbumIdsSerializer(StrictSerializer):
-    album_ids = serializers.ListField(child=serializers.CharField(max_length=200), allow_empty=False,
-                                      max_length=MAX_ITEM_IDS)
+    album_ids = serializers.ListField(
+        child=serializers.CharField(max_length=200), allow_empty=False, max_length=MAX_ITEM_IDS
+    )
 
 
 # ---------------------------------------------------------------------------------------------- output

@@ -26,7 +26,9 @@ _ERR = s.WatchErrorSerializer
 _AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
 _BAD = {400: OpenApiResponse(_ERR, description="A malformed id or body.")}
 _MISSING = {404: OpenApiResponse(_ERR, description="Not on your watch list.")}
-_DISABLED = {403: OpenApiResponse(_ERR, description='Watching is disabled (PUT /api/config/watch {"enabled": true}).')}
+_DISABLED = {
+    403: OpenApiResponse(_ERR, description='Watching is disabled (PUT /api/config/watch {"enabled": true}).')
+}
 _SPOTIFY = {
     404: OpenApiResponse(_ERR, description="Spotify does not know this id."),
     503: OpenApiResponse(_ERR, description="Spotify is rate limiting or unavailable; see Retry-After."),
@@ -37,11 +39,17 @@ ITEMS = {WatchKind.PLAYLIST: ("track_ids", "tracks"), WatchKind.ARTIST: ("album_
 
 
 def _id_param(kind: str) -> OpenApiParameter:
-    return OpenApiParameter("spotify_id", OpenApiTypes.STR, OpenApiParameter.PATH,
-                            description=f"The {kind}'s Spotify id (or spotify: URI).")
+    return OpenApiParameter(
+        "spotify_id",
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=f"The {kind}'s Spotify id (or spotify: URI).",
+    )
 
 
-def _body(request: Request, serializer_class: type[serializers.Serializer], list_key: str | None = None) -> dict:
+def _body(
+    request: Request, serializer_class: type[serializers.Serializer], list_key: str | None = None
+) -> dict:
     """The validated body; an empty body is ``{}``, a bare JSON list is ``{list_key: list}``."""
     data = request.data
     if list_key is not None and isinstance(data, list):
@@ -107,23 +115,31 @@ class _ItemsView(_KindView):
     def post(self, request: Request, spotify_id: str) -> Response:
         key, noun = ITEMS[self.kind]
         ids = _body(request, self.ids_serializer, list_key=key)[key]
-        done = services.watch_items_mark_known(user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids)
-        return Response({"message": f"{len(done)} {noun} marked as known; they will not be downloaded",
-                         "item_ids": done})
+        done = services.watch_items_mark_known(
+            user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids
+        )
+        return Response(
+            {"message": f"{len(done)} {noun} marked as known; they will not be downloaded", "item_ids": done}
+        )
 
     def delete(self, request: Request, spotify_id: str) -> Response:
         key, noun = ITEMS[self.kind]
         ids = _body(request, self.ids_serializer, list_key=key)[key]
-        done = services.watch_items_forget(user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids)
-        return Response({"message": f"{len(done)} {noun} forgotten; the next check treats them as new",
-                         "item_ids": done})
+        done = services.watch_items_forget(
+            user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids
+        )
+        return Response(
+            {"message": f"{len(done)} {noun} forgotten; the next check treats them as new", "item_ids": done}
+        )
 
 
 class _TriggerView(_KindView):
     def post(self, request: Request, spotify_id: str | None = None) -> Response:
         count = services.watch_checks_trigger(user=request.user, kind=self.kind, spotify_id=spotify_id)
         noun = LABEL[self.kind].lower()
-        message = f"{LABEL[self.kind]} check started" if spotify_id else f"Checking {count} watched {noun}s now"
+        message = (
+            f"{LABEL[self.kind]} check started" if spotify_id else f"Checking {count} watched {noun}s now"
+        )
         return Response({"message": message, "checks": count})
 
 
@@ -131,26 +147,49 @@ class _TriggerView(_KindView):
 _PL = _id_param("playlist")
 
 
-@extend_schema_view(get=extend_schema(operation_id="playlist_watch_list", responses={
-    200: s.PlaylistWatchSerializer(many=True), **_AUTH}, description="Your watched playlists (everyone's for admins)."))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="playlist_watch_list",
+        responses={200: s.PlaylistWatchSerializer(many=True), **_AUTH},
+        description="Your watched playlists (everyone's for admins).",
+    )
+)
 class PlaylistWatchListView(_ListView):
     pass
 
 
-@extend_schema_view(get=extend_schema(operation_id="playlist_watch_status", parameters=[_PL],
-                                      responses={200: s.PlaylistWatchStatusSerializer, **_BAD, **_AUTH}))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="playlist_watch_status",
+        parameters=[_PL],
+        responses={200: s.PlaylistWatchStatusSerializer, **_BAD, **_AUTH},
+    )
+)
 class PlaylistWatchStatusView(_StatusView):
     pass
 
 
 @extend_schema_view(
-    put=extend_schema(operation_id="playlist_watch_add", parameters=[_PL], request=s.PlaylistWatchRequestSerializer,
-                      responses={201: s.PlaylistWatchAddedSerializer, 200: s.PlaylistWatchAddedSerializer, **_BAD,
-                                 **_AUTH, **_DISABLED, **_SPOTIFY},
-                      description="Watch a playlist (201); one already watched answers 200 with its state. The "
-                                  "body is optional."),
-    delete=extend_schema(operation_id="playlist_watch_remove", parameters=[_PL],
-                         responses={200: s.WatchMessageSerializer, **_BAD, **_AUTH, **_MISSING}),
+    put=extend_schema(
+        operation_id="playlist_watch_add",
+        parameters=[_PL],
+        request=s.PlaylistWatchRequestSerializer,
+        responses={
+            201: s.PlaylistWatchAddedSerializer,
+            200: s.PlaylistWatchAddedSerializer,
+            **_BAD,
+            **_AUTH,
+            **_DISABLED,
+            **_SPOTIFY,
+        },
+        description="Watch a playlist (201); one already watched answers 200 with its state. The "
+        "body is optional.",
+    ),
+    delete=extend_schema(
+        operation_id="playlist_watch_remove",
+        parameters=[_PL],
+        responses={200: s.WatchMessageSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
 )
 class PlaylistWatchView(_WatchView):
     def _add(self, request: Request, spotify_id: str) -> tuple[Watch, bool]:
@@ -162,28 +201,45 @@ _ITEMS_DOC = "The body may also be a bare JSON list of ids."
 
 
 @extend_schema_view(
-    post=extend_schema(operation_id="playlist_watch_tracks_mark_known", parameters=[_PL],
-                       request=s.TrackIdsSerializer, description=f"Never download these tracks. {_ITEMS_DOC}",
-                       responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING}),
-    delete=extend_schema(operation_id="playlist_watch_tracks_forget", parameters=[_PL],
-                         request=s.TrackIdsSerializer,
-                         description=f"Treat these tracks as new at the next check (queued again). {_ITEMS_DOC}",
-                         responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING}),
+    post=extend_schema(
+        operation_id="playlist_watch_tracks_mark_known",
+        parameters=[_PL],
+        request=s.TrackIdsSerializer,
+        description=f"Never download these tracks. {_ITEMS_DOC}",
+        responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
+    delete=extend_schema(
+        operation_id="playlist_watch_tracks_forget",
+        parameters=[_PL],
+        request=s.TrackIdsSerializer,
+        description=f"Treat these tracks as new at the next check (queued again). {_ITEMS_DOC}",
+        responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
 )
 class PlaylistWatchTracksView(_ItemsView):
     pass
 
 
-@extend_schema_view(post=extend_schema(
-    operation_id="playlist_watch_trigger_all", request=None,
-    responses={200: s.WatchTriggerSerializer, **_AUTH, **_DISABLED}, description="Check all your watched playlists now."))
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="playlist_watch_trigger_all",
+        request=None,
+        responses={200: s.WatchTriggerSerializer, **_AUTH, **_DISABLED},
+        description="Check all your watched playlists now.",
+    )
+)
 class PlaylistWatchTriggerAllView(_TriggerView):
     pass
 
 
-@extend_schema_view(post=extend_schema(
-    operation_id="playlist_watch_trigger", parameters=[_PL], request=None,
-    responses={200: s.WatchTriggerSerializer, **_BAD, **_AUTH, **_DISABLED, **_MISSING}))
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="playlist_watch_trigger",
+        parameters=[_PL],
+        request=None,
+        responses={200: s.WatchTriggerSerializer, **_BAD, **_AUTH, **_DISABLED, **_MISSING},
+    )
+)
 class PlaylistWatchTriggerView(_TriggerView):
     pass
 
@@ -198,26 +254,49 @@ class _ArtistKind:
     status_serializer = s.ArtistWatchStatusSerializer
 
 
-@extend_schema_view(get=extend_schema(operation_id="artist_watch_list", responses={
-    200: s.ArtistWatchSerializer(many=True), **_AUTH}, description="Your watched artists (everyone's for admins)."))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="artist_watch_list",
+        responses={200: s.ArtistWatchSerializer(many=True), **_AUTH},
+        description="Your watched artists (everyone's for admins).",
+    )
+)
 class ArtistWatchListView(_ArtistKind, _ListView):
     pass
 
 
-@extend_schema_view(get=extend_schema(operation_id="artist_watch_status", parameters=[_AR],
-                                      responses={200: s.ArtistWatchStatusSerializer, **_BAD, **_AUTH}))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="artist_watch_status",
+        parameters=[_AR],
+        responses={200: s.ArtistWatchStatusSerializer, **_BAD, **_AUTH},
+    )
+)
 class ArtistWatchStatusView(_ArtistKind, _StatusView):
     pass
 
 
 @extend_schema_view(
-    put=extend_schema(operation_id="artist_watch_add", parameters=[_AR], request=s.ArtistWatchRequestSerializer,
-                      responses={201: s.ArtistWatchAddedSerializer, 200: s.ArtistWatchAddedSerializer, **_BAD,
-                                 **_AUTH, **_DISABLED, **_SPOTIFY},
-                      description="Watch an artist's new releases (201); one already watched answers 200 with its "
-                                  "state, after applying the options given. The body is optional."),
-    delete=extend_schema(operation_id="artist_watch_remove", parameters=[_AR],
-                         responses={200: s.WatchMessageSerializer, **_BAD, **_AUTH, **_MISSING}),
+    put=extend_schema(
+        operation_id="artist_watch_add",
+        parameters=[_AR],
+        request=s.ArtistWatchRequestSerializer,
+        responses={
+            201: s.ArtistWatchAddedSerializer,
+            200: s.ArtistWatchAddedSerializer,
+            **_BAD,
+            **_AUTH,
+            **_DISABLED,
+            **_SPOTIFY,
+        },
+        description="Watch an artist's new releases (201); one already watched answers 200 with its "
+        "state, after applying the options given. The body is optional.",
+    ),
+    delete=extend_schema(
+        operation_id="artist_watch_remove",
+        parameters=[_AR],
+        responses={200: s.WatchMessageSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
 )
 class ArtistWatchView(_ArtistKind, _WatchView):
     def _add(self, request: Request, spotify_id: str) -> tuple[Watch, bool]:
@@ -226,27 +305,44 @@ class ArtistWatchView(_ArtistKind, _WatchView):
 
 
 @extend_schema_view(
-    post=extend_schema(operation_id="artist_watch_albums_mark_known", parameters=[_AR],
-                       request=s.AlbumIdsSerializer, description=f"Never download these albums. {_ITEMS_DOC}",
-                       responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING}),
-    delete=extend_schema(operation_id="artist_watch_albums_forget", parameters=[_AR],
-                         request=s.AlbumIdsSerializer,
-                         description=f"Treat these albums as new at the next check (queued again). {_ITEMS_DOC}",
-                         responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING}),
+    post=extend_schema(
+        operation_id="artist_watch_albums_mark_known",
+        parameters=[_AR],
+        request=s.AlbumIdsSerializer,
+        description=f"Never download these albums. {_ITEMS_DOC}",
+        responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
+    delete=extend_schema(
+        operation_id="artist_watch_albums_forget",
+        parameters=[_AR],
+        request=s.AlbumIdsSerializer,
+        description=f"Treat these albums as new at the next check (queued again). {_ITEMS_DOC}",
+        responses={200: s.WatchItemsChangedSerializer, **_BAD, **_AUTH, **_MISSING},
+    ),
 )
 class ArtistWatchAlbumsView(_ArtistKind, _ItemsView):
     ids_serializer = s.AlbumIdsSerializer
 
 
-@extend_schema_view(post=extend_schema(
-    operation_id="artist_watch_trigger_all", request=None,
-    responses={200: s.WatchTriggerSerializer, **_AUTH, **_DISABLED}, description="Check all your watched artists now."))
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="artist_watch_trigger_all",
+        request=None,
+        responses={200: s.WatchTriggerSerializer, **_AUTH, **_DISABLED},
+        description="Check all your watched artists now.",
+    )
+)
 class ArtistWatchTriggerAllView(_ArtistKind, _TriggerView):
     pass
 
 
-@extend_schema_view(post=extend_schema(
-    operation_id="artist_watch_trigger", parameters=[_AR], request=None,
-    responses={200: s.WatchTriggerSerializer, **_BAD, **_AUTH, **_DISABLED, **_MISSING}))
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="artist_watch_trigger",
+        parameters=[_AR],
+        request=None,
+        responses={200: s.WatchTriggerSerializer, **_BAD, **_AUTH, **_DISABLED, **_MISSING},
+    )
+)
 class ArtistWatchTriggerView(_ArtistKind, _TriggerView):
     pass

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,94 +15,191 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CheckSlot',
+            name="CheckSlot",
             fields=[
-                ('id', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('holder', models.CharField(blank=True, default='', max_length=64)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
+                ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("holder", models.CharField(blank=True, default="", max_length=64)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='WatchTarget',
+            name="WatchTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('playlist', 'Playlist'), ('artist', 'Artist')], max_length=10)),
-                ('spotify_id', models.CharField(max_length=64)),
-                ('name', models.CharField(blank=True, default='', max_length=500)),
-                ('spotify_owner', models.CharField(blank=True, default='', help_text="A playlist's owner.", max_length=500)),
-                ('snapshot_id', models.CharField(blank=True, default='', max_length=200)),
-                ('entry_total', models.PositiveIntegerField(default=0, help_text='Entries Spotify lists, unusable ones too.')),
-                ('next_check_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_result', models.CharField(blank=True, default='', max_length=300)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('check_count', models.PositiveIntegerField(default=0)),
-                ('cursor', models.JSONField(blank=True, default=dict, help_text='Where an interrupted check resumes.')),
-                ('lease_holder', models.CharField(blank=True, default='', max_length=64)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("playlist", "Playlist"), ("artist", "Artist")], max_length=10),
+                ),
+                ("spotify_id", models.CharField(max_length=64)),
+                ("name", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "spotify_owner",
+                    models.CharField(blank=True, default="", help_text="A playlist's owner.", max_length=500),
+                ),
+                ("snapshot_id", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "entry_total",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Entries Spotify lists, unusable ones too."
+                    ),
+                ),
+                ("next_check_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_result", models.CharField(blank=True, default="", max_length=300)),
+                ("last_error", models.TextField(blank=True, default="")),
+                ("check_count", models.PositiveIntegerField(default=0)),
+                (
+                    "cursor",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Where an interrupted check resumes."
+                    ),
+                ),
+                ("lease_holder", models.CharField(blank=True, default="", max_length=64)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['next_check_at'], name='watch_target_due')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'spotify_id'), name='watch_target_unique')],
+                "indexes": [models.Index(fields=["next_check_at"], name="watch_target_due")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "spotify_id"), name="watch_target_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Watch',
+            name="Watch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('watch_new', models.BooleanField(default=True)),
-                ('download_existing', models.BooleanField(default=False)),
-                ('album_types', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watches', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='watching.watchtarget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("watch_new", models.BooleanField(default=True)),
+                ("download_existing", models.BooleanField(default=False)),
+                ("album_types", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="watching.watchtarget",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WatchItemState',
+            name="WatchItemState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(help_text="The track's or album's Spotify id.", max_length=64)),
-                ('status', models.CharField(choices=[('known', 'Known'), ('queued', 'Queued'), ('downloaded', 'Downloaded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], max_length=12)),
-                ('task_id', models.UUIDField(blank=True, help_text='The latest download task (may be deleted).', null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('watch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='states', to='watching.watch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_id", models.CharField(help_text="The track's or album's Spotify id.", max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("known", "Known"),
+                            ("queued", "Queued"),
+                            ("downloaded", "Downloaded"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "task_id",
+                    models.UUIDField(
+                        blank=True, help_text="The latest download task (may be deleted).", null=True
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True, default="")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "watch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="states",
+                        to="watching.watch",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['watch', 'status'], name='watch_state_status')],
-                'constraints': [models.UniqueConstraint(fields=('watch', 'item_id'), name='watch_item_state_unique')],
+                "indexes": [models.Index(fields=["watch", "status"], name="watch_state_status")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("watch", "item_id"), name="watch_item_state_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WatchItem',
+            name="WatchItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spotify_id', models.CharField(max_length=64)),
-                ('name', models.CharField(blank=True, default='', max_length=500)),
-                ('artists', models.CharField(blank=True, default='', max_length=500)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('album_group', models.CharField(blank=True, default='', help_text='Artist releases only.', max_length=20)),
-                ('release_date', models.CharField(blank=True, default='', max_length=10)),
-                ('position', models.PositiveIntegerField(blank=True, null=True)),
-                ('added_at', models.CharField(blank=True, default='', help_text="Spotify's added_at.", max_length=40)),
-                ('first_seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='watching.watchtarget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spotify_id", models.CharField(max_length=64)),
+                ("name", models.CharField(blank=True, default="", max_length=500)),
+                ("artists", models.CharField(blank=True, default="", max_length=500)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "album_group",
+                    models.CharField(
+                        blank=True, default="", help_text="Artist releases only.", max_length=20
+                    ),
+                ),
+                ("release_date", models.CharField(blank=True, default="", max_length=10)),
+                ("position", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "added_at",
+                    models.CharField(blank=True, default="", help_text="Spotify's added_at.", max_length=40),
+                ),
+                ("first_seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="watching.watchtarget",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['target', 'position', 'pk'],
-                'indexes': [models.Index(fields=['target', 'removed_at', 'position'], name='watch_item_current')],
-                'constraints': [models.UniqueConstraint(fields=('target', 'spotify_id'), name='watch_item_unique')],
+                "ordering": ["target", "position", "pk"],
+                "indexes": [
+                    models.Index(fields=["target", "removed_at", "position"], name="watch_item_current")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("target", "spotify_id"), name="watch_item_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(fields=('target', 'user'), name='watch_one_per_user'),
+            model_name="watch",
+            constraint=models.UniqueConstraint(fields=("target", "user"), name="watch_one_per_user"),
         ),
     ]

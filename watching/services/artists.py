@@ -16,8 +16,9 @@ from watching.services.reading import Change, Row, cursor_for, rows_apply, rows_
 RELEASES_KEY = "releases"  # artist listings have no snapshot id; one cursor key for all reads
 
 
-def artist_releases_read(*, client: SpotifyClient, target: WatchTarget,
-                         renew: Callable[[], None]) -> tuple[list[Row], int]:
+def artist_releases_read(
+    *, client: SpotifyClient, target: WatchTarget, renew: Callable[[], None]
+) -> tuple[list[Row], int]:
     """Every release of the artist in all four groups (each watcher keeps the groups it wants),
     continuing an interrupted read. On a rate limit the place reached is saved in ``target.cursor``
     before ``SpotifyRateLimited`` is re-raised."""
@@ -25,15 +26,21 @@ def artist_releases_read(*, client: SpotifyClient, target: WatchTarget,
     position = len(cursor["rows"])
 
     def fetch(offset: int) -> Page:
-        return client.artist_releases_page(target.spotify_id, include_groups=list(RELEASE_GROUPS),
-                                           limit=PAGE_SIZE, offset=offset)
+        return client.artist_releases_page(
+            target.spotify_id, include_groups=list(RELEASE_GROUPS), limit=PAGE_SIZE, offset=offset
+        )
 
     def to_row(release: ArtistRelease) -> Row:
         nonlocal position
         position += 1
-        return {"id": release.id, "name": release.name[:500], "position": position - 1,
-                "artists": ", ".join(artist.name for artist in release.artists)[:500],
-                "album_group": release.album_group, "release_date": release.release_date[:10]}
+        return {
+            "id": release.id,
+            "name": release.name[:500],
+            "position": position - 1,
+            "artists": ", ".join(artist.name for artist in release.artists)[:500],
+            "album_group": release.album_group,
+            "release_date": release.release_date[:10],
+        }
 
     try:
         return rows_read(cursor=cursor, fetch=fetch, to_row=to_row, renew=renew)
@@ -43,8 +50,9 @@ def artist_releases_read(*, client: SpotifyClient, target: WatchTarget,
         raise
 
 
-def artist_refresh(*, client: SpotifyClient, target: WatchTarget, renew: Callable[[], None],
-                   now: datetime) -> Change:
+def artist_refresh(
+    *, client: SpotifyClient, target: WatchTarget, renew: Callable[[], None], now: datetime
+) -> Change:
     """Bring a watched artist's releases up to date (all pages in this check) and say what changed.
     Raises the Spotify client's errors; ``SpotifyRateLimited`` after keeping the place reached."""
     rows, total = artist_releases_read(client=client, target=target, renew=renew)

@@ -30,8 +30,9 @@ def _refresh(target: WatchTarget, config: dict[str, Any], holder: str, now: date
     client = get_spotify_client(max_wait=CHECK_SPOTIFY_MAX_WAIT)
     renew = lease_renewer(target=target, holder=holder, now=clock(now))
     if target.kind == WatchKind.PLAYLIST:
-        return playlist_refresh(client=client, target=target, force=not config["useSnapshotIdChecking"],
-                                renew=renew, now=now)
+        return playlist_refresh(
+            client=client, target=target, force=not config["useSnapshotIdChecking"], renew=renew, now=now
+        )
     return artist_refresh(client=client, target=target, renew=renew, now=now)
 
 
@@ -40,11 +41,24 @@ def _result(change: Change | None, sync: SyncSummary) -> str:
     return f"{found}; {sync.describe()}"
 
 
-def _finish(target: WatchTarget, holder: str, *, now: datetime, next_check: datetime, result: str, error: str,
-            checked: bool = True) -> None:
+def _finish(
+    target: WatchTarget,
+    holder: str,
+    *,
+    now: datetime,
+    next_check: datetime,
+    result: str,
+    error: str,
+    checked: bool = True,
+) -> None:
     """Record the outcome and give the claim back (only if ``holder`` still holds it)."""
-    values: dict[str, Any] = {"next_check_at": next_check, "last_result": result[:300], "last_error": error,
-                              "lease_holder": "", "lease_until": None}
+    values: dict[str, Any] = {
+        "next_check_at": next_check,
+        "last_result": result[:300],
+        "last_error": error,
+        "lease_holder": "",
+        "lease_until": None,
+    }
     if checked:
         values.update(last_checked_at=now, check_count=F("check_count") + 1)
     claimed = WatchTarget.objects.filter(pk=target.pk)

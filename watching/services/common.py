@@ -34,6 +34,8 @@ def lease_renewer(*, target: WatchTarget, holder: str, now: Callable[[], datetim
 
     def renew() -> None:
         if holder:
-            WatchTarget.objects.filter(pk=target.pk, lease_holder=holder).update(lease_until=now() + CHECK_LEASE)
+            WatchTarget.objects.filter(pk=target.pk, lease_holder=holder).update(
+                lease_until=now() + CHECK_LEASE
+            )
 
     return renew

@@ -23,12 +23,24 @@ def _entry_row(entry: PlaylistEntry) -> Row | None:
     track = entry.track
     if track is None:
         return None
-    return {"id": track.id, "name": track.name, "artists": ", ".join(track.artist_names)[:500],
-            "duration_ms": track.duration_ms, "added_at": entry.added_at or "", "position": entry.position}
+    return {
+        "id": track.id,
+        "name": track.name,
+        "artists": ", ".join(track.artist_names)[:500],
+        "duration_ms": track.duration_ms,
+        "added_at": entry.added_at or "",
+        "position": entry.position,
+    }
 
 
-def playlist_entries_read(*, client: SpotifyClient, target: WatchTarget, snapshot_id: str,
-                          renew: Callable[[], None], fresh: bool = False) -> tuple[list[Row], int]:
+def playlist_entries_read(
+    *,
+    client: SpotifyClient,
+    target: WatchTarget,
+    snapshot_id: str,
+    renew: Callable[[], None],
+    fresh: bool = False,
+) -> tuple[list[Row], int]:
     """All entries of the playlist at ``snapshot_id``, continuing an interrupted read of the same snapshot.
 
     Pages are cached under the snapshot id (a snapshot's entries never change); ``fresh`` asks Spotify
@@ -40,8 +52,9 @@ def playlist_entries_read(*, client: SpotifyClient, target: WatchTarget, snapsho
     cache_key = f"{snapshot_id}:{uuid.uuid4().hex}" if fresh else snapshot_id
 
     def fetch(offset: int) -> Page:
-        return client.playlist_entries_page(target.spotify_id, limit=PAGE_SIZE, offset=offset,
-                                            snapshot_id=cache_key)
+        return client.playlist_entries_page(
+            target.spotify_id, limit=PAGE_SIZE, offset=offset, snapshot_id=cache_key
+        )
 
     try:
         return rows_read(cursor=cursor, fetch=fetch, to_row=_entry_row, renew=renew)
@@ -51,8 +64,9 @@ def playlist_entries_read(*, client: SpotifyClient, target: WatchTarget, snapsho
         raise
 
 
-def playlist_refresh(*, client: SpotifyClient, target: WatchTarget, force: bool, renew: Callable[[], None],
-                     now: datetime) -> Change | None:
+def playlist_refresh(
+    *, client: SpotifyClient, target: WatchTarget, force: bool, renew: Callable[[], None], now: datetime
+) -> Change | None:
     """Bring a watched playlist's items up to date. Returns None when its snapshot is unchanged (one
     small API call, unless ``force``: snapshot checking is off), else what changed.
 
@@ -63,13 +77,18 @@ def playlist_refresh(*, client: SpotifyClient, target: WatchTarget, force: bool,
     if snapshot == target.snapshot_id and not resuming and not force:
         return None
     about = client.playlist(target.spotify_id)  # a rename changes the snapshot too
-    rows, total = playlist_entries_read(client=client, target=target, snapshot_id=snapshot, renew=renew,
-                                        fresh=force)
+    rows, total = playlist_entries_read(
+        client=client, target=target, snapshot_id=snapshot, renew=renew, fresh=force
+    )
     with transaction.atomic():
         change = rows_apply(target=target, rows=rows, now=now)
         WatchTarget.objects.filter(pk=target.pk).update(
-            snapshot_id=snapshot, entry_total=total, name=about.name[:500], spotify_owner=about.owner[:500],
-            cursor={})
+            snapshot_id=snapshot,
+            entry_total=total,
+            name=about.name[:500],
+            spotify_owner=about.owner[:500],
+            cursor={},
+        )
     target.refresh_from_db()
     return change
 
@@ -83,8 +102,16 @@ def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
     root = Path(get_config()["downloadPath"])
     items = selectors.target_current_items(target)
     files = selectors.library_paths(spotify_ids=[item.spotify_id for item in items], root=root)
-    entries = [M3UEntry(path=files[item.spotify_id], duration_s=item.duration_ms // 1000, artist=item.artists,
-                        title=item.name) for item in items if item.spotify_id in files]
+    entries = [
+        M3UEntry(
+            path=files[item.spotify_id],
+            duration_s=item.duration_ms // 1000,
+            artist=item.artists,
+            title=item.name,
+        )
+        for item in items
+        if item.spotify_id in files
+    ]
     if not entries and not m3u_path(root=root, playlist_name=target.name).exists():
         return None
     return write_m3u(root=root, playlist_name=target.name, entries=entries)

@@ -38,13 +38,22 @@ def cursor_for(target: WatchTarget, key: str) -> dict[str, Any]:
     """The stored cursor when it belongs to the same listing version ``key``, else a fresh one."""
     cursor = target.cursor or {}
     if cursor.get("key") == key and isinstance(cursor.get("rows"), list):
-        return {"key": key, "offset": int(cursor.get("offset", 0)), "rows": list(cursor["rows"]),
-                "total": int(cursor.get("total", 0))}
+        return {
+            "key": key,
+            "offset": int(cursor.get("offset", 0)),
+            "rows": list(cursor["rows"]),
+            "total": int(cursor.get("total", 0)),
+        }
     return {"key": key, "offset": 0, "rows": [], "total": 0}
 
 
-def rows_read(*, cursor: dict[str, Any], fetch: Callable[[int], Page], to_row: Callable[[Any], Row | None],
-              renew: Callable[[], None]) -> tuple[list[Row], int]:
+def rows_read(
+    *,
+    cursor: dict[str, Any],
+    fetch: Callable[[int], Page],
+    to_row: Callable[[Any], Row | None],
+    renew: Callable[[], None],
+) -> tuple[list[Row], int]:
     """Every row of the listing from ``cursor["offset"]`` on, one page per ``fetch(offset)`` call.
 
     ``cursor`` is updated after every page, so when ``fetch`` raises (a rate limit) the caller can keep
@@ -75,7 +84,9 @@ def _moves(old_positions_in_new_order: list[int]) -> int:
 
 def _item_from(target: WatchTarget, row: Row, now: datetime) -> WatchItem:
     values = {name: row[name] for name in ITEM_FIELDS if name in row}
-    return WatchItem(target=target, spotify_id=row["id"], position=row["position"], first_seen_at=now, **values)
+    return WatchItem(
+        target=target, spotify_id=row["id"], position=row["position"], first_seen_at=now, **values
+    )
 
 
 @transaction.atomic

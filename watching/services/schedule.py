@@ -43,8 +43,12 @@ def watch_schedule_ensure() -> None:
 
     Schedule.objects.update_or_create(
         name=SCHEDULE_NAME,
-        defaults={"func": "watching.tasks.watch_lanes_start_task", "schedule_type": Schedule.MINUTES,
-                  "minutes": 1, "repeats": -1},
+        defaults={
+            "func": "watching.tasks.watch_lanes_start_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
     )
 
 
@@ -69,7 +73,11 @@ def _slot_release(slot: int, holder: str) -> None:
 
 def _paused(config: dict, slot: int | None = None) -> bool:
     """Watching is off, Spotify asked everyone to back off, or this lane's slot is above the limit."""
-    return not config["enabled"] or blocked_for() > 0 or (slot is not None and slot > config["max_concurrent_checks"])
+    return (
+        not config["enabled"]
+        or blocked_for() > 0
+        or (slot is not None and slot > config["max_concurrent_checks"])
+    )
 
 
 def watch_lanes_start(*, now: datetime | None = None) -> int:
@@ -96,7 +104,9 @@ def watch_lanes_start(*, now: datetime | None = None) -> int:
 def _lane_enqueue(*, slot: int, holder: str, horizon: datetime, now: datetime | None) -> None:
     from django_q.tasks import async_task
 
-    async_task(LANE_TASK, slot, holder, horizon.isoformat(), now.isoformat() if now else None, group="watching")
+    async_task(
+        LANE_TASK, slot, holder, horizon.isoformat(), now.isoformat() if now else None, group="watching"
+    )
 
 
 def target_claim_next(*, holder: str, horizon: datetime, now: datetime) -> WatchTarget | None:
@@ -104,7 +114,8 @@ def target_claim_next(*, holder: str, horizon: datetime, now: datetime) -> Watch
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     for pk in selectors.targets_due(horizon=horizon, now=now).values_list("pk", flat=True)[:CLAIM_CANDIDATES]:
         claimed = WatchTarget.objects.filter(free, pk=pk, next_check_at__lt=horizon).update(
-            lease_holder=holder, lease_until=now + CHECK_LEASE)
+            lease_holder=holder, lease_until=now + CHECK_LEASE
+        )
         if claimed:
             return WatchTarget.objects.get(pk=pk)
     return None
@@ -117,8 +128,11 @@ def _check_safely(target: WatchTarget, holder: str, now: datetime | None) -> Non
     except Exception as error:  # the lane is a runner: one broken check must not stop the others
         logger.exception("Check of %s failed", target)
         WatchTarget.objects.filter(pk=target.pk, lease_holder=holder).update(
-            lease_holder="", lease_until=None, last_error=f"Internal error: {type(error).__name__}",
-            next_check_at=(now or timezone.now()) + timedelta(seconds=get_watch_config()["check_interval"]))
+            lease_holder="",
+            lease_until=None,
+            last_error=f"Internal error: {type(error).__name__}",
+            next_check_at=(now or timezone.now()) + timedelta(seconds=get_watch_config()["check_interval"]),
+        )
 
 
 def watch_lane_run(*, slot: int, holder: str, horizon: datetime, now: datetime | None = None) -> int:

@@ -26,15 +26,32 @@ ITEM_KIND = {WatchKind.PLAYLIST: "track", WatchKind.ARTIST: "album"}
 MAX_ITEM_IDS = 1000
 
 
-def _target_create(*, kind: str, spotify_id: str, name: str, owner: str, snapshot_id: str, rows: list[Row],
-                   total: int, now: datetime) -> WatchTarget:
+def _target_create(
+    *,
+    kind: str,
+    spotify_id: str,
+    name: str,
+    owner: str,
+    snapshot_id: str,
+    rows: list[Row],
+    total: int,
+    now: datetime,
+) -> WatchTarget:
     """The target with its current items; the one another request created meanwhile if it lost the race."""
     interval = timedelta(seconds=get_watch_config()["check_interval"])
     try:
         with transaction.atomic():
             target = WatchTarget.objects.create(
-                kind=kind, spotify_id=spotify_id, name=name[:500], spotify_owner=owner[:500], snapshot_id=snapshot_id,
-                entry_total=total, next_check_at=now + interval, last_checked_at=now, last_result="first read")
+                kind=kind,
+                spotify_id=spotify_id,
+                name=name[:500],
+                spotify_owner=owner[:500],
+                snapshot_id=snapshot_id,
+                entry_total=total,
+                next_check_at=now + interval,
+                last_checked_at=now,
+                last_result="first read",
+            )
             rows_apply(target=target, rows=rows, now=now)
     except IntegrityError:
         return WatchTarget.objects.get(kind=kind, spotify_id=spotify_id)
@@ -49,9 +66,19 @@ def _playlist_target(spotify_id: str, now: datetime) -> WatchTarget:
     about = client.playlist(spotify_id)  # SpotifyNotFound -> 404
     snapshot = client.playlist_snapshot(spotify_id)
     unsaved = WatchTarget(kind=WatchKind.PLAYLIST, spotify_id=spotify_id)
-    rows, total = playlist_entries_read(client=client, target=unsaved, snapshot_id=snapshot, renew=lambda: None)
-    target = _target_create(kind=WatchKind.PLAYLIST, spotify_id=spotify_id, name=about.name, owner=about.owner,
-                            snapshot_id=snapshot, rows=rows, total=total, now=now)
+    rows, total = playlist_entries_read(
+        client=client, target=unsaved, snapshot_id=snapshot, renew=lambda: None
+    )
+    target = _target_create(
+        kind=WatchKind.PLAYLIST,
+        spotify_id=spotify_id,
+        name=about.name,
+        owner=about.owner,
+        snapshot_id=snapshot,
+        rows=rows,
+        total=total,
+        now=now,
+    )
     playlist_m3u_write(target=target)
     return target
 
@@ -64,21 +91,45 @@ def _artist_target(spotify_id: str, now: datetime) -> WatchTarget:
     about = client.artist(spotify_id)  # SpotifyNotFound -> 404
     unsaved = WatchTarget(kind=WatchKind.ARTIST, spotify_id=spotify_id)
     rows, total = artist_releases_read(client=client, target=unsaved, renew=lambda: None)
-    return _target_create(kind=WatchKind.ARTIST, spotify_id=spotify_id, name=about.name, owner="",
-                          snapshot_id="", rows=rows, total=total, now=now)
+    return _target_create(
+        kind=WatchKind.ARTIST,
+        spotify_id=spotify_id,
+        name=about.name,
+        owner="",
+        snapshot_id="",
+        rows=rows,
+        total=total,
+        now=now,
+    )
 
 
-def _watch_create(*, target: WatchTarget, user: User, watch_new: bool, download_existing: bool,
-                  album_types: list[str], now: datetime) -> tuple[Watch, bool]:
+def _watch_create(
+    *,
+    target: WatchTarget,
+    user: User,
+    watch_new: bool,
+    download_existing: bool,
+    album_types: list[str],
+    now: datetime,
+) -> tuple[Watch, bool]:
     """The new watch with its baseline: every current item known, or (``download_existing``) none, so
     the check requested here queues them all."""
     try:
         with transaction.atomic():
-            watch = Watch.objects.create(target=target, user=user, watch_new=watch_new, created_at=now,
-                                         download_existing=download_existing, album_types=album_types)
+            watch = Watch.objects.create(
+                target=target,
+                user=user,
+                watch_new=watch_new,
+                created_at=now,
+                download_existing=download_existing,
+                album_types=album_types,
+            )
             if not download_existing:
-                items_mark_known(watch=watch, now=now,
-                                 item_ids=[item.spotify_id for item in selectors.target_current_items(target)])
+                items_mark_known(
+                    watch=watch,
+                    now=now,
+                    item_ids=[item.spotify_id for item in selectors.target_current_items(target)],
+                )
     except IntegrityError:  # the same user, twice at once
         return Watch.objects.select_related("target", "user").get(target=target, user=user), False
     if download_existing:
@@ -87,12 +138,21 @@ def _watch_create(*, target: WatchTarget, user: User, watch_new: bool, download_
 
 
 def _existing(user: User, kind: str, spotify_id: str) -> Watch | None:
-    return Watch.objects.select_related("target", "user").filter(
-        user=user, target__kind=kind, target__spotify_id=spotify_id).first()
+    return (
+        Watch.objects.select_related("target", "user")
+        .filter(user=user, target__kind=kind, target__spotify_id=spotify_id)
+        .first()
+    )
 
 
-def watch_playlist_add(*, user: User, playlist_id: str, watch_new_additions: bool | None = None,
-                       download_existing: bool | None = None, now: datetime | None = None) -> tuple[Watch, bool]:
+def watch_playlist_add(
+    *,
+    user: User,
+    playlist_id: str,
+    watch_new_additions: bool | None = None,
+    download_existing: bool | None = None,
+    now: datetime | None = None,
+) -> tuple[Watch, bool]:
     """Watch a playlist for ``user``; returns the watch and whether it is new.
 
     New: the playlist is read in full now; ``download_existing`` (default false) says whether its current
@@ -110,8 +170,14 @@ def watch_playlist_add(*, user: User, playlist_id: str, watch_new_additions: boo
             existing.save(update_fields=["watch_new"])
         return existing, False
     target = _playlist_target(spotify_id, at)
-    return _watch_create(target=target, user=user, watch_new=True if watch_new_additions is None else watch_new_additions,
-                         download_existing=bool(download_existing), album_types=[], now=at)
+    return _watch_create(
+        target=target,
+        user=user,
+        watch_new=True if watch_new_additions is None else watch_new_additions,
+        download_existing=bool(download_existing),
+        album_types=[],
+        now=at,
+    )
 
 
 def _album_types(album_types: list[str] | None) -> list[str] | None:
@@ -119,26 +185,44 @@ def _album_types(album_types: list[str] | None) -> list[str] | None:
         return None
     unknown = sorted(set(album_types) - set(RELEASE_GROUPS))
     if unknown or not album_types:
-        raise BadRequest("Unknown or missing album types.", code="invalid_album_types",
-                         details={"album_types": [f"choose among {', '.join(RELEASE_GROUPS)}"]})
+        raise BadRequest(
+            "Unknown or missing album types.",
+            code="invalid_album_types",
+            details={"album_types": [f"choose among {', '.join(RELEASE_GROUPS)}"]},
+        )
     return [group for group in RELEASE_GROUPS if group in album_types]
 
 
-def _artist_options_update(watch: Watch, watch_new: bool | None, groups: list[str] | None, now: datetime) -> None:
+def _artist_options_update(
+    watch: Watch, watch_new: bool | None, groups: list[str] | None, now: datetime
+) -> None:
     """Releases of groups the watcher adds are existing releases: they become known, not downloaded."""
     if watch_new is not None:
         watch.watch_new = watch_new
     if groups is not None:
         added = set(groups) - set(watch.album_types)
         watch.album_types = groups
-        items_mark_known(watch=watch, now=now, item_ids=[
-            item.spotify_id for item in selectors.target_current_items(watch.target) if item.album_group in added])
+        items_mark_known(
+            watch=watch,
+            now=now,
+            item_ids=[
+                item.spotify_id
+                for item in selectors.target_current_items(watch.target)
+                if item.album_group in added
+            ],
+        )
     watch.save(update_fields=["watch_new", "album_types"])
 
 
-def watch_artist_add(*, user: User, artist_id: str, watch_new_releases: bool | None = None,
-                     album_types: list[str] | None = None, download_existing: bool | None = None,
-                     now: datetime | None = None) -> tuple[Watch, bool]:
+def watch_artist_add(
+    *,
+    user: User,
+    artist_id: str,
+    watch_new_releases: bool | None = None,
+    album_types: list[str] | None = None,
+    download_existing: bool | None = None,
+    now: datetime | None = None,
+) -> tuple[Watch, bool]:
     """Watch an artist's releases of ``album_types`` (default: the ``watchedArtistAlbumGroup`` setting)
     for ``user``; returns the watch and whether it is new. Existing releases are marked known unless
     ``download_existing``. Already watched: ``watch_new_releases`` and ``album_types``, when given,
@@ -154,8 +238,14 @@ def watch_artist_add(*, user: User, artist_id: str, watch_new_releases: bool | N
         return existing, False
     target = _artist_target(spotify_id, at)
     default_groups = list(get_watch_config()["watchedArtistAlbumGroup"])
-    return _watch_create(target=target, user=user, watch_new=True if watch_new_releases is None else watch_new_releases,
-                         download_existing=bool(download_existing), album_types=groups or default_groups, now=at)
+    return _watch_create(
+        target=target,
+        user=user,
+        watch_new=True if watch_new_releases is None else watch_new_releases,
+        download_existing=bool(download_existing),
+        album_types=groups or default_groups,
+        now=at,
+    )
 
 
 def watch_remove(*, user: User, kind: str, spotify_id: str) -> int:
@@ -180,8 +270,9 @@ def _item_ids(kind: str, item_ids: Iterable[str]) -> list[str]:
     return ids
 
 
-def watch_items_mark_known(*, user: User, kind: str, spotify_id: str, item_ids: Iterable[str],
-                           now: datetime | None = None) -> list[str]:
+def watch_items_mark_known(
+    *, user: User, kind: str, spotify_id: str, item_ids: Iterable[str], now: datetime | None = None
+) -> list[str]:
     """Mark tracks (playlists) or albums (artists) as known for ``user``'s watch, so checks never queue
     them; items with a download queued keep it. Returns the ids. Raises NotFound and BadRequest."""
     watch = selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind))
@@ -189,7 +280,8 @@ def watch_items_mark_known(*, user: User, kind: str, spotify_id: str, item_ids: 
     at = now or timezone.now()
     with transaction.atomic():
         watch.states.filter(item_id__in=ids).exclude(status=ItemStatus.QUEUED).update(
-            status=ItemStatus.KNOWN, last_error="", updated_at=at)
+            status=ItemStatus.KNOWN, last_error="", updated_at=at
+        )
         items_mark_known(watch=watch, item_ids=ids, now=at)
     return ids
 
@@ -203,13 +295,16 @@ def watch_items_forget(*, user: User, kind: str, spotify_id: str, item_ids: Iter
     return ids
 
 
-def watch_checks_trigger(*, user: User, kind: str, spotify_id: str | None = None,
-                         now: datetime | None = None) -> int:
+def watch_checks_trigger(
+    *, user: User, kind: str, spotify_id: str | None = None, now: datetime | None = None
+) -> int:
     """Check now one watched target (``spotify_id``) or every one ``user`` sees of ``kind``; returns how
     many were asked for. Raises Forbidden (watching disabled) and NotFound (not on the watch list)."""
     watching_require_enabled()
     if spotify_id is None:
         targets = list(selectors.targets_visible_to(user=user, kind=kind))
     else:
-        targets = [selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind)).target]
+        targets = [
+            selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind)).target
+        ]
     return watch_checks_request(targets=targets, now=now)

@@ -33,8 +33,13 @@ class SyncSummary:
 def items_mark_known(*, watch: Watch, item_ids: Iterable[str], now: datetime) -> None:
     """Give every listed item without a state the state ``known`` (nothing is downloaded)."""
     WatchItemState.objects.bulk_create(
-        [WatchItemState(watch=watch, item_id=item_id, status=ItemStatus.KNOWN, updated_at=now) for item_id in item_ids],
-        ignore_conflicts=True, batch_size=500)
+        [
+            WatchItemState(watch=watch, item_id=item_id, status=ItemStatus.KNOWN, updated_at=now)
+            for item_id in item_ids
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
 
 
 def _outcomes_refresh(states: list[WatchItemState], now: datetime) -> None:
@@ -50,8 +55,12 @@ def _outcomes_refresh(states: list[WatchItemState], now: datetime) -> None:
 
 def _context(target: WatchTarget, item: WatchItem) -> dict[str, Any]:
     position = (item.position or 0) + 1
-    return {"playlist_id": target.spotify_id, "playlist_name": target.name or target.spotify_id,
-            "playlist_position": position, "playlist_total": max(target.entry_total, position)}
+    return {
+        "playlist_id": target.spotify_id,
+        "playlist_name": target.name or target.spotify_id,
+        "playlist_position": position,
+        "playlist_total": max(target.entry_total, position),
+    }
 
 
 def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: datetime) -> WatchItemState:
@@ -62,8 +71,12 @@ def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: 
     task_id: uuid.UUID | None = state.task_id if state else None
     error = ""
     try:
-        task = download_request(user=watch.user, download_type="track" if playlist else "album",
-                                item_id=item.spotify_id, context=_context(target, item) if playlist else None)
+        task = download_request(
+            user=watch.user,
+            download_type="track" if playlist else "album",
+            item_id=item.spotify_id,
+            context=_context(target, item) if playlist else None,
+        )
         status, task_id = ItemStatus.QUEUED, task.pk
     except SpotifyRateLimited:
         raise
@@ -72,9 +85,16 @@ def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: 
     except ApiError as refused:
         status, error = ItemStatus.FAILED, refused.message
     state, _ = WatchItemState.objects.update_or_create(
-        watch=watch, item_id=item.spotify_id,
-        defaults={"status": status, "task_id": task_id, "last_error": error, "updated_at": now,
-                  "attempts": (state.attempts if state else 0) + 1})
+        watch=watch,
+        item_id=item.spotify_id,
+        defaults={
+            "status": status,
+            "task_id": task_id,
+            "last_error": error,
+            "updated_at": now,
+            "attempts": (state.attempts if state else 0) + 1,
+        },
+    )
     return state
 
 
@@ -96,7 +116,9 @@ def watch_sync(*, watch: Watch, now: datetime, retry_failed_after: int, summary:
     needing = _needing_work(watch, now - timedelta(seconds=retry_failed_after))
     if not needing:
         return
-    states = {state.item_id: state for state in watch.states.filter(item_id__in=[i.spotify_id for i in needing])}
+    states = {
+        state.item_id: state for state in watch.states.filter(item_id__in=[i.spotify_id for i in needing])
+    }
     unwanted: list[str] = []
     for item in needing:
         state = states.get(item.spotify_id)

@@ -21,20 +21,32 @@ _TITLES = {
 
 
 class Command(BaseCommand):
-    help = ("Check the library against its index and the workers' leases. Exits 1 when anything is found "
-            "(0 otherwise); --json prints one JSON object instead of the report.")
+    help = (
+        "Check the library against its index and the workers' leases. Exits 1 when anything is found "
+        "(0 otherwise); --json prints one JSON object instead of the report."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Machine-readable output.")
-        parser.add_argument("--temp-age", type=float, default=DEFAULT_TEMP_AGE_SECONDS, metavar="SECONDS",
-                            help="Report temporary files and work folders older than this (default 3600).")
-        parser.add_argument("--stale-after", type=float, default=float(settings.LEASE_STALE_SECONDS),
-                            metavar="SECONDS", help="A lease without heartbeat for this long is stuck "
-                            "(default SPOTIZERR_LEASE_STALE_SECONDS).")
+        parser.add_argument(
+            "--temp-age",
+            type=float,
+            default=DEFAULT_TEMP_AGE_SECONDS,
+            metavar="SECONDS",
+            help="Report temporary files and work folders older than this (default 3600).",
+        )
+        parser.add_argument(
+            "--stale-after",
+            type=float,
+            default=float(settings.LEASE_STALE_SECONDS),
+            metavar="SECONDS",
+            help="A lease without heartbeat for this long is stuck (default SPOTIZERR_LEASE_STALE_SECONDS).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        findings = library_check(temp_age_s=options["temp_age"],
-                                 stale_after=timedelta(seconds=options["stale_after"]))
+        findings = library_check(
+            temp_age_s=options["temp_age"], stale_after=timedelta(seconds=options["stale_after"])
+        )
         if options["json"]:
             self.stdout.write(json.dumps(findings.as_dict(), sort_keys=True))
         else:

@@ -10,10 +10,14 @@ from downloads.services import downloads_reap, downloads_schedule_ensure
 
 
 class Command(BaseCommand):
-    help = "Re-queue download work whose worker stopped renewing its lease, and resume tasks left without one."
+    help = (
+        "Re-queue download work whose worker stopped renewing its lease, and resume tasks left without one."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--schedule", action="store_true", help="Also make sure the every-minute schedule exists.")
+        parser.add_argument(
+            "--schedule", action="store_true", help="Also make sure the every-minute schedule exists."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["schedule"]:

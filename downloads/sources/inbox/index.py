@@ -96,8 +96,10 @@ def refresh(conn: sqlite3.Connection, root: Path) -> int:
             continue
         seen.add(rel)
         if rel in known and known[rel] == mtime_ns:
-            pending.extend(row[0] for row in conn.execute(
-                "SELECT path FROM dirs WHERE root = ? AND parent = ?", (key, rel)))
+            pending.extend(
+                row[0]
+                for row in conn.execute("SELECT path FROM dirs WHERE root = ? AND parent = ?", (key, rel))
+            )
             continue
         pending.extend(_relist(conn, root, rel, mtime_ns))
         relisted += 1
@@ -115,8 +117,12 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
         return []
     subdirs = [_join(rel, e.name) for e in entries if e.is_dir(follow_symlinks=False)]
     audio = [e for e in entries if Path(e.name).suffix.lower() in AUDIO_EXTENSIONS and e.is_file()]
-    stored = {row[0]: (row[1], row[2]) for row in conn.execute(
-        "SELECT path, size, mtime_ns FROM files WHERE root = ? AND dir = ?", (key, rel))}
+    stored = {
+        row[0]: (row[1], row[2])
+        for row in conn.execute(
+            "SELECT path, size, mtime_ns FROM files WHERE root = ? AND dir = ?", (key, rel)
+        )
+    }
     with _transaction(conn):
         for entry in audio:
             stat = entry.stat()
@@ -126,7 +132,9 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
         conn.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(key, gone) for gone in stored])
         _forget_dirs(conn, key, _stored_subdirs(conn, key, rel) - set(subdirs))
         parent = None if rel == "" else rel.rpartition("/")[0]
-        conn.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?)", (key, rel, parent, _trusted(mtime_ns)))
+        conn.execute(
+            "INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?)", (key, rel, parent, _trusted(mtime_ns))
+        )
     return subdirs
 
 
@@ -141,18 +149,27 @@ def _stored_subdirs(conn: sqlite3.Connection, key: str, rel: str) -> set[str]:
 def _forget_dirs(conn: sqlite3.Connection, key: str, gone: set[str]) -> None:
     for rel in gone:
         like = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
-        conn.execute("DELETE FROM dirs WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE '\\')", (key, rel, like))
-        conn.execute("DELETE FROM files WHERE root = ? AND (dir = ? OR dir LIKE ? ESCAPE '\\')", (key, rel, like))
+        conn.execute(
+            "DELETE FROM dirs WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE '\\')", (key, rel, like)
+        )
+        conn.execute(
+            "DELETE FROM files WHERE root = ? AND (dir = ? OR dir LIKE ? ESCAPE '\\')", (key, rel, like)
+        )
 
 
-def _store_file(conn: sqlite3.Connection, root: Path, rel: str, folder: str, size: int, mtime_ns: int) -> None:
+def _store_file(
+    conn: sqlite3.Connection, root: Path, rel: str, folder: str, size: int, mtime_ns: int
+) -> None:
     path = root / rel
     try:
         facts = probe(path)
     except SourceError as error:
         logger.info("Inbox file %s is not usable audio: %s", path, error.reason)
-        conn.execute("INSERT OR REPLACE INTO files (root, path, dir, size, mtime_ns, readable) "
-                     "VALUES (?, ?, ?, ?, ?, 0)", (str(root), rel, folder, size, mtime_ns))
+        conn.execute(
+            "INSERT OR REPLACE INTO files (root, path, dir, size, mtime_ns, readable) "
+            "VALUES (?, ?, ?, ?, ?, 0)",
+            (str(root), rel, folder, size, mtime_ns),
+        )
         return
     title, artists = facts.tags.get("title") or "", list(facts.tags.get("artists") or [])
     if not title or not artists:
@@ -160,9 +177,21 @@ def _store_file(conn: sqlite3.Connection, root: Path, rel: str, folder: str, siz
         title, artists = title or guessed_title, artists or guessed_artists
     conn.execute(
         "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (str(root), rel, folder, size, mtime_ns, str(facts.tags.get("isrc") or "").strip().upper() or None,
-         matching.title_key(title), json.dumps(sorted(matching.artist_keys(artists))), facts.duration_ms,
-         facts.quality, int(facts.lossless), facts.kbps or 0, facts.extension),
+        (
+            str(root),
+            rel,
+            folder,
+            size,
+            mtime_ns,
+            str(facts.tags.get("isrc") or "").strip().upper() or None,
+            matching.title_key(title),
+            json.dumps(sorted(matching.artist_keys(artists))),
+            facts.duration_ms,
+            facts.quality,
+            int(facts.lossless),
+            facts.kbps or 0,
+            facts.extension,
+        ),
     )
 
 
@@ -171,24 +200,42 @@ _COLUMNS = "path, size, isrc, title_key, artist_keys, duration_ms, quality, loss
 
 def _row_to_file(root: Path, row: tuple) -> IndexedFile:
     path, size, isrc, title, artists, duration, quality, lossless, kbps, extension = row
-    return IndexedFile(root / path, size, isrc or "", title or "", frozenset(json.loads(artists or "[]")),
-                       duration or 0, quality or "", bool(lossless), kbps or 0, extension or "")
+    return IndexedFile(
+        root / path,
+        size,
+        isrc or "",
+        title or "",
+        frozenset(json.loads(artists or "[]")),
+        duration or 0,
+        quality or "",
+        bool(lossless),
+        kbps or 0,
+        extension or "",
+    )
 
 
 def by_isrc(conn: sqlite3.Connection, root: Path, isrc: str) -> list[IndexedFile]:
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM files WHERE root = ? AND isrc = ?", (str(root), isrc.upper()))
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM files WHERE root = ? AND isrc = ?", (str(root), isrc.upper())
+    )
     return [_row_to_file(root, row) for row in rows]
 
 
 def by_title(conn: sqlite3.Connection, root: Path, title_key: str) -> list[IndexedFile]:
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM files WHERE root = ? AND title_key = ? AND readable = 1",
-                        (str(root), title_key))
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM files WHERE root = ? AND title_key = ? AND readable = 1",
+        (str(root), title_key),
+    )
     return [_row_to_file(root, row) for row in rows]
 
 
 def forget_file(conn: sqlite3.Connection, root: Path, path: Path) -> None:
-    conn.execute("DELETE FROM files WHERE root = ? AND path = ?", (str(root), path.relative_to(root).as_posix()))
+    conn.execute(
+        "DELETE FROM files WHERE root = ? AND path = ?", (str(root), path.relative_to(root).as_posix())
+    )
 
 
 def count_files(conn: sqlite3.Connection, root: Path) -> int:
-    return conn.execute("SELECT COUNT(*) FROM files WHERE root = ? AND readable = 1", (str(root),)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(*) FROM files WHERE root = ? AND readable = 1", (str(root),)
+    ).fetchone()[0]

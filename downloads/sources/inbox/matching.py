@@ -17,8 +17,9 @@ _BRACKETED = re.compile(r"[\(\[\{]([^\)\]\}]*)[\)\]\}]")
 _DROP_IN_BRACKETS = re.compile(r"^\s*(feat\.?|ft\.?|featuring|with)\s|remaster", re.IGNORECASE)
 _DASH_SUFFIX = re.compile(r"\s+[-\u2013\u2014]\s+[^-\u2013\u2014]*remaster[^-\u2013\u2014]*$", re.IGNORECASE)
 _INLINE_FEAT = re.compile(r"\s(feat\.?|ft\.|featuring)\s.*$", re.IGNORECASE)
-_ARTIST_SEPARATORS = re.compile(r"\s*(?:[,;/]|\s&\s|\sand\s|\sx\s|\s(?:feat\.?|ft\.?|featuring|vs\.?)\s)\s*",
-                                re.IGNORECASE)
+_ARTIST_SEPARATORS = re.compile(
+    r"\s*(?:[,;/]|\s&\s|\sand\s|\sx\s|\s(?:feat\.?|ft\.?|featuring|vs\.?)\s)\s*", re.IGNORECASE
+)
 _NOT_WORD = re.compile(r"[^\w]+")
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[-_.)]?\s+")
 
@@ -33,7 +34,9 @@ def fold(text: str) -> str:
 
 def title_key(title: str) -> str:
     """The part of a title that names the song: no featured artists, no remaster notes."""
-    text = _BRACKETED.sub(lambda match: "" if _DROP_IN_BRACKETS.search(match.group(1)) else match.group(0), title)
+    text = _BRACKETED.sub(
+        lambda match: "" if _DROP_IN_BRACKETS.search(match.group(1)) else match.group(0), title
+    )
     text = _DASH_SUFFIX.sub("", text)
     text = _INLINE_FEAT.sub("", " " + text)
     return fold(text)
@@ -47,11 +50,20 @@ def artist_keys(names: Iterable[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def is_match(*, file_title: str, file_artists: frozenset[str], file_duration_ms: int,
-             title: str, artists: frozenset[str], duration_ms: int) -> bool:
+def is_match(
+    *,
+    file_title: str,
+    file_artists: frozenset[str],
+    file_duration_ms: int,
+    title: str,
+    artists: frozenset[str],
+    duration_ms: int,
+) -> bool:
     """Same song title, at least one artist in common, lengths within three seconds."""
     return (
-        bool(file_title) and file_title == title and bool(file_artists & artists)
+        bool(file_title)
+        and file_title == title
+        and bool(file_artists & artists)
         and abs(file_duration_ms - duration_ms) <= DURATION_TOLERANCE_MS
     )
 

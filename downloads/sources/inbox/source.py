@@ -39,8 +39,15 @@ def _preference(track: Track) -> Callable[[index.IndexedFile], tuple[bool, int, 
 
 
 class InboxSource(BaseSource):
-    info = SourceInfo(name="inbox", label="Your own files (inbox folder)", full_track=True, preview=False,
-                      lossless=True, needs_credentials=False, network=False)
+    info = SourceInfo(
+        name="inbox",
+        label="Your own files (inbox folder)",
+        full_track=True,
+        preview=False,
+        lossless=True,
+        needs_credentials=False,
+        network=False,
+    )
 
     def find(self, track: Track, *, config: dict[str, Any]) -> Candidate | None:
         """The best file for ``track``: by ISRC tag first, else by title, artist and length.
@@ -58,8 +65,15 @@ class InboxSource(BaseSource):
         if not found:
             return None
         best = max(found, key=_preference(track))
-        return Candidate(source=self.info.name, ref=str(best.path), is_preview=False, quality=best.quality,
-                         extension=best.extension, duration_ms=best.duration_ms, size=best.size)
+        return Candidate(
+            source=self.info.name,
+            ref=str(best.path),
+            is_preview=False,
+            quality=best.quality,
+            extension=best.extension,
+            duration_ms=best.duration_ms,
+            size=best.size,
+        )
 
     def _matches(self, conn: sqlite3.Connection, root: Path, track: Track) -> list[index.IndexedFile]:
         if track.isrc:
@@ -68,13 +82,21 @@ class InboxSource(BaseSource):
                 return by_isrc
         title, artists = matching.title_key(track.name), matching.artist_keys(track.artist_names)
         return [
-            found for found in index.by_title(conn, root, title)
-            if matching.is_match(file_title=found.title_key, file_artists=found.artist_keys,
-                                 file_duration_ms=found.duration_ms, title=title, artists=artists,
-                                 duration_ms=track.duration_ms)
+            found
+            for found in index.by_title(conn, root, title)
+            if matching.is_match(
+                file_title=found.title_key,
+                file_artists=found.artist_keys,
+                file_duration_ms=found.duration_ms,
+                title=title,
+                artists=artists,
+                duration_ms=track.duration_ms,
+            )
         ]
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         """Copy (or, with ``inboxMode`` "hardlink", link) the file into ``temp_dir``. In "move" mode the
         original is removed only by ``commit``, once the library has its copy."""
         source = self._inside_inbox(candidate, config)
@@ -87,7 +109,9 @@ class InboxSource(BaseSource):
         except FileNotFoundError:
             raise SourceError(f"{source.name} is no longer in the inbox", permanent=False) from None
         except OSError as error:
-            raise SourceError(f"cannot copy {source.name} from the inbox: {error.strerror}", permanent=False) from None
+            raise SourceError(
+                f"cannot copy {source.name} from the inbox: {error.strerror}", permanent=False
+            ) from None
         try:
             probe(destination)
         except SourceError:

@@ -23,14 +23,20 @@ _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
 
 def _auth_context(request: HttpRequest, form: LoginForm | RegisterForm) -> dict:
-    return {"form": form, "next": _next_url(request), "sso_providers": sso_providers_offered(),
-            "registration_enabled": settings.REGISTRATION_ENABLED}
+    return {
+        "form": form,
+        "next": _next_url(request),
+        "sso_providers": sso_providers_offered(),
+        "registration_enabled": settings.REGISTRATION_ENABLED,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,8 +48,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_authenticate(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                address=services.client_address(request), request=request)
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                address=services.client_address(request),
+                request=request,
+            )
         except (InvalidCredentials, LoginThrottled) as error:
             form.add_error(None, error.message)
             status = error.status_code

@@ -45,9 +45,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
         if explicit_hidden():
             kept = [item for item in items if not item.explicit]
             hidden, items = len(items) - len(kept), kept
-    tabs = [{"type": kind, "label": f"{kind.title()}s", "active": kind == search_type} for kind in SEARCH_TYPES]
-    return render(request, "dashboard/search.html",
-                  {"query": query, "type": search_type, "tabs": tabs, "items": items, "hidden": hidden})
+    tabs = [
+        {"type": kind, "label": f"{kind.title()}s", "active": kind == search_type} for kind in SEARCH_TYPES
+    ]
+    return render(
+        request,
+        "dashboard/search.html",
+        {"query": query, "type": search_type, "tabs": tabs, "items": items, "hidden": hidden},
+    )
 
 
 @require_GET
@@ -66,15 +71,22 @@ def track_view(request: HttpRequest, track_id: str) -> HttpResponse:
 def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
     offset = int_param(request, "offset")
     try:
-        album, page = _client().album_tracks_page(parse_spotify_id(album_id, "album"), limit=TRACKS_PAGE,
-                                                  offset=offset)
+        album, page = _client().album_tracks_page(
+            parse_spotify_id(album_id, "album"), limit=TRACKS_PAGE, offset=offset
+        )
     except ApiError as error:
         return error_page(request, error, title="Album not available")
     tracks, hidden = _without_explicit(list(page.items))
-    return render(request, "dashboard/album.html", {
-        "album": album, "tracks": tracks, "hidden": hidden,
-        "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
-    })
+    return render(
+        request,
+        "dashboard/album.html",
+        {
+            "album": album,
+            "tracks": tracks,
+            "hidden": hidden,
+            "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
+        },
+    )
 
 
 @require_GET
@@ -85,8 +97,9 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
         spotify_id = parse_spotify_id(playlist_id, "playlist")
         client = _client()
         playlist = client.playlist(spotify_id)
-        page = client.playlist_entries_page(spotify_id, limit=TRACKS_PAGE, offset=offset,
-                                            snapshot_id=playlist.snapshot_id)
+        page = client.playlist_entries_page(
+            spotify_id, limit=TRACKS_PAGE, offset=offset, snapshot_id=playlist.snapshot_id
+        )
     except ApiError as error:
         return error_page(request, error, title="Playlist not available")
     entries = list(page.items)
@@ -94,11 +107,17 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
     if explicit_hidden():
         kept = [entry for entry in entries if entry.track is None or not entry.track.explicit]
         hidden, entries = len(entries) - len(kept), kept
-    return render(request, "dashboard/playlist.html", {
-        "playlist": playlist, "entries": entries, "hidden": hidden,
-        "watch": _watch_state("playlist", spotify_id, request.user),
-        "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
-    })
+    return render(
+        request,
+        "dashboard/playlist.html",
+        {
+            "playlist": playlist,
+            "entries": entries,
+            "hidden": hidden,
+            "watch": _watch_state("playlist", spotify_id, request.user),
+            "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
+        },
+    )
 
 
 @require_GET
@@ -112,11 +131,16 @@ def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
         page = client.artist_releases_page(spotify_id, limit=RELEASES_PAGE, offset=offset)
     except ApiError as error:
         return error_page(request, error, title="Artist not available")
-    return render(request, "dashboard/artist.html", {
-        "artist": artist, "releases": list(page.items),
-        "watch": _watch_state("artist", spotify_id, request.user),
-        "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
-    })
+    return render(
+        request,
+        "dashboard/artist.html",
+        {
+            "artist": artist,
+            "releases": list(page.items),
+            "watch": _watch_state("artist", spotify_id, request.user),
+            "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
+        },
+    )
 
 
 def _without_explicit(tracks: list) -> tuple[list, int]:

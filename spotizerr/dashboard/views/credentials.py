@@ -20,16 +20,29 @@ def _groups() -> list[dict]:
     groups = []
     for service in selectors.SERVICES:
         active = selectors.active_credential(service=service)
-        groups.append({"service": service, "credentials": selectors.credential_list(service=service),
-                       "active": active.name if active else None})
+        groups.append(
+            {
+                "service": service,
+                "credentials": selectors.credential_list(service=service),
+                "active": active.name if active else None,
+            }
+        )
     return groups
 
 
 def _page(request: HttpRequest, form: CredentialCreateForm, *, status: int = 200) -> HttpResponse:
-    return render(request, "dashboard/credentials.html", {
-        "groups": _groups(), "form": form, "update_form": CredentialUpdateForm(),
-        "sections": section_tabs("credentials"), "title": "Credentials",
-    }, status=status)
+    return render(
+        request,
+        "dashboard/credentials.html",
+        {
+            "groups": _groups(),
+            "form": form,
+            "update_form": CredentialUpdateForm(),
+            "sections": section_tabs("credentials"),
+            "title": "Credentials",
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,8 +69,12 @@ def credential_update_view(request: HttpRequest, service: str, name: str) -> Htt
     form.is_valid()
     data = form.cleaned_data
     try:
-        services.credential_update(service=service, name=name, client_id=data.get("client_id") or None,
-                                   client_secret=data.get("client_secret") or None)
+        services.credential_update(
+            service=service,
+            name=name,
+            client_id=data.get("client_id") or None,
+            client_secret=data.get("client_secret") or None,
+        )
         messages.success(request, f"Updated the {service} credential set {name!r}.")
     except ApiError as error:
         report_error(request, error)

@@ -33,17 +33,32 @@ def history_view(request: HttpRequest) -> HttpResponse:
     listing = None
     if query:
         entries = selectors.history_search(user=request.user, query=query, limit=SEARCH_LIMIT)
-        entries = [entry for entry in entries if (not download_type or entry.download_type == download_type)
-                   and (not status or entry.status == status)]
+        entries = [
+            entry
+            for entry in entries
+            if (not download_type or entry.download_type == download_type)
+            and (not status or entry.status == status)
+        ]
     else:
-        page = selectors.history_list(user=request.user, limit=HISTORY_PAGE, offset=offset,
-                                      download_type=download_type, status=status)
+        page = selectors.history_list(
+            user=request.user, limit=HISTORY_PAGE, offset=offset, download_type=download_type, status=status
+        )
         entries = page.entries
         listing = pager(request, offset=offset, limit=HISTORY_PAGE, total=page.total)
-    return render(request, "dashboard/history.html", {
-        "entries": entries, "pager": listing, "query": query, "type": download_type or "", "status": status or "",
-        "types": DownloadType.choices, "statuses": HistoryStatus.choices, "show_owner": request.user.is_admin,
-    })
+    return render(
+        request,
+        "dashboard/history.html",
+        {
+            "entries": entries,
+            "pager": listing,
+            "query": query,
+            "type": download_type or "",
+            "status": status or "",
+            "types": DownloadType.choices,
+            "statuses": HistoryStatus.choices,
+            "show_owner": request.user.is_admin,
+        },
+    )
 
 
 @require_GET

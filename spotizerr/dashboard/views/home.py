@@ -17,6 +17,11 @@ RECENT = 8
 @member_required
 def home_view(request: HttpRequest) -> HttpResponse:
     counts = download_selectors.task_counts(download_selectors.tasks_visible_to(request.user))
-    return render(request, "dashboard/home.html", {
-        "counts": counts, "recent": history_selectors.history_recent(user=request.user, limit=RECENT),
-    })
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "counts": counts,
+            "recent": history_selectors.history_recent(user=request.user, limit=RECENT),
+        },
+    )

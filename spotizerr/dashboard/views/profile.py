@@ -26,8 +26,15 @@ def _sso_rows(request: HttpRequest) -> list[dict]:
     linked = set(sso_selectors.sso_linked_providers(user=request.user))
     offered = {offer.name: offer for offer in sso_selectors.sso_providers_offered()}
     names = [name for name in SUPPORTED if name in linked or name in offered]
-    return [{"name": name, "label": SUPPORTED[name].display_name, "linked": name in linked,
-             "offer": offered.get(name)} for name in names]
+    return [
+        {
+            "name": name,
+            "label": SUPPORTED[name].display_name,
+            "linked": name in linked,
+            "offer": offered.get(name),
+        }
+        for name in names
+    ]
 
 
 def _manages_own_account(user: User) -> bool:
@@ -44,7 +51,9 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and can_change and form.is_valid():
         try:
-            services.user_change_password(user=user, address=services.client_address(request), **form.cleaned_data)
+            services.user_change_password(
+                user=user, address=services.client_address(request), **form.cleaned_data
+            )
         except ApiError as error:
             apply_api_error(form, error)
             status = error.status_code
@@ -54,10 +63,17 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("dashboard:profile"))
     elif request.method == "POST":
         status = 400
-    return render(request, "dashboard/profile.html", {
-        "form": form, "can_change": can_change, "has_password": user.has_usable_password(),
-        "sso": _sso_rows(request) if can_change else [],
-    }, status=status)
+    return render(
+        request,
+        "dashboard/profile.html",
+        {
+            "form": form,
+            "can_change": can_change,
+            "has_password": user.has_usable_password(),
+            "sso": _sso_rows(request) if can_change else [],
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -73,7 +89,9 @@ def sso_link_view(request: HttpRequest, provider: str) -> HttpResponse:
     except ApiError as error:
         report_error(request, error)
         return HttpResponseRedirect(reverse("dashboard:profile"))
-    return HttpResponseRedirect(sso_oauth.authorize_url_build(request=request, provider=known, link_for=request.user.pk))
+    return HttpResponseRedirect(
+        sso_oauth.authorize_url_build(request=request, provider=known, link_for=request.user.pk)
+    )
 
 
 @require_POST

@@ -23,7 +23,9 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
     try:
         if download_type == "artist":
             result = services.download_artist_request(user=request.user, artist_id=item_id)
-            messages.success(request, f"{result['message']} {len(result['duplicate_albums'])} already queued.")
+            messages.success(
+                request, f"{result['message']} {len(result['duplicate_albums'])} already queued."
+            )
         else:
             task = services.download_request(user=request.user, download_type=download_type, item_id=item_id)
             messages.success(request, f"Queued {task.download_type} “{task.name}”.")
@@ -39,10 +41,17 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
 def queue_view(request: HttpRequest) -> HttpResponse:
     page = max(1, int_param(request, "page", 1))
     listing = selectors.tasks_list(user=request.user, page=page, limit=QUEUE_PAGE, active_only=False)
-    return render(request, "dashboard/queue.html", {
-        "tasks": listing["tasks"], "pagination": listing["pagination"], "counts": listing["task_counts"],
-        "show_owner": request.user.is_admin, "timestamp": listing["timestamp"],
-    })
+    return render(
+        request,
+        "dashboard/queue.html",
+        {
+            "tasks": listing["tasks"],
+            "pagination": listing["pagination"],
+            "counts": listing["task_counts"],
+            "show_owner": request.user.is_admin,
+            "timestamp": listing["timestamp"],
+        },
+    )
 
 
 @require_POST
@@ -74,8 +83,13 @@ def task_retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
     """Queue the same item again, with the same per-request settings and context, for the same owner."""
     try:
         old = selectors.task_get_visible(user=request.user, task_id=task_id)
-        task = services.download_request(user=old.owner, download_type=old.download_type, item_id=old.item_id,
-                                         overrides=old.overrides or None, context=old.context or None)
+        task = services.download_request(
+            user=old.owner,
+            download_type=old.download_type,
+            item_id=old.item_id,
+            overrides=old.overrides or None,
+            context=old.context or None,
+        )
         messages.success(request, f"Queued “{task.name}” again.")
     except ApiError as error:
         report_error(request, error)

@@ -17,8 +17,15 @@ from spotizerr.dashboard.access import admin_required, forbidden
 from spotizerr.dashboard.preview import path_preview
 from spotizerr.errors import BadRequest
 
-NAMING_KEYS = ("customDirFormat", "customTrackFormat", "tracknumPadding", "padNumberWidth", "artistSeparator",
-               "convertTo", "separateTracksByUser")
+NAMING_KEYS = (
+    "customDirFormat",
+    "customTrackFormat",
+    "tracknumPadding",
+    "padNumberWidth",
+    "artistSeparator",
+    "convertTo",
+    "separateTracksByUser",
+)
 
 
 def _current(section: str) -> dict[str, Any]:
@@ -42,9 +49,15 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
     for name in names:
         source = installed[name]
         position = order.index(name) + 1 if name in order else None
-        rows.append({"name": name, "info": source.info, "position": position,
-                     "used": name == config["service"] or (config["fallback"] and name in order),
-                     "health": source.health(config=config)})
+        rows.append(
+            {
+                "name": name,
+                "info": source.info,
+                "position": position,
+                "used": name == config["service"] or (config["fallback"] and name in order),
+                "health": source.health(config=config),
+            }
+        )
     return rows
 
 
@@ -66,16 +79,24 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
             status = 400
         else:
             title = config_forms.SECTIONS[section][0]
-            messages.success(request, f"Saved the {title.lower()} settings ({len(changes)} changed)."
-                             if changes else "Nothing changed.")
+            messages.success(
+                request,
+                f"Saved the {title.lower()} settings ({len(changes)} changed)."
+                if changes
+                else "Nothing changed.",
+            )
             return HttpResponseRedirect(reverse("dashboard:settings-section", args=[section]))
     context = {
-        "section": section, "title": config_forms.SECTIONS[section][0], "sections": section_tabs(section),
+        "section": section,
+        "title": config_forms.SECTIONS[section][0],
+        "sections": section_tabs(section),
         "fields": config_forms.bind(section, values, errors),
         "other_errors": config_forms.unplaced_errors(section, errors),
     }
     if section == "formatting":
-        context["preview"] = path_preview({**selectors.get_config(), **values}, username=request.user.username)
+        context["preview"] = path_preview(
+            {**selectors.get_config(), **values}, username=request.user.username
+        )
     if section == "sources":
         context["sources"] = _sources(selectors.get_config())
         context["check"] = selectors.config_check()
@@ -83,10 +104,14 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
 
 
 def section_tabs(active: str) -> list[dict[str, Any]]:
-    tabs = [{"url": reverse("dashboard:settings-section", args=[key]), "label": title, "active": key == active}
-            for key, (title, _, _) in config_forms.SECTIONS.items()]
-    tabs += [{"url": reverse("dashboard:credentials"), "label": "Credentials", "active": active == "credentials"},
-             {"url": reverse("dashboard:users"), "label": "Users", "active": active == "users"}]
+    tabs = [
+        {"url": reverse("dashboard:settings-section", args=[key]), "label": title, "active": key == active}
+        for key, (title, _, _) in config_forms.SECTIONS.items()
+    ]
+    tabs += [
+        {"url": reverse("dashboard:credentials"), "label": "Credentials", "active": active == "credentials"},
+        {"url": reverse("dashboard:users"), "label": "Users", "active": active == "users"},
+    ]
     return tabs
 
 
@@ -94,7 +119,12 @@ def section_tabs(active: str) -> list[dict[str, Any]]:
 @admin_required
 def formatting_preview_view(request: HttpRequest) -> JsonResponse:
     """The preview for the formatting form's current (unsaved) values; the page's script asks for it."""
-    submitted = {spec.key: config_forms.parse_value(spec, request.GET)
-                 for spec in config_forms.SECTIONS["formatting"][2]}
-    config = {**selectors.get_config(), **{key: value for key, value in submitted.items() if key in NAMING_KEYS}}
+    submitted = {
+        spec.key: config_forms.parse_value(spec, request.GET)
+        for spec in config_forms.SECTIONS["formatting"][2]
+    }
+    config = {
+        **selectors.get_config(),
+        **{key: value for key, value in submitted.items() if key in NAMING_KEYS},
+    }
     return JsonResponse(path_preview(config, username=request.user.username))

@@ -17,10 +17,18 @@ from spotizerr.errors import ApiError
 
 
 def _users_page(request: HttpRequest, form: UserCreateForm, *, status: int = 200) -> HttpResponse:
-    return render(request, "dashboard/users.html", {
-        "users": selectors.user_list(), "form": form, "reset_form": PasswordResetForm(),
-        "sections": section_tabs("users"), "title": "Users",
-    }, status=status)
+    return render(
+        request,
+        "dashboard/users.html",
+        {
+            "users": selectors.user_list(),
+            "form": form,
+            "reset_form": PasswordResetForm(),
+            "sections": section_tabs("users"),
+            "title": "Users",
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,8 +52,9 @@ def users_view(request: HttpRequest) -> HttpResponse:
 @admin_required
 def user_role_view(request: HttpRequest, username: str) -> HttpResponse:
     try:
-        user = services.user_set_role(actor=request.user, user=selectors.user_get(username=username),
-                                      role=request.POST.get("role", ""))
+        user = services.user_set_role(
+            actor=request.user, user=selectors.user_get(username=username), role=request.POST.get("role", "")
+        )
         messages.success(request, f"{user.username!r} is now {user.role}.")
     except ApiError as error:
         report_error(request, error)
@@ -56,8 +65,9 @@ def user_role_view(request: HttpRequest, username: str) -> HttpResponse:
 @admin_required
 def user_password_view(request: HttpRequest, username: str) -> HttpResponse:
     try:
-        user = services.user_set_password(user=selectors.user_get(username=username),
-                                          new_password=request.POST.get("new_password", ""))
+        user = services.user_set_password(
+            user=selectors.user_get(username=username), new_password=request.POST.get("new_password", "")
+        )
         messages.success(request, f"Password of {user.username!r} changed; their sessions and tokens ended.")
     except ApiError as error:
         report_error(request, error)

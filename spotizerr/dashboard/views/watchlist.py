@@ -32,8 +32,12 @@ def watchlist_view(request: HttpRequest) -> HttpResponse:
     groups: list[dict[str, Any]] = []
     for kind, label in WatchKind.choices:
         watches = selectors.watches_visible_to(user=request.user, kind=kind).order_by("target__name", "pk")
-        groups.append({"kind": kind, "label": f"{label}s", "watches": selectors.watch_details(watches, now=now)})
-    return render(request, "dashboard/watchlist.html", {"groups": groups, "show_owner": request.user.is_admin})
+        groups.append(
+            {"kind": kind, "label": f"{label}s", "watches": selectors.watch_details(watches, now=now)}
+        )
+    return render(
+        request, "dashboard/watchlist.html", {"groups": groups, "show_owner": request.user.is_admin}
+    )
 
 
 @require_POST
@@ -59,8 +63,8 @@ def _added_text(watch: Watch, created: bool) -> str:
     name = watch.target.name or watch.target.spotify_id
     if not created:
         return f"You already watch “{name}”."
-    return f"Watching “{name}”: new {'tracks' if watch.target.kind == WatchKind.PLAYLIST else 'releases'} " \
-           "will be downloaded on their own."
+    kind = "tracks" if watch.target.kind == WatchKind.PLAYLIST else "releases"
+    return f"Watching “{name}”: new {kind} will be downloaded on their own."
 
 
 @require_POST

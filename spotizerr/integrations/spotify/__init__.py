@@ -1,11 +1,11 @@
 """The one way Spotizerr reads the Spotify catalog (see ``client.SpotifyClient``).
 
-    client = get_spotify_client()            # SpotifyNotConfigured when no credentials are set
-    client.track(track_id) -> Track
-    client.album(album_id) -> Album          # every track
-    client.playlist(playlist_id, include_entries=True) -> Playlist
-    client.artist_releases(artist_id, ["album", "single"]) -> list[ArtistRelease]
-    parse_spotify_id(value, "track") -> str  # bare id, open.spotify.com link or spotify: URI; else BadRequest
+client = get_spotify_client()            # SpotifyNotConfigured when no credentials are set
+client.track(track_id) -> Track
+client.album(album_id) -> Album          # every track
+client.playlist(playlist_id, include_entries=True) -> Playlist
+client.artist_releases(artist_id, ["album", "single"]) -> list[ArtistRelease]
+parse_spotify_id(value, "track") -> str  # bare id, open.spotify.com link or spotify: URI; else BadRequest
 """
 
 from __future__ import annotations

@@ -17,8 +17,14 @@ class SpotifyError(ApiError):
     default_detail = "Spotify returned an error."
     default_code = "spotify_error"
 
-    def __init__(self, message: str | None = None, *, permanent: bool = True, status: int | None = None,
-                 details: Any = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        permanent: bool = True,
+        status: int | None = None,
+        details: Any = None,
+    ) -> None:
         super().__init__(message, details=details)
         self.permanent = permanent
         self.upstream_status = status
@@ -59,9 +65,11 @@ class SpotifyUnavailable(SpotifyError):
 
 class SpotifyNotConfigured(SpotifyError):
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = ("No Spotify API credentials are configured. An administrator must add a client id and "
-                      "secret under Settings > Credentials (or set SPOTIZERR_SPOTIFY_CLIENT_ID and "
-                      "SPOTIZERR_SPOTIFY_CLIENT_SECRET).")
+    default_detail = (
+        "No Spotify API credentials are configured. An administrator must add a client id and "
+        "secret under Settings > Credentials (or set SPOTIZERR_SPOTIFY_CLIENT_ID and "
+        "SPOTIZERR_SPOTIFY_CLIENT_SECRET)."
+    )
     default_code = "spotify_not_configured"
 
     def __init__(self, message: str | None = None) -> None:
@@ -70,8 +78,10 @@ class SpotifyNotConfigured(SpotifyError):
 
 class SpotifyCredentialsRejected(SpotifyError):
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = ("Spotify rejected the configured API credentials; an administrator must check the "
-                      "client id and secret.")
+    default_detail = (
+        "Spotify rejected the configured API credentials; an administrator must check the "
+        "client id and secret."
+    )
     default_code = "spotify_credentials_rejected"
 
     def __init__(self, message: str | None = None, *, details: Any = None) -> None:

@@ -30,11 +30,17 @@ def parse_spotify_id(value: str, kind: str) -> str:
         parts = []
     found_kind, found_id = _kind_and_id(parts)
     if found_id is None:
-        raise BadRequest(f"Not a Spotify {kind} id, link or URI: {value!r}.", code="invalid_spotify_id",
-                         details={"id": value, "expected": kind})
+        raise BadRequest(
+            f"Not a Spotify {kind} id, link or URI: {value!r}.",
+            code="invalid_spotify_id",
+            details={"id": value, "expected": kind},
+        )
     if found_kind != kind:
-        raise BadRequest(f"That is a Spotify {found_kind}, not a {kind}.", code="invalid_spotify_id",
-                         details={"id": value, "expected": kind, "found": found_kind})
+        raise BadRequest(
+            f"That is a Spotify {found_kind}, not a {kind}.",
+            code="invalid_spotify_id",
+            details={"id": value, "expected": kind, "found": found_kind},
+        )
     return found_id
 
 

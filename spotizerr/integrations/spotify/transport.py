@@ -87,24 +87,37 @@ class SpotifyTransport:
     """Signed GETs with the rate-limit, retry and cache policy above. Safe to share between threads."""
 
     def __init__(self, credentials: Credentials, *, api_url: str, token_url: str) -> None:
-        fingerprint = hashlib.sha256(f"{credentials.client_id}:{credentials.client_secret}:{token_url}".encode())
+        fingerprint = hashlib.sha256(
+            f"{credentials.client_id}:{credentials.client_secret}:{token_url}".encode()
+        )
         self._tokens = _TokenCache(f"spotify:token:{fingerprint.hexdigest()[:24]}")
         session = requests.Session()
         auth = spotipy.SpotifyClientCredentials(
-            client_id=credentials.client_id, client_secret=credentials.client_secret,
-            requests_session=session, cache_handler=self._tokens,
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            requests_session=session,
+            cache_handler=self._tokens,
         )
         auth.OAUTH_TOKEN_URL = token_url  # instance attribute: point spotipy at the configured endpoint
         self._auth = auth
-        self._spotify = spotipy.Spotify(auth_manager=auth, requests_session=session, retries=0, status_retries=0)
+        self._spotify = spotipy.Spotify(
+            auth_manager=auth, requests_session=session, retries=0, status_retries=0
+        )
         self._spotify.prefix = api_url if api_url.endswith("/") else f"{api_url}/"
         self._session = session
 
     def close(self) -> None:
         self._session.close()
 
-    def get(self, path: str, params: dict[str, Any] | None = None, *, max_wait: float, cached: bool = True,
-            cache_extra: str = "") -> dict[str, Any]:
+    def get(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        max_wait: float,
+        cached: bool = True,
+        cache_extra: str = "",
+    ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
         ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only."""
         params = {key: value for key, value in (params or {}).items() if value is not None}
@@ -177,8 +190,9 @@ def _on_rate_limited(error: SpotifyException, deadline: float) -> None:
 def _retry_or_raise(failures: int, path: str, reason: str, status: int | None) -> int:
     """Sleep the back-off for one more transient failure, or raise once the retries are spent."""
     if failures >= settings.SPOTIFY_RETRIES:
-        raise SpotifyUnavailable(f"Spotify did not answer ({reason}) after {failures + 1} attempts.",
-                                 status=status)
+        raise SpotifyUnavailable(
+            f"Spotify did not answer ({reason}) after {failures + 1} attempts.", status=status
+        )
     delay = min(BACKOFF_CAP_SECONDS, settings.SPOTIFY_RETRY_BACKOFF_MS / 1000 * 2**failures)
     logger.info("Spotify %s failed (%s); retry %d in %.2f s", path, reason, failures + 1, delay)
     time.sleep(delay * random.uniform(0.8, 1.0))
@@ -189,5 +203,9 @@ def _client_error(path: str, error: SpotifyException) -> SpotifyError:
     if error.http_status == 404:
         return SpotifyNotFound()
     message = str(error.msg).split("\n", 1)[-1].strip() or f"HTTP {error.http_status}"
-    return SpotifyError(f"Spotify refused the request: {message}", permanent=True, status=error.http_status,
-                        details={"path": path, "status": error.http_status})
+    return SpotifyError(
+        f"Spotify refused the request: {message}",
+        permanent=True,
+        status=error.http_status,
+        details={"path": path, "status": error.http_status},
+    )

@@ -38,18 +38,27 @@ def check_open_access(host: str) -> None:
 
 
 class Command(BaseCommand):
-    help = ("Run the web server (daphne) and the worker cluster (qcluster) together until interrupted; a "
-            "watchdog restarts the cluster when it dies or hangs (docs/deployment.md).")
+    help = (
+        "Run the web server (daphne) and the worker cluster (qcluster) together until interrupted; a "
+        "watchdog restarts the cluster when it dies or hangs (docs/deployment.md)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--no-workers", action="store_true", help="Start only the web server.")
-        parser.add_argument("--no-web", action="store_true",
-                            help="Start only the worker cluster and its watchdog (a workers-only machine).")
+        parser.add_argument(
+            "--no-web",
+            action="store_true",
+            help="Start only the worker cluster and its watchdog (a workers-only machine).",
+        )
         parser.add_argument("--skip-migrate", action="store_true")
-        parser.add_argument("--web-processes", type=int, default=settings.WEB_PROCESSES,
-                            help="Web server processes on the one port (default: SPOTIZERR_WEB_PROCESSES).")
+        parser.add_argument(
+            "--web-processes",
+            type=int,
+            default=settings.WEB_PROCESSES,
+            help="Web server processes on the one port (default: SPOTIZERR_WEB_PROCESSES).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
@@ -76,7 +85,9 @@ class Command(BaseCommand):
                 try:
                     web.start()
                 except OSError as error:
-                    raise CommandError(f"Cannot listen on {host}:{port}: {error.strerror or error}") from error
+                    raise CommandError(
+                        f"Cannot listen on {host}:{port}: {error.strerror or error}"
+                    ) from error
                 self._watch(watchdog, web)
             else:
                 if watchdog is not None:

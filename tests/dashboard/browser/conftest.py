@@ -17,15 +17,25 @@ import pytest
 from tests.dashboard.browser.server import ADMIN_PASSWORD, ROOT, USER_PASSWORD, LiveApp, live_app_start
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 PASSWORDS = {"admin": ADMIN_PASSWORD, "alice": USER_PASSWORD}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    skip = pytest.mark.skip(reason="browser tests need Debian's Chromium at /usr/bin/chromium "
-                                   "(apt-get install chromium; .ci/run installs it)")
+    skip = pytest.mark.skip(
+        reason="browser tests need Debian's Chromium at /usr/bin/chromium "
+        "(apt-get install chromium; .ci/run installs it)"
+    )
     for item in items:
         if "browser" in item.keywords and not CHROMIUM.exists():
             item.add_marker(skip)

@@ -52,8 +52,21 @@ class LiveApp:
         return self.root / "logs"
 
     def web_start(self) -> None:
-        web = _spawn(self.env, self.log_dir, "daphne", [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p",
-                                                        str(self.port), "spotizerr.asgi:application"])
+        web = _spawn(
+            self.env,
+            self.log_dir,
+            "daphne",
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "spotizerr.asgi:application",
+            ],
+        )
         self.processes.insert(0, web)
         _wait_until_up(f"{self.base_url}/login/", web)
 
@@ -78,25 +91,30 @@ class LiveApp:
 
 
 def _environment(root: Path, spotify: FakeSpotify) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL"} and not key.startswith("SPOTIZERR_")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
-        "SPOTIZERR_DATA_DIR": str(root / "data"),
-        "SPOTIZERR_DOWNLOAD_DIR": str(root / "library"),
-        "SPOTIZERR_INBOX_DIR": str(root / "inbox"),
-        "SPOTIZERR_SECRET_KEY": "browser-tests-secret-key-not-for-production-0123456789",
-        "SPOTIZERR_AUTH_ENABLED": "true",
-        "SPOTIZERR_ADMIN_USERNAME": "admin",
-        "SPOTIZERR_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "SPOTIZERR_SSO_ENABLED": "false",
-        "SPOTIZERR_WORKERS": "2",
-        "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
-        "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
-        "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
-        "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL"} and not key.startswith("SPOTIZERR_")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
+            "SPOTIZERR_DATA_DIR": str(root / "data"),
+            "SPOTIZERR_DOWNLOAD_DIR": str(root / "library"),
+            "SPOTIZERR_INBOX_DIR": str(root / "inbox"),
+            "SPOTIZERR_SECRET_KEY": "browser-tests-secret-key-not-for-production-0123456789",
+            "SPOTIZERR_AUTH_ENABLED": "true",
+            "SPOTIZERR_ADMIN_USERNAME": "admin",
+            "SPOTIZERR_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "SPOTIZERR_SSO_ENABLED": "false",
+            "SPOTIZERR_WORKERS": "2",
+            "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
+            "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
+            "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
+            "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -105,18 +123,29 @@ def _inbox_album(inbox: Path, spotify: FakeSpotify, album_id: str) -> None:
     for number, track_id in enumerate(catalog.albums[album_id].track_ids, start=1):
         track = catalog.tracks[track_id]
         artist = catalog.artists[track.artist_ids[0]].name
-        make_audio(inbox / f"{number:02d}.mp3", seconds=1.0, frequency=220 * number,
-                   tags={"title": track.name, "artist": artist, "ISRC": track.isrc or ""})
+        make_audio(
+            inbox / f"{number:02d}.mp3",
+            seconds=1.0,
+            frequency=220 * number,
+            tags={"title": track.name, "artist": artist, "ISRC": track.isrc or ""},
+        )
 
 
 def _manage(env: dict[str, str], log_dir: Path, *args: str) -> None:
     with open(log_dir / f"manage-{args[0]}.log", "ab") as log:
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=log, stderr=log,
-                       check=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+            check=True,
+            timeout=120,
+        )
 
 
 def _spawn(env: dict[str, str], log_dir: Path, name: str, command: list[str]) -> subprocess.Popen:
-    log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+    log = open(log_dir / f"{name}.log", "ab")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

@@ -93,7 +93,8 @@ def test_the_formatting_preview_follows_the_template_as_it_is_typed(page, log_in
     expect(page.locator("#path-preview")).to_have_text("The Test Pattern/Sine Waves/03. Four Forty.mp3")
     page.get_by_label("File name template").fill("%artist% - %music%")
     expect(page.locator("#path-preview")).to_have_text(
-        "The Test Pattern/Sine Waves/The Test Pattern; Guest Oscillator - Four Forty.mp3")
+        "The Test Pattern/Sine Waves/The Test Pattern; Guest Oscillator - Four Forty.mp3"
+    )
     page.get_by_label("File name template").fill("%bogus%")
     expect(page.locator("#preview-problems")).to_contain_text("unknown placeholder %bogus%")
 

@@ -12,8 +12,15 @@ import pytest
 from tests.fakes.audio import ffmpeg_exe, make_audio, make_jpeg
 
 #: name → file suffix; "alac" is Apple Lossless in .m4a, the rest are make_audio's formats.
-AUDIO_KINDS = {"mp3": ".mp3", "aac": ".m4a", "alac": ".m4a", "ogg": ".ogg", "opus": ".opus",
-               "flac": ".flac", "wav": ".wav"}
+AUDIO_KINDS = {
+    "mp3": ".mp3",
+    "aac": ".m4a",
+    "alac": ".m4a",
+    "ogg": ".ogg",
+    "opus": ".opus",
+    "flac": ".flac",
+    "wav": ".wav",
+}
 
 
 OLD_TAGS = {"title": "Old title", "artist": "Old artist", "ISRC": "OLD000000001"}
@@ -27,8 +34,22 @@ def audio_originals(tmp_path_factory) -> dict[str, Path]:
         path = folder / f"{kind}{suffix}"
         if kind == "alac":  # make_audio has no ALAC: encode its WAV
             wav = make_audio(folder / "for-alac.wav", seconds=1.0)
-            subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(wav),
-                            "-c:a", "alac", str(path)], check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [
+                    ffmpeg_exe(),
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-i",
+                    str(wav),
+                    "-c:a",
+                    "alac",
+                    str(path),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
         else:
             make_audio(path, seconds=1.0, tags=OLD_TAGS)
         made[kind] = path

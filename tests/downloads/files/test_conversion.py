@@ -18,16 +18,26 @@ from spotizerr.lib.cancel import Cancelled, CancelToken
 
 # format → (file suffix, codec as read_tags reports it)
 EXPECTED = {
-    "MP3": (".mp3", "mp3"), "AAC": (".m4a", "mp4a.40.2"), "OGG": (".ogg", "oggvorbis"),
-    "OPUS": (".opus", "oggopus"), "FLAC": (".flac", "flac"), "WAV": (".wav", "wave"),
+    "MP3": (".mp3", "mp3"),
+    "AAC": (".m4a", "mp4a.40.2"),
+    "OGG": (".ogg", "oggvorbis"),
+    "OPUS": (".opus", "oggopus"),
+    "FLAC": (".flac", "flac"),
+    "WAV": (".wav", "wave"),
     "ALAC": (".m4a", "alac"),
 }
 
 
 def _convert(source: Path, folder: Path, format_name: str, bitrate: str | None = None, **kw) -> Path:
     destination = folder / "out" / f"converted{EXPECTED[format_name][0]}"
-    return convert_audio(source, destination, format_name=format_name, bitrate=bitrate,
-                         cancel=kw.pop("cancel", CancelToken()), **kw)
+    return convert_audio(
+        source,
+        destination,
+        format_name=format_name,
+        bitrate=bitrate,
+        cancel=kw.pop("cancel", CancelToken()),
+        **kw,
+    )
 
 
 def _ffmpeg_children() -> list[int]:
@@ -40,7 +50,7 @@ def _ffmpeg_children() -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        name, fields = stat[stat.index("(") + 1: stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
         if int(fields[1]) == os.getpid() and "ffmpeg" in name:
             found.append(int(entry.name))
     return found
@@ -80,8 +90,9 @@ def test_a_bitrate_the_format_does_not_offer_is_refused(audio_originals, tmp_pat
 
 def test_an_unknown_format_is_refused(audio_originals, tmp_path):
     with pytest.raises(ConversionError, match="unknown output format"):
-        convert_audio(audio_originals["wav"], tmp_path / "x.xyz", format_name="XYZ", bitrate=None,
-                      cancel=CancelToken())
+        convert_audio(
+            audio_originals["wav"], tmp_path / "x.xyz", format_name="XYZ", bitrate=None, cancel=CancelToken()
+        )
 
 
 def test_conversion_drops_the_source_tags(audio_originals, tmp_path):
@@ -132,8 +143,14 @@ def stalled_source(tmp_path):
 
     def feed() -> None:
         with open(fifo, "wb") as writer:
-            header = b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + struct.pack(
-                "<IHHIIHH", 16, 1, 2, 44100, 44100 * 4, 4, 16) + b"data" + struct.pack("<I", 0xFFFFFFFF)
+            header = (
+                b"RIFF"
+                + struct.pack("<I", 0xFFFFFFFF)
+                + b"WAVEfmt "
+                + struct.pack("<IHHIIHH", 16, 1, 2, 44100, 44100 * 4, 4, 16)
+                + b"data"
+                + struct.pack("<I", 0xFFFFFFFF)
+            )
             writer.write(header + b"\0" * 44100 * 4)
             writer.flush()
             release.wait(10)

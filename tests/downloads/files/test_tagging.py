@@ -17,11 +17,25 @@ KINDS = list(AUDIO_KINDS)
 
 def _tags(**overrides) -> TagData:
     values = {
-        "title": "Ünïcode Song", "artists": ["Ann", "Bob"], "artist_separator": " & ", "album": "Record",
-        "album_artists": ["Ann"], "track_number": 3, "track_total": 12, "disc_number": 1, "disc_total": 2,
-        "date": "2021-03-04", "year": "2021", "genre": "Jazz", "isrc": "USAAA2100001", "label": "Label",
-        "copyright": "(C) 2021 Label", "explicit": True, "url": "https://open.spotify.com/track/abc",
-        "comment": PREVIEW_COMMENT, "cover": None,
+        "title": "Ünïcode Song",
+        "artists": ["Ann", "Bob"],
+        "artist_separator": " & ",
+        "album": "Record",
+        "album_artists": ["Ann"],
+        "track_number": 3,
+        "track_total": 12,
+        "disc_number": 1,
+        "disc_total": 2,
+        "date": "2021-03-04",
+        "year": "2021",
+        "genre": "Jazz",
+        "isrc": "USAAA2100001",
+        "label": "Label",
+        "copyright": "(C) 2021 Label",
+        "explicit": True,
+        "url": "https://open.spotify.com/track/abc",
+        "comment": PREVIEW_COMMENT,
+        "cover": None,
     }
     values.update(overrides)
     return TagData(**values)
@@ -33,8 +47,13 @@ def test_text_tags_read_back_the_same(kind, audio_copy):
     write_tags(path, _tags())
     tags = read_tags(path)
     assert {key: tags[key] for key in ("title", "album", "date", "genre", "isrc", "label", "copyright")} == {
-        "title": "Ünïcode Song", "album": "Record", "date": "2021-03-04", "genre": "Jazz",
-        "isrc": "USAAA2100001", "label": "Label", "copyright": "(C) 2021 Label",
+        "title": "Ünïcode Song",
+        "album": "Record",
+        "date": "2021-03-04",
+        "genre": "Jazz",
+        "isrc": "USAAA2100001",
+        "label": "Label",
+        "copyright": "(C) 2021 Label",
     }
 
 
@@ -109,7 +128,10 @@ def test_mp3_gets_id3v24_with_multi_value_artist_frame(audio_copy, cover_jpeg):
     write_tags(path, _tags(cover=cover_jpeg))
     id3 = mutagen.File(path).tags
     assert (id3.version, id3["TPE1"].text, id3["TRCK"].text, id3["TXXX:ITUNESADVISORY"].text) == (
-        (2, 4, 0), ["Ann", "Bob"], ["3/12"], ["1"],
+        (2, 4, 0),
+        ["Ann", "Bob"],
+        ["3/12"],
+        ["1"],
     )
 
 
@@ -179,12 +201,37 @@ def test_tag_data_from_track_takes_album_details():
     artist = ArtistRef("a", "Ann")
     ref = AlbumRef("al", "Record", release_date="2021-03-04", total_tracks=9, artists=(artist,))
     track = Track("t1", "Song", (artist, ArtistRef("b", "Bob")), ref, 1000, True, 4, 1, "ISRC1")
-    album = Album("al", "Record", "album", (artist,), "2021-03-04", 9, label="Label", genres=("jazz",),
-                  copyrights=("(C) Label",), tracks=(track,))
+    album = Album(
+        "al",
+        "Record",
+        "album",
+        (artist,),
+        "2021-03-04",
+        9,
+        label="Label",
+        genres=("jazz",),
+        copyrights=("(C) Label",),
+        tracks=(track,),
+    )
     tags = TagData.from_track(track, album, artist_separator=", ", comment=PREVIEW_COMMENT)
     assert tags == TagData(
-        title="Song", artists=["Ann", "Bob"], artist_separator=", ", album="Record", album_artists=["Ann"],
-        track_number=4, track_total=9, disc_number=1, disc_total=1, date="2021-03-04", year="2021",
-        genre="jazz", isrc="ISRC1", label="Label", copyright="(C) Label", explicit=True,
-        url="https://open.spotify.com/track/t1", comment=PREVIEW_COMMENT, cover=None,
+        title="Song",
+        artists=["Ann", "Bob"],
+        artist_separator=", ",
+        album="Record",
+        album_artists=["Ann"],
+        track_number=4,
+        track_total=9,
+        disc_number=1,
+        disc_total=1,
+        date="2021-03-04",
+        year="2021",
+        genre="jazz",
+        isrc="ISRC1",
+        label="Label",
+        copyright="(C) Label",
+        explicit=True,
+        url="https://open.spotify.com/track/t1",
+        comment=PREVIEW_COMMENT,
+        cover=None,
     )

@@ -57,4 +57,3 @@ def temp_dir(tmp_path: Path) -> Path:
     work = tmp_path / "work"
     work.mkdir()
     return work
-

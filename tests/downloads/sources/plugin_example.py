@@ -11,13 +11,22 @@ from spotizerr.lib.cancel import CancelToken
 
 
 class EchoSource(BaseSource):
-    info = SourceInfo(name="echo", label="Echo", full_track=True, preview=False, lossless=False,
-                      needs_credentials=False, network=False)
+    info = SourceInfo(
+        name="echo",
+        label="Echo",
+        full_track=True,
+        preview=False,
+        lossless=False,
+        needs_credentials=False,
+        network=False,
+    )
 
     def find(self, track: Track, *, config: dict[str, Any]) -> Candidate | None:
         return None
 
-    def fetch(self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken) -> Path:
+    def fetch(
+        self, candidate: Candidate, temp_dir: Path, *, config: dict[str, Any], cancel: CancelToken
+    ) -> Path:
         raise NotImplementedError
 
 
@@ -31,5 +40,12 @@ class NotASource:
 
 
 class WrongName(EchoSource):
-    info = SourceInfo(name="other", label="Other", full_track=True, preview=False, lossless=False,
-                      needs_credentials=False, network=False)
+    info = SourceInfo(
+        name="other",
+        label="Other",
+        full_track=True,
+        preview=False,
+        lossless=False,
+        needs_credentials=False,
+        network=False,
+    )

@@ -17,7 +17,7 @@ from spotizerr.lib.cancel import Cancelled, CancelToken
 from tests.downloads.sources.helpers import make_track
 from tests.fakes.audio import ffmpeg_exe
 
-SCRIPT = r'''
+SCRIPT = r"""
 import json, os, subprocess, sys, time
 mode, output, record = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(record, "w") as f:
@@ -43,7 +43,7 @@ elif mode == "nothing":
 elif mode == "sleeps":
     open(output, "wb").write(b"partial")
     time.sleep(60)
-'''
+"""
 
 
 @pytest.fixture
@@ -79,7 +79,9 @@ def test_with_a_command_every_track_is_a_full_track_candidate(source_config, scr
     assert candidate is not None and candidate.source == "command" and not candidate.is_preview
 
 
-def test_the_programs_audio_file_is_returned_inside_the_work_folder(source_config, script, record, temp_dir) -> None:
+def test_the_programs_audio_file_is_returned_inside_the_work_folder(
+    source_config, script, record, temp_dir
+) -> None:
     result = run(configure(source_config, script, record, "flac"), temp_dir)
     assert result.parent == temp_dir and result.suffix == ".flac"
     assert tagging.audio_duration_ms(result) == 1000
@@ -92,23 +94,44 @@ def test_an_extension_the_program_appends_is_accepted(source_config, script, rec
 
 
 def test_placeholders_are_filled_per_argument_and_never_split_or_interpreted(
-        source_config, script, record, temp_dir) -> None:
-    config = configure(source_config, script, record, "flac", "{artist}", "--title={title}", "{isrc}",
-                       "{album}", "{duration_ms}")
+    source_config, script, record, temp_dir
+) -> None:
+    config = configure(
+        source_config,
+        script,
+        record,
+        "flac",
+        "{artist}",
+        "--title={title}",
+        "{isrc}",
+        "{album}",
+        "{duration_ms}",
+    )
     title = 'Song; rm -rf / $(whoami) `id` "quoted" {album}'
-    run(config, temp_dir, name=title, artists=("A & B", "C"), isrc="GBAAA0000001", album="It's *", duration_ms=1234)
+    run(
+        config,
+        temp_dir,
+        name=title,
+        artists=("A & B", "C"),
+        isrc="GBAAA0000001",
+        album="It's *",
+        duration_ms=1234,
+    )
     argv = json.loads(record.read_text())["argv"]
     assert argv[3:] == ["A & B, C", f"--title={title}", "GBAAA0000001", "It's *", "1234"]
 
 
-def test_the_program_does_not_see_spotizerrs_secrets(source_config, script, record, temp_dir, monkeypatch) -> None:
+def test_the_program_does_not_see_spotizerrs_secrets(
+    source_config, script, record, temp_dir, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTIZERR_SPOTIFY_CLIENT_SECRET", "hunter2")
     run(configure(source_config, script, record, "flac"), temp_dir)
     assert "SPOTIZERR_SPOTIFY_CLIENT_SECRET" not in json.loads(record.read_text())["env"]
 
 
 def test_a_failing_program_is_a_transient_error_with_its_last_stderr_lines(
-        source_config, script, record, temp_dir) -> None:
+    source_config, script, record, temp_dir
+) -> None:
     with pytest.raises(SourceError) as caught:
         run(configure(source_config, script, record, "fails"), temp_dir)
     assert not caught.value.permanent
@@ -116,7 +139,9 @@ def test_a_failing_program_is_a_transient_error_with_its_last_stderr_lines(
     assert list(temp_dir.iterdir()) == []
 
 
-def test_exit_status_69_means_the_track_is_permanently_unavailable(source_config, script, record, temp_dir) -> None:
+def test_exit_status_69_means_the_track_is_permanently_unavailable(
+    source_config, script, record, temp_dir
+) -> None:
     with pytest.raises(SourceError) as caught:
         run(configure(source_config, script, record, "unavailable"), temp_dir)
     assert caught.value.permanent and "not in the catalogue" in caught.value.reason
@@ -154,7 +179,10 @@ def test_cancel_kills_the_program_and_leaves_nothing(source_config, script, reco
 
 
 def test_a_missing_program_is_a_permanent_error(source_config, temp_dir) -> None:
-    config = {**source_config, "commandSource": {"argv": ["/nonexistent/fetcher", "{output}"], "timeoutSeconds": 5}}
+    config = {
+        **source_config,
+        "commandSource": {"argv": ["/nonexistent/fetcher", "{output}"], "timeoutSeconds": 5},
+    }
     with pytest.raises(SourceError) as caught:
         run(config, temp_dir)
     assert caught.value.permanent

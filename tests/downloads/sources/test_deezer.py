@@ -100,7 +100,9 @@ def test_fetch_downloads_a_real_mp3_into_the_work_folder(known, source_config, t
     assert tagging.audio_duration_ms(result) > 2500
 
 
-def test_a_preview_that_is_not_audio_is_a_permanent_error_and_is_removed(known, source_config, temp_dir) -> None:
+def test_a_preview_that_is_not_audio_is_a_permanent_error_and_is_removed(
+    known, source_config, temp_dir
+) -> None:
     known.preview_replies(ISRC, Reply(body=b"\0" * 5000))
     with pytest.raises(SourceError) as caught:
         fetch(source_config, temp_dir)
@@ -110,7 +112,8 @@ def test_a_preview_that_is_not_audio_is_a_permanent_error_and_is_removed(known, 
 
 @pytest.mark.parametrize("fault", ["reset", "truncate"])
 def test_a_preview_broken_off_mid_body_is_a_transient_error_that_leaves_nothing(
-        known, source_config, temp_dir, preview_mp3, fault: str) -> None:
+    known, source_config, temp_dir, preview_mp3, fault: str
+) -> None:
     known.preview_replies(ISRC, Reply(body=preview_mp3, fault=fault, fault_after=len(preview_mp3) // 2))
     with pytest.raises(SourceError) as caught:
         fetch(source_config, temp_dir)
@@ -125,7 +128,9 @@ def test_a_preview_server_error_is_transient(known, source_config, temp_dir) -> 
     assert not caught.value.permanent
 
 
-def test_a_second_fetch_after_a_transient_failure_succeeds(known, source_config, temp_dir, preview_mp3) -> None:
+def test_a_second_fetch_after_a_transient_failure_succeeds(
+    known, source_config, temp_dir, preview_mp3
+) -> None:
     known.preview_replies(ISRC, Reply(500))
     with pytest.raises(SourceError):
         fetch(source_config, temp_dir)
@@ -133,7 +138,8 @@ def test_a_second_fetch_after_a_transient_failure_succeeds(known, source_config,
 
 
 def test_real_time_paces_the_download_to_playback_speed_times_the_multiplier(
-        known, source_config, temp_dir, preview_mp3) -> None:
+    known, source_config, temp_dir, preview_mp3
+) -> None:
     """GIVEN realTime with multiplier 4 WHEN a 3 s clip (128 kbit/s nominal) is fetched THEN it takes
     about size / (16 kB/s × 4)."""
     source_config.update(realTime=True, realTimeMultiplier=4)

@@ -29,8 +29,14 @@ def inbox(source_config) -> Path:
     return Path(source_config["inboxPath"])
 
 
-def song(path: Path, *, title: str = "Blue Monday", artist: str = "New Order", isrc: str | None = None,
-         seconds: float = 2.0) -> Path:
+def song(
+    path: Path,
+    *,
+    title: str = "Blue Monday",
+    artist: str = "New Order",
+    isrc: str | None = None,
+    seconds: float = 2.0,
+) -> Path:
     tags = {"title": title, "artist": artist} | ({"ISRC": isrc} if isrc else {})
     return make_audio(path, seconds=seconds, tags=tags)
 
@@ -46,7 +52,11 @@ def test_it_finds_a_file_by_its_isrc_tag_whatever_its_title(inbox, source_config
     song(inbox / "untitled.flac", title="Track 01", artist="Unknown", isrc=ISRC)
     candidate = InboxSource().find(make_track(isrc=ISRC), config=source_config)
     assert candidate is not None
-    assert (Path(candidate.ref).name, candidate.is_preview, candidate.quality) == ("untitled.flac", False, "FLAC")
+    assert (Path(candidate.ref).name, candidate.is_preview, candidate.quality) == (
+        "untitled.flac",
+        False,
+        "FLAC",
+    )
     assert candidate.extension == ".flac" and candidate.duration_ms == 2000
 
 
@@ -66,11 +76,15 @@ def test_it_matches_by_normalised_artist_and_title_when_no_isrc_matches(inbox, s
 
 def test_it_ignores_accents_and_punctuation(inbox, source_config) -> None:
     song(inbox / "x.ogg", title="Deja Vu!", artist="Beyonce")
-    candidate = InboxSource().find(make_track(name="Déjà vu", artists=("Beyoncé", "Jay-Z")), config=source_config)
+    candidate = InboxSource().find(
+        make_track(name="Déjà vu", artists=("Beyoncé", "Jay-Z")), config=source_config
+    )
     assert candidate is not None
 
 
-def test_a_title_match_with_a_length_off_by_more_than_three_seconds_is_not_a_match(inbox, source_config) -> None:
+def test_a_title_match_with_a_length_off_by_more_than_three_seconds_is_not_a_match(
+    inbox, source_config
+) -> None:
     song(inbox / "x.mp3", seconds=2.0)
     assert InboxSource().find(make_track(duration_ms=5500), config=source_config) is None
 
@@ -175,7 +189,9 @@ def fetched(source_config, temp_dir: Path, *, mode: str = "copy") -> tuple[Path,
     return Path(candidate.ref), result
 
 
-def test_fetch_copies_the_file_into_the_work_folder_and_keeps_the_original(inbox, source_config, temp_dir) -> None:
+def test_fetch_copies_the_file_into_the_work_folder_and_keeps_the_original(
+    inbox, source_config, temp_dir
+) -> None:
     original = song(inbox / "x.flac")
     _, result = fetched(source_config, temp_dir)
     assert result.parent == temp_dir and result.suffix == ".flac"

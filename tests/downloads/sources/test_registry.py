@@ -37,18 +37,23 @@ def test_a_plugin_entry_point_is_loaded() -> None:
     assert list(sources) == ["echo"]
 
 
-@pytest.mark.parametrize("value", [
-    "tests.downloads.sources.no_such_module:Thing",
-    "tests.downloads.sources.plugin_example:Missing",
-    "tests.downloads.sources.plugin_example:ExplodingSource",
-    "tests.downloads.sources.plugin_example:NotASource",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "tests.downloads.sources.no_such_module:Thing",
+        "tests.downloads.sources.plugin_example:Missing",
+        "tests.downloads.sources.plugin_example:ExplodingSource",
+        "tests.downloads.sources.plugin_example:NotASource",
+    ],
+)
 def test_a_broken_plugin_is_logged_and_skipped_without_stopping_the_others(value: str, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="downloads.sources.registry"):
-        sources = load_sources([
-            point("echo", value),
-            point("inbox", "downloads.sources.inbox:InboxSource"),
-        ])
+        sources = load_sources(
+            [
+                point("echo", value),
+                point("inbox", "downloads.sources.inbox:InboxSource"),
+            ]
+        )
     assert list(sources) == ["inbox"]
     assert "echo" in caplog.text
 
@@ -62,11 +67,13 @@ def test_a_plugin_whose_name_differs_from_its_entry_point_is_skipped(caplog) -> 
 def test_a_plugin_installed_as_a_distribution_is_found(tmp_path: Path, monkeypatch, fresh_registry) -> None:
     """GIVEN a package installed on sys.path with a spotizerr.sources entry point
     WHEN the registry loads THEN its source is available next to the built-ins."""
-    (tmp_path / "loud_source.py").write_text(textwrap.dedent("""
+    (tmp_path / "loud_source.py").write_text(
+        textwrap.dedent("""
         from tests.downloads.sources.plugin_example import EchoSource
         class LoudSource(EchoSource):
             pass
-    """))
+    """)
+    )
     dist = tmp_path / "loud_source-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: loud-source\nVersion: 1.0\n")
@@ -80,12 +87,15 @@ def test_a_plugin_installed_as_a_distribution_is_found(tmp_path: Path, monkeypat
 # ---------------------------------------------------------------- the order to try
 @pytest.fixture
 def installed() -> dict[str, Source]:
-    return load_sources(point(name, value) for name, value in [
-        ("inbox", "downloads.sources.inbox:InboxSource"),
-        ("deezer", "downloads.sources.deezer:DeezerPreviewSource"),
-        ("spotify", "downloads.sources.spotify_preview:SpotifyPreviewSource"),
-        ("command", "downloads.sources.command:CommandSource"),
-    ])
+    return load_sources(
+        point(name, value)
+        for name, value in [
+            ("inbox", "downloads.sources.inbox:InboxSource"),
+            ("deezer", "downloads.sources.deezer:DeezerPreviewSource"),
+            ("spotify", "downloads.sources.spotify_preview:SpotifyPreviewSource"),
+            ("command", "downloads.sources.command:CommandSource"),
+        ]
+    )
 
 
 def names(sources: list[Source]) -> list[str]:

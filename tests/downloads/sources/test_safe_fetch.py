@@ -17,10 +17,18 @@ from tests.fakes.media_server import MediaServer, Reply, redirect
 BODY = bytes(range(256)) * 400  # 100 kB
 
 
-def fetch(server: MediaServer, path: str, destination: Path, *, timeout: float = 5.0,
-          max_bytes: int = 10_000_000, cancel: CancelToken | None = None) -> Path:
-    return download_to_file(server.url(path), destination, max_bytes=max_bytes, timeout=timeout,
-                            cancel=cancel or CancelToken())
+def fetch(
+    server: MediaServer,
+    path: str,
+    destination: Path,
+    *,
+    timeout: float = 5.0,
+    max_bytes: int = 10_000_000,
+    cancel: CancelToken | None = None,
+) -> Path:
+    return download_to_file(
+        server.url(path), destination, max_bytes=max_bytes, timeout=timeout, cancel=cancel or CancelToken()
+    )
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -28,37 +36,43 @@ def leftovers(folder: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------- which hosts
-@pytest.mark.parametrize("url", [
-    "https://i.scdn.co/image/ab67616d0000b273",
-    "https://mosaic.scdn.co/640/abc",
-    "https://image-cdn-ak.spotifycdn.com/image/x",
-    "https://image-cdn-fa.spotifycdn.com/image/x",
-    "https://p.scdn.co/mp3-preview/abc",
-    "https://cdns-preview-d.dzcdn.net/stream/c-d.mp3",
-    "https://e-cdns-images.dzcdn.net/images/cover/x.jpg",
-    "https://api.deezer.com/track/isrc:GBAYE0601498",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://i.scdn.co/image/ab67616d0000b273",
+        "https://mosaic.scdn.co/640/abc",
+        "https://image-cdn-ak.spotifycdn.com/image/x",
+        "https://image-cdn-fa.spotifycdn.com/image/x",
+        "https://p.scdn.co/mp3-preview/abc",
+        "https://cdns-preview-d.dzcdn.net/stream/c-d.mp3",
+        "https://e-cdns-images.dzcdn.net/images/cover/x.jpg",
+        "https://api.deezer.com/track/isrc:GBAYE0601498",
+    ],
+)
 def test_it_allows_spotify_and_deezer_media_hosts_over_https(url: str) -> None:
     assert is_allowed_url(url)
 
 
-@pytest.mark.parametrize("url", [
-    "http://i.scdn.co/image/x",  # plain http
-    "https://i.scdn.co:8443/image/x",  # another port
-    "https://evil.example/image.jpg",
-    "https://i.scdn.co.evil.example/x",
-    "https://dzcdn.net.evil.example/x",
-    "https://127.0.0.1/x",
-    "https://localhost/x",
-    "https://10.0.0.1/x",
-    "https://192.168.1.1/x",
-    "https://169.254.169.254/latest/meta-data/",
-    "https://[::1]/x",
-    "file:///etc/passwd",
-    "ftp://i.scdn.co/x",
-    "https://user:pw@i.scdn.co/x",
-    "not a url",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://i.scdn.co/image/x",  # plain http
+        "https://i.scdn.co:8443/image/x",  # another port
+        "https://evil.example/image.jpg",
+        "https://i.scdn.co.evil.example/x",
+        "https://dzcdn.net.evil.example/x",
+        "https://127.0.0.1/x",
+        "https://localhost/x",
+        "https://10.0.0.1/x",
+        "https://192.168.1.1/x",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/x",
+        "file:///etc/passwd",
+        "ftp://i.scdn.co/x",
+        "https://user:pw@i.scdn.co/x",
+        "not a url",
+    ],
+)
 def test_it_refuses_other_hosts_schemes_and_ports(url: str) -> None:
     assert not is_allowed_url(url)
 
@@ -73,8 +87,9 @@ def test_it_refuses_loopback_on_a_port_no_setting_names(settings) -> None:
     assert not is_allowed_url("http://127.0.0.1:18081/images/cover.jpg")
 
 
-def test_it_refuses_to_download_from_a_server_on_an_unconfigured_port(media_server, outside_server,
-                                                                       tmp_path) -> None:
+def test_it_refuses_to_download_from_a_server_on_an_unconfigured_port(
+    media_server, outside_server, tmp_path
+) -> None:
     outside_server.route("/x.mp3", Reply(body=BODY))
     with pytest.raises(FetchError) as caught:
         fetch(outside_server, "/x.mp3", tmp_path / "x.mp3")
@@ -83,8 +98,9 @@ def test_it_refuses_to_download_from_a_server_on_an_unconfigured_port(media_serv
     assert leftovers(tmp_path) == []
 
 
-def test_it_refuses_a_redirect_from_an_allowed_host_to_a_disallowed_one(media_server, outside_server,
-                                                                       tmp_path) -> None:
+def test_it_refuses_a_redirect_from_an_allowed_host_to_a_disallowed_one(
+    media_server, outside_server, tmp_path
+) -> None:
     outside_server.route("/secret", Reply(body=b"internal"))
     media_server.route("/cover.jpg", redirect(outside_server.url("/secret")))
     with pytest.raises(FetchError) as caught:
@@ -136,7 +152,9 @@ def test_a_truncated_body_is_a_transient_failure_that_leaves_nothing(media_serve
     assert leftovers(tmp_path) == []
 
 
-def test_a_connection_reset_mid_body_is_a_transient_failure_that_leaves_nothing(media_server, tmp_path) -> None:
+def test_a_connection_reset_mid_body_is_a_transient_failure_that_leaves_nothing(
+    media_server, tmp_path
+) -> None:
     media_server.route("/x.mp3", Reply(body=BODY, fault="reset", fault_after=5000))
     with pytest.raises(FetchError) as caught:
         fetch(media_server, "/x.mp3", tmp_path / "x.mp3")
@@ -147,7 +165,7 @@ def test_a_connection_reset_mid_body_is_a_transient_failure_that_leaves_nothing(
 def test_a_stalled_download_is_abandoned_within_its_timeout(media_server, tmp_path) -> None:
     media_server.route("/x.mp3", Reply(body=BODY, fault="stall", fault_after=5000))
     started = time.monotonic()
-    with pytest.raises(FetchError, match="stalled|timed out") as caught:
+    with pytest.raises(FetchError, match=r"stalled|timed out") as caught:
         fetch(media_server, "/x.mp3", tmp_path / "x.mp3", timeout=0.5)
     assert time.monotonic() - started < 2.5
     assert not caught.value.permanent
@@ -218,8 +236,14 @@ def test_an_already_cancelled_token_fetches_nothing(media_server, tmp_path) -> N
 def test_pacing_holds_the_transfer_to_the_given_rate(media_server, tmp_path) -> None:
     media_server.route("/x.mp3", Reply(body=BODY))  # 102,400 bytes
     started = time.monotonic()
-    download_to_file(media_server.url("/x.mp3"), tmp_path / "x.mp3", max_bytes=len(BODY), timeout=0.5,
-                     cancel=CancelToken(), pace_bytes_per_second=len(BODY) / 1.0)
+    download_to_file(
+        media_server.url("/x.mp3"),
+        tmp_path / "x.mp3",
+        max_bytes=len(BODY),
+        timeout=0.5,
+        cancel=CancelToken(),
+        pace_bytes_per_second=len(BODY) / 1.0,
+    )
     elapsed = time.monotonic() - started
     assert 0.9 <= elapsed < 2.5  # paced sleeps longer than the timeout are not stalls
 
@@ -255,11 +279,15 @@ def test_a_public_media_host_resolving_to_a_private_address_is_refused(monkeypat
     """GIVEN DNS that points Spotify's image host at the LAN (rebinding, a hostile resolver)
     WHEN a cover is fetched THEN nothing is requested and the refusal is permanent."""
     connections: list[object] = []
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.168.1.10", 443))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *args, **kwargs: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.168.1.10", 443))],
+    )
     monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: connections.append(args))
     with pytest.raises(FetchError) as caught:
-        download_to_file("https://i.scdn.co/image/x", tmp_path / "x.jpg", max_bytes=1000, timeout=2,
-                         cancel=CancelToken())
+        download_to_file(
+            "https://i.scdn.co/image/x", tmp_path / "x.jpg", max_bytes=1000, timeout=2, cancel=CancelToken()
+        )
     assert caught.value.permanent and "non-public" in caught.value.reason
     assert connections == [] and leftovers(tmp_path) == []

@@ -41,7 +41,9 @@ def test_fetch_downloads_the_preview(spotify_host, source_config, temp_dir, tmp_
     mp3 = make_audio(tmp_path / "p.mp3").read_bytes()
     spotify_host.route("/mp3-preview/abc", Reply(body=mp3, content_type="audio/mpeg"))
     source = SpotifyPreviewSource()
-    candidate = source.find(make_track(preview_url=spotify_host.url("/mp3-preview/abc")), config=source_config)
+    candidate = source.find(
+        make_track(preview_url=spotify_host.url("/mp3-preview/abc")), config=source_config
+    )
     result = source.fetch(candidate, temp_dir, config=source_config, cancel=CancelToken())
     assert result.parent == temp_dir and result.read_bytes() == mp3
 
@@ -49,7 +51,9 @@ def test_fetch_downloads_the_preview(spotify_host, source_config, temp_dir, tmp_
 def test_a_vanished_preview_is_a_permanent_error(spotify_host, source_config, temp_dir) -> None:
     spotify_host.route("/mp3-preview/abc", Reply(404))
     source = SpotifyPreviewSource()
-    candidate = source.find(make_track(preview_url=spotify_host.url("/mp3-preview/abc")), config=source_config)
+    candidate = source.find(
+        make_track(preview_url=spotify_host.url("/mp3-preview/abc")), config=source_config
+    )
     with pytest.raises(SourceError) as caught:
         source.fetch(candidate, temp_dir, config=source_config, cancel=CancelToken())
     assert caught.value.permanent
