@@ -11,7 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from spotizerr.integrations.spotify import SEARCH_TYPES
+from spotizerr.integrations.spotify import MAX_OFFSET, SEARCH_TYPES
 
 MAX_PAGE = 500
 
@@ -40,7 +40,7 @@ class IdQuerySerializer(serializers.Serializer):
 
 class PageQuerySerializer(IdQuerySerializer):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0)
 
 
 class AlbumInfoQuerySerializer(PageQuerySerializer):

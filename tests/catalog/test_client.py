@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spotizerr.integrations.spotify import (
+    RELEASE_GROUPS,
     SpotifyCredentialsRejected,
     SpotifyNotConfigured,
     SpotifyNotFound,
@@ -17,14 +18,21 @@ def _calls(fake: FakeSpotify, path: str) -> list:
     return [record for record in fake.requests if record.path == path]
 
 
-def test_it_reads_a_track_with_album_isrc_and_preview(spotify_api: FakeSpotify) -> None:
+def test_it_reads_a_track_with_album_and_isrc(spotify_api: FakeSpotify) -> None:
     track = get_spotify_client().track(IDS.track)
     assert track.name == "Four Forty"
     assert track.artist_names == ["The Test Pattern"]
     assert track.album.name == "Sine Waves" and track.album.release_date == "2021-05-14"
     assert track.isrc and len(track.isrc) == 12
-    assert track.preview_url == f"{spotify_api.base_url}/previews/{IDS.track}.mp3"
+    assert track.preview_url is None and track.popularity is None  # development mode: both gone
     assert track.album.images[0].url.startswith(spotify_api.base_url)
+
+
+@pytest.mark.spotify_extended_quota
+def test_an_extended_quota_app_reads_the_preview_and_popularity(spotify_api: FakeSpotify) -> None:
+    track = get_spotify_client().track(IDS.track)
+    assert track.preview_url == f"{spotify_api.base_url}/previews/{IDS.track}.mp3"
+    assert track.popularity == 30
 
 
 def test_it_reads_every_track_of_an_album_longer_than_one_page(spotify_api: FakeSpotify) -> None:
@@ -39,7 +47,7 @@ def test_it_reads_every_track_of_an_album_longer_than_one_page(spotify_api: Fake
 
 def test_it_reads_album_label_upc_copyrights_and_discs(spotify_api: FakeSpotify) -> None:
     album = get_spotify_client().album(IDS.two_disc_album)
-    assert album.label == "Fixture Records" and album.upc and album.copyrights
+    assert album.label is None and album.upc and album.copyrights  # development mode: no label
     assert album.release_date == "2019-11"
     assert [(t.disc_number, t.track_number) for t in album.tracks][3:5] == [(1, 4), (2, 1)]
 
@@ -72,17 +80,53 @@ def test_it_pages_playlist_entries_from_the_items_endpoint(spotify_api: FakeSpot
     assert all(r.path.endswith("/items") for r in spotify_api.requests if "playlists" in r.path)
 
 
-def test_it_reads_every_release_of_a_prolific_artist(spotify_api: FakeSpotify) -> None:
+def test_it_reads_every_release_of_a_prolific_artist_in_pages_of_ten(spotify_api: FakeSpotify) -> None:
     releases = get_spotify_client().artist_releases(IDS.big_artist)
     assert len(releases) == 60
-    assert {r.album_group for r in releases} == {"album", "single", "compilation", "appears_on"}
-    assert len(_calls(spotify_api, f"/v1/artists/{IDS.big_artist}/albums")) == 2
+    calls = _calls(spotify_api, f"/v1/artists/{IDS.big_artist}/albums")
+    assert {r.query["limit"] for r in calls} == {"10"} and all(r.status == 200 for r in calls)
+    assert len(calls) == 3 + 2 + 1 + 1  # 30 albums, 15 singles, 5 compilations, 10 appears-on
+
+
+def test_it_files_each_release_under_the_group_it_was_asked_for(spotify_api: FakeSpotify) -> None:
+    """GIVEN items without album_group (appears-on releases are compilations by other artists)
+    THEN each release keeps the include_groups value of the listing it came from."""
+    releases = get_spotify_client().artist_releases(IDS.big_artist)
+    counts = {group: sum(r.album_group == group for r in releases) for group in RELEASE_GROUPS}
+    assert counts == {"album": 30, "single": 15, "compilation": 5, "appears_on": 10}
+    appears_on = [r for r in releases if r.album_group == "appears_on"]
+    assert all(r.album_type == "compilation" and "Appears_On" in r.name for r in appears_on)
+    calls = _calls(spotify_api, f"/v1/artists/{IDS.big_artist}/albums")
+    assert all("," not in r.query["include_groups"] for r in calls)
 
 
 def test_it_filters_artist_releases_by_group(spotify_api: FakeSpotify) -> None:
     releases = get_spotify_client().artist_releases(IDS.big_artist, ["single", "appears_on"])
     assert len(releases) == 25
     assert {r.album_group for r in releases} == {"single", "appears_on"}
+    calls = _calls(spotify_api, f"/v1/artists/{IDS.big_artist}/albums")
+    assert {r.query["include_groups"] for r in calls} == {"single", "appears_on"}
+
+
+@pytest.mark.parametrize(
+    ("offset", "limit", "first", "last"),
+    [(0, 10, "album", "album"), (25, 10, "album", "single"), (44, 3, "single", "compilation")],
+)
+def test_a_releases_page_spans_the_groups_in_order(
+    spotify_api: FakeSpotify, offset: int, limit: int, first: str, last: str
+) -> None:
+    everything = get_spotify_client().artist_releases(IDS.big_artist)
+    page = get_spotify_client().artist_releases_page(IDS.big_artist, limit=limit, offset=offset)
+    assert (
+        page.total == 60 and [r.id for r in page.items] == [r.id for r in everything][offset : offset + limit]
+    )
+    assert (page.items[0].album_group, page.items[-1].album_group) == (first, last)
+
+
+def test_the_last_releases_page_has_no_next_offset(spotify_api: FakeSpotify) -> None:
+    page = get_spotify_client().artist_releases_page(IDS.big_artist, limit=50, offset=55)
+    assert len(page.items) == 5 and page.next_offset is None
+    assert {r.album_group for r in page.items} == {"appears_on"}
 
 
 def test_it_pages_search_ten_at_a_time_to_reach_the_limit(spotify_api: FakeSpotify) -> None:
@@ -97,8 +141,10 @@ def test_it_returns_fewer_search_hits_when_spotify_has_fewer(spotify_api: FakeSp
     assert len(_calls(spotify_api, "/v1/search")) == 1
 
 
-def test_it_lists_markets(spotify_api: FakeSpotify) -> None:
-    assert "GB" in get_spotify_client().markets()
+def test_the_check_is_one_small_uncached_search(spotify_api: FakeSpotify) -> None:
+    get_spotify_client().check()
+    get_spotify_client().check()
+    assert [r.query["limit"] for r in _calls(spotify_api, "/v1/search")] == ["1", "1"]
 
 
 def test_it_raises_not_found_for_an_unknown_id(spotify_api: FakeSpotify) -> None:

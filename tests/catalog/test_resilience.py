@@ -95,7 +95,7 @@ def test_it_backs_off_exponentially_between_retries(spotify_api: FakeSpotify, se
 
 
 def test_it_retries_a_request_that_times_out(spotify_api: FakeSpotify, settings) -> None:
-    get_spotify_client().markets()  # fetch the token before slowing the server down
+    get_spotify_client().check()  # fetch the token before slowing the server down
     settings.SPOTIFY_TIMEOUT_SECONDS = 0.3
     spotify_api.delay(0.6, count=1)
     assert get_spotify_client().track(IDS.track).id == IDS.track
@@ -103,7 +103,7 @@ def test_it_retries_a_request_that_times_out(spotify_api: FakeSpotify, settings)
 
 
 def test_it_gives_up_on_a_server_that_keeps_timing_out(spotify_api: FakeSpotify, settings) -> None:
-    get_spotify_client().markets()
+    get_spotify_client().check()
     settings.SPOTIFY_TIMEOUT_SECONDS, settings.SPOTIFY_RETRIES = 0.2, 1
     spotify_api.delay(0.4)
     with pytest.raises(SpotifyUnavailable) as caught:

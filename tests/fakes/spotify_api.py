@@ -8,19 +8,24 @@
 
 In tests use the ``spotify_api`` fixture (``tests.fakes.spotify_fixtures``), which does all of that.
 
+By default the fake is a development-mode app of 2026 (``tests.fakes.spotify_rules``: limits of 10 on artist
+albums and search, no album_group, no /markets, no batch look-ups, null preview_url, removed fields);
+``FakeSpotify(extended_quota=True)`` serves the old behaviour (limits of 50, those fields and endpoints).
+
 Endpoints (Spotify's JSON shapes; unknown ids -> 404 ``{"error": {"status", "message"}}``; a request without a
 valid bearer -> 401; bad paging -> 400):
   POST /api/token                 client credentials (HTTP Basic), returns access_token + expires_in
   GET  /v1/tracks/{id}            GET /v1/albums/{id} (first 50 tracks under "tracks")
   GET  /v1/albums/{id}/tracks     limit <= 50, offset, next
-  GET  /v1/artists/{id}           GET /v1/artists/{id}/albums (include_groups, limit <= 50, offset)
+  GET  /v1/artists/{id}           GET /v1/artists/{id}/albums (include_groups, limit <= 10, offset)
   GET  /v1/playlists/{id}         first 100 entries under "items" (and legacy "tracks"), snapshot_id;
                                   ``fields=a,b`` keeps only those top-level keys
   GET  /v1/playlists/{id}/items   limit <= 100, offset; entries carry "item" (and legacy "track"); local files
                                   have is_local true, unavailable entries item null, episodes type "episode"
-  GET  /v1/search                 q, type (comma list), limit <= 10 (else 400), offset
-  GET  /v1/markets                {"markets": [...]}
-  GET  /v1/tracks?ids=, /v1/albums?ids=, /v1/artists?ids=, /v1/playlists/{id}/tracks -> 403 (as for new apps)
+  GET  /v1/search                 q, type (comma list), limit <= 10 (else 400; default 5), offset <= 1000
+  GET  /v1/markets                404 ({"markets": [...]} with extended quota)
+  GET  /v1/tracks?ids=, /v1/albums?ids=, /v1/artists?ids= -> 403 (the objects with extended quota)
+  GET  /v1/playlists/{id}/tracks  -> 403 (as for new apps)
   GET  /images/{name}.jpg         a real small JPEG (images[].url point here)
   GET  /previews/{track id}.mp3   a real MP3 for tracks with a preview (catalog.set_preview)
 
@@ -31,6 +36,8 @@ Test controls:
                                   when given); path_prefix None matches /v1/ only, use "/api/token",
                                   "/previews/" or e.g. "/v1/playlists/" to aim elsewhere
   fake.delay(seconds, count=None) later responses (all, or the next ``count``) wait that long first
+  fake.lapse_premium(lapsed=True) every Web API call 403 "Active premium subscription required ..."
+  fake.exhaust_quota(exhausted=True)  every Web API call 429 with "reason": "QUOTA_EXCEEDED"
   fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched)
   fake.requests                   list of ``RequestRecord(method, path, query, time, status)``;
                                   time is ``time.monotonic()`` at arrival
@@ -57,6 +64,7 @@ from urllib.parse import parse_qs, urlsplit
 from tests.fakes.spotify_catalog import IDS, FakeCatalog, fake_id
 from tests.fakes.spotify_render import Json, Renderer
 from tests.fakes.spotify_routes import ROUTES, SpotifyApiError
+from tests.fakes.spotify_rules import account_refusal, dev_mode_shape
 
 __all__ = ["IDS", "FakeCatalog", "FakeSpotify", "RequestRecord", "SpotifyApiError", "fake_id"]
 
@@ -98,8 +106,13 @@ class _Fault:
 
 
 class FakeSpotify:
-    def __init__(self, catalog: FakeCatalog | None = None) -> None:
+    def __init__(self, catalog: FakeCatalog | None = None, *, extended_quota: bool = False) -> None:
         self.catalog = catalog or FakeCatalog.default()
+        self.extended_quota = (
+            extended_quota  # False: the 2026 development-mode rules (tests.fakes.spotify_rules)
+        )
+        self.premium_lapsed = False
+        self.quota_exhausted = False
         self.client_id = "fake-client-id"
         self.client_secret = "fake-client-secret"
         self.token_lifetime = 3600
@@ -168,6 +181,14 @@ class FakeSpotify:
                     return 0.0
                 self._delay_count -= 1
             return self._delay
+
+    def lapse_premium(self, lapsed: bool = True) -> None:
+        """The app owner's Premium lapses (every Web API call 403) or, with False, is renewed."""
+        self.premium_lapsed = lapsed
+
+    def exhaust_quota(self, exhausted: bool = True) -> None:
+        """The daily quota is spent (every Web API call 429 QUOTA_EXCEEDED) or, with False, renewed."""
+        self.quota_exhausted = exhausted
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -299,8 +320,11 @@ class _Handler(BaseHTTPRequestHandler):
         if method != "GET" or not path.startswith("/v1/"):
             raise SpotifyApiError(404, "Service not found")
         self.fake.check_bearer(self.headers.get("Authorization", ""))
+        if refusal := account_refusal(self.fake):
+            return refusal[0], refusal[1], "application/json"
         for pattern, view in ROUTES:
             if match := re.fullmatch(pattern, path[len("/v1") :]):
                 with self.fake.catalog.lock:
-                    return 200, view(self.fake, query, *match.groups()), "application/json"
+                    body = view(self.fake, query, *match.groups())
+                return 200, body if self.fake.extended_quota else dev_mode_shape(body), "application/json"
         raise SpotifyApiError(404, "Service not found")

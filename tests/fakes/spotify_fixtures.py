@@ -18,6 +18,9 @@ to ``spotify_api.catalog``, so tests that mutate the catalog see the change). Re
     spotify_api.requests / api_calls(prefix="/v1/") / clear_requests()
     spotify_api.base_url, api_url, token_url, client_id, client_secret
 
+The fake follows Spotify's 2026 development-mode rules (``tests.fakes.spotify_rules``); a test (or module,
+with ``pytestmark``) marked ``@pytest.mark.spotify_extended_quota`` gets the old extended-quota behaviour.
+
 ``spotify_server`` -- the same server and settings but no stored credentials (for "not configured" tests).
 """
 
@@ -32,8 +35,9 @@ from tests.fakes.spotify_api import FakeSpotify
 
 
 @pytest.fixture
-def spotify_server(db, settings) -> Iterator[FakeSpotify]:
-    fake = FakeSpotify().start()
+def spotify_server(db, settings, request: pytest.FixtureRequest) -> Iterator[FakeSpotify]:
+    extended = request.node.get_closest_marker("spotify_extended_quota") is not None
+    fake = FakeSpotify(extended_quota=extended).start()
     settings.SPOTIFY_API_URL = fake.api_url
     settings.SPOTIFY_TOKEN_URL = fake.token_url
     settings.SPOTIFY_CLIENT_ID = None

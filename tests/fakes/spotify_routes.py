@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tests.fakes import spotify_rules as rules
 from tests.fakes.spotify_render import Json
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _album(fake: FakeSpotify, query: dict[str, str], album_id: str) -> Json:
 
 
 def _album_tracks(fake: FakeSpotify, query: dict[str, str], album_id: str) -> Json:
-    limit, offset = _int_param(query, "limit", 20, 50), _int_param(query, "offset", 0)
+    limit, offset = _int_param(query, "limit", 20, 50), _int_param(query, "offset", 0, rules.MAX_OFFSET)
     return _album_tracks_page(fake, album_id, limit, offset)
 
 
@@ -86,7 +87,8 @@ def _artist_albums(fake: FakeSpotify, query: dict[str, str], artist_id: str) -> 
     groups = [g for g in (query.get("include_groups") or ",".join(INCLUDE_GROUPS)).split(",") if g]
     if any(group not in INCLUDE_GROUPS for group in groups):
         raise SpotifyApiError(400, "Invalid include_groups")
-    limit, offset = _int_param(query, "limit", 20, 50), _int_param(query, "offset", 0)
+    limit = _int_param(query, "limit", 20, rules.pick(fake, rules.ARTIST_ALBUMS_LIMIT))
+    offset = _int_param(query, "offset", 0, rules.MAX_OFFSET)
     releases = [
         (fake.catalog.albums[a], g) for a, g in artist.releases if g in groups and a in fake.catalog.albums
     ]
@@ -118,7 +120,32 @@ def _playlist_items(fake: FakeSpotify, query: dict[str, str], playlist_id: str) 
 
 
 def _markets(fake: FakeSpotify, query: dict[str, str]) -> Json:
+    if not fake.extended_quota:
+        raise SpotifyApiError(404, "Service not found")  # removed for development-mode apps
     return {"markets": list(fake.catalog.markets)}
+
+
+def _batch(kind: str) -> Callable[..., Json]:
+    """``/{kind}s?ids=a,b``: removed for development-mode apps (403), up to 20 (50 tracks) before."""
+
+    def view(fake: FakeSpotify, query: dict[str, str]) -> Json:
+        if not fake.extended_quota:
+            raise SpotifyApiError(403, "Forbidden")
+        ids = [i for i in (query.get("ids") or "").split(",") if i]
+        if not ids or len(ids) > (50 if kind == "track" else 20):
+            raise SpotifyApiError(400, "Invalid ids")
+        mapping = getattr(fake.catalog, f"{kind}s")
+        render = {"track": fake.render.track_full, "artist": fake.render.artist_full}.get(kind)
+
+        def one(object_id: str) -> Json | None:
+            found = mapping.get(_valid_id(object_id))
+            if found is None:
+                return None
+            return render(found) if render else _album(fake, {}, object_id)
+
+        return {f"{kind}s": [one(i) for i in ids]}
+
+    return view
 
 
 def _search(fake: FakeSpotify, query: dict[str, str]) -> Json:
@@ -128,7 +155,10 @@ def _search(fake: FakeSpotify, query: dict[str, str]) -> Json:
     types = [t for t in (query.get("type") or "").split(",") if t]
     if not types or any(t not in SEARCH_TYPES for t in types):
         raise SpotifyApiError(400, "Missing or bad parameter type")
-    limit, offset = _int_param(query, "limit", 5, 10), _int_param(query, "offset", 0, 1000)
+    limit = _int_param(
+        query, "limit", rules.pick(fake, rules.SEARCH_DEFAULT_LIMIT), rules.pick(fake, rules.SEARCH_LIMIT)
+    )
+    offset = _int_param(query, "offset", 0, rules.SEARCH_MAX_OFFSET)
     words = [w.split(":", 1)[-1].lower() for w in text.split()]
     return {f"{kind}s": _search_type(fake, kind, words, limit, offset, query) for kind in types}
 
@@ -167,9 +197,9 @@ def _search_type(
 
 
 ROUTES: list[tuple[str, Callable[..., Json]]] = [
-    (r"/tracks", _forbidden),
-    (r"/albums", _forbidden),
-    (r"/artists", _forbidden),
+    (r"/tracks", _batch("track")),
+    (r"/albums", _batch("album")),
+    (r"/artists", _batch("artist")),
     (r"/tracks/([^/]+)", _track),
     (r"/albums/([^/]+)", _album),
     (r"/albums/([^/]+)/tracks", _album_tracks),

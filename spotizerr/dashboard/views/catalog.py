@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
 from spotizerr.errors import ApiError
-from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, parse_spotify_id
+from spotizerr.integrations.spotify import MAX_OFFSET, SpotifyClient, get_spotify_client, parse_spotify_id
 
 SEARCH_TYPES = ("track", "album", "artist", "playlist")
 SEARCH_LIMIT = 20
@@ -69,7 +69,7 @@ def track_view(request: HttpRequest, track_id: str) -> HttpResponse:
 @require_GET
 @member_required
 def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
-    offset = int_param(request, "offset")
+    offset = int_param(request, "offset", maximum=MAX_OFFSET)
     try:
         album, page = _client().album_tracks_page(
             parse_spotify_id(album_id, "album"), limit=TRACKS_PAGE, offset=offset
@@ -92,7 +92,7 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
 @require_GET
 @member_required
 def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
-    offset = int_param(request, "offset")
+    offset = int_param(request, "offset", maximum=MAX_OFFSET)
     try:
         spotify_id = parse_spotify_id(playlist_id, "playlist")
         client = _client()
@@ -123,7 +123,7 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
 @require_GET
 @member_required
 def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
-    offset = int_param(request, "offset")
+    offset = int_param(request, "offset", maximum=MAX_OFFSET)
     try:
         spotify_id = parse_spotify_id(artist_id, "artist")
         client = _client()

@@ -4,13 +4,15 @@ client = get_spotify_client()            # SpotifyNotConfigured when no credenti
 client.track(track_id) -> Track
 client.album(album_id) -> Album          # every track
 client.playlist(playlist_id, include_entries=True) -> Playlist
-client.artist_releases(artist_id, ["album", "single"]) -> list[ArtistRelease]
+client.artist_releases(artist_id, ["album", "single"]) -> list[ArtistRelease]  # one listing per group
+client.check()                           # one small call; raises what Spotify would raise now
 parse_spotify_id(value, "track") -> str  # bare id, open.spotify.com link or spotify: URI; else BadRequest
 """
 
 from __future__ import annotations
 
 from spotizerr.integrations.spotify.client import (
+    MAX_OFFSET,
     RELEASE_GROUPS,
     SEARCH_TYPES,
     SpotifyClient,
@@ -22,6 +24,8 @@ from spotizerr.integrations.spotify.errors import (
     SpotifyError,
     SpotifyNotConfigured,
     SpotifyNotFound,
+    SpotifyOwnerNotPremium,
+    SpotifyQuotaExhausted,
     SpotifyRateLimited,
     SpotifyUnavailable,
 )
@@ -30,6 +34,7 @@ from spotizerr.integrations.spotify.transport import blocked_for, spotify_cache_
 
 __all__ = [
     "KINDS",
+    "MAX_OFFSET",
     "RELEASE_GROUPS",
     "SEARCH_TYPES",
     "SpotifyClient",
@@ -37,6 +42,8 @@ __all__ = [
     "SpotifyError",
     "SpotifyNotConfigured",
     "SpotifyNotFound",
+    "SpotifyOwnerNotPremium",
+    "SpotifyQuotaExhausted",
     "SpotifyRateLimited",
     "SpotifyUnavailable",
     "blocked_for",

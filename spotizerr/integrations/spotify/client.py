@@ -25,6 +25,9 @@ from spotizerr.integrations.spotify.transport import Credentials, SpotifyTranspo
 
 SEARCH_TYPES = ("track", "album", "artist", "playlist", "episode", "show")
 RELEASE_GROUPS = ("album", "single", "compilation", "appears_on")
+# the largest offset Spotify's paged listings accept (documented as 100,000; search: 1,000): callers
+# validate against it, since Spotify's 400 past it would reach our users as a 502
+MAX_OFFSET = 100_000
 # where the active credentials come from; a setting so this layer does not import settings_app
 DEFAULT_CREDENTIALS_PROVIDER = "settings_app.selectors.active_spotify_credentials"
 
@@ -34,7 +37,8 @@ class SpotifyClient:
     back-off is longer than ``max_wait`` seconds, ``SpotifyUnavailable`` when retries are spent and
     ``SpotifyError`` otherwise (all with ``permanent`` telling whether a retry can help)."""
 
-    ALBUM_PAGE = 50  # Spotify's maximum for album tracks and artist albums
+    ALBUM_PAGE = 50  # Spotify's maximum for album tracks
+    ARTIST_PAGE = 10  # /artists/{id}/albums refuses more for development-mode apps (400 "Invalid limit")
     PLAYLIST_PAGE = 50  # /playlists/{id}/items documents 50 for new apps (100 before)
     SEARCH_PAGE = 10  # search answers at most 10 items a call for new apps
 
@@ -122,19 +126,41 @@ class SpotifyClient:
     def artist_releases_page(
         self, artist_id: str, *, include_groups: list[str] | None = None, limit: int = 50, offset: int = 0
     ) -> Page:
-        params = {"include_groups": ",".join(include_groups or RELEASE_GROUPS)}
-        items, total = self._collect(
-            f"artists/{artist_id}/albums", params, limit=limit, offset=offset, page_size=self.ALBUM_PAGE
-        )
-        return self._page(tuple(parse.artist_release(item) for item in items), total, limit, offset)
+        """``limit`` releases from ``offset`` on, counted over the groups in ``RELEASE_GROUPS`` order.
+
+        Development-mode apps get no ``album_group`` and at most 10 items a call, so each group is
+        asked separately (its first page also tells its total) and every item is filed under the group
+        it was asked for."""
+        items: list[ArtistRelease] = []
+        start = 0  # where the current group begins in the combined listing
+        for group in _groups(include_groups):
+            want = limit - len(items)
+            at = max(0, offset + len(items) - start) if want > 0 else 0
+            found, total = self._collect(
+                f"artists/{artist_id}/albums",
+                {"include_groups": group},
+                limit=want if want > 0 else self.ARTIST_PAGE,
+                offset=at,
+                page_size=self.ARTIST_PAGE,
+            )
+            if want > 0 and offset + len(items) < start + total:
+                items.extend(parse.artist_release(item, group) for item in found[:want])
+            start += total
+        return self._page(tuple(items), start, limit, offset)
 
     def artist_releases(self, artist_id: str, include_groups: list[str] | None = None) -> list[ArtistRelease]:
         """Every release of the artist in the given groups (default all four), all pages followed."""
-        params = {"include_groups": ",".join(include_groups or RELEASE_GROUPS)}
-        items, _ = self._collect(
-            f"artists/{artist_id}/albums", params, limit=None, offset=0, page_size=self.ALBUM_PAGE
-        )
-        return [parse.artist_release(item) for item in items]
+        releases: list[ArtistRelease] = []
+        for group in _groups(include_groups):
+            found, _ = self._collect(
+                f"artists/{artist_id}/albums",
+                {"include_groups": group},
+                limit=None,
+                offset=0,
+                page_size=self.ARTIST_PAGE,
+            )
+            releases.extend(parse.artist_release(item, group) for item in found)
+        return releases
 
     # ------------------------------------------------------------ playlists
     def playlist(self, playlist_id: str, *, include_entries: bool = False) -> Playlist:
@@ -192,7 +218,7 @@ class SpotifyClient:
         )
         return [parse.playlist_entry(item, n) for n, item in enumerate(items)]
 
-    # ------------------------------------------------------------ search and markets
+    # ------------------------------------------------------------ search and the health check
     def search(self, query: str, search_type: str, *, limit: int = 10) -> list[SearchItem]:
         """Up to ``limit`` hits of one type, in calls of 10 (Spotify's maximum)."""
         if search_type not in SEARCH_TYPES:
@@ -207,8 +233,15 @@ class SpotifyClient:
         )
         return [parse.search_item(search_type, item) for item in items if item.get("id")]
 
-    def markets(self) -> list[str]:
-        return list(self._get("markets").get("markets") or ())
+    def check(self) -> None:
+        """One small uncached call (a search for one track) that raises what Spotify would raise now."""
+        self._get("search", {"q": "isrc:USRC17607839", "type": "track", "limit": 1}, cached=False)
+
+
+def _groups(include_groups: list[str] | None) -> list[str]:
+    """The asked-for release groups in Spotify's order (all four when none are given)."""
+    wanted = set(include_groups or RELEASE_GROUPS)
+    return [group for group in RELEASE_GROUPS if group in wanted]
 
 
 _transports: dict[tuple[str, str, str, str], SpotifyTransport] = {}

@@ -86,3 +86,39 @@ class SpotifyCredentialsRejected(SpotifyError):
 
     def __init__(self, message: str | None = None, *, details: Any = None) -> None:
         super().__init__(message, permanent=True, details=details)
+
+
+class SpotifyOwnerNotPremium(SpotifyError):
+    """Spotify refuses every call of a development-mode app whose owner has no active Premium."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "Spotify refuses every request of this app because the Spotify account that owns it has no active "
+        "Premium subscription. The app owner must renew Premium (it can take a few hours before Spotify "
+        "allows requests again), or an administrator can enter the client id and secret of an app owned "
+        "by a Premium account under Settings > Credentials."
+    )
+    default_code = "spotify_owner_not_premium"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, permanent=True, status=403)
+
+
+class SpotifyQuotaExhausted(SpotifyError):
+    """The developer account's daily request quota is spent; only waiting (``retry_after`` seconds,
+    Spotify's Retry-After or else the next midnight UTC) helps. Not a short rate limit. ``permanent``
+    because no retry within a task's or a request's own retry loop can help: the wait is hours."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "spotify_quota_exhausted"
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(0.0, retry_after)
+        self.wait = max(1, round(self.retry_after + 0.49))  # the error handler turns this into Retry-After
+        hours = self.wait / 3600
+        message = (
+            "Spotify's daily request quota for this app is used up, so Spotify refuses requests until it "
+            f"renews (in about {hours:.1f} h). Nothing needs to change; try again then. Downloads already "
+            "queued fail now and can be retried later."
+        )
+        super().__init__(message, permanent=True, status=429, details={"retry_after": self.wait})

@@ -98,12 +98,15 @@ def artist(data: Json) -> Artist:
     )
 
 
-def artist_release(data: Json) -> ArtistRelease:
+def artist_release(data: Json, group: str) -> ArtistRelease:
+    """A release listed under ``group``: the ``include_groups`` value it was asked for, since items of
+    development-mode apps carry no ``album_group`` (and ``album_type`` cannot tell an appears-on release
+    from the artist's own compilation)."""
     return ArtistRelease(
         id=data["id"],
         name=data.get("name") or "",
         album_type=data.get("album_type") or "album",
-        album_group=data.get("album_group") or data.get("album_type") or "album",
+        album_group=group,
         release_date=data.get("release_date") or "",
         total_tracks=data.get("total_tracks") or 0,
         artists=artist_refs(data),

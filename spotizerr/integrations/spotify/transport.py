@@ -4,6 +4,9 @@ spotipy signs requests (client credentials) and builds URLs; we keep its own ret
 - a 429 stores "blocked until" in Django's default cache (shared by every process); every request first
   waits for that moment, or raises ``SpotifyRateLimited`` when the wait is longer than the caller allows;
 - 5xx answers and timeouts are retried with capped exponential back-off, then ``SpotifyUnavailable``;
+- a 429 whose body says ``"reason": "QUOTA_EXCEEDED"`` is the spent daily quota -> ``SpotifyQuotaExhausted``
+  at once (no back-off: the wait is hours); a 403 "Active premium subscription required ..." ->
+  ``SpotifyOwnerNotPremium``;
 - a 401 fetches a new token once; 404 -> ``SpotifyNotFound``; other 4xx -> ``SpotifyError(permanent=True)``;
 - successful answers are cached for ``SPOTIFY_CACHE_SECONDS`` under a generation that
   ``spotify_cache_clear`` bumps.
@@ -17,6 +20,8 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import requests
@@ -30,6 +35,8 @@ from spotizerr.integrations.spotify.errors import (
     SpotifyCredentialsRejected,
     SpotifyError,
     SpotifyNotFound,
+    SpotifyOwnerNotPremium,
+    SpotifyQuotaExhausted,
     SpotifyRateLimited,
     SpotifyUnavailable,
 )
@@ -40,6 +47,9 @@ BLOCKED_UNTIL_KEY = "spotify:blocked-until"
 GENERATION_KEY = "spotify:generation"
 DEFAULT_RETRY_AFTER = 2.0
 BACKOFF_CAP_SECONDS = 8.0
+PREMIUM_REQUIRED = (
+    "active premium subscription required"  # Spotify's 403 text when the owner's Premium lapsed
+)
 _REJECTED_CLIENT = {"invalid_client", "unauthorized_client", "invalid_grant", "unsupported_grant_type"}
 
 
@@ -149,6 +159,8 @@ class SpotifyTransport:
                 return self._spotify._get(path, **params) or {}
             except SpotifyException as error:
                 status = error.http_status
+                if status == 429 and error.reason == "QUOTA_EXCEEDED":
+                    raise SpotifyQuotaExhausted(retry_after=_quota_retry_after(error)) from error
                 if status == 429:
                     _on_rate_limited(error, deadline)
                     continue
@@ -199,10 +211,23 @@ def _retry_or_raise(failures: int, path: str, reason: str, status: int | None) -
     return failures + 1
 
 
+def _quota_retry_after(error: SpotifyException) -> float:
+    """Spotify's Retry-After for a spent daily quota, else the seconds until the next midnight UTC."""
+    raw = (error.headers or {}).get("Retry-After")
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        now = datetime.now(UTC)
+        midnight = datetime.combine(now.date() + timedelta(days=1), dt_time.min, tzinfo=UTC)
+        return (midnight - now).total_seconds()
+
+
 def _client_error(path: str, error: SpotifyException) -> SpotifyError:
     if error.http_status == 404:
         return SpotifyNotFound()
     message = str(error.msg).split("\n", 1)[-1].strip() or f"HTTP {error.http_status}"
+    if error.http_status == 403 and PREMIUM_REQUIRED in message.lower():
+        return SpotifyOwnerNotPremium()
     return SpotifyError(
         f"Spotify refused the request: {message}",
         permanent=True,
