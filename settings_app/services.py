@@ -13,6 +13,7 @@ from settings_app.config.main import MAIN
 from settings_app.config.section import Errors, Section
 from settings_app.config.watch import WATCH
 from settings_app.models import ConfigSection, Credential
+from settings_app.spotify_check import spotify_check_forget
 from spotizerr.errors import BadRequest, Conflict, NotFound
 from spotizerr.lib import crypto
 
@@ -37,6 +38,7 @@ def config_update(*, changes: dict[str, Any]) -> dict[str, Any]:
     nothing is saved.
     """
     _section_update(MAIN, changes)
+    spotify_check_forget()  # the active credential set may have changed
     return selectors.get_config()
 
 
@@ -120,6 +122,7 @@ def credential_create(*, service: str, name: str, client_id: str, client_secret:
         raise Conflict(
             f"A {service} credential set named {name!r} already exists.", code="duplicate"
         ) from None
+    spotify_check_forget()
     return credential
 
 
@@ -150,6 +153,7 @@ def credential_update(
     if client_secret is not None:
         credential.set_client_secret(client_secret.strip())
     credential.save()
+    spotify_check_forget()
     return credential
 
 
@@ -163,6 +167,7 @@ def credential_delete(*, service: str, name: str) -> None:
         credential.delete()
         if selectors.get_config().get(service) == name:
             _set_active_name(service, next(iter(selectors.credential_names(service=service)), None))
+    spotify_check_forget()
 
 
 def spotify_api_config_update(*, client_id: str, client_secret: str | None = None) -> Credential:

@@ -1,10 +1,11 @@
-"""``/api/config/*``: read, update and validate the main and watch configuration (admins only)."""
+"""``/api/config/*``: read, update and validate the main and watch configuration (admins only), and
+``/api/config/check`` (any user: is Spotify usable; admins also get the configuration report)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAdmin
 from settings_app import selectors, services
 from settings_app.api import serializers as s
+from settings_app.spotify_check import spotify_check
 
 _ERRORS = {
     401: OpenApiResponse(s.SettingsErrorSerializer, description="Not logged in."),
@@ -51,15 +53,25 @@ class ConfigView(APIView):
 
 
 class ConfigCheckView(APIView):
-    permission_classes = [IsAdmin]
-
     @extend_schema(
         operation_id="config_check",
-        responses={200: s.ConfigCheckSerializer, **_ERRORS},
-        description="Check the stored configuration: paths, credentials, templates, sources.",
+        parameters=[
+            OpenApiParameter(
+                "fresh", bool, description="Administrators: ask Spotify now instead of the cached answer."
+            )
+        ],
+        responses={200: s.ConfigCheckSerializer, 401: _ERRORS[401]},
+        description="Whether Spotify answers the configured app now (one small call, cached for a few "
+        "minutes): ok, not_configured, credentials_rejected, owner_not_premium, quota_exhausted, "
+        "rate_limited, unavailable or error, with a message. Administrators also get the report on the "
+        "stored configuration (valid, errors, warnings: paths, credentials, templates, sources).",
     )
     def get(self, request: Request) -> Response:
-        return Response(selectors.config_check())
+        admin = IsAdmin().has_permission(request, self)
+        fresh = admin and request.query_params.get("fresh", "").lower() in ("1", "true", "yes")
+        body: dict[str, Any] = selectors.config_check() if admin else {}
+        body["spotify"] = spotify_check(fresh=fresh)
+        return Response(s.ConfigCheckSerializer(body).data)
 
 
 def _validation(errors: dict[str, Any]) -> Response:

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from settings_app.config.main import DEEZER_QUALITIES, INBOX_MODES, SPOTIFY_QUALITIES
 from settings_app.config.watch import ALBUM_GROUPS
 from settings_app.models import Credential
+from settings_app.spotify_check import STATUSES
 from spotizerr.lib.formats import FORMATS
 
 
@@ -121,8 +122,25 @@ class ConfigValidationSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class ConfigCheckSerializer(ConfigValidationSerializer):
-    warnings = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+class SpotifyCheckSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=STATUSES, help_text="ok, or what is wrong with Spotify.")
+    ok = serializers.BooleanField()
+    message = serializers.CharField(help_text="What the status means and what to do about it.")
+    retry_after = serializers.IntegerField(
+        allow_null=True, help_text="Seconds until Spotify accepts requests again (quota, rate limit)."
+    )
+    checked_at = serializers.DateTimeField(help_text="When Spotify was asked (answers are cached briefly).")
+
+
+class ConfigCheckSerializer(serializers.Serializer):
+    """Administrators get the whole report; other users only ``spotify``."""
+
+    valid = serializers.BooleanField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    warnings = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    spotify = SpotifyCheckSerializer()
 
 
 class CredentialSerializer(serializers.Serializer):

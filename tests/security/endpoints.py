@@ -86,7 +86,7 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/config/", "GET"): Row(ADMIN, "/api/config/"),
     ("/api/config/", "POST"): Row(ADMIN, "/api/config/", {}),
     ("/api/config/", "PUT"): Row(ADMIN, "/api/config/", {}),
-    ("/api/config/check", "GET"): Row(ADMIN, "/api/config/check"),
+    ("/api/config/check", "GET"): Row(USER, "/api/config/check"),
     ("/api/config/validate", "POST"): Row(ADMIN, "/api/config/validate", {}),
     ("/api/config/watch", "GET"): Row(ADMIN, "/api/config/watch"),
     ("/api/config/watch", "POST"): Row(ADMIN, "/api/config/watch", {}),

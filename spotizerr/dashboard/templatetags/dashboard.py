@@ -86,3 +86,15 @@ def item_cover(item: Any, size: int = 160) -> str:
     found = cover(getattr(item, "images", ()), size)
     album = getattr(item, "album", None)
     return found or (cover(album.images, size) if album is not None else "")
+
+
+@register.inclusion_tag("dashboard/_spotify_banner.html", takes_context=True)
+def spotify_banner(context: template.Context) -> dict[str, Any]:
+    """The Spotify problem banner of every page (logged-in users only), from the briefly cached check."""
+    from settings_app.spotify_check import spotify_check
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"check": None}
+    return {"check": spotify_check(), "is_admin": getattr(user, "is_admin", False)}
