@@ -83,6 +83,7 @@ def test_cancelling_kills_the_converter_and_leaves_no_partial_file(
     assert TrackJob.objects.get(task_id=task_id).status == TrackStatus.CANCELLED
 
 
+@pytest.mark.spotify_extended_quota  # retries of the preview source: preview_url is null for 2026 apps
 def test_cancelling_a_track_waiting_to_retry_ends_the_wait(alice_client, spotify_api, configure):
     configure(maxRetries=3, retryDelaySeconds=60)
     spotify_api.fail_next(503, count=10, path_prefix="/previews/")

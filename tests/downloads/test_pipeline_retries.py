@@ -9,6 +9,7 @@ from downloads.models import DownloadTask, TaskStatus
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
+    pytest.mark.spotify_extended_quota,  # the preview source needs preview_url, null for 2026 apps
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]

@@ -112,6 +112,14 @@ def test_a_track_no_source_has_fails_at_once_with_a_reason(alice_client, spotify
     assert HistoryEntry.objects.get(task_id=task.pk).status == "failed"
 
 
+def test_a_2026_app_gets_no_preview_so_a_track_missing_from_the_inbox_fails(alice_client):
+    task = download(alice_client, "track", IDS.track)
+
+    assert task.status == TaskStatus.ERROR
+    assert "No source has this track" in task.error_message
+
+
+@pytest.mark.spotify_extended_quota  # only apps with the old extended quota still get preview_url
 def test_without_the_song_a_preview_is_used_and_labelled_as_one(alice_client, library_root):
     task = download(alice_client, "track", IDS.track)
 

@@ -144,6 +144,29 @@ def test_an_artist_request_honours_album_type(alice_client, spotify_api):
     assert list(tasks.values_list("name", flat=True)) == ["Square Wave"]
 
 
+def test_an_artist_request_for_compilations_never_takes_releases_it_only_appears_on(
+    alice_client, spotify_api
+):
+    """GIVEN a 2026 app (no album_group; appears-on releases are other artists' compilations)
+    THEN only the artist's own compilations are queued, read from the compilation listing alone."""
+    body = alice_client.get(f"/api/artist/download/{IDS.big_artist}?album_type=compilation").json()
+
+    names = list(DownloadTask.objects.filter(pk__in=body["queued_albums"]).values_list("name", flat=True))
+    assert len(names) == 5 and all("Compilation" in name for name in names)
+    listings = [r for r in spotify_api.requests if r.path.endswith("/albums")]
+    assert {r.query["include_groups"] for r in listings} == {"compilation"}
+
+
+def test_an_artist_request_reads_a_long_discography_in_pages_of_ten(alice_client, spotify_api):
+    body = alice_client.get(
+        f"/api/artist/download/{IDS.big_artist}?album_type=album,single,appears_on"
+    ).json()
+
+    assert len(body["queued_albums"]) == 30 + 15 + 10
+    listings = [r for r in spotify_api.requests if r.path.endswith("/albums")]
+    assert all(r.status == 200 and int(r.query["limit"]) <= 10 for r in listings)
+
+
 def test_an_artist_request_reports_albums_already_queued_as_duplicates(alice_client, spotify_api):
     existing = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
 

@@ -53,6 +53,20 @@ def test_a_new_release_of_a_type_the_watcher_left_out_is_remembered_but_not_queu
     assert WatchItem.objects.get(spotify_id=single).album_group == "single"
 
 
+def test_a_release_the_artist_only_appears_on_is_never_filed_as_their_compilation(spotify, alice, check):
+    """GIVEN a 2026 app (items without album_group) and a watch of albums and compilations
+    WHEN the artist turns up on another artist's compilation
+    THEN it is filed as appears_on and not queued."""
+    watch_artist_add(user=alice, artist_id=ARTIST, album_types=["album", "compilation"])
+    guest = spotify.catalog.artist_add_release(ARTIST, "Various Hits", album_group="appears_on")
+    own = spotify.catalog.artist_add_release(ARTIST, "Own Best Of", album_group="compilation")
+
+    _artist_check(check)
+
+    assert WatchItem.objects.get(spotify_id=guest).album_group == "appears_on"
+    assert downloads_of(alice, "album") == [own]
+
+
 def test_download_existing_queues_every_release_of_the_chosen_types(spotify, alice, check):
     watch_artist_add(user=alice, artist_id=ARTIST, album_types=["single"], download_existing=True)
 
@@ -68,8 +82,17 @@ def test_every_page_of_releases_is_read_in_one_check(spotify, alice, check):
 
     check(IDS.big_artist, kind=WatchKind.ARTIST)
 
-    offsets = [request.query["offset"] for request in spotify.requests if request.path.endswith("/albums")]
-    assert offsets == ["0", "50"]
+    listings = [r for r in spotify.requests if r.path.endswith("/albums")]
+    asked = [(r.query["include_groups"], r.query["offset"], r.query["limit"]) for r in listings]
+    assert sorted(asked) == sorted(
+        [("album", "0", "10"), ("album", "10", "10"), ("album", "20", "10")]
+        + [
+            ("single", "0", "10"),
+            ("single", "10", "10"),
+            ("compilation", "0", "10"),
+            ("appears_on", "0", "10"),
+        ]
+    )  # pages of 10, one listing per group, no page asked twice
     assert WatchItem.objects.filter(target__spotify_id=IDS.big_artist).count() == 61
     assert len(downloads_of(alice, "album")) == 1
 

@@ -129,22 +129,29 @@ class SpotifyClient:
         """``limit`` releases from ``offset`` on, counted over the groups in ``RELEASE_GROUPS`` order.
 
         Development-mode apps get no ``album_group`` and at most 10 items a call, so each group is
-        asked separately (its first page also tells its total) and every item is filed under the group
-        it was asked for."""
+        asked separately and every item is filed under the group it was asked for. Each group's first
+        page (cached, so later pages reuse it) tells its total; more pages are read only when needed."""
         items: list[ArtistRelease] = []
         start = 0  # where the current group begins in the combined listing
         for group in _groups(include_groups):
-            want = limit - len(items)
-            at = max(0, offset + len(items) - start) if want > 0 else 0
-            found, total = self._collect(
-                f"artists/{artist_id}/albums",
-                {"include_groups": group},
-                limit=want if want > 0 else self.ARTIST_PAGE,
-                offset=at,
-                page_size=self.ARTIST_PAGE,
+            params = {"include_groups": group}
+            first = self._get(
+                f"artists/{artist_id}/albums", {**params, "limit": self.ARTIST_PAGE, "offset": 0}
             )
-            if want > 0 and offset + len(items) < start + total:
-                items.extend(parse.artist_release(item, group) for item in found[:want])
+            total = first.get("total") or 0
+            at, want = offset + len(items) - start, limit - len(items)
+            if want > 0 and at < total:
+                found = [item for item in first.get("items") or () if item is not None][at : at + want]
+                if len(found) < want and at + len(found) < total:
+                    more, _ = self._collect(
+                        f"artists/{artist_id}/albums",
+                        params,
+                        limit=want - len(found),
+                        offset=at + len(found),
+                        page_size=self.ARTIST_PAGE,
+                    )
+                    found.extend(more)
+                items.extend(parse.artist_release(item, group) for item in found)
             start += total
         return self._page(tuple(items), start, limit, offset)
 
