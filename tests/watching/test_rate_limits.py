@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from downloads.models import DownloadTask
+from spotizerr.integrations.spotify import spotify_cache_clear
 from tests.fakes.spotify_api import IDS
 from tests.watching.conftest import downloads_of
 from watching.models import WatchTarget
-from watching.services import watch_lanes_start, watch_playlist_add
+from watching.services import watch_artist_add, watch_lanes_start, watch_playlist_add
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,17 @@ def test_a_rate_limit_pauses_every_other_watch_check(spotify, alice, inline_queu
     paused = WatchTarget.objects.filter(next_check_at=at + timedelta(seconds=30)).count()
     assert (checked, paused) == (0, 1)
     assert watch_lanes_start(now=at + timedelta(seconds=1)) == 0
+
+
+def test_a_spent_daily_quota_moves_the_next_check_past_the_renewal_and_says_so(spotify, alice, check, later):
+    watch_artist_add(user=alice, artist_id=IDS.artist)
+    spotify_cache_clear()
+    spotify.exhaust_quota()
+    at = later()
+
+    result = check(IDS.artist, kind="artist", at=at)
+
+    target = WatchTarget.objects.get()
+    assert "daily request quota" in result and target.last_error == result
+    assert target.next_check_at >= at + timedelta(minutes=1)  # not the short back-off of a rate limit
+    assert "Paused by a Spotify rate limit" not in result

@@ -13,6 +13,7 @@ from settings_app.selectors import get_watch_config
 from spotizerr.integrations.spotify import (
     SpotifyError,
     SpotifyNotFound,
+    SpotifyQuotaExhausted,
     SpotifyRateLimited,
     get_spotify_client,
 )
@@ -84,6 +85,12 @@ def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None 
         result = f"Paused by a Spotify rate limit; continues in {round(wait.total_seconds())} s"
         _finish(target, holder, now=at, next_check=at + wait, result=result, error=result, checked=False)
         return result
+    except SpotifyQuotaExhausted as spent:  # nothing to do but wait for the quota to renew
+        wait = timedelta(seconds=max(interval.total_seconds(), spent.retry_after))
+        _finish(
+            target, holder, now=at, next_check=at + wait, result="failed", error=spent.message, checked=False
+        )
+        return spent.message
     except SpotifyNotFound:
         error = f"Spotify no longer knows this {target.kind}."
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=error)
