@@ -71,6 +71,20 @@ def test_it_shows_an_artists_releases_paged(page):
     assert "1–20 of 60" in body
 
 
+def test_the_artist_page_labels_each_release_with_the_group_spotify_listed_it_in(page, spotify_api):
+    body = page.get(f"/artist/{IDS.big_artist}/", {"offset": 40}).content.decode()
+    assert "41–60 of 60" in body
+    assert body.count("Appears on ·") == 10 and body.count("Compilation ·") == 5
+    calls = [r for r in spotify_api.requests if r.path.endswith("/albums")]
+    assert calls and all(r.status == 200 and int(r.query["limit"]) <= 10 for r in calls)
+
+
+def test_the_artist_page_clamps_an_offset_past_spotifys_bound(page, spotify_api):
+    response = page.get(f"/artist/{IDS.big_artist}/", {"offset": 200_000})
+    assert response.status_code == 200
+    assert all(r.status == 200 for r in spotify_api.requests)
+
+
 def test_it_shows_a_track(page):
     body = page.get(f"/track/{IDS.track}/").content.decode()
     assert "Four Forty" in body and "Sine Waves" in body
