@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,9 @@ _ERRORS = {
 }
 _INVALID = {
     400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")
+}
+_MALFORMED_QUERY = {
+    400: OpenApiResponse(s.SettingsErrorSerializer, description="A query parameter is not valid.")
 }
 _MALFORMED = {400: OpenApiResponse(s.SettingsErrorSerializer, description="The body is not JSON.")}
 
@@ -55,20 +58,18 @@ class ConfigView(APIView):
 class ConfigCheckView(APIView):
     @extend_schema(
         operation_id="config_check",
-        parameters=[
-            OpenApiParameter(
-                "fresh", bool, description="Administrators: ask Spotify now instead of the cached answer."
-            )
-        ],
-        responses={200: s.ConfigCheckSerializer, 401: _ERRORS[401]},
+        parameters=[s.ConfigCheckQuerySerializer],
+        responses={200: s.ConfigCheckSerializer, **_MALFORMED_QUERY, 401: _ERRORS[401]},
         description="Whether Spotify answers the configured app now (one small call, cached for a few "
         "minutes): ok, not_configured, credentials_rejected, owner_not_premium, quota_exhausted, "
         "rate_limited, unavailable or error, with a message. Administrators also get the report on the "
         "stored configuration (valid, errors, warnings: paths, credentials, templates, sources).",
     )
     def get(self, request: Request) -> Response:
+        query = s.ConfigCheckQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         admin = IsAdmin().has_permission(request, self)
-        fresh = admin and request.query_params.get("fresh", "").lower() in ("1", "true", "yes")
+        fresh = admin and query.validated_data["fresh"]
         body: dict[str, Any] = selectors.config_check() if admin else {}
         body["spotify"] = spotify_check(fresh=fresh)
         return Response(s.ConfigCheckSerializer(body).data)

@@ -122,6 +122,12 @@ class ConfigValidationSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+class ConfigCheckQuerySerializer(serializers.Serializer):
+    fresh = serializers.BooleanField(
+        default=False, help_text="Administrators: ask Spotify now instead of the cached answer."
+    )
+
+
 class SpotifyCheckSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=STATUSES, help_text="ok, or what is wrong with Spotify.")
     ok = serializers.BooleanField()

@@ -83,3 +83,8 @@ def test_an_admin_can_ask_for_a_fresh_answer(auth_on, admin_client, alice_client
     spotify_api.lapse_premium()
     assert _spotify(alice_client, fresh="true")["status"] == "ok"  # users cannot force calls
     assert _spotify(admin_client, fresh="true")["status"] == "owner_not_premium"
+
+
+def test_a_malformed_fresh_flag_is_a_400(auth_on, admin_client, spotify_api) -> None:
+    response = admin_client.get("/api/config/check", {"fresh": "sometimes"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
