@@ -223,6 +223,15 @@ def test_markets_lists_spotify_market_codes_for_admins(
     assert "DE" in admin_client.get("/api/credentials/markets").json()["markets"]
 
 
+def test_markets_come_from_the_iso_list_without_asking_spotify(
+    spotify_server: FakeSpotify, auth_on, admin_client
+) -> None:
+    """Spotify removed GET /markets for development-mode apps; no credentials are needed either."""
+    markets = admin_client.get("/api/credentials/markets").json()["markets"]
+    assert len(markets) >= 249 and {"GB", "US", "ZW", "AQ"} <= set(markets) and markets == sorted(markets)
+    assert spotify_server.api_calls() == 0
+
+
 def test_markets_is_for_admins_only(api: APIClient) -> None:
     assert api.get("/api/credentials/markets").status_code == 403
 
