@@ -115,10 +115,10 @@ class SpotifyQuotaExhausted(SpotifyError):
     def __init__(self, retry_after: float) -> None:
         self.retry_after = max(0.0, retry_after)
         self.wait = max(1, round(self.retry_after + 0.49))  # the error handler turns this into Retry-After
-        hours = self.wait / 3600
+        when = f"{self.wait / 3600:.1f} h" if self.wait >= 3600 else f"{max(1, round(self.wait / 60))} min"
         message = (
             "Spotify's daily request quota for this app is used up, so Spotify refuses requests until it "
-            f"renews (in about {hours:.1f} h). Nothing needs to change; try again then. Downloads already "
+            f"renews (in about {when}). Nothing needs to change; try again then. Downloads already "
             "queued fail now and can be retried later."
         )
         super().__init__(message, permanent=True, status=429, details={"retry_after": self.wait})
