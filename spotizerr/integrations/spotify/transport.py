@@ -47,9 +47,8 @@ BLOCKED_UNTIL_KEY = "spotify:blocked-until"
 GENERATION_KEY = "spotify:generation"
 DEFAULT_RETRY_AFTER = 2.0
 BACKOFF_CAP_SECONDS = 8.0
-PREMIUM_REQUIRED = (
-    "active premium subscription required"  # Spotify's 403 text when the owner's Premium lapsed
-)
+# Spotify's 403 text (lower-cased) for every call while the app owner's Premium has lapsed
+PREMIUM_REQUIRED = "active premium subscription required"
 _REJECTED_CLIENT = {"invalid_client", "unauthorized_client", "invalid_grant", "unsupported_grant_type"}
 
 
