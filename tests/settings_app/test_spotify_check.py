@@ -45,7 +45,7 @@ def test_it_reports_missing_credentials(auth_on, alice_client, spotify_server) -
         (lambda fake: fake.lapse_premium(), "owner_not_premium", "Premium"),
         (lambda fake: fake.exhaust_quota(), "quota_exhausted", "quota"),
         (lambda fake: fake.fail_next(429, retry_after=120), "rate_limited", "rate limit"),
-        (lambda fake: fake.fail_next(503, count=10), "unavailable", "did not answer"),
+        (lambda fake: fake.fail_next(503), "unavailable", "did not answer"),
     ],
 )
 def test_it_names_what_is_wrong(auth_on, alice_client, spotify_api, arrange, status, words) -> None:
@@ -88,3 +88,9 @@ def test_an_admin_can_ask_for_a_fresh_answer(auth_on, admin_client, alice_client
 def test_a_malformed_fresh_flag_is_a_400(auth_on, admin_client, spotify_api) -> None:
     response = admin_client.get("/api/config/check", {"fresh": "sometimes"})
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_an_unavailable_spotify_is_reported_without_retries(auth_on, alice_client, spotify_api) -> None:
+    spotify_api.fail_next(503, count=10)
+    assert _spotify(alice_client)["status"] == "unavailable"
+    assert spotify_api.api_calls() == 1  # a page showing the banner never waits out back-offs

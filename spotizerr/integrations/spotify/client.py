@@ -241,8 +241,10 @@ class SpotifyClient:
         return [parse.search_item(search_type, item) for item in items if item.get("id")]
 
     def check(self) -> None:
-        """One small uncached call (a search for one track) that raises what Spotify would raise now."""
-        self._get("search", {"q": "isrc:USRC17607839", "type": "track", "limit": 1}, cached=False)
+        """One small uncached call (a search for one track) that raises what Spotify would raise now,
+        without retries, so a page showing the result never waits out a back-off."""
+        params = {"q": "isrc:USRC17607839", "type": "track", "limit": 1}
+        self.transport.get("search", params, max_wait=self.max_wait, cached=False, retries=0)
 
 
 def _groups(include_groups: list[str] | None) -> list[str]:

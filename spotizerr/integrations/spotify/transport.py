@@ -126,15 +126,17 @@ class SpotifyTransport:
         max_wait: float,
         cached: bool = True,
         cache_extra: str = "",
+        retries: int | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
-        ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only."""
+        ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only; ``retries``
+        overrides ``SPOTIFY_RETRIES`` (a health check answers at once)."""
         params = {key: value for key, value in (params or {}).items() if value is not None}
         ttl = settings.SPOTIFY_CACHE_SECONDS if cached else 0
         key = self._cache_key(path, params, cache_extra) if ttl else ""
         if ttl and (hit := cache.get(key)) is not None:
             return hit
-        body = self._fetch(path, params, max_wait)
+        body = self._fetch(path, params, max_wait, settings.SPOTIFY_RETRIES if retries is None else retries)
         if ttl:
             cache.set(key, body, ttl)
         return body
@@ -146,7 +148,7 @@ class SpotifyTransport:
         digest = hashlib.sha256(raw.encode()).hexdigest()
         return f"spotify:{generation}:{digest[:40]}"
 
-    def _fetch(self, path: str, params: dict[str, Any], max_wait: float) -> dict[str, Any]:
+    def _fetch(self, path: str, params: dict[str, Any], max_wait: float, retries: int) -> dict[str, Any]:
         failures = 0
         token_refreshed = False
         deadline = time.monotonic() + max_wait  # total 429 waiting allowed for this one answer
@@ -169,13 +171,13 @@ class SpotifyTransport:
                     continue
                 if status < 500:
                     raise _client_error(path, error) from error
-                failures = _retry_or_raise(failures, path, f"HTTP {status}", status)
+                failures = _retry_or_raise(failures, retries, path, f"HTTP {status}", status)
             except SpotifyOauthError as error:
                 if isinstance(error.error, str) and error.error in _REJECTED_CLIENT:
                     raise SpotifyCredentialsRejected(details={"error": error.error}) from error
-                failures = _retry_or_raise(failures, "token", f"token endpoint: {error.error}", None)
+                failures = _retry_or_raise(failures, retries, "token", f"token endpoint: {error.error}", None)
             except requests.RequestException as error:
-                failures = _retry_or_raise(failures, path, type(error).__name__, None)
+                failures = _retry_or_raise(failures, retries, path, type(error).__name__, None)
 
 
 def _wait_for_backoff(deadline: float) -> None:
@@ -198,9 +200,9 @@ def _on_rate_limited(error: SpotifyException, deadline: float) -> None:
         raise SpotifyRateLimited(retry_after=retry_after) from error
 
 
-def _retry_or_raise(failures: int, path: str, reason: str, status: int | None) -> int:
-    """Sleep the back-off for one more transient failure, or raise once the retries are spent."""
-    if failures >= settings.SPOTIFY_RETRIES:
+def _retry_or_raise(failures: int, retries: int, path: str, reason: str, status: int | None) -> int:
+    """Sleep the back-off for one more transient failure, or raise once ``retries`` are spent."""
+    if failures >= retries:
         raise SpotifyUnavailable(
             f"Spotify did not answer ({reason}) after {failures + 1} attempts.", status=status
         )
