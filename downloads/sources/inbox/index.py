@@ -7,10 +7,15 @@ or renaming an entry changes it) and reads tags only of new or changed files. A 
 place without a rename keeps its old keys until its directory changes; fetch re-checks the size.
 Timestamps younger than ``_RACY_SECONDS`` are not trusted (a change in the same clock tick would be
 missed), so such entries are looked at again next time.
+
+One refresh runs at a time (a lock file next to the index, held across threads and processes): a
+lookup that arrives while another builds the index waits for that build and then finds everything,
+instead of reading a half-built index (the first folders in, their subfolders not yet).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -30,6 +35,9 @@ from downloads.sources.inbox import matching
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "inbox-index.sqlite3"
+LOCK_FILE = "inbox-index.lock"
+#: How long a lookup waits for another worker's refresh (a first build of a large inbox reads every tag).
+LOCK_WAIT_SECONDS = 600.0
 _RACY_SECONDS = 2.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dirs (root TEXT NOT NULL, path TEXT NOT NULL, parent TEXT, mtime_ns INTEGER NOT NULL,
@@ -78,13 +86,43 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+class IndexBusy(sqlite3.OperationalError):
+    """Another worker has been refreshing the index for longer than ``LOCK_WAIT_SECONDS``."""
+
+
+@contextmanager
+def _refresh_lock() -> Iterator[None]:
+    """Hold the index's refresh lock (``fcntl.flock``: released by the kernel if the holder dies)."""
+    path = Path(settings.DATA_DIR) / LOCK_FILE
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy("another worker is still reading the inbox; try again later") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def _trusted(mtime_ns: int) -> int:
     """The mtime to remember, or -1 (look again) when it is too recent to be trusted."""
     return mtime_ns if time.time() - mtime_ns / 1e9 > _RACY_SECONDS else -1
 
 
 def refresh(conn: sqlite3.Connection, root: Path) -> int:
-    """Bring the index of ``root`` up to date; returns how many directories were re-listed."""
+    """Bring the index of ``root`` up to date; returns how many directories were re-listed. Waits
+    while another thread or process refreshes it (raises IndexBusy after ``LOCK_WAIT_SECONDS``)."""
+    with _refresh_lock():
+        return _refresh(conn, root)
+
+
+def _refresh(conn: sqlite3.Connection, root: Path) -> int:
     key = str(root)
     known = dict(conn.execute("SELECT path, mtime_ns FROM dirs WHERE root = ?", (key,)).fetchall())
     pending, seen, relisted = [""], set(), 0
