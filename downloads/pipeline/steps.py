@@ -181,7 +181,13 @@ class Tag(Step):
             comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
         try:
+            # hardlink mode: the work file may be the user's inbox original under a second name
+            atomic.make_private(ctx.audio_path)
             write_tags(ctx.audio_path, tags)
+        except UnsafePathError as error:
+            raise TrackFailure(
+                f"The file from {ctx.source_name} was refused: {error}", permanent=True
+            ) from error
         except TaggingError as error:
             raise TrackFailure(
                 f"The file from {ctx.source_name} could not be tagged: {error}", permanent=True
@@ -238,6 +244,8 @@ class Place(Step):
                 )
             except FileExistsError:  # a distinct track took the name meanwhile
                 target = find_free_path(target)
+            except UnsafePathError as error:
+                raise TrackFailure(f"The library path is not safe: {error}", permanent=True) from error
         raise TrackFailure("Could not find a free file name in the library.", permanent=False)
 
     @staticmethod

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -129,7 +130,7 @@ def _refresh(conn: sqlite3.Connection, root: Path) -> int:
     while pending:
         rel = pending.pop()
         try:
-            mtime_ns = (root / rel).stat().st_mtime_ns
+            mtime_ns = _folder_mtime_ns(root, rel)
         except OSError:
             continue
         seen.add(rel)
@@ -145,6 +146,16 @@ def _refresh(conn: sqlite3.Connection, root: Path) -> int:
     return relisted
 
 
+def _folder_mtime_ns(root: Path, rel: str) -> int:
+    """The folder's mtime; a subfolder replaced by a symlink since it was listed counts as gone."""
+    if rel == "":
+        return root.stat().st_mtime_ns  # the configured root may itself be a link (another disk)
+    status = (root / rel).lstat()
+    if not stat.S_ISDIR(status.st_mode):
+        raise NotADirectoryError(str(root / rel))
+    return status.st_mtime_ns
+
+
 def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> list[str]:
     """Re-read one directory: new and changed files get their tags read, gone ones are dropped."""
     key = str(root)
@@ -153,8 +164,13 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
     except OSError as error:
         logger.warning("Cannot list inbox folder %s: %s", root / rel, error)
         return []
+    # Symlinks (to files or folders) are never followed: they could bring in files from anywhere.
     subdirs = [_join(rel, e.name) for e in entries if e.is_dir(follow_symlinks=False)]
-    audio = [e for e in entries if Path(e.name).suffix.lower() in AUDIO_EXTENSIONS and e.is_file()]
+    audio = [
+        e
+        for e in entries
+        if Path(e.name).suffix.lower() in AUDIO_EXTENSIONS and e.is_file(follow_symlinks=False)
+    ]
     stored = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
@@ -163,10 +179,10 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
     }
     with _transaction(conn):
         for entry in audio:
-            stat = entry.stat()
+            facts = entry.stat(follow_symlinks=False)
             path = _join(rel, entry.name)
-            if stored.pop(path, None) != (stat.st_size, stat.st_mtime_ns):
-                _store_file(conn, root, path, rel, stat.st_size, _trusted(stat.st_mtime_ns))
+            if stored.pop(path, None) != (facts.st_size, facts.st_mtime_ns):
+                _store_file(conn, root, path, rel, facts.st_size, _trusted(facts.st_mtime_ns))
         conn.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(key, gone) for gone in stored])
         _forget_dirs(conn, key, _stored_subdirs(conn, key, rel) - set(subdirs))
         parent = None if rel == "" else rel.rpartition("/")[0]
