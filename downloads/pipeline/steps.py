@@ -10,14 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from downloads import selectors
-from downloads.conversion import ConversionError, DecodeReport, convert_audio_report, decode_audio
 from downloads.models import LibraryFile
+from downloads.pipeline import audio
 from downloads.pipeline.context import TrackContext, TrackFailure
-from downloads.playability import playability_problem
-from downloads.sources.audio_files import AudioFacts, probe
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
-from spotizerr.lib import atomic, formats
+from spotizerr.lib import atomic
 from spotizerr.lib.naming import (
     NamingOptions,
     TrackNaming,
@@ -138,68 +136,22 @@ class Acquire(Step):
         raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
 
 
-def _stated_facts(ctx: TrackContext) -> AudioFacts:
-    """What the fetched file's header says (length, format), before it is decoded."""
-    from downloads.sources.base import SourceError
-
-    try:
-        return probe(ctx.audio_path)
-    except SourceError as error:
-        raise TrackFailure(_not_playable(ctx, error.reason), permanent=True) from error
-
-
-def _not_playable(ctx: TrackContext, detail: str) -> str:
-    return f"The file from {ctx.source_name} is not playable audio: {detail}. It was not imported."
-
-
-def _check_playable(ctx: TrackContext, report: DecodeReport, stated: AudioFacts) -> None:
-    problem = playability_problem(report, stated, preview=ctx.is_preview)
-    if problem:
-        raise TrackFailure(_not_playable(ctx, problem), permanent=True)
-
-
 class Verify(Step):
-    """Decode the fetched file once before it goes further (``downloads.playability``). Skipped when a
-    conversion is configured: ``Convert`` decodes the whole file anyway and checks that pass."""
+    """Decode the fetched file once and refuse it unless it is playable audio (``pipeline.audio``)."""
 
     name = "verify"
 
     def run(self, ctx: TrackContext) -> None:
-        if ctx.audio_path is None or formats.get_format(ctx.config.get("convertTo")) is not None:
-            return
-        stated = _stated_facts(ctx)
-        try:
-            report = decode_audio(ctx.audio_path, cancel=ctx.cancel)
-        except ConversionError as error:
-            raise TrackFailure(_not_playable(ctx, error.reason), permanent=error.permanent) from error
-        _check_playable(ctx, report, stated)
+        audio.verify(ctx)
 
 
 class Convert(Step):
-    """Convert to ``convertTo`` at ``bitrate`` when a format is configured, checking that the source
-    decoded in full (the playability check of ``Verify``, on the conversion's own pass)."""
+    """Convert to ``convertTo`` at ``bitrate`` when a format is configured (``pipeline.audio``)."""
 
     name = "convert"
 
     def run(self, ctx: TrackContext) -> None:
-        target = formats.get_format(ctx.config.get("convertTo"))
-        if target is None or ctx.audio_path is None:
-            return
-        bitrate = None if target.lossless else (ctx.config.get("bitrate") or target.default_bitrate)
-        destination = ctx.work_dir / f"converted{target.extension}"
-        stated = _stated_facts(ctx)
-        try:
-            report = convert_audio_report(
-                ctx.audio_path, destination, format_name=target.name, bitrate=bitrate, cancel=ctx.cancel
-            )
-        except ConversionError as error:
-            raise TrackFailure(
-                f"Conversion to {target.name} failed: {error}", permanent=error.permanent
-            ) from error
-        _check_playable(ctx, report, stated)
-        ctx.audio_path.unlink(missing_ok=True)
-        ctx.audio_path = destination
-        ctx.quality = f"{target.name} {bitrate}" if bitrate else target.name
+        audio.convert(ctx)
 
 
 @lru_cache(maxsize=16)
