@@ -10,12 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from downloads import selectors
-from downloads.models import LibraryFile
+from downloads.models import DownloadTask, LibraryFile
 from downloads.pipeline import audio
 from downloads.pipeline.context import TrackContext, TrackFailure
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
+from spotizerr.lib.cancel import Cancelled
 from spotizerr.lib.naming import (
     NamingOptions,
     TrackNaming,
@@ -221,7 +222,11 @@ class Place(Step):
             target = library_file_path(ctx.root, render_relative_path(naming, options), ctx.audio_path.suffix)
         except UnsafePathError as error:
             raise TrackFailure(f"The library path is not safe: {error}", permanent=True) from error
-        ctx.cancel.raise_if_cancelled()  # last chance: after the move the track is in the library
+        # last chance: after the move the track is in the library. The token is set by a watch that
+        # polls; the database says at once whether a cancel was asked for meanwhile.
+        ctx.cancel.raise_if_cancelled()
+        if DownloadTask.objects.filter(pk=ctx.task.pk, cancel_requested=True).exists():
+            raise Cancelled()
         ctx.final_path = self._move(ctx, target)
         ctx.relative_path = ctx.final_path.relative_to(ctx.root.resolve()).as_posix()
         ctx.size_bytes = ctx.final_path.stat().st_size
