@@ -19,6 +19,7 @@ from typing import Any
 import mutagen
 from mutagen import id3 as frames
 from mutagen.flac import FLAC, Picture
+from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from spotizerr.integrations.catalog_types import Album, Track
@@ -286,7 +287,7 @@ def read_tags(path: Path) -> dict[str, Any]:
     result["codec"] = _codec(audio)
     result["duration_ms"] = round((audio.info.length or 0) * 1000)
     # an MP3 without a Xing/VBRI header states no length: mutagen estimated it from the bitrate
-    result["length_estimated"] = getattr(getattr(audio.info, "bitrate_mode", None), "name", "") == "UNKNOWN"
+    result["length_estimated"] = isinstance(audio, MP3) and audio.info.bitrate_mode == BitrateMode.UNKNOWN
     return result
 
 
