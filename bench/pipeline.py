@@ -14,6 +14,9 @@ same). Then it measures, end to end from the request to the finished task:
   alternate (``--rounds``), because a shared machine's load drifts: each service run is set against
   the mean of the direct runs just before and just after it, and the median of those paired ratios is
   the ratio reported (the ratio of the medians is reported too, as ``convert_ratio_of_medians``);
+* the playability check's own cost: the full decode the pipeline runs on a file kept in its format
+  (``downloads.conversion.decode_audio``), on every inbox file, ``--concurrency`` at a time (a
+  conversion reuses its own pass, so converted tracks pay nothing more);
 * queue-to-start latency on an idle system: a single-track request's enqueue to its worker's claim
   (target: under 200 ms).
 
@@ -172,6 +175,17 @@ def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float
     return time.monotonic() - started
 
 
+def _check_decodes(files: list[Path], concurrency: int) -> float:
+    """Seconds to decode every file the way the playability check does, ``concurrency`` at a time."""
+    from downloads.conversion import decode_audio
+    from spotizerr.lib.cancel import NEVER_CANCELLED
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(lambda path: decode_audio(path, cancel=NEVER_CANCELLED), files))
+    return time.monotonic() - started
+
+
 def _latencies(user: Any, fake: Any, samples: int) -> list[float]:
     from downloads.models import DownloadTask
     from downloads.services import download_request
@@ -224,6 +238,7 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         cluster = _start_cluster(env)
         latencies = _latencies(user, fake, samples)
         copy = _run_album(user, album_id, {})
+        check_s = _check_decodes(files, concurrency)
         # the machine's load may drift: service and direct runs alternate, and medians are compared
         direct = [_direct_conversions(files, data_dir / "direct", concurrency)]
         converts = []
@@ -231,7 +246,12 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
             _fresh_library(data_dir, f"library-mp3-{round_number}")
             converts.append(_run_album(user, album_id, {"convertTo": "MP3", "bitrate": "320k"}))
             direct.append(_direct_conversions(files, data_dir / "direct", concurrency))
-        return _report(tracks, seconds, concurrency, copy, converts, direct, latencies)
+        result = _report(tracks, seconds, concurrency, copy, converts, direct, latencies)
+        return {
+            **result,
+            "check_decode_s": round(check_s, 3),
+            "check_ms_per_track": round(1000 * check_s / tracks, 1),
+        }
     finally:
         if cluster is not None:
             cluster.send_signal(signal.SIGTERM)
@@ -308,6 +328,13 @@ def _print_table(result: dict[str, Any]) -> None:
         (
             "copy and tag",
             f"{result['copy_tag_wall_s']:.2f} s  ({result['copy_tag_tracks_per_s']:.1f} tracks/s)",
+        ),
+        (
+            "  of which decode check",
+            (
+                f"{result['check_decode_s']:.2f} s if run alone ({result['check_ms_per_track']:.0f} ms a track, "
+                f"{result['concurrency']} at a time)"
+            ),
         ),
         (
             "MP3 320k, service",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 import uuid
 from datetime import timedelta
 from functools import partial
@@ -26,10 +27,8 @@ from downloads.models import (
     StreamTicket,
     TaskEvent,
     TaskStatus,
-    TrackJob,
-    TrackStatus,
 )
-from downloads.pipeline import history, leases
+from downloads.pipeline import finish, leases
 from downloads.progress import progress_deleted, progress_publish
 from settings_app.config.main import MAIN
 from settings_app.selectors import get_config, get_watch_config, stored_values
@@ -60,6 +59,9 @@ ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appea
 STREAM_TICKET_SECONDS = 60
 DELETION_MARKERS_KEPT = timedelta(days=7)
 REQUEST_SPOTIFY_MAX_WAIT = 5.0
+#: How long a cancel waits for the tracks in progress to stop before answering "cancelling".
+CANCEL_WAIT_SECONDS = 5.0
+CANCEL_POLL_SECONDS = 0.05
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -258,38 +260,50 @@ def download_artist_request(
 
 # ---------------------------------------------------------------------------------------------- control
 def task_cancel(*, user: User, task_id: uuid.UUID | str, download_type: str | None = None) -> DownloadTask:
-    """Cancel a queued or running task ``user`` may see. Workers notice within about half a second,
-    stop any converter, remove their temporary files and fetch nothing more.
+    """Cancel a queued or running task ``user`` may see. Cancelling is final: the task is reported
+    cancelled only once no track of it is still being made (``pipeline.finish``). Workers notice
+    within about half a second, stop any converter, remove their work files and fetch nothing more;
+    this waits up to ``CANCEL_WAIT_SECONDS`` for that. A track still stopping after that ends the
+    cancel from its own worker: until then the task stays active with ``cancel_requested`` set, and
+    a progress event says it is cancelling.
 
     Raises NotFound (not visible, or not of ``download_type`` when given) and Conflict (already over).
     """
     task = selectors.task_get_visible(user=user, task_id=task_id)
     if download_type is not None and task.download_type != download_type:
         raise NotFound("No such task.", code="task_not_found")
-    if not task.move_to(TaskStatus.CANCELLED, cancel_requested=True, error_message="Cancelled."):
+    if not finish.task_cancel_request(task):
         raise Conflict(
             f"The task already ended ({task.status}).", code="task_finished", details={"status": task.status}
         )
-    now = timezone.now()
-    TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).update(
-        status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=now
-    )
-    progress_publish(task, status=TaskStatus.CANCELLED, message="Cancelled by the user.")
-    history.history_task_finished(task)
+    _await_stopped([task.pk])
+    _cancel_end(task)
     return task
 
 
 def task_cancel_all(*, user: User) -> list[str]:
-    """Cancel every active task ``user`` may see; returns the ids that were cancelled."""
-    cancelled: list[str] = []
+    """Cancel every active task ``user`` may see (as ``task_cancel``, waiting once for all of them);
+    returns the ids that were cancelled or are cancelling."""
     active = selectors.tasks_visible_to(user).filter(status__in=ACTIVE_STATUSES)
-    for task_id in list(active.values_list("pk", flat=True)):
-        try:
-            task_cancel(user=user, task_id=task_id)
-        except Conflict:  # it ended meanwhile
-            continue
-        cancelled.append(str(task_id))
-    return cancelled
+    requested = [task for task in active if finish.task_cancel_request(task)]
+    _await_stopped([task.pk for task in requested])
+    for task in requested:
+        _cancel_end(task)
+    return [str(task.pk) for task in requested]
+
+
+def _await_stopped(task_ids: list[Any]) -> None:
+    deadline = time.monotonic() + CANCEL_WAIT_SECONDS
+    while finish.tracks_running(task_ids) and time.monotonic() < deadline:
+        time.sleep(CANCEL_POLL_SECONDS)
+
+
+def _cancel_end(task: DownloadTask) -> None:
+    """End the cancel now, or say that the task is cancelling until its last track has stopped."""
+    if not finish.task_cancel_finish(task) and task.is_active:
+        progress_publish(
+            task, status=task.status, message="Cancelling: waiting for the track in progress to stop."
+        )
 
 
 def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:

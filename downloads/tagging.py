@@ -19,6 +19,7 @@ from typing import Any
 import mutagen
 from mutagen import id3 as frames
 from mutagen.flac import FLAC, Picture
+from mutagen.mp3 import MP3, BitrateMode
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from spotizerr.integrations.catalog_types import Album, Track
@@ -273,8 +274,9 @@ def read_tags(path: Path) -> dict[str, Any]:
     """The tags of any audio file mutagen knows, normalised to one shape: ``title``, ``artists``,
     ``album``, ``album_artists``, ``track``, ``track_total``, ``disc``, ``disc_total``, ``date``,
     ``genre``, ``isrc``, ``label``, ``copyright``, ``explicit`` (None when not tagged), ``url``,
-    ``comment``, ``has_cover``, ``cover_mime``, plus ``format``, ``codec`` and ``duration_ms`` from the
-    stream. Missing text values are "" and missing numbers None. Raises TaggingError."""
+    ``comment``, ``has_cover``, ``cover_mime``, plus ``format``, ``codec``, ``duration_ms`` and
+    ``length_estimated`` (an MP3 without a length header) from the stream. Missing text values are ""
+    and missing numbers None. Raises TaggingError."""
     audio = _open(path)
     family = _family(audio)
     readers = {"id3": _read_id3, "mp4": _read_mp4, "flac": _read_vorbis, "vorbis": _read_vorbis}
@@ -284,6 +286,8 @@ def read_tags(path: Path) -> dict[str, Any]:
     result["format"] = type(audio).__name__
     result["codec"] = _codec(audio)
     result["duration_ms"] = round((audio.info.length or 0) * 1000)
+    # an MP3 without a Xing/VBRI header states no length: mutagen estimated it from the bitrate
+    result["length_estimated"] = isinstance(audio, MP3) and audio.info.bitrate_mode == BitrateMode.UNKNOWN
     return result
 
 

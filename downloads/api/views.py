@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
+from downloads.models import DownloadTask, TaskStatus
 from spotizerr.schema import ErrorResponseSerializer as Err
 
 
@@ -97,6 +98,17 @@ class ArtistDownloadView(APIView):
         return Response(result, status=status.HTTP_202_ACCEPTED)
 
 
+def _cancel_answer(task: DownloadTask) -> dict[str, str]:
+    """ "cancelled" once the task has ended; "cancelling" while a track in progress is still stopping."""
+    if task.status == TaskStatus.CANCELLED:
+        return {"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."}
+    return {
+        "status": "cancelling",
+        "task_id": str(task.pk),
+        "message": "Stopping the track in progress; the task shows as cancelled once it has stopped.",
+    }
+
+
 class DownloadCancelView(APIView):
     # GET commands: a link on another site must not start or cancel downloads with a cookie session.
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
@@ -113,7 +125,7 @@ class DownloadCancelView(APIView):
         task = services.task_cancel(
             user=request.user, task_id=query.validated_data["task_id"], download_type=download_type
         )
-        return Response({"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."})
+        return Response(_cancel_answer(task))
 
 
 class TaskCancelView(APIView):
@@ -126,7 +138,7 @@ class TaskCancelView(APIView):
     )
     def post(self, request: Request, task_id: str) -> Response:
         task = services.task_cancel(user=request.user, task_id=task_id)
-        return Response({"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."})
+        return Response(_cancel_answer(task))
 
 
 class TaskCancelAllView(APIView):

@@ -1,16 +1,27 @@
-"""Keeping a task's progress and summary current, and ending it once every track is over."""
+"""Keeping a task's progress and summary current, and ending it once every track is over.
+
+Cancelling is final: a task is reported cancelled only once none of its tracks is still being made,
+so no file of it can land in the library afterwards. ``task_cancel_request`` asks its workers to stop
+(they notice within about half a second, kill any converter and remove their work files);
+``task_cancel_finish`` then ends the task, called by whoever sees the last track stop: the cancelling
+request (it waits a few seconds), the worker of that track, or the reaper when the worker vanished.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
 from downloads import selectors
 from downloads.models import (
+    ACTIVE_STATUSES,
     TRACK_TERMINAL,
     DownloadTask,
     DownloadType,
@@ -84,6 +95,8 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     """End the task when no track is pending or running: write the playlist file, pick the final
     status, record history and publish. Several workers may call this at once; one wins."""
     task.refresh_from_db()
+    if task.cancel_requested:
+        return task_cancel_finish(task)
     if task.status not in (TaskStatus.DOWNLOADING, TaskStatus.RETRYING) or _work_left(task):
         return False
     m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
@@ -108,6 +121,48 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     )
     history.history_task_finished(task)
     context_playlist_refresh(task)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- cancelling
+def task_cancel_request(task: DownloadTask) -> bool:
+    """Ask the task's workers to stop and cancel its tracks not started yet; False when the task has
+    already ended. Asking again while it stops is harmless."""
+    now = timezone.now()
+    asked = DownloadTask.objects.filter(pk=task.pk, status__in=ACTIVE_STATUSES).update(
+        cancel_requested=True, updated_at=now
+    )
+    if asked:
+        TrackJob.objects.filter(task=task, status=TrackStatus.PENDING).update(
+            status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=now
+        )
+    task.refresh_from_db()
+    return bool(asked)
+
+
+def tracks_running(task_ids: Iterable[Any]) -> bool:
+    """True while a track of these tasks is being made by a live worker (its lease is fresh)."""
+    fresh = timezone.now() - timedelta(seconds=settings.LEASE_STALE_SECONDS)
+    return TrackJob.objects.filter(
+        task_id__in=list(task_ids), status=TrackStatus.RUNNING, heartbeat_at__gte=fresh
+    ).exists()
+
+
+def task_cancel_finish(task: DownloadTask) -> bool:
+    """Report a task whose cancel was requested as cancelled, once none of its tracks is still being
+    made (a track whose worker stopped renewing its lease counts as stopped: that worker is gone).
+    False while a track runs, or when someone else ended the task first."""
+    task.refresh_from_db()
+    if not task.cancel_requested or tracks_running([task.pk]):
+        return False
+    if not task.move_to(TaskStatus.CANCELLED, error_message="Cancelled."):
+        return False
+    TrackJob.objects.filter(task=task, status__in=(TrackStatus.PENDING, TrackStatus.RUNNING)).update(
+        status=TrackStatus.CANCELLED, reason="Cancelled.", finished_at=timezone.now(), lease_owner=""
+    )
+    task_progress_refresh(task)
+    progress_publish(task, status=TaskStatus.CANCELLED, message="Cancelled by the user.")
+    history.history_task_finished(task)
     return True
 
 

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from downloads.models import (
+    ACTIVE_STATUSES,
     ConcurrencyGate,
     DownloadTask,
     TaskStatus,
@@ -219,9 +220,18 @@ def reap(*, enqueue: Callable[..., None] = task_enqueue) -> dict[str, int]:
         task_seen(task_id=task.pk)  # give the new delivery a full period to show up before trying again
         enqueue(task_id=task.pk, func=WORK_TASK)
         counts["tasks_resumed"] += 1
+    counts["cancels_finished"] = _finish_cancels()
     counts["history_repaired"] = history.history_repair()
     _remove_stale_work_dirs()
     return counts
+
+
+def _finish_cancels() -> int:
+    """End cancelled tasks whose last running track's worker vanished before it could."""
+    from downloads.pipeline.finish import task_cancel_finish
+
+    asked = DownloadTask.objects.filter(status__in=ACTIVE_STATUSES, cancel_requested=True)
+    return sum(task_cancel_finish(task) for task in asked)
 
 
 def _queued_without_message(stale: datetime) -> list[uuid.UUID]:

@@ -10,12 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from downloads import selectors
-from downloads.conversion import ConversionError, convert_audio
-from downloads.models import LibraryFile
+from downloads.models import DownloadTask, LibraryFile
+from downloads.pipeline import audio
 from downloads.pipeline.context import TrackContext, TrackFailure
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
-from spotizerr.lib import atomic, formats
+from spotizerr.lib import atomic
+from spotizerr.lib.cancel import Cancelled
 from spotizerr.lib.naming import (
     NamingOptions,
     TrackNaming,
@@ -136,28 +137,22 @@ class Acquire(Step):
         raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
 
 
+class Verify(Step):
+    """Decode the fetched file once and refuse it unless it is playable audio (``pipeline.audio``)."""
+
+    name = "verify"
+
+    def run(self, ctx: TrackContext) -> None:
+        audio.verify(ctx)
+
+
 class Convert(Step):
-    """Convert to ``convertTo`` at ``bitrate`` when a format is configured."""
+    """Convert to ``convertTo`` at ``bitrate`` when a format is configured (``pipeline.audio``)."""
 
     name = "convert"
 
     def run(self, ctx: TrackContext) -> None:
-        target = formats.get_format(ctx.config.get("convertTo"))
-        if target is None or ctx.audio_path is None:
-            return
-        bitrate = None if target.lossless else (ctx.config.get("bitrate") or target.default_bitrate)
-        destination = ctx.work_dir / f"converted{target.extension}"
-        try:
-            convert_audio(
-                ctx.audio_path, destination, format_name=target.name, bitrate=bitrate, cancel=ctx.cancel
-            )
-        except ConversionError as error:
-            raise TrackFailure(
-                f"Conversion to {target.name} failed: {error}", permanent=error.permanent
-            ) from error
-        ctx.audio_path.unlink(missing_ok=True)
-        ctx.audio_path = destination
-        ctx.quality = f"{target.name} {bitrate}" if bitrate else target.name
+        audio.convert(ctx)
 
 
 @lru_cache(maxsize=16)
@@ -181,7 +176,13 @@ class Tag(Step):
             comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
         try:
+            # hardlink mode: the work file may be the user's inbox original under a second name
+            atomic.make_private(ctx.audio_path)
             write_tags(ctx.audio_path, tags)
+        except UnsafePathError as error:
+            raise TrackFailure(
+                f"The file from {ctx.source_name} was refused: {error}", permanent=True
+            ) from error
         except TaggingError as error:
             raise TrackFailure(
                 f"The file from {ctx.source_name} could not be tagged: {error}", permanent=True
@@ -221,7 +222,11 @@ class Place(Step):
             target = library_file_path(ctx.root, render_relative_path(naming, options), ctx.audio_path.suffix)
         except UnsafePathError as error:
             raise TrackFailure(f"The library path is not safe: {error}", permanent=True) from error
-        ctx.cancel.raise_if_cancelled()  # last chance: after the move the track is in the library
+        # last chance: after the move the track is in the library. The token is set by a watch that
+        # polls; the database says at once whether a cancel was asked for meanwhile.
+        ctx.cancel.raise_if_cancelled()
+        if DownloadTask.objects.filter(pk=ctx.task.pk, cancel_requested=True).exists():
+            raise Cancelled()
         ctx.final_path = self._move(ctx, target)
         ctx.relative_path = ctx.final_path.relative_to(ctx.root.resolve()).as_posix()
         ctx.size_bytes = ctx.final_path.stat().st_size
@@ -238,6 +243,8 @@ class Place(Step):
                 )
             except FileExistsError:  # a distinct track took the name meanwhile
                 target = find_free_path(target)
+            except UnsafePathError as error:
+                raise TrackFailure(f"The library path is not safe: {error}", permanent=True) from error
         raise TrackFailure("Could not find a free file name in the library.", permanent=False)
 
     @staticmethod
@@ -321,6 +328,7 @@ TRACK_STEPS: tuple[type[Step], ...] = (
     Resolve,
     CheckLibrary,
     Acquire,
+    Verify,
     Convert,
     Tag,
     Place,

@@ -4,20 +4,26 @@ Every write goes to a temporary file in the destination's own folder (same file 
 rename is atomic), is flushed to disk, then renamed into place. On any failure, a full disk included,
 the temporary file is removed and the destination is left as it was. Temporary names start with
 ``TEMP_PREFIX`` so a checker can find ones left behind by a crash (``stale_temp_files``).
+
+Nothing is written through a link: a file moved into the library must be a regular file (never a
+symlink, which would make the library entry point elsewhere), and a work file shared with another
+name by a hard link is made private (``make_private``) before anything rewrites it in place.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from spotizerr.lib.naming import ensure_inside_root
+from spotizerr.lib.naming import UnsafePathError, ensure_inside_root
 
 TEMP_PREFIX = ".spotizerr-tmp-"
 _CHUNK = 1024 * 1024
@@ -84,6 +90,7 @@ def atomic_move(source: Path, destination: Path, *, root: Path | None = None, re
     """Move ``source`` to ``destination``: a rename on the same file system, else an atomic copy
     followed by removing ``source``. Same guarantees and errors as ``atomic_write_file``."""
     source, destination = Path(source), Path(destination)
+    _regular_file(source)
     _prepare_directory(destination, root)
     _fsync_file(source)
     try:
@@ -96,6 +103,30 @@ def atomic_move(source: Path, destination: Path, *, root: Path | None = None, re
         return destination
     _fsync_directory(destination.parent)
     return destination
+
+
+def make_private(path: Path) -> Path:
+    """Make sure that rewriting ``path`` in place changes no other file: when it shares its content
+    with another name (a hard link, e.g. to an inbox original), replace it with a copy of its own.
+    Raises UnsafePathError when ``path`` is a symlink, OSError as the file system does."""
+    path = Path(path)
+    if _regular_file(path).st_nlink <= 1:
+        return path
+    temp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(6)}{path.suffix}")
+    try:
+        shutil.copyfile(path, temp, follow_symlinks=False)
+        os.chmod(temp, _FILE_MODE)
+        os.replace(temp, path)  # the other name keeps the old content; this one gets the copy
+    finally:
+        temp.unlink(missing_ok=True)
+    return path
+
+
+def _regular_file(path: Path) -> os.stat_result:
+    status = os.lstat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise UnsafePathError(f"{path.name} is a symbolic link or not a regular file")
+    return status
 
 
 def stale_temp_files(directory: Path, *, older_than_s: float = 3600.0) -> list[Path]:
@@ -149,7 +180,8 @@ def _publish(temp: Path, destination: Path, *, replace: bool) -> None:
         os.replace(temp, destination)
         return
     try:
-        os.link(temp, destination)  # fails with FileExistsError, atomically, when the name is taken
+        # fails with FileExistsError, atomically, when the name is taken; never dereferences a link
+        os.link(temp, destination, follow_symlinks=False)
     except OSError as error:
         if error.errno not in _NO_HARD_LINKS:
             raise

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
+from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
 from spotizerr.lib.atomic import TEMP_PREFIX
 from tests.downloads.workers import in_background, run_queue, wait_until
 from tests.fakes.spotify_api import IDS
@@ -96,3 +96,36 @@ def test_cancelling_a_track_waiting_to_retry_ends_the_wait(alice_client, spotify
 
     assert spotify_api.api_calls("/previews/") == 1
     assert DownloadTask.objects.get(pk=task_id).status == TaskStatus.CANCELLED
+
+
+def test_no_file_of_a_cancelled_task_lands_after_it_is_reported_cancelled(
+    alice_client, album_in_inbox, configure, library_root, data_dir
+):
+    """GIVEN an album converting long FLAC files to MP3, two tracks at a time
+    WHEN it is cancelled right as a conversion ends (that track is about to be tagged and placed)
+    THEN every file of the task is in the library, and indexed, before the task reports cancelled,
+    and no file appears afterwards."""
+    album_in_inbox(IDS.two_disc_album, ".flac", seconds=60.0)
+    configure(maxConcurrentDownloads=2)
+    task_id = request(alice_client, "album", IDS.two_disc_album, "?convertTo=MP3&bitrate=320k")
+    cluster = in_background(run_queue, workers=2)
+    wait_until(lambda: TrackJob.objects.filter(task_id=task_id, status=TrackStatus.DONE).exists(), timeout=60)
+    wait_until(lambda: list((data_dir / "work").glob("*/converted.mp3")), timeout=30, every=0.002)
+
+    answer = alice_client.post(f"/api/prgs/cancel/{task_id}").json()
+    if answer["status"] != "cancelled":  # still stopping a track: it says so until it has stopped
+        wait_until(lambda: DownloadTask.objects.get(pk=task_id).status == TaskStatus.CANCELLED)
+    reported = DownloadTask.objects.get(pk=task_id)
+    files_then = sorted(library_root.rglob("*.mp3"))
+    cluster.finish(timeout=10)
+    time.sleep(1.0)
+
+    assert reported.status == TaskStatus.CANCELLED
+    assert sorted(library_root.rglob("*.mp3")) == files_then
+    indexed = LibraryFile.objects.all()
+    assert len(indexed) == len(files_then) >= 1
+    assert all(entry.created_at <= reported.finished_at for entry in indexed)
+    jobs = TrackJob.objects.filter(task_id=task_id)
+    assert jobs.filter(status=TrackStatus.DONE).count() == len(files_then)
+    assert not jobs.filter(status__in=[TrackStatus.RUNNING, TrackStatus.PENDING]).exists()
+    assert child_processes("ffmpeg") == [] and not list((data_dir / "work").iterdir())

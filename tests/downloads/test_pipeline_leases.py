@@ -133,6 +133,7 @@ def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
         "tracks_requeued": 0,
         "tasks_restarted": 0,
         "tasks_resumed": 0,
+        "cancels_finished": 0,
         "history_repaired": 0,
     }
     assert TrackJob.objects.get(task=album_task, position=1).status == TrackStatus.RUNNING
@@ -186,3 +187,38 @@ def test_the_reaper_schedule_is_created_once(queued_only):
         Schedule.MINUTES,
         1,
     )
+
+
+def test_a_cancel_whose_track_is_slow_to_stop_says_cancelling_until_the_track_ends(
+    album_task, alice_client, monkeypatch
+):
+    """GIVEN a track in progress whose worker is alive (fresh lease) but slow to stop
+    WHEN the task is cancelled
+    THEN the answer is "cancelling" and the task stays active; it is reported cancelled when that
+    worker's track ends."""
+    monkeypatch.setattr(services, "CANCEL_WAIT_SECONDS", 0.3)
+    started_by_a_dead_worker(album_task)
+    TrackJob.objects.filter(task=album_task).update(heartbeat_at=timezone.now())  # alive after all
+
+    answer = alice_client.post(f"/api/prgs/cancel/{album_task.pk}").json()
+
+    album_task.refresh_from_db()
+    assert answer["status"] == "cancelling" and album_task.is_active and album_task.cancel_requested
+    assert "Cancelling" in str(album_task.events.last().payload)
+    running = TrackJob.objects.get(task=album_task, status=TrackStatus.RUNNING)
+    assert leases.track_finish(job=running, worker="dead", status=TrackStatus.CANCELLED)
+    tasks.download_task_work(album_task.pk)  # what that worker does next
+    album_task.refresh_from_db()
+    assert album_task.status == TaskStatus.CANCELLED
+    assert not TrackJob.objects.filter(task=album_task).exclude(status=TrackStatus.CANCELLED).exists()
+
+
+def test_the_reaper_ends_a_cancel_whose_worker_vanished(album_task, alice_client):
+    started_by_a_dead_worker(album_task)
+    DownloadTask.objects.filter(pk=album_task.pk).update(cancel_requested=True)
+
+    counts = services.downloads_reap()
+
+    album_task.refresh_from_db()
+    assert counts["cancels_finished"] == 1 and album_task.status == TaskStatus.CANCELLED
+    assert HistoryEntry.objects.get(task_id=album_task.pk).status != "in_progress"

@@ -17,6 +17,7 @@ from spotizerr.lib.atomic import (
     atomic_write_bytes,
     atomic_write_file,
     atomic_write_text,
+    make_private,
     stale_temp_files,
 )
 from spotizerr.lib.naming import UnsafePathError
@@ -131,3 +132,41 @@ def test_a_library_root_that_is_itself_a_symlink_is_fine(tmp_path):
     (tmp_path / "library").symlink_to(tmp_path / "disk")
     atomic_write_text("x", tmp_path / "library" / "a" / "f.txt", root=tmp_path / "library")
     assert (tmp_path / "disk" / "a" / "f.txt").read_text() == "x"
+
+
+def test_atomic_move_refuses_a_symlink_so_the_library_never_holds_one(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.mp3"
+    outside.write_bytes(b"private")
+    link = tmp_path / "work" / "track.mp3"
+    link.parent.mkdir()
+    link.symlink_to(outside)
+    with pytest.raises(UnsafePathError):
+        atomic_move(link, tmp_path / "library" / "track.mp3", root=tmp_path / "library")
+    assert not (tmp_path / "library" / "track.mp3").exists() and link.is_symlink()
+
+
+def test_make_private_gives_a_hard_linked_file_its_own_copy(tmp_path: Path) -> None:
+    original = tmp_path / "inbox.flac"
+    original.write_bytes(b"the user's file")
+    work = tmp_path / "work.flac"
+    os.link(original, work)
+
+    make_private(work)
+    work.write_bytes(b"rewritten")
+
+    assert original.read_bytes() == b"the user's file" and os.stat(original).st_nlink == 1
+
+
+def test_make_private_leaves_a_file_of_its_own_as_it_is(tmp_path: Path) -> None:
+    work = tmp_path / "work.flac"
+    work.write_bytes(b"audio")
+    inode = work.stat().st_ino
+    make_private(work)
+    assert work.stat().st_ino == inode
+
+
+def test_make_private_refuses_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "target").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    with pytest.raises(UnsafePathError):
+        make_private(tmp_path / "link")

@@ -7,14 +7,20 @@ or renaming an entry changes it) and reads tags only of new or changed files. A 
 place without a rename keeps its old keys until its directory changes; fetch re-checks the size.
 Timestamps younger than ``_RACY_SECONDS`` are not trusted (a change in the same clock tick would be
 missed), so such entries are looked at again next time.
+
+One refresh runs at a time (a lock file next to the index, held across threads and processes): a
+lookup that arrives while another builds the index waits for that build and then finds everything,
+instead of reading a half-built index (the first folders in, their subfolders not yet).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -30,6 +36,9 @@ from downloads.sources.inbox import matching
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "inbox-index.sqlite3"
+LOCK_FILE = "inbox-index.lock"
+#: How long a lookup waits for another worker's refresh (a first build of a large inbox reads every tag).
+LOCK_WAIT_SECONDS = 600.0
 _RACY_SECONDS = 2.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dirs (root TEXT NOT NULL, path TEXT NOT NULL, parent TEXT, mtime_ns INTEGER NOT NULL,
@@ -78,20 +87,50 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+class IndexBusy(sqlite3.OperationalError):
+    """Another worker has been refreshing the index for longer than ``LOCK_WAIT_SECONDS``."""
+
+
+@contextmanager
+def _refresh_lock() -> Iterator[None]:
+    """Hold the index's refresh lock (``fcntl.flock``: released by the kernel if the holder dies)."""
+    path = Path(settings.DATA_DIR) / LOCK_FILE
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy("another worker is still reading the inbox; try again later") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 def _trusted(mtime_ns: int) -> int:
     """The mtime to remember, or -1 (look again) when it is too recent to be trusted."""
     return mtime_ns if time.time() - mtime_ns / 1e9 > _RACY_SECONDS else -1
 
 
 def refresh(conn: sqlite3.Connection, root: Path) -> int:
-    """Bring the index of ``root`` up to date; returns how many directories were re-listed."""
+    """Bring the index of ``root`` up to date; returns how many directories were re-listed. Waits
+    while another thread or process refreshes it (raises IndexBusy after ``LOCK_WAIT_SECONDS``)."""
+    with _refresh_lock():
+        return _refresh(conn, root)
+
+
+def _refresh(conn: sqlite3.Connection, root: Path) -> int:
     key = str(root)
     known = dict(conn.execute("SELECT path, mtime_ns FROM dirs WHERE root = ?", (key,)).fetchall())
     pending, seen, relisted = [""], set(), 0
     while pending:
         rel = pending.pop()
         try:
-            mtime_ns = (root / rel).stat().st_mtime_ns
+            mtime_ns = _folder_mtime_ns(root, rel)
         except OSError:
             continue
         seen.add(rel)
@@ -107,6 +146,16 @@ def refresh(conn: sqlite3.Connection, root: Path) -> int:
     return relisted
 
 
+def _folder_mtime_ns(root: Path, rel: str) -> int:
+    """The folder's mtime; a subfolder replaced by a symlink since it was listed counts as gone."""
+    if rel == "":
+        return root.stat().st_mtime_ns  # the configured root may itself be a link (another disk)
+    status = (root / rel).lstat()
+    if not stat.S_ISDIR(status.st_mode):
+        raise NotADirectoryError(str(root / rel))
+    return status.st_mtime_ns
+
+
 def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> list[str]:
     """Re-read one directory: new and changed files get their tags read, gone ones are dropped."""
     key = str(root)
@@ -115,8 +164,13 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
     except OSError as error:
         logger.warning("Cannot list inbox folder %s: %s", root / rel, error)
         return []
+    # Symlinks (to files or folders) are never followed: they could bring in files from anywhere.
     subdirs = [_join(rel, e.name) for e in entries if e.is_dir(follow_symlinks=False)]
-    audio = [e for e in entries if Path(e.name).suffix.lower() in AUDIO_EXTENSIONS and e.is_file()]
+    audio = [
+        e
+        for e in entries
+        if Path(e.name).suffix.lower() in AUDIO_EXTENSIONS and e.is_file(follow_symlinks=False)
+    ]
     stored = {
         row[0]: (row[1], row[2])
         for row in conn.execute(
@@ -125,10 +179,10 @@ def _relist(conn: sqlite3.Connection, root: Path, rel: str, mtime_ns: int) -> li
     }
     with _transaction(conn):
         for entry in audio:
-            stat = entry.stat()
+            facts = entry.stat(follow_symlinks=False)
             path = _join(rel, entry.name)
-            if stored.pop(path, None) != (stat.st_size, stat.st_mtime_ns):
-                _store_file(conn, root, path, rel, stat.st_size, _trusted(stat.st_mtime_ns))
+            if stored.pop(path, None) != (facts.st_size, facts.st_mtime_ns):
+                _store_file(conn, root, path, rel, facts.st_size, _trusted(facts.st_mtime_ns))
         conn.executemany("DELETE FROM files WHERE root = ? AND path = ?", [(key, gone) for gone in stored])
         _forget_dirs(conn, key, _stored_subdirs(conn, key, rel) - set(subdirs))
         parent = None if rel == "" else rel.rpartition("/")[0]

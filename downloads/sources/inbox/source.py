@@ -13,7 +13,7 @@ from typing import Any
 from downloads.sources.audio_files import probe
 from downloads.sources.base import BaseSource, Candidate, SourceError, SourceInfo
 from downloads.sources.inbox import index, matching
-from downloads.sources.local_files import copy_file, link_or_copy
+from downloads.sources.local_files import NotARegularFile, copy_file, link_or_copy
 from spotizerr.integrations.catalog_types import Track
 from spotizerr.lib.cancel import CancelToken
 
@@ -108,6 +108,8 @@ class InboxSource(BaseSource):
                 copy_file(source, destination, cancel=cancel)
         except FileNotFoundError:
             raise SourceError(f"{source.name} is no longer in the inbox", permanent=False) from None
+        except NotARegularFile as error:
+            raise SourceError(f"{error}: the inbox does not follow links", permanent=True) from None
         except OSError as error:
             raise SourceError(
                 f"cannot copy {source.name} from the inbox: {error.strerror}", permanent=False
@@ -120,9 +122,14 @@ class InboxSource(BaseSource):
         return destination
 
     def _inside_inbox(self, candidate: Candidate, config: dict[str, Any]) -> Path:
+        """The candidate's path, refused unless it and its folders, links resolved, stay in the inbox."""
         root = inbox_root(config)
         source = Path(os.path.normpath(candidate.ref))
-        if root is None or not source.is_relative_to(root):
+        if (
+            root is None
+            or not source.is_relative_to(root)
+            or not Path(os.path.realpath(source.parent)).is_relative_to(root.resolve())
+        ):
             raise SourceError("the file is not inside the configured inbox folder", permanent=True)
         return source
 

@@ -59,7 +59,11 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         task = services.task_cancel(user=request.user, task_id=task_id)
-        messages.success(request, f"Cancelled “{task.name or task.item_id}”.")
+        name = task.name or task.item_id
+        if task.is_active:  # a track in progress is still stopping; the task ends once it has
+            messages.success(request, f"Cancelling “{name}”: waiting for the track in progress to stop.")
+        else:
+            messages.success(request, f"Cancelled “{name}”.")
     except ApiError as error:
         report_error(request, error)
     return back_to(request, reverse("dashboard:queue"))
