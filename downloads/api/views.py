@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
@@ -204,7 +205,7 @@ class TaskUpdatesView(APIView):
         )
 
 
-class StreamTicketView(APIView):
+class StreamTicketView(NoStoreMixin, APIView):
     @extend_schema(
         operation_id="progress_stream_ticket",
         tags=["progress"],
