@@ -11,8 +11,8 @@ import traceback
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -81,10 +81,18 @@ class PayloadTooLarge(ApiError):
         )
 
 
+DISALLOWED_HOST_MESSAGE = (
+    "This server does not answer to the host name in the request. To reach it by that name, add it "
+    "to SPOTIZERR_ALLOWED_HOSTS or make it the host of SPOTIZERR_PUBLIC_URL."
+)
+
+
 def api_error_for_django(exc: BaseException) -> ApiError | None:
     """The API error for a Django exception about the request itself (size, field count), if any."""
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
+    if isinstance(exc, DisallowedHost):
+        return BadRequest(DISALLOWED_HOST_MESSAGE, code="disallowed_host")
     if isinstance(exc, SuspiciousOperation):
         return BadRequest("The request was refused as malformed.", code="bad_request")
     return None

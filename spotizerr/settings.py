@@ -11,7 +11,16 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from spotizerr.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from spotizerr.env import (
+    default_allowed_hosts,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,11 +49,14 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("SPOTIZERR_DEBUG", False)
-ALLOWED_HOSTS = env_list("SPOTIZERR_ALLOWED_HOSTS", ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("SPOTIZERR_CSRF_TRUSTED_ORIGINS", [])
 HOST = env_str("HOST", "127.0.0.1") or "127.0.0.1"
 PORT = env_int("PORT", 7171, minimum=1, maximum=65535)
 PUBLIC_URL = env_url("SPOTIZERR_PUBLIC_URL", f"http://localhost:{PORT}") or ""
+# Unset: loopback, PUBLIC_URL's host and a specific HOST (docs/configuration.md); never "*" by default.
+ALLOWED_HOSTS = env_list("SPOTIZERR_ALLOWED_HOSTS") or default_allowed_hosts(
+    public_url=PUBLIC_URL, bind_host=HOST
+)
 
 INSTALLED_APPS = [
     "accounts.apps.SpotizerrAdminConfig",  # django.contrib.admin with the throttled login

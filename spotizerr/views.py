@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -12,7 +12,7 @@ from django.http import (
     HttpResponseServerError,
 )
 
-from spotizerr.errors import api_error_for_django, json_error, json_error_for
+from spotizerr.errors import DISALLOWED_HOST_MESSAGE, api_error_for_django, json_error, json_error_for
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -30,6 +30,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
             f"<h1>Request too large</h1><p>The form sent more than {limit_mb:g} MB. Send less and try again.</p>",
             status=413,
         )
+    if isinstance(exception, DisallowedHost):
+        return HttpResponseBadRequest(f"<h1>Unknown host name</h1><p>{DISALLOWED_HOST_MESSAGE}</p>")
     return HttpResponseBadRequest("<h1>Bad request</h1>")
 
 

@@ -76,6 +76,11 @@ class Command(BaseCommand):
             cluster.start()
         where = "(workers only)" if options["no_web"] else f"on http://{host}:{port}"
         self.stdout.write(f"Spotizerr is running {where} (Ctrl-C to stop)")
+        if not options["no_web"] and not is_loopback(host) and "*" not in settings.ALLOWED_HOSTS:
+            self.stdout.write(
+                f"It answers to the host names {', '.join(settings.ALLOWED_HOSTS)}; to reach it by "
+                "another name or address, set SPOTIZERR_PUBLIC_URL or SPOTIZERR_ALLOWED_HOSTS."
+            )
         web = None
         try:
             if options["no_web"]:
