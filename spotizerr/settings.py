@@ -246,6 +246,7 @@ LOGIN_COOLOFF_SECONDS = env_int("SPOTIZERR_LOGIN_COOLOFF_SECONDS", 300, minimum=
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.ContainsUserNameValidator"},  # what the similarity ratio lets through
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
