@@ -21,6 +21,7 @@ from spotizerr.env import (
     env_str,
     env_url,
 )
+from spotizerr.sqlite_files import sqlite_files_make_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -178,6 +179,7 @@ else:
             "CONN_MAX_AGE": None if LONG_RUNNING_PROCESS else 0,
         }
     }
+    sqlite_files_make_private(DATABASES["default"]["NAME"])
 
 # ---------------------------------------------------------------- queue and channels
 REDIS_URL = env_str("REDIS_URL")
