@@ -151,9 +151,10 @@ def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_hi
     found = api("search.search").sync(client=client, q=album.name, search_type=models.SearchSearchType.ALBUM)
     assert IDS.small_album in [item.id for item in found.items]
 
-    accepted = api("downloads.download_request").sync(
-        models.DownloadRequestDownloadType.ALBUM, IDS.small_album, client=client
-    )
+    assert {"download_track", "download_album", "download_playlist", "download_artist"} <= {
+        path.stem for path in Path(api("downloads").__file__).parent.glob("download_*.py")
+    }
+    accepted = api("downloads.download_album").sync(IDS.small_album, client=client)
     task_id = str(accepted.task_id)
 
     deadline = time.monotonic() + DOWNLOAD_TIMEOUT
