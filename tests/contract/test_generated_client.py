@@ -136,12 +136,12 @@ def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_hi
 
     registered = api("auth.auth_register").sync(
         client=anonymous,
-        body=models.AuthRegisterRequestRequest(username="journey", password="journey-horse-battery-9"),
+        body=models.AuthRegisterRequestRequest(username="journey", password="tapir-horse-battery-9"),
     )
     assert registered is not None and registered.user.username == "journey"
     login = api("auth.auth_login").sync(
         client=anonymous,
-        body=models.AuthLoginRequestRequest(username="journey", password="journey-horse-battery-9"),
+        body=models.AuthLoginRequestRequest(username="journey", password="tapir-horse-battery-9"),
     )
     assert isinstance(login, models.AuthLoginResponse), login
     client = client_package.AuthenticatedClient(
