@@ -59,6 +59,7 @@ class SpotifyClient:
         page_size: int,
         unwrap: str | None = None,
         cache_extra: str = "",
+        cached: bool = True,
     ) -> tuple[list[dict], int]:
         """Items from ``offset`` on, ``limit`` of them (None: all), in calls of at most ``page_size``.
         ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``)."""
@@ -67,7 +68,10 @@ class SpotifyClient:
         while limit is None or len(items) < limit:
             want = page_size if limit is None else min(page_size, limit - len(items))
             body = self._get(
-                path, {**params, "limit": want, "offset": offset + len(items)}, cache_extra=cache_extra
+                path,
+                {**params, "limit": want, "offset": offset + len(items)},
+                cache_extra=cache_extra,
+                cached=cached,
             )
             paging = body.get(unwrap) or {} if unwrap else body
             page_items = [item for item in paging.get("items") or () if item is not None]
@@ -120,11 +124,24 @@ class SpotifyClient:
         return parse.artist(self._get(f"artists/{artist_id}"))
 
     def artist_releases_page(
-        self, artist_id: str, *, include_groups: list[str] | None = None, limit: int = 50, offset: int = 0
+        self,
+        artist_id: str,
+        *,
+        include_groups: list[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        fresh: bool = False,
     ) -> Page:
+        """One page of the artist's releases; ``fresh`` asks Spotify, not the response cache (watch
+        checks: a release out a minute ago must be found)."""
         params = {"include_groups": ",".join(include_groups or RELEASE_GROUPS)}
         items, total = self._collect(
-            f"artists/{artist_id}/albums", params, limit=limit, offset=offset, page_size=self.ALBUM_PAGE
+            f"artists/{artist_id}/albums",
+            params,
+            limit=limit,
+            offset=offset,
+            page_size=self.ALBUM_PAGE,
+            cached=not fresh,
         )
         return self._page(tuple(parse.artist_release(item) for item in items), total, limit, offset)
 
@@ -137,10 +154,13 @@ class SpotifyClient:
         return [parse.artist_release(item) for item in items]
 
     # ------------------------------------------------------------ playlists
-    def playlist(self, playlist_id: str, *, include_entries: bool = False) -> Playlist:
+    def playlist(
+        self, playlist_id: str, *, include_entries: bool = False, snapshot_id: str | None = None
+    ) -> Playlist:
         """The playlist; with ``include_entries`` every entry (local files and unavailable tracks included as
-        entries with ``track=None`` and a ``skip_reason``)."""
-        data = self._get(f"playlists/{playlist_id}")
+        entries with ``track=None`` and a ``skip_reason``). Pass the current ``snapshot_id``
+        (``playlist_snapshot``) to key the cache on it: the answer is then never older than that version."""
+        data = self._get(f"playlists/{playlist_id}", cache_extra=snapshot_id or "")
         if not include_entries:
             return parse.playlist(data)
         first = parse.playlist_items_page(data)
