@@ -76,3 +76,22 @@ def test_a_3_mb_dashboard_login_form_is_413_with_a_page_saying_why(auth_on) -> N
     response = Client().post("/login/", {"username": "a" * 3_000_000, "password": "x"})
     assert response.status_code == 413
     assert b"Request too large" in response.content and b"2.62144 MB" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_real_http_both_bodies_get_their_4xx_from_the_served_application(auth_on, daphne_server) -> None:
+    """The probe's reproductions against daphne serving the real ASGI application."""
+    import httpx
+
+    base = daphne_server()
+    deep = httpx.post(
+        f"{base}/api/auth/login", content=DEEP_JSON, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert (deep.status_code, deep.json()["code"]) == (400, "invalid_json")
+    big = httpx.post(
+        f"{base}/api/auth/login",
+        content=b'{"username": "' + b"a" * 3_000_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert (big.status_code, big.json()["code"]) == (413, "too_large")
