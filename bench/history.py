@@ -284,7 +284,7 @@ def _clients() -> dict[str, Any]:
 
     clients = {}
     for role, username in (("admin", "user00"), ("user", "user01")):
-        client = APIClient()
+        client = APIClient(SERVER_NAME="localhost")  # a host name ALLOWED_HOSTS lists by default
         client.credentials(
             HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(User.objects.get(username=username))['access']}"
         )

@@ -23,12 +23,15 @@ class HistoryStatus(models.TextChoices):
 
     ``in_progress`` is written when the engine starts; it may become any other status, and a
     re-run of an at-least-once task may rewrite a final status with the same or another one.
+    ``cancelled``: the user cancelled it before anything of it reached the library (a cancelled
+    download with some tracks in the library is ``partial``).
     """
 
     COMPLETED = "completed", "Completed"
     PARTIAL = "partial", "Partial"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    CANCELLED = "cancelled", "Cancelled"
     IN_PROGRESS = "in_progress", "In progress"
 
 

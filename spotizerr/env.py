@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -93,3 +94,24 @@ def env_secret(name: str, default: str | None = None) -> str | None:
         return Path(file_name).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ImproperlyConfigured(f"{name}_FILE points at an unreadable file: {exc}") from None
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+_WILDCARD_BIND = {"", "0.0.0.0", "::", "[::]"}
+
+
+def default_allowed_hosts(*, public_url: str, bind_host: str) -> list[str]:
+    """The host names Spotizerr answers to when ``SPOTIZERR_ALLOWED_HOSTS`` is unset: loopback, the
+    host of ``public_url`` and a specific ``bind_host`` (``HOST=192.168.1.10``). Never ``*``: a
+    forged ``Host`` (or a DNS-rebinding page) must not reach absolute links built from it."""
+    hosts = list(LOOPBACK_HOSTS)
+    public_host = urlparse(public_url).hostname if public_url else None
+    candidates = [public_host or "", bind_host.strip()]
+    for host in candidates:
+        if host in _WILDCARD_BIND:
+            continue
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"  # an IPv6 address, as Django compares it
+        if host.lower() not in hosts:
+            hosts.append(host.lower())
+    return hosts

@@ -11,6 +11,7 @@ import traceback
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -66,6 +67,37 @@ class Conflict(ApiError):
     default_code = "conflict"
 
 
+class PayloadTooLarge(ApiError):
+    """The body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's ``RequestDataTooBig``)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "Request body too large."
+    default_code = "too_large"
+
+    def __init__(self) -> None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(
+            f"Request body too large: send at most {limit} bytes.", details={"limit_bytes": limit}
+        )
+
+
+DISALLOWED_HOST_MESSAGE = (
+    "This server does not answer to the host name in the request. To reach it by that name, add it "
+    "to SPOTIZERR_ALLOWED_HOSTS or make it the host of SPOTIZERR_PUBLIC_URL."
+)
+
+
+def api_error_for_django(exc: BaseException) -> ApiError | None:
+    """The API error for a Django exception about the request itself (size, field count), if any."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, DisallowedHost):
+        return BadRequest(DISALLOWED_HOST_MESSAGE, code="disallowed_host")
+    if isinstance(exc, SuspiciousOperation):
+        return BadRequest("The request was refused as malformed.", code="bad_request")
+    return None
+
+
 class ServiceUnavailable(ApiError):
     """An upstream (Spotify, a source) failed in a way retrying later may fix."""
 
@@ -111,6 +143,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    exc = api_error_for_django(exc) or exc
     if isinstance(exc, exceptions.APIException):
         headers: dict[str, str] = {}
         if getattr(exc, "auth_header", None):
@@ -133,3 +166,7 @@ def server_error_body(exc: BaseException) -> dict[str, Any]:
 
 def json_error(message: str, *, status_code: int, code: str, details: Any = None) -> JsonResponse:
     return JsonResponse(error_body(message, code=code, details=details), status=status_code)
+
+
+def json_error_for(exc: ApiError) -> JsonResponse:
+    return json_error(exc.message, status_code=exc.status_code, code=exc.error_code, details=exc.details)

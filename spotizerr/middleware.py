@@ -54,17 +54,25 @@ class ApiErrorMiddleware:
         return JsonResponse(server_error_body(exception), status=500)
 
 
-def _content_security_policy() -> str:
-    """Same-origin everything; cover art may also come from Spotify's image hosts and the
-    configured API host (the local fake in tests)."""
+def _origin(url: str) -> str | None:
     from urllib.parse import urlparse
 
+    parsed = urlparse(url or "")
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else None
+
+
+def _content_security_policy() -> str:
+    """Same-origin everything; cover art may also come from Spotify's image hosts and the
+    configured API host (the local fake in tests); forms may lead (by redirect) to the configured
+    single sign-on providers, e.g. a GitHub Enterprise server."""
     from django.conf import settings
 
     image_hosts = ["https://i.scdn.co", "https://mosaic.scdn.co", "https://*.spotifycdn.com"]
-    api = urlparse(settings.SPOTIFY_API_URL or "")
-    if api.scheme and api.netloc:
-        image_hosts.append(f"{api.scheme}://{api.netloc}")
+    api = _origin(settings.SPOTIFY_API_URL)
+    if api:
+        image_hosts.append(api)
+    sso = (_origin(settings.SSO_GOOGLE_AUTHORIZE_URL), _origin(settings.SSO_GITHUB_URL))
+    form_targets = ["'self'", *dict.fromkeys(origin for origin in sso if origin)]
     return "; ".join(
         [
             "default-src 'self'",
@@ -74,7 +82,7 @@ def _content_security_policy() -> str:
             "connect-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'self'",
-            "form-action 'self' https://accounts.google.com https://github.com",
+            f"form-action {' '.join(form_targets)}",
         ]
     )
 

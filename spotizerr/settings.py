@@ -11,7 +11,17 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from spotizerr.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from spotizerr.env import (
+    default_allowed_hosts,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    env_url,
+)
+from spotizerr.sqlite_files import sqlite_files_make_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,11 +50,14 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("SPOTIZERR_DEBUG", False)
-ALLOWED_HOSTS = env_list("SPOTIZERR_ALLOWED_HOSTS", ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("SPOTIZERR_CSRF_TRUSTED_ORIGINS", [])
 HOST = env_str("HOST", "127.0.0.1") or "127.0.0.1"
 PORT = env_int("PORT", 7171, minimum=1, maximum=65535)
 PUBLIC_URL = env_url("SPOTIZERR_PUBLIC_URL", f"http://localhost:{PORT}") or ""
+# Unset: loopback, PUBLIC_URL's host and a specific HOST (docs/configuration.md); never "*" by default.
+ALLOWED_HOSTS = env_list("SPOTIZERR_ALLOWED_HOSTS") or default_allowed_hosts(
+    public_url=PUBLIC_URL, bind_host=HOST
+)
 
 INSTALLED_APPS = [
     "accounts.apps.SpotizerrAdminConfig",  # django.contrib.admin with the throttled login
@@ -166,6 +179,7 @@ else:
             "CONN_MAX_AGE": None if LONG_RUNNING_PROCESS else 0,
         }
     }
+    sqlite_files_make_private(DATABASES["default"]["NAME"])
 
 # ---------------------------------------------------------------- queue and channels
 REDIS_URL = env_str("REDIS_URL")
@@ -234,6 +248,7 @@ LOGIN_COOLOFF_SECONDS = env_int("SPOTIZERR_LOGIN_COOLOFF_SECONDS", 300, minimum=
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.ContainsUserNameValidator"},  # what the similarity ratio lets through
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -264,7 +279,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SpotizerrAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsAuthenticatedUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["spotizerr.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "spotizerr.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("spotizerr.dashboard.urls")),
 ]
 
+handler400 = "spotizerr.views.bad_request"
 handler404 = "spotizerr.views.not_found"
 handler500 = "spotizerr.views.server_error"

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 
-from spotizerr.errors import json_error
+from spotizerr.errors import DISALLOWED_HOST_MESSAGE, api_error_for_django, json_error, json_error_for
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a refused request (``SuspiciousOperation``, raised outside a DRF view, e.g.
+    a dashboard form or the CSRF check reading a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``): 413 for
+    a body too large, else 400."""
+    if request.path.startswith("/api/"):
+        refused = api_error_for_django(exception) if exception is not None else None
+        if refused is not None:
+            return json_error_for(refused)
+        return json_error("Bad request.", status_code=400, code="bad_request")
+    if isinstance(exception, RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
+        return HttpResponse(
+            f"<h1>Request too large</h1><p>The form sent more than {limit_mb:g} MB. Send less and try again.</p>",
+            status=413,
+        )
+    if isinstance(exception, DisallowedHost):
+        return HttpResponseBadRequest(f"<h1>Unknown host name</h1><p>{DISALLOWED_HOST_MESSAGE}</p>")
+    return HttpResponseBadRequest("<h1>Bad request</h1>")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

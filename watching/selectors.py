@@ -222,6 +222,8 @@ def library_paths(*, spotify_ids: list[str], root: Path) -> dict[str, Path]:
 def _history_outcome(entry: HistoryEntry) -> Outcome:
     if entry.status == HistoryStatus.FAILED:
         return ItemStatus.FAILED, entry.error or FAILED_WITHOUT_MESSAGE, entry.completed_at
+    if entry.status == HistoryStatus.CANCELLED:  # as for a cancelled task still in the task list
+        return ItemStatus.CANCELLED, "", entry.completed_at
     if entry.status == HistoryStatus.IN_PROGRESS:
         return ItemStatus.QUEUED, "", None
     return ItemStatus.DOWNLOADED, "", entry.completed_at

@@ -37,6 +37,7 @@ from accounts.api.serializers import (
 )
 from accounts.authentication import OptionalAuthentication
 from accounts.models import User
+from accounts.no_store import NoStoreMixin
 from accounts.permissions import IsAdmin
 from accounts.tokens import SESSION_CLAIM
 
@@ -93,7 +94,7 @@ class AuthStatusView(APIView):
         return Response(body)
 
 
-class AuthLoginView(APIView):
+class AuthLoginView(NoStoreMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -116,7 +117,7 @@ class AuthLoginView(APIView):
         return Response(_login_body(user, services.tokens_issue(user=user)))
 
 
-class AuthRegisterView(APIView):
+class AuthRegisterView(NoStoreMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -136,7 +137,7 @@ class AuthRegisterView(APIView):
         return Response(_login_body(user, services.tokens_issue(user=user)), status=status.HTTP_201_CREATED)
 
 
-class AuthRefreshView(APIView):
+class AuthRefreshView(NoStoreMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
@@ -265,7 +266,7 @@ class AuthProfileView(APIView):
         return Response(AuthUserSerializer(request.user).data)
 
 
-class AuthProfilePasswordView(APIView):
+class AuthProfilePasswordView(NoStoreMixin, APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="auth_profile_change_password",

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.no_store import NoStoreMixin
 from accounts.services import tokens_issue
 from accounts.sso import oauth, selectors, services
 from accounts.sso.authentication import SsoSessionAuthentication
@@ -125,7 +126,7 @@ class SsoCallbackView(APIView):
         return HttpResponseRedirect(DASHBOARD_URL)
 
 
-class SsoTokenView(APIView):
+class SsoTokenView(NoStoreMixin, APIView):
     authentication_classes = (SsoSessionAuthentication,)
 
     @extend_schema(

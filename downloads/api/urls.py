@@ -6,14 +6,19 @@ from django.urls import path, re_path
 
 from downloads.api import views
 
-_TYPE = r"(?P<download_type>track|album|playlist)"
+# One route (and schema operation) per kind, as the seed names them: /api/track/download/{track_id}...
+_PER_KIND = [
+    pattern
+    for kind, (download, cancel) in views.download_kinds.items()
+    for pattern in (
+        re_path(rf"^{kind}/download/cancel/?$", cancel.as_view(), name=f"download-{kind}-cancel"),
+        re_path(rf"^{kind}/download/(?P<{kind}_id>.+)$", download.as_view(), name=f"download-{kind}"),
+    )
+]
 
 urlpatterns = [
-    re_path(rf"^{_TYPE}/download/cancel/?$", views.DownloadCancelView.as_view(), name="download-cancel"),
+    *_PER_KIND,
     path("artist/download/<path:artist_id>", views.ArtistDownloadView.as_view(), name="download-artist"),
-    re_path(
-        rf"^{_TYPE}/download/(?P<item_id>.+)$", views.DownloadRequestView.as_view(), name="download-request"
-    ),
     path("prgs/list", views.TaskListView.as_view(), name="progress-list"),
     path("prgs/updates", views.TaskUpdatesView.as_view(), name="progress-updates"),
     path("prgs/stream/ticket", views.StreamTicketView.as_view(), name="progress-stream-ticket"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
@@ -37,38 +38,23 @@ def _valid(serializer_class: type, data: Any) -> Any:
     return serializer
 
 
-_TYPE_PARAM = OpenApiParameter(
-    "download_type", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["track", "album", "playlist"]
-)
-_ID_PARAM = OpenApiParameter(
-    "item_id",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="A Spotify id, open.spotify.com link or spotify: URI.",
-)
+_ID_DESCRIPTION = "A Spotify id, open.spotify.com link or spotify: URI."
 
 
 class DownloadRequestView(APIView):
+    """Queue a download of one kind; ``urls.py`` mounts one subclass per kind (``download_kinds``)."""
+
     # GET commands: a link on another site must not start or cancel downloads with a cookie session.
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
+    download_type = ""
 
-    @extend_schema(
-        operation_id="download_request",
-        tags=["downloads"],
-        parameters=[_TYPE_PARAM, _ID_PARAM, s.DownloadOverridesSerializer],
-        responses={
-            202: s.DownloadAcceptedSerializer,
-            409: OpenApiResponse(
-                s.DownloadConflictSerializer, description="Already queued or running for you."
-            ),
-            **_errors(400, 401, 403, 404, 502, 503),
-        },
-        summary="Queue a download of a track, album or playlist",
-    )
-    def get(self, request: Request, download_type: str, item_id: str) -> Response:
+    def get(self, request: Request, **ids: str) -> Response:
         query = _valid(s.DownloadOverridesSerializer, request.query_params.dict())
         task = services.download_request(
-            user=request.user, download_type=download_type, item_id=item_id, overrides=query.overrides()
+            user=request.user,
+            download_type=self.download_type,
+            item_id=ids[f"{self.download_type}_id"].rstrip("/"),  # "/api/track/download/<id>/" too
+            overrides=query.overrides(),
         )
         return Response({"task_id": str(task.pk)}, status=status.HTTP_202_ACCEPTED)
 
@@ -110,22 +96,64 @@ def _cancel_answer(task: DownloadTask) -> dict[str, str]:
 
 
 class DownloadCancelView(APIView):
+    """Cancel a task of one kind; mounted once per kind like ``DownloadRequestView``."""
+
     # GET commands: a link on another site must not start or cancel downloads with a cookie session.
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
+    download_type = ""
 
-    @extend_schema(
-        operation_id="download_cancel",
-        tags=["downloads"],
-        parameters=[_TYPE_PARAM, s.TaskIdQuerySerializer],
-        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
-        summary="Cancel a download task of this type",
-    )
-    def get(self, request: Request, download_type: str) -> Response:
+    def get(self, request: Request) -> Response:
         query = _valid(s.TaskIdQuerySerializer, request.query_params.dict())
         task = services.task_cancel(
-            user=request.user, task_id=query.validated_data["task_id"], download_type=download_type
+            user=request.user, task_id=query.validated_data["task_id"], download_type=self.download_type
         )
         return Response(_cancel_answer(task))
+
+
+def _download_view(kind: str) -> type[APIView]:
+    """``download_<kind>``: the seed's ``GET /api/<kind>/download/{<kind>_id}`` as its own operation,
+    so a generated client has ``download_track(track_id)`` and not a kind parameter."""
+    view = type(f"{kind.title()}DownloadView", (DownloadRequestView,), {"download_type": kind})
+    schema = extend_schema(
+        operation_id=f"download_{kind}",
+        tags=["downloads"],
+        parameters=[
+            OpenApiParameter(
+                f"{kind}_id", OpenApiTypes.STR, OpenApiParameter.PATH, description=_ID_DESCRIPTION
+            ),
+            s.DownloadOverridesSerializer,
+        ],
+        responses={
+            202: s.DownloadAcceptedSerializer,
+            409: OpenApiResponse(
+                s.DownloadConflictSerializer, description="Already queued or running for you."
+            ),
+            **_errors(400, 401, 403, 404, 502, 503),
+        },
+        summary=f"Queue a download of this {kind}",
+        description=f"Queue a download of a {kind}. 409 with `existing_task` when it is already queued.",
+    )
+    return extend_schema_view(get=schema)(view)
+
+
+def _cancel_view(kind: str) -> type[APIView]:
+    view = type(f"{kind.title()}DownloadCancelView", (DownloadCancelView,), {"download_type": kind})
+    schema = extend_schema(
+        operation_id=f"download_{kind}_cancel",
+        tags=["downloads"],
+        parameters=[s.TaskIdQuerySerializer],
+        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
+        summary=f"Cancel a {kind} download task",
+        description=f"Cancel one of your {kind} download tasks (`task_id` in the query).",
+    )
+    return extend_schema_view(get=schema)(view)
+
+
+DOWNLOAD_KINDS = ("track", "album", "playlist")
+#: kind -> (download view, cancel view), one pair per kind the seed names in its paths
+download_kinds: dict[str, tuple[type[APIView], type[APIView]]] = {
+    kind: (_download_view(kind), _cancel_view(kind)) for kind in DOWNLOAD_KINDS
+}
 
 
 class TaskCancelView(APIView):
@@ -216,7 +244,7 @@ class TaskUpdatesView(APIView):
         )
 
 
-class StreamTicketView(APIView):
+class StreamTicketView(NoStoreMixin, APIView):
     @extend_schema(
         operation_id="progress_stream_ticket",
         tags=["progress"],

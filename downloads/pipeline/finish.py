@@ -211,7 +211,10 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     if task.download_type != DownloadType.TRACK or not playlist_id or task.status != TaskStatus.COMPLETE:
         return None
     try:
-        playlist = get_spotify_client().playlist(playlist_id, include_entries=True)
+        # keyed on the current snapshot: a cached older version would leave out the track that just landed
+        client = get_spotify_client()
+        snapshot = client.playlist_snapshot(playlist_id)
+        playlist = client.playlist(playlist_id, include_entries=True, snapshot_id=snapshot)
     except SpotifyError as error:
         logger.warning("Could not refresh the M3U of playlist %s: %s", playlist_id, error.message)
         return None

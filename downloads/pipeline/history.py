@@ -28,7 +28,9 @@ def _final_status(task: DownloadTask, counts: dict[str, int]) -> str:
             return "skipped" if skipped and not done else "completed"
         return "partial" if failed else "completed"
     if task.status in (TaskStatus.CANCELLED, TaskStatus.ERROR):
-        return "partial" if done + skipped else "failed"
+        if done + skipped:
+            return "partial"
+        return "cancelled" if task.status == TaskStatus.CANCELLED else "failed"
     return "in_progress"
 
 

@@ -145,6 +145,7 @@ class HistoryStatusCountsSerializer(serializers.Serializer):
     partial = serializers.IntegerField()
     failed = serializers.IntegerField()
     skipped = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
     in_progress = serializers.IntegerField()
 
 

@@ -17,6 +17,7 @@ from django.http import QueryDict
 from settings_app.config.main import DEEZER_QUALITIES, INBOX_MODES, SPOTIFY_QUALITIES, registered_sources
 from settings_app.config.watch import ALBUM_GROUPS
 from spotizerr.lib import formats
+from spotizerr.parsers import loads_bounded
 
 BOOL, INT, TEXT, CHOICE, MULTI, LIST, JSON = "bool", "int", "text", "choice", "multi", "list", "json"
 
@@ -181,8 +182,8 @@ def parse_value(spec: FieldSpec, data: QueryDict) -> Any:
         return [item.strip() for item in text.split(",") if item.strip()]
     if spec.kind == JSON:
         try:
-            return json.loads(text)
-        except ValueError:
+            return loads_bounded(text)
+        except ValueError:  # malformed or nested too deep
             return text  # the service answers with what the value must look like
     if spec.key == "padNumberWidth" and text.strip().isdigit():
         return int(text.strip())

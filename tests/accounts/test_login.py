@@ -81,7 +81,7 @@ def test_login_without_a_password_is_400_naming_the_field(auth_on, anon_client):
 def test_login_with_malformed_json_is_400(auth_on, anon_client):
     response = anon_client.post("/api/auth/login", "{not json", content_type="application/json")
     assert response.status_code == 400
-    assert response.json()["code"] == "parse_error"
+    assert response.json()["code"] == "invalid_json"
 
 
 def test_login_ignores_a_stale_bearer_header(auth_on, alice, bearer):

@@ -136,12 +136,12 @@ def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_hi
 
     registered = api("auth.auth_register").sync(
         client=anonymous,
-        body=models.AuthRegisterRequestRequest(username="journey", password="journey-horse-battery-9"),
+        body=models.AuthRegisterRequestRequest(username="journey", password="tapir-horse-battery-9"),
     )
     assert registered is not None and registered.user.username == "journey"
     login = api("auth.auth_login").sync(
         client=anonymous,
-        body=models.AuthLoginRequestRequest(username="journey", password="journey-horse-battery-9"),
+        body=models.AuthLoginRequestRequest(username="journey", password="tapir-horse-battery-9"),
     )
     assert isinstance(login, models.AuthLoginResponse), login
     client = client_package.AuthenticatedClient(
@@ -151,9 +151,10 @@ def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_hi
     found = api("search.search").sync(client=client, q=album.name, search_type=models.SearchSearchType.ALBUM)
     assert IDS.small_album in [item.id for item in found.items]
 
-    accepted = api("downloads.download_request").sync(
-        models.DownloadRequestDownloadType.ALBUM, IDS.small_album, client=client
-    )
+    assert {"download_track", "download_album", "download_playlist", "download_artist"} <= {
+        path.stem for path in Path(api("downloads").__file__).parent.glob("download_*.py")
+    }
+    accepted = api("downloads.download_album").sync(IDS.small_album, client=client)
     task_id = str(accepted.task_id)
 
     deadline = time.monotonic() + DOWNLOAD_TIMEOUT

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
-from spotizerr.management.commands.serve import check_open_access, is_loopback
+from spotizerr.management.commands.serve import check_open_access, host_names_note, is_loopback
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.5"])
@@ -39,3 +39,16 @@ def test_loopback_is_always_allowed(settings):
     settings.AUTH_ENABLED = False
     settings.ALLOW_OPEN_ACCESS = False
     check_open_access("127.0.0.1")
+
+
+def test_listening_on_all_addresses_says_which_host_names_answer(settings) -> None:
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+    note = host_names_note("0.0.0.0")
+    assert note is not None and "localhost, 127.0.0.1, [::1]" in note and "SPOTIZERR_PUBLIC_URL" in note
+
+
+def test_loopback_or_any_host_needs_no_note(settings) -> None:
+    settings.ALLOWED_HOSTS = ["localhost"]
+    assert host_names_note("127.0.0.1") is None
+    settings.ALLOWED_HOSTS = ["*"]
+    assert host_names_note("0.0.0.0") is None

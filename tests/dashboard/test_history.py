@@ -60,3 +60,12 @@ def test_it_draws_the_statistics_as_svg(page_for, alice):
     assert body.count("<svg") == 3
     assert "<title>New Order: 1</title>" in body
     assert "<title>failed: 1</title>" in body
+
+
+def test_it_filters_and_labels_cancelled_downloads(page_for, alice) -> None:
+    record_download(alice, name="Changed My Mind", download_type="album", status="cancelled")
+    record_download(alice, name="Broken Album", download_type="album", status="failed")
+    body = page_for(alice).get("/history/", {"status": "cancelled"}).content.decode()
+    assert "Changed My Mind" in body and "Broken Album" not in body
+    assert '<option value="cancelled" selected>Cancelled</option>' in body
+    assert '<span class="badge status-cancelled">Cancelled</span>' in body

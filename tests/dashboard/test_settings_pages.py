@@ -154,3 +154,10 @@ def test_it_shows_credential_errors_next_to_the_field(admin_page):
     )
     assert response.status_code == 400
     assert 'id="id_client_id_error">must not be empty' in response.content.decode()
+
+
+def test_a_deeply_nested_command_source_is_refused_next_to_the_field(admin_page) -> None:
+    deep = '{"argv": ' + "[" * 2000 + "]" * 2000 + "}"
+    response = post(admin_page, "/settings/sources/", _form("sources", commandSource=deep))
+    assert response.status_code == 400
+    assert get_config()["commandSource"] is None

@@ -364,6 +364,15 @@ class FakeCatalog:
         self.changed()
         return snapshot
 
+    def playlist_rename(self, playlist_id: str, name: str) -> str:
+        """Give the playlist a new name; returns the new snapshot_id (a rename is a new version)."""
+        with self.lock:
+            playlist = self.playlists[playlist_id]
+            playlist.name = name
+            snapshot = self._bump(playlist)
+        self.changed()
+        return snapshot
+
     def playlist_remove(self, playlist_id: str, track_id: str) -> str:
         """Remove every entry of ``track_id``; returns the new snapshot_id."""
         with self.lock:

@@ -53,6 +53,14 @@ def spotify_server(db, settings, request: pytest.FixtureRequest) -> Iterator[Fak
 
 
 @pytest.fixture
+def spotify_uncleared(spotify_server: FakeSpotify) -> FakeSpotify:
+    """Changes to the fake catalog no longer clear Spotizerr's response cache, as with the real
+    Spotify, which tells nobody when a playlist or an artist changes: for tests of what reads fresh."""
+    spotify_server.catalog.listeners.remove(spotify_cache_clear)
+    return spotify_server
+
+
+@pytest.fixture
 def spotify_api(spotify_server: FakeSpotify) -> FakeSpotify:
     from settings_app.services import credential_create
 

@@ -27,6 +27,7 @@ def test_it_counts_downloads_by_status(alice, alice_client):
         "partial": 0,
         "failed": 1,
         "skipped": 0,
+        "cancelled": 0,
         "in_progress": 0,
     }
 

@@ -42,6 +42,7 @@ class Row:
     notes: str = field(default="", compare=False)
 
 
+_NO_TASK = "00000000-0000-4000-8000-000000000000"
 _NEW_USER = {
     "username": "carol",
     "password": "another-horse-battery-7",
@@ -107,10 +108,15 @@ MATRIX: dict[Endpoint, Row] = {
     ),
     ("/api/credentials/{service}/{name}", "DELETE"): Row(ADMIN, "/api/credentials/spotify/test"),
     # ------------------------------------------------------------------ downloads and progress
-    ("/api/{download_type}/download/{item_id}", "GET"): Row(USER, f"/api/track/download/{IDS.track}"),
-    ("/api/{download_type}/download/cancel/", "GET"): Row(
-        OWN_TASK, "/api/album/download/cancel?task_id={task}"
+    ("/api/track/download/{track_id}", "GET"): Row(USER, f"/api/track/download/{IDS.track}"),
+    ("/api/album/download/{album_id}", "GET"): Row(USER, f"/api/album/download/{IDS.small_album}"),
+    ("/api/playlist/download/{playlist_id}", "GET"): Row(
+        USER, f"/api/playlist/download/{IDS.small_playlist}"
     ),
+    ("/api/album/download/cancel/", "GET"): Row(OWN_TASK, "/api/album/download/cancel?task_id={task}"),
+    # the album row checks ownership; these are the same view for another kind (alice's task is an album)
+    ("/api/track/download/cancel/", "GET"): Row(USER, f"/api/track/download/cancel?task_id={_NO_TASK}"),
+    ("/api/playlist/download/cancel/", "GET"): Row(USER, f"/api/playlist/download/cancel?task_id={_NO_TASK}"),
     ("/api/artist/download/{artist_id}", "GET"): Row(USER, f"/api/artist/download/{IDS.artist}"),
     ("/api/prgs/list", "GET"): Row(USER, "/api/prgs/list"),
     ("/api/prgs/updates", "GET"): Row(USER, "/api/prgs/updates"),

@@ -26,7 +26,7 @@ PRIVILEGED = {
 
 
 def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, anon_client):
-    body = {"username": "mallory", "password": "mallory-horse-battery-5", **PRIVILEGED}
+    body = {"username": "mallory", "password": "velvet-horse-battery-5", **PRIVILEGED}
     response = anon_client.post("/api/auth/register", body, format="json")
     assert response.status_code == 201, response.content
     mallory = User.objects.get(username="mallory")
@@ -59,7 +59,7 @@ def test_changing_ones_password_with_extra_fields_changes_only_the_password(
 def test_an_admin_creating_a_user_cannot_make_a_staff_user_behind_the_role(auth_on, admin_client):
     body = {
         "username": "dave",
-        "password": "dave-horse-battery-5",
+        "password": "amber-horse-battery-5",
         "role": "user",
         "is_staff": True,
         "is_superuser": True,

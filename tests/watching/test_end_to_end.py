@@ -28,3 +28,47 @@ def test_a_track_added_to_a_watched_playlist_ends_up_in_the_library_and_its_play
     lines = (library_root / "playlists" / "Fixture Mix.m3u").read_text(encoding="utf-8").splitlines()
     files = [line for line in lines if not line.startswith("#")]
     assert len(files) == 1 and (library_root / "playlists" / files[0]).resolve().is_file()
+
+
+def _run_queued_downloads() -> list[str]:
+    """Run the download tasks waiting in django-q2's queue, as a worker would."""
+    from django.utils.module_loading import import_string
+    from django_q.signing import SignedPackage
+
+    from tests.watching.conftest import queued_payloads
+
+    ran = []
+    for remove, payload in queued_payloads():
+        package = SignedPackage.loads(payload)
+        if package["func"].startswith("downloads."):
+            remove()
+            import_string(package["func"])(*package["args"], **package["kwargs"])
+            ran.append(package["func"])
+    return ran
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_playlist_file_lists_a_new_track_as_soon_as_its_download_lands(
+    engine, spotify_uncleared, queued_only, inbox_file, alice, library_root, check
+) -> None:
+    """GIVEN a watched playlist whose file lists one track, and a track added to it on Spotify
+    WHEN a check queues the new track and a worker downloads it
+    THEN the playlist file lists both right away, before any further check."""
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    first, second = engine.catalog.albums[IDS.big_album].track_ids[:2]
+    for track in (first, second):
+        inbox_file(track)
+    engine.catalog.playlist_add(PLAYLIST, [first])
+    check(PLAYLIST)
+    assert _run_queued_downloads()
+    engine.catalog.playlist_add(PLAYLIST, [second])
+
+    check(PLAYLIST)  # queues the second track's download; nothing has run it yet
+    m3u = library_root / "playlists" / "Fixture Mix.m3u"
+    assert (
+        len([line for line in m3u.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]) == 1
+    )
+    assert _run_queued_downloads()
+
+    files = [line for line in m3u.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(files) == 2 and all((m3u.parent / line).resolve().is_file() for line in files)

@@ -204,3 +204,22 @@ def test_a_deleted_playlist_is_reported_on_the_watch_and_checked_again_later(spo
     assert target.last_error == "Spotify no longer knows this playlist."
     assert target.next_check_at == at + timedelta(hours=1)  # rescheduled (check_interval), not dropped
     assert WatchItemState.objects.filter(status=ItemStatus.KNOWN).count() == 5
+
+
+def test_a_track_cancelled_before_it_started_and_deleted_from_the_queue_counts_as_cancelled(
+    spotify, alice, check
+) -> None:
+    """Its history entry says ``cancelled``: the watch must not take it for downloaded."""
+    from downloads.services import task_cancel, task_delete
+
+    watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    new = _tracks(spotify, count=1)
+    spotify.catalog.playlist_add(PLAYLIST, new)
+    check(PLAYLIST)
+    task = DownloadTask.objects.get(owner=alice, item_id=new[0])
+    task_cancel(user=alice, task_id=task.pk)
+    task_delete(user=alice, task_id=task.pk)
+
+    check(PLAYLIST)
+
+    assert watch.states.get(item_id=new[0]).status == ItemStatus.CANCELLED

@@ -26,8 +26,9 @@ def artist_releases_read(
     position = len(cursor["rows"])
 
     def fetch(offset: int) -> Page:
+        # fresh: the catalog cache (SPOTIFY_CACHE_SECONDS) would hide a release out since it was filled
         return client.artist_releases_page(
-            target.spotify_id, include_groups=list(RELEASE_GROUPS), limit=PAGE_SIZE, offset=offset
+            target.spotify_id, include_groups=list(RELEASE_GROUPS), limit=PAGE_SIZE, offset=offset, fresh=True
         )
 
     def to_row(release: ArtistRelease) -> Row:

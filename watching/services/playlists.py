@@ -76,7 +76,8 @@ def playlist_refresh(
     resuming = (target.cursor or {}).get("key") == snapshot
     if snapshot == target.snapshot_id and not resuming and not force:
         return None
-    about = client.playlist(target.spotify_id)  # a rename changes the snapshot too
+    # keyed on the snapshot: never an older version from the catalog cache (a rename changes it too)
+    about = client.playlist(target.spotify_id, snapshot_id=snapshot)
     rows, total = playlist_entries_read(
         client=client, target=target, snapshot_id=snapshot, renew=renew, fresh=force
     )

@@ -63,6 +63,7 @@ class SpotifyClient:
         page_size: int,
         unwrap: str | None = None,
         cache_extra: str = "",
+        cached: bool = True,
     ) -> tuple[list[dict], int]:
         """Items from ``offset`` on, ``limit`` of them (None: all), in calls of at most ``page_size``.
         ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``)."""
@@ -71,7 +72,10 @@ class SpotifyClient:
         while limit is None or len(items) < limit:
             want = page_size if limit is None else min(page_size, limit - len(items))
             body = self._get(
-                path, {**params, "limit": want, "offset": offset + len(items)}, cache_extra=cache_extra
+                path,
+                {**params, "limit": want, "offset": offset + len(items)},
+                cache_extra=cache_extra,
+                cached=cached,
             )
             paging = body.get(unwrap) or {} if unwrap else body
             page_items = [item for item in paging.get("items") or () if item is not None]
@@ -124,19 +128,29 @@ class SpotifyClient:
         return parse.artist(self._get(f"artists/{artist_id}"))
 
     def artist_releases_page(
-        self, artist_id: str, *, include_groups: list[str] | None = None, limit: int = 50, offset: int = 0
+        self,
+        artist_id: str,
+        *,
+        include_groups: list[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        fresh: bool = False,
     ) -> Page:
         """``limit`` releases from ``offset`` on, counted over the groups in ``RELEASE_GROUPS`` order.
 
         Development-mode apps get no ``album_group`` and at most 10 items a call, so each group is
         asked separately and every item is filed under the group it was asked for. Each group's first
-        page (cached, so later pages reuse it) tells its total; more pages are read only when needed."""
+        page (cached, so later pages reuse it) tells its total; more pages are read only when needed.
+        ``fresh`` asks Spotify, not the response cache (watch checks: a release out a minute ago must be
+        found)."""
         items: list[ArtistRelease] = []
         start = 0  # where the current group begins in the combined listing
         for group in _groups(include_groups):
             params = {"include_groups": group}
             first = self._get(
-                f"artists/{artist_id}/albums", {**params, "limit": self.ARTIST_PAGE, "offset": 0}
+                f"artists/{artist_id}/albums",
+                {**params, "limit": self.ARTIST_PAGE, "offset": 0},
+                cached=not fresh,
             )
             total = first.get("total") or 0
             at, want = offset + len(items) - start, limit - len(items)
@@ -149,6 +163,7 @@ class SpotifyClient:
                         limit=want - len(found),
                         offset=at + len(found),
                         page_size=self.ARTIST_PAGE,
+                        cached=not fresh,
                     )
                     found.extend(more)
                 items.extend(parse.artist_release(item, group) for item in found)
@@ -170,10 +185,13 @@ class SpotifyClient:
         return releases
 
     # ------------------------------------------------------------ playlists
-    def playlist(self, playlist_id: str, *, include_entries: bool = False) -> Playlist:
+    def playlist(
+        self, playlist_id: str, *, include_entries: bool = False, snapshot_id: str | None = None
+    ) -> Playlist:
         """The playlist; with ``include_entries`` every entry (local files and unavailable tracks included as
-        entries with ``track=None`` and a ``skip_reason``)."""
-        data = self._get(f"playlists/{playlist_id}")
+        entries with ``track=None`` and a ``skip_reason``). Pass the current ``snapshot_id``
+        (``playlist_snapshot``) to key the cache on it: the answer is then never older than that version."""
+        data = self._get(f"playlists/{playlist_id}", cache_extra=snapshot_id or "")
         if not include_entries:
             return parse.playlist(data)
         first = parse.playlist_items_page(data)

@@ -27,6 +27,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_names_note(host: str) -> str | None:
+    """Listening beyond loopback: which ``Host`` names get an answer (others get 400), and what to set."""
+    if is_loopback(host) or "*" in settings.ALLOWED_HOSTS:
+        return None
+    return (
+        f"It answers to the host names {', '.join(settings.ALLOWED_HOSTS)}; to reach it by another "
+        "name or address, set SPOTIZERR_PUBLIC_URL or SPOTIZERR_ALLOWED_HOSTS."
+    )
+
+
 def check_open_access(host: str) -> None:
     """Refuse to expose an unauthenticated service beyond this machine unless told to."""
     if settings.AUTH_ENABLED or settings.ALLOW_OPEN_ACCESS or is_loopback(host):
@@ -76,6 +86,9 @@ class Command(BaseCommand):
             cluster.start()
         where = "(workers only)" if options["no_web"] else f"on http://{host}:{port}"
         self.stdout.write(f"Spotizerr is running {where} (Ctrl-C to stop)")
+        note = None if options["no_web"] else host_names_note(host)
+        if note:
+            self.stdout.write(note)
         web = None
         try:
             if options["no_web"]:
