@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from uuid import uuid4
 
 from django.db import transaction
 
@@ -25,10 +26,17 @@ def artist_releases_read(
     cursor = cursor_for(target, RELEASES_KEY)
     position = len(cursor["rows"])
 
+    # one token per read: the catalog cache (SPOTIFY_CACHE_SECONDS) would hide a release out since it
+    # was filled, and within this read each group's first page is asked once
+    read_token = uuid4().hex
+
     def fetch(offset: int) -> Page:
-        # fresh: the catalog cache (SPOTIFY_CACHE_SECONDS) would hide a release out since it was filled
         return client.artist_releases_page(
-            target.spotify_id, include_groups=list(RELEASE_GROUPS), limit=PAGE_SIZE, offset=offset, fresh=True
+            target.spotify_id,
+            include_groups=list(RELEASE_GROUPS),
+            limit=PAGE_SIZE,
+            offset=offset,
+            read_token=read_token,
         )
 
     def to_row(release: ArtistRelease) -> Row:

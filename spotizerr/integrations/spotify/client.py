@@ -134,15 +134,17 @@ class SpotifyClient:
         include_groups: list[str] | None = None,
         limit: int = 50,
         offset: int = 0,
-        fresh: bool = False,
+        read_token: str | None = None,
     ) -> Page:
         """``limit`` releases from ``offset`` on, counted over the groups in ``RELEASE_GROUPS`` order.
 
         Development-mode apps get no ``album_group`` and at most 10 items a call, so each group is
         asked separately and every item is filed under the group it was asked for. Each group's first
         page (cached, so later pages reuse it) tells its total; more pages are read only when needed.
-        ``fresh`` asks Spotify, not the response cache (watch checks: a release out a minute ago must be
-        found)."""
+        With ``read_token`` only answers cached under that token are reused, so a watch check (one token)
+        asks each page once and never sees an answer older than itself (a release out a minute ago must
+        be found)."""
+        extra = {"cache_extra": read_token} if read_token is not None else {}
         items: list[ArtistRelease] = []
         start = 0  # where the current group begins in the combined listing
         for group in _groups(include_groups):
@@ -150,7 +152,7 @@ class SpotifyClient:
             first = self._get(
                 f"artists/{artist_id}/albums",
                 {**params, "limit": self.ARTIST_PAGE, "offset": 0},
-                cached=not fresh,
+                **extra,
             )
             total = first.get("total") or 0
             at, want = offset + len(items) - start, limit - len(items)
@@ -163,7 +165,7 @@ class SpotifyClient:
                         limit=want - len(found),
                         offset=at + len(found),
                         page_size=self.ARTIST_PAGE,
-                        cached=not fresh,
+                        **extra,
                     )
                     found.extend(more)
                 items.extend(parse.artist_release(item, group) for item in found)
