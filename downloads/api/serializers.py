@@ -157,8 +157,12 @@ class LastLineSerializer(serializers.Serializer):
     total_tracks = serializers.IntegerField()
     progress = serializers.IntegerField()
     task_status = serializers.CharField()
-    track = TrackRefSerializer(allow_null=True)
-    parent = serializers.JSONField(allow_null=True)
+    track = TrackRefSerializer(
+        required=False, help_text="The track the event is about; absent (never null) otherwise."
+    )
+    parent = serializers.JSONField(
+        required=False, help_text="The album or playlist task of a track event; absent otherwise."
+    )
     timestamp = serializers.FloatField()
 
 
@@ -171,6 +175,7 @@ class TaskProgressSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=DownloadType.choices)
     download_type = serializers.ChoiceField(choices=DownloadType.choices)
     item_id = serializers.CharField()
+    original_url = serializers.URLField(help_text="The item's Spotify link (as in the original Spotizerr).")
     owner = serializers.CharField()
     original_request = serializers.JSONField()
     created_at = serializers.FloatField(help_text="Unix timestamp.")
