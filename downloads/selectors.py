@@ -130,8 +130,14 @@ _KIND_KEYS = ("track", "album", "playlist", "parent")
 
 
 def last_line_of(event: TaskEvent) -> dict[str, Any]:
-    """An event as clients see it (``last_line``): its payload and ``event_id``, null kind keys left out."""
+    """An event as clients see it (``last_line``): its payload and ``event_id``, null kind keys left out.
+
+    On an event about one track of an album or playlist, ``status`` is the task's status (the track's
+    own is in ``track.status`` and ``status_info.status``): clients show ``last_line.status`` as the
+    task's, and a first track "done" must not read as a finished album."""
     line = {key: value for key, value in event.payload.items() if not (key in _KIND_KEYS and value is None)}
+    if line.get("parent") and line.get("task_status"):
+        line["status"] = line["task_status"]
     line["event_id"] = event.pk
     return line
 

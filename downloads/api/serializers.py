@@ -148,7 +148,10 @@ class LastLineSerializer(serializers.Serializer):
     """The newest event of a task."""
 
     event_id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="The event's status; on an event about one track of an album or playlist, the task's "
+        "(the track's own is in track.status and status_info.status)."
+    )
     status_info = StatusInfoSerializer()
     type = serializers.CharField()
     name = serializers.CharField(allow_blank=True)
