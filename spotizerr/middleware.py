@@ -3,6 +3,7 @@ with or without its trailing slash."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -36,12 +37,24 @@ class ApiSlashMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if path.startswith("/api/") and not is_valid_path(path):
-            twin = path[:-1] if path.endswith("/") else path + "/"
-            if is_valid_path(twin):
-                request.path_info = twin
-                request.path = request.path[: len(request.path) - len(path)] + twin
+        twin = None
+        if path.startswith("/api/"):  # long paths uncached: the cache stays small whatever is sent
+            twin = _routed_twin(path) if len(path) <= 200 else _routed_twin.__wrapped__(path)
+        if twin is not None:
+            request.path_info = twin
+            request.path = request.path[: len(request.path) - len(path)] + twin
         return self.get_response(request)
+
+
+@functools.lru_cache(maxsize=4096)
+def _routed_twin(path: str) -> str | None:
+    """``path`` with its trailing slash toggled when only that form is routed; else None. Cached:
+    resolving costs a few hundred microseconds, and clients repeat the same paths (the URLconf
+    does not change while the process runs)."""
+    if is_valid_path(path):
+        return None
+    twin = path[:-1] if path.endswith("/") else path + "/"
+    return twin if is_valid_path(twin) else None
 
 
 class ApiErrorMiddleware:
