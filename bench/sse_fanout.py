@@ -90,12 +90,12 @@ class Listener:
                     now = time.time()
                     for frame in frames:
                         self.first_frame.set()
-                        if frame.get("event") == "task":
-                            data = json.loads(frame["data"])
+                        data = json.loads(frame["data"]) if "data" in frame else {}
+                        if data.get("event") == "task":
                             published = data["last_line"].get("timestamp")
                             if published:
                                 self.arrivals[int(frame["id"])] = now - float(published)
-                            if data["task"]["status"] in ("complete", "error"):
+                            if data["tasks"][0]["status"] in ("complete", "error"):
                                 self.finished.add(data["task_id"])
                     if stop.is_set():
                         return

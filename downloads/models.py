@@ -289,6 +289,11 @@ class StreamTicket(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Where the ticket was asked for, so that logging out (or a password or role change) before it is
+    # used makes it worthless, and a stream it opened ends with that session (StreamCredential).
+    token_version = models.PositiveIntegerField(default=0)
+    session_id = models.CharField(max_length=255, blank=True, default="")  # a bearer token's sid
+    session_key = models.CharField(max_length=64, blank=True, default="")  # the dashboard's session
 
 
 class ConcurrencyGate(models.Model):

@@ -66,7 +66,7 @@ def task_counts(tasks: QuerySet[DownloadTask]) -> dict[str, int]:
     return counts
 
 
-def _all_tasks(counts: dict[str, int]) -> int:
+def all_tasks_count(counts: dict[str, int]) -> int:
     """How many tasks ``task_counts`` counted, whatever their status."""
     return sum(counts[status] for status in TaskStatus.values)
 
@@ -124,10 +124,25 @@ def _counts_only(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: value for key, value in summary.items() if key not in _SUMMARY_LISTS}
 
 
+# Keys of an event that a client tells the kind of line by (``"track" in last_line``): present only
+# with a value, never as null (the original Spotizerr web UI reads ``last_line.track.title`` then).
+_KIND_KEYS = ("track", "album", "playlist", "parent")
+
+
+def last_line_of(event: TaskEvent) -> dict[str, Any]:
+    """An event as clients see it (``last_line``): its payload and ``event_id``, null kind keys left out.
+
+    On an event about one track of an album or playlist, ``status`` is the task's status (the track's
+    own is in ``track.status`` and ``status_info.status``): clients show ``last_line.status`` as the
+    task's, and a first track "done" must not read as a finished album."""
+    line = {key: value for key, value in event.payload.items() if not (key in _KIND_KEYS and value is None)}
+    if line.get("parent") and line.get("task_status"):
+        line["status"] = line["task_status"]
+    line["event_id"] = event.pk
+    return line
+
+
 def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any]:
-    last_line = dict(last_event.payload) if last_event else None
-    if last_line is not None:
-        last_line["event_id"] = last_event.pk
     return {
         "task_id": str(task.pk),
         "status": task.status,
@@ -137,6 +152,7 @@ def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any
         "type": task.download_type,
         "download_type": task.download_type,
         "item_id": task.item_id,
+        "original_url": task.spotify_url,  # clients take the item id from its end
         "owner": task.owner.username,
         "original_request": task.original_request,
         "created_at": task.created_at.timestamp(),
@@ -148,7 +164,7 @@ def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any
         "status_count": getattr(task, "events_count", 0),
         "summary": _counts_only(task.summary),
         "error": task.error_message or None,
-        "last_line": last_line,
+        "last_line": last_line_of(last_event) if last_event else None,
     }
 
 
@@ -272,7 +288,7 @@ def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[
     visible = tasks_visible_to(user)
     counts = task_counts(visible)  # also the page's total: no COUNT query of its own
     tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
-    total = counts["active"] if active_only else _all_tasks(counts)
+    total = counts["active"] if active_only else all_tasks_count(counts)
     rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit, total=total)
     return {
         "tasks": tasks_progress(rows),
@@ -301,7 +317,7 @@ def tasks_updates(
     else:
         rows = list(tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")))
         if not active_only:
-            finished = _all_tasks(counts) - counts["active"]
+            finished = all_tasks_count(counts) - counts["active"]
             others, pagination = _page(
                 visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
                 page=page,

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import StreamCredential, stream_credentials_valid
 from downloads import selectors
 from downloads.models import (
     ACTIVE_STATUSES,
@@ -331,20 +332,26 @@ def _ticket_hash(ticket: str) -> str:
     return hashlib.sha256(ticket.encode()).hexdigest()
 
 
-def stream_ticket_issue(*, user: User) -> tuple[str, int]:
-    """A new single-use ticket to open the progress stream as ``user`` and its lifetime in seconds."""
+def stream_ticket_issue(*, credential: StreamCredential) -> tuple[str, int]:
+    """A new single-use ticket to open the progress stream with ``credential`` (the caller's user and
+    session) and its lifetime in seconds."""
     ticket = secrets.token_urlsafe(32)
     StreamTicket.objects.filter(expires_at__lt=timezone.now() - timedelta(hours=1)).delete()
     StreamTicket.objects.create(
         key_hash=_ticket_hash(ticket),
-        user=user,
+        user_id=credential.user_id,
         expires_at=timezone.now() + timedelta(seconds=STREAM_TICKET_SECONDS),
+        token_version=credential.token_version,
+        session_id=credential.session_id,
+        session_key=credential.session_key,
     )
     return ticket, STREAM_TICKET_SECONDS
 
 
-def stream_ticket_redeem(*, ticket: str) -> User | None:
-    """The user of a valid, unused, unexpired ticket, which is used up; None otherwise."""
+def stream_ticket_redeem(*, ticket: str) -> tuple[User, StreamCredential] | None:
+    """The user and credential of a valid, unused, unexpired ticket, which is used up; None otherwise,
+    also when the session it was asked from has logged out since (or the user's password or role
+    changed, or the user was deactivated)."""
     key = _ticket_hash(ticket)
     now = timezone.now()
     used = StreamTicket.objects.filter(key_hash=key, used_at__isnull=True, expires_at__gt=now).update(
@@ -352,8 +359,13 @@ def stream_ticket_redeem(*, ticket: str) -> User | None:
     )
     if not used:
         return None
-    user = StreamTicket.objects.select_related("user").get(key_hash=key).user
-    return user if user.is_active else None
+    row = StreamTicket.objects.select_related("user").get(key_hash=key)
+    credential = StreamCredential(
+        row.user_id, row.token_version, row.user.role, row.session_id, row.session_key
+    )
+    if credential not in stream_credentials_valid([credential]):
+        return None
+    return row.user, credential
 
 
 # ---------------------------------------------------------------------------------------------- upkeep

@@ -8,6 +8,10 @@ started with the first stream and cancelled when the last one leaves.
 
 A burst longer than ``batch``, or an inbox past ``inbox_limit`` frames (a client that stopped
 reading), becomes an overflow flag: that stream sends one fresh snapshot instead of the backlog.
+
+Every ``recheck_seconds`` the hub also checks the credentials of every open stream in one batch
+(``recheck``: a few queries per process, not per stream) and flags the streams whose credentials are
+no longer valid (user deleted, deactivated, demoted, password changed, logged out): they end.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ from typing import Any
 from django.db import DatabaseError
 
 from accounts.models import User
+from accounts.selectors import StreamCredential
 from downloads.models import TaskEvent
 
 logger = logging.getLogger(__name__)
@@ -30,6 +36,8 @@ logger = logging.getLogger(__name__)
 Frame = tuple[int, bytes]  # (event id, rendered SSE frame)
 # (cursor, batch, {visibility: a user with it}) -> (new cursor, overflowed, {visibility: frames})
 Poll = Callable[[int, int, dict[Hashable, User]], tuple[int, bool, dict[Hashable, list[Frame]]]]
+# the credentials of the open streams -> those still valid
+Recheck = Callable[[set[StreamCredential]], set[StreamCredential]]
 
 
 def visibility(user: User) -> Hashable:
@@ -48,9 +56,17 @@ class Subscriber:
 
     user: User
     inbox_limit: int
+    credential: StreamCredential | None = None
     frames: deque[Frame] = field(default_factory=deque)
     overflowed: bool = False
+    revoked: bool = False
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def revoke(self) -> None:
+        """Its credentials are no longer valid: the stream ends instead of sending more."""
+        self.frames.clear()
+        self.revoked = True
+        self.ready.set()
 
     def deliver(self, frames: list[Frame]) -> None:
         if len(self.frames) + len(frames) > self.inbox_limit:
@@ -86,9 +102,13 @@ class EventHub:
         batch: int,
         inbox_limit: int,
         run_sync: Callable[[Callable[..., Any]], Callable[..., Any]],
+        recheck: Recheck | None = None,
+        recheck_seconds: float = 2.0,
     ) -> None:
         self._poll, self._latest, self._run_sync = poll, latest, run_sync
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
+        self._recheck, self.recheck_seconds = recheck, recheck_seconds
+        self._next_recheck = 0.0
         self.subscribers: set[Subscriber] = set()
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
@@ -96,8 +116,8 @@ class EventHub:
         self._cursor = 0
         self._failing = False
 
-    async def subscribe(self, user: User) -> Subscriber:
-        subscriber = Subscriber(user=user, inbox_limit=self.inbox_limit)
+    async def subscribe(self, user: User, credential: StreamCredential | None = None) -> Subscriber:
+        subscriber = Subscriber(user=user, inbox_limit=self.inbox_limit, credential=credential)
         async with self._lock:
             if self._task is None:
                 self._cursor = await self._run_sync(self._latest)()
@@ -122,12 +142,27 @@ class EventHub:
             self._wake.clear()
             try:
                 await self._poll_once()
+                await self._recheck_due()
             except DatabaseError:  # the cursor did not move: the next poll delivers what this one missed
                 if not self._failing:
                     logger.warning(
                         "Progress streams cannot read events: the database is unavailable", exc_info=True
                     )
                 self._failing = True
+
+    async def _recheck_due(self) -> None:
+        """Every ``recheck_seconds``: end the streams whose credentials are no longer valid."""
+        now = time.monotonic()
+        if self._recheck is None or now < self._next_recheck:
+            return
+        self._next_recheck = now + self.recheck_seconds
+        streams = [s for s in self.subscribers if s.credential is not None and not s.revoked]
+        if not streams:
+            return
+        valid = await self._run_sync(self._recheck)({s.credential for s in streams})
+        for subscriber in streams:
+            if subscriber.credential not in valid:
+                subscriber.revoke()
 
     async def _poll_once(self) -> None:
         groups: dict[Hashable, User] = {}

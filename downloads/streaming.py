@@ -1,14 +1,19 @@
 """``GET /api/prgs/stream``: download progress as Server-Sent Events, served through Channels.
 
-The first frame is a snapshot (current tasks and ``task_counts``); then one ``task`` frame per event,
-each with the event's id, and a comment line every ``HEARTBEAT_SECONDS``. A client reconnecting with
-``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
+Every frame is an unnamed ``data:`` frame (a default ``message`` event, so ``EventSource.onmessage``
+receives it) whose JSON body has the original Spotizerr shape, ``{"change_type", "trigger_reason",
+"tasks": [...], "task_counts", "total_tasks"}``, plus ``"event"``: the frame's kind. The first frame
+is a ``snapshot`` (current tasks); then one ``task`` or ``deleted`` frame per event, each with the
+event's ``id:``; a ``heartbeat`` frame (no id) every ``HEARTBEAT_SECONDS``. A client reconnecting
+with ``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
 
 Events live in the database: workers run in other processes and cannot reach this one in the
 embedded setup. One poller per process (``stream_hub.EventHub``) reads the events table every
 ``POLL_SECONDS`` (an indexed ``id > last`` query), renders each event once per distinct visibility
 and hands the frames to every open stream. With ``REDIS_URL`` a worker's publish also wakes the
-poller at once through the channel layer.
+poller at once through the channel layer. Every ``RECHECK_SECONDS`` the same poller re-checks the
+credentials of every open stream at once (``accounts.selectors.stream_credentials_valid``) and ends
+the streams whose user was deleted, deactivated, demoted or promoted, changed password or logged out.
 
 What one connection holds is bounded: events are read in batches of at most ``BATCH``, a stream's
 inbox holds at most ``INBOX_LIMIT`` frames, and a backlog beyond either becomes one snapshot;
@@ -43,6 +48,7 @@ from rest_framework.request import Request
 
 from accounts.authentication import SpotizerrAuthentication
 from accounts.models import User
+from accounts.selectors import StreamCredential, stream_credential, stream_credentials_valid
 from downloads import selectors, services
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
@@ -52,6 +58,7 @@ from spotizerr.errors import error_body
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.3
+RECHECK_SECONDS = 2.0  # how often the credentials of every open stream are checked again
 HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
 INBOX_LIMIT = 1000  # frames waiting for one slow reader; more becomes a snapshot
@@ -61,17 +68,39 @@ SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
 _db = functools.partial(database_sync_to_async, thread_sensitive=False)
 
 
-def _frame(event: str, data: Any, event_id: int | None = None) -> bytes:
-    lines = [f"event: {event}"]
-    if event_id is not None:
-        lines.append(f"id: {event_id}")
-    lines.append("data: " + json.dumps(data, separators=(",", ":"), default=str))
+# kind -> (change_type, trigger_reason) of the original Spotizerr stream
+_KINDS = {
+    "snapshot": ("snapshot", "initial_snapshot"),
+    "task": ("update", "callback_update"),
+    "deleted": ("deleted", "task_deleted"),
+    "heartbeat": ("heartbeat", "heartbeat"),
+    "revoked": ("error", "credentials_revoked"),
+}
+
+
+def frame_body(kind: str, counts: dict[str, int] | None, **fields: Any) -> dict[str, Any]:
+    """The JSON body of one frame: the original Spotizerr fields, then ours."""
+    change_type, trigger_reason = _KINDS[kind]
+    body: dict[str, Any] = {"event": kind, "change_type": change_type, "trigger_reason": trigger_reason}
+    if counts is not None:
+        body["task_counts"] = counts
+        body["total_tasks"] = selectors.all_tasks_count(counts)
+    body.setdefault("tasks", [])
+    body.update(fields)
+    return body
+
+
+def _frame(body: dict[str, Any], event_id: int | None = None) -> bytes:
+    """An unnamed frame: browsers hand it to ``onmessage`` (a named ``event:`` would not be)."""
+    lines = [] if event_id is None else [f"id: {event_id}"]
+    lines.append("data: " + json.dumps(body, separators=(",", ":"), default=str))
     return ("\n".join(lines) + "\n\n").encode()
 
 
 # ---------------------------------------------------------------------------------------------- sync reads
-def _authenticate(scope: dict[str, Any]) -> User | None:
-    """The user of a ticket in the query string, else of the bearer header or session; None when none."""
+def _authenticate(scope: dict[str, Any]) -> tuple[User, StreamCredential] | None:
+    """The user of a ticket in the query string, else of the bearer header or session, with what it
+    authenticated with (re-checked while the stream is open); None when none."""
     ticket = (parse_qs(scope.get("query_string", b"").decode()).get("ticket") or [""])[0]
     if ticket:
         return services.stream_ticket_redeem(ticket=ticket)
@@ -83,18 +112,18 @@ def _authenticate(scope: dict[str, Any]) -> User | None:
         return None
     if result is None or not result[0].is_authenticated or not result[0].is_active:
         return None
-    return result[0]
+    session = scope.get("session")
+    user, token = result
+    return user, stream_credential(user=user, token=token, session_key=getattr(session, "session_key", None))
 
 
 def _snapshot(user: User) -> tuple[bytes, int]:
     latest = selectors.latest_event_id()
     body = selectors.tasks_updates(user=user, since=None, page=1, limit=SNAPSHOT_FINISHED, active_only=False)
-    data = {
-        "tasks": body["tasks"],
-        "task_counts": body["task_counts"],
-        "timestamp": body["current_timestamp"],
-    }
-    return _frame("snapshot", data, latest), latest
+    data = frame_body(
+        "snapshot", body["task_counts"], tasks=body["tasks"], timestamp=body["current_timestamp"]
+    )
+    return _frame(data, latest), latest
 
 
 def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
@@ -106,27 +135,18 @@ def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
     for event in events:
         task_id = str(event.task_uuid)
         if event.kind == TaskEvent.Kind.DELETED or task_id not in documents:
-            frames.append(
-                (event.pk, _frame("deleted", {"task_id": task_id, "task_counts": counts}, event.pk))
+            body = frame_body("deleted", counts, task_id=task_id, event_id=event.pk)
+        else:
+            last_line = selectors.last_line_of(event)
+            body = frame_body(
+                "task",
+                counts,
+                tasks=[documents[task_id]],
+                task_id=task_id,
+                event_id=event.pk,
+                last_line=last_line,
             )
-            continue
-        last_line = {**event.payload, "event_id": event.pk}
-        frames.append(
-            (
-                event.pk,
-                _frame(
-                    "task",
-                    {
-                        "task_id": task_id,
-                        "event_id": event.pk,
-                        "task": documents[task_id],
-                        "last_line": last_line,
-                        "task_counts": counts,
-                    },
-                    event.pk,
-                ),
-            )
-        )
+        frames.append((event.pk, _frame(body, event.pk)))
     return frames
 
 
@@ -169,6 +189,8 @@ def _hub() -> EventHub:
             poll=_poll,
             latest=selectors.latest_event_id,
             poll_seconds=POLL_SECONDS,
+            recheck=stream_credentials_valid,
+            recheck_seconds=RECHECK_SECONDS,
             batch=BATCH,
             inbox_limit=INBOX_LIMIT,
             run_sync=_db,
@@ -183,19 +205,21 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
     frees the connection."""
 
     user: User
+    credential: StreamCredential
     pump: asyncio.Task | None = None
+    last_frame: bytes = b""
 
     async def http_request(self, message: dict[str, Any]) -> None:
         if message.get("more_body"):
             return
-        user = await _db(_authenticate)(self.scope)
-        if user is None:
+        found = await _db(_authenticate)(self.scope)
+        if found is None:
             body = error_body("Authentication required.", code="not_authenticated")
             await self.send_response(
                 401, json.dumps(body).encode(), headers=[(b"Content-Type", b"application/json")]
             )
             raise StopConsumer()
-        self.user = user
+        self.user, self.credential = found
         await self.send_headers(
             headers=[
                 (b"Content-Type", b"text/event-stream; charset=utf-8"),
@@ -242,10 +266,10 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         if last is not None and last <= await _db(selectors.latest_event_id)():
             frames, new_last, overflow = await _db(_catch_up)(self.user, last, REPLAY_LIMIT)
             if not overflow:
-                await self.send_body(frames or b": replayed\n\n", more_body=True)
+                await self._send(frames or b": replayed\n\n")
                 return new_last
         frame, latest = await _db(_snapshot)(self.user)
-        await self.send_body(frame, more_body=True)
+        await self._send(frame)
         return latest
 
     async def _pump(self) -> None:
@@ -257,28 +281,54 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
 
     async def _pump_events(self) -> None:
         hub = _hub()
-        subscriber = await hub.subscribe(self.user)  # before the first frames: nothing falls between
+        # subscribe before the first frames: nothing falls between
+        subscriber = await hub.subscribe(self.user, self.credential)
         try:
             await self._relay(subscriber, await self._first_frames())
         finally:
             hub.unsubscribe(subscriber)
 
     async def _relay(self, subscriber: Subscriber, last: int) -> None:
-        """Send what the hub hands over, newer than ``last``; a snapshot on overflow; heartbeats."""
+        """Send what the hub hands over, newer than ``last``; a snapshot on overflow; heartbeats. End
+        the stream when the hub finds its credentials no longer valid."""
         next_beat = time.monotonic() + HEARTBEAT_SECONDS
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(
                     subscriber.ready.wait(), timeout=max(0.0, next_beat - time.monotonic())
                 )
+            if subscriber.revoked:
+                await self._end_revoked()
+                return
             overflowed, frames = subscriber.take()
             if overflowed:
                 snapshot, last = await _db(_snapshot)(self.user)
-                await self.send_body(snapshot, more_body=True)
+                await self._send(snapshot)
             fresh = [(event_id, frame) for event_id, frame in frames if event_id > last]
             if fresh:
-                await self.send_body(b"".join(frame for _, frame in fresh), more_body=True)
+                await self._send(b"".join(frame for _, frame in fresh))
                 last = fresh[-1][0]
             if time.monotonic() >= next_beat:
-                await self.send_body(b": heartbeat\n\n", more_body=True)
+                await self.send_body(_heartbeat(self.last_frame), more_body=True)
                 next_beat = time.monotonic() + HEARTBEAT_SECONDS
+
+    async def _send(self, frames: bytes) -> None:
+        await self.send_body(frames, more_body=True)
+        if b"data: " in frames:  # not a comment: the heartbeat repeats its counts
+            self.last_frame = frames
+
+    async def _end_revoked(self) -> None:
+        logger.info("Progress stream of %s ended: its credentials are no longer valid", self.user.username)
+        error = "Your session ended or your access changed; log in again."
+        await self.send_body(_frame(frame_body("revoked", None, error=error)), more_body=False)
+
+
+def _heartbeat(last_frame: bytes) -> bytes:
+    """A heartbeat frame (no id) with the counts of the newest frame sent: the original web UI shows
+    them, and reconnects after 60 s without a message (comment lines do not reach ``onmessage``)."""
+    counts = None
+    for line in reversed(last_frame.splitlines()):
+        if line.startswith(b"data: "):
+            counts = json.loads(line[6:]).get("task_counts")
+            break
+    return _frame(frame_body("heartbeat", counts))

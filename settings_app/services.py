@@ -20,24 +20,43 @@ from spotizerr.lib import crypto
 ENVIRONMENT_CREDENTIAL_NAME = "default"
 
 
-def _section_update(section: Section, changes: Any) -> None:
-    """Validate ``changes`` against the stored section and save the merge in one transaction."""
+def _section_update(section: Section, changes: Any, *, nested: Any = None) -> None:
+    """Validate ``changes`` against the stored section and save the merge in one transaction; with
+    ``nested`` (the ``watch`` object of a main update) the watch section too, or neither."""
     with transaction.atomic():
-        row, _ = ConfigSection.objects.select_for_update().get_or_create(name=section.name)
-        normalised, errors = section.validate(changes, row.values)
+        updates = [(section, changes, "")] + ([(WATCH, nested, "watch.")] if nested is not None else [])
+        rows, errors = [], {}
+        for part, part_changes, prefix in updates:
+            row, _ = ConfigSection.objects.select_for_update().get_or_create(name=part.name)
+            normalised, part_errors = part.validate(part_changes, row.values)
+            errors.update({prefix + name: messages for name, messages in part_errors.items()})
+            rows.append((row, normalised))
         if errors:
             raise BadRequest(f"Invalid {section.name} configuration.", details=errors, code="invalid_config")
-        row.values = {**row.values, **normalised}
-        row.save(update_fields=["values", "updated_at"])
+        for row, normalised in rows:
+            row.values = {**row.values, **normalised}
+            row.save(update_fields=["values", "updated_at"])
+
+
+def _split_watch(changes: Any) -> tuple[Any, Any]:
+    """A main update and its nested ``watch`` object (the original web UI sends the two sections as
+    one body); None when there is none."""
+    if not isinstance(changes, dict) or "watch" not in changes:
+        return changes, None
+    main = {name: value for name, value in changes.items() if name != "watch"}
+    nested = changes["watch"]
+    return main, nested if nested is not None else {}
 
 
 def config_update(*, changes: dict[str, Any]) -> dict[str, Any]:
-    """Merge a partial update into the main configuration and return the whole of it.
+    """Merge a partial update into the main configuration and return the whole of it. A nested
+    ``watch`` object is applied to the watch configuration, with the same checks.
 
-    Raises ``BadRequest`` with ``details={field: [message]}`` when any value is invalid; then
-    nothing is saved.
+    Raises ``BadRequest`` with ``details={field: [message]}`` (``watch.<field>`` for the nested
+    object) when any value is invalid; then nothing is saved.
     """
-    _section_update(MAIN, changes)
+    main, nested = _split_watch(changes)
+    _section_update(MAIN, main, nested=nested)
     spotify_check_forget()  # the active credential set may have changed
     return selectors.get_config()
 
@@ -53,7 +72,12 @@ def watch_config_update(*, changes: dict[str, Any]) -> dict[str, Any]:
 
 def config_validate(*, changes: Any) -> Errors:
     """The errors ``config_update(changes=changes)`` would raise, without saving anything."""
-    return MAIN.validate(changes, selectors.stored_values(MAIN))[1]
+    main, nested = _split_watch(changes)
+    errors = MAIN.validate(main, selectors.stored_values(MAIN))[1]
+    if nested is not None:
+        nested_errors = WATCH.validate(nested, selectors.stored_values(WATCH))[1]
+        errors.update({f"watch.{name}": messages for name, messages in nested_errors.items()})
+    return errors
 
 
 def watch_config_validate(*, changes: Any) -> Errors:

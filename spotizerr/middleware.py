@@ -1,10 +1,13 @@
-"""Keeps every response under ``/api/`` in the one JSON error shape."""
+"""Keeps every response under ``/api/`` in the one JSON error shape, and every API route reachable
+with or without its trailing slash."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import is_valid_path
 
 from spotizerr.errors import json_error, server_error_body
 
@@ -21,6 +24,37 @@ _MESSAGES = {
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") and not request.path.startswith(("/api/docs", "/api/schema"))
+
+
+class ApiSlashMiddleware:
+    """Every ``/api/`` route answers with and without its trailing slash, for every method, without a
+    redirect: clients of the original Spotizerr send ``POST /api/config`` where the route is
+    ``config/``, and a 301 would turn that write into a GET that saves nothing. Runs before
+    ``CommonMiddleware``, so ``APPEND_SLASH`` never redirects an API path that has a twin."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        twin = None
+        if path.startswith("/api/"):  # long paths uncached: the cache stays small whatever is sent
+            twin = _routed_twin(path) if len(path) <= 200 else _routed_twin.__wrapped__(path)
+        if twin is not None:
+            request.path_info = twin
+            request.path = request.path[: len(request.path) - len(path)] + twin
+        return self.get_response(request)
+
+
+@functools.lru_cache(maxsize=4096)
+def _routed_twin(path: str) -> str | None:
+    """``path`` with its trailing slash toggled when only that form is routed; else None. Cached:
+    resolving costs a few hundred microseconds, and clients repeat the same paths (the URLconf
+    does not change while the process runs)."""
+    if is_valid_path(path):
+        return None
+    twin = path[:-1] if path.endswith("/") else path + "/"
+    return twin if is_valid_path(twin) else None
 
 
 class ApiErrorMiddleware:

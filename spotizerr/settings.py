@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "spotizerr.middleware.SecurityHeadersMiddleware",
     "spotizerr.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "spotizerr.middleware.ApiSlashMiddleware",  # before CommonMiddleware: no APPEND_SLASH redirect
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

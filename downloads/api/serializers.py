@@ -148,7 +148,10 @@ class LastLineSerializer(serializers.Serializer):
     """The newest event of a task."""
 
     event_id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="The event's status; on an event about one track of an album or playlist, the task's "
+        "(the track's own is in track.status and status_info.status)."
+    )
     status_info = StatusInfoSerializer()
     type = serializers.CharField()
     name = serializers.CharField(allow_blank=True)
@@ -157,8 +160,12 @@ class LastLineSerializer(serializers.Serializer):
     total_tracks = serializers.IntegerField()
     progress = serializers.IntegerField()
     task_status = serializers.CharField()
-    track = TrackRefSerializer(allow_null=True)
-    parent = serializers.JSONField(allow_null=True)
+    track = TrackRefSerializer(
+        required=False, help_text="The track the event is about; absent (never null) otherwise."
+    )
+    parent = serializers.JSONField(
+        required=False, help_text="The album or playlist task of a track event; absent otherwise."
+    )
     timestamp = serializers.FloatField()
 
 
@@ -171,6 +178,7 @@ class TaskProgressSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=DownloadType.choices)
     download_type = serializers.ChoiceField(choices=DownloadType.choices)
     item_id = serializers.CharField()
+    original_url = serializers.URLField(help_text="The item's Spotify link (as in the original Spotizerr).")
     owner = serializers.CharField()
     original_request = serializers.JSONField()
     created_at = serializers.FloatField(help_text="Unix timestamp.")

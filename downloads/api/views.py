@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
+from accounts.selectors import stream_credential
 from downloads import selectors, services
 from downloads.api import serializers as s
 from downloads.models import DownloadTask, TaskStatus
@@ -253,7 +254,10 @@ class StreamTicketView(NoStoreMixin, APIView):
         summary="A single-use ticket to open the progress stream (for EventSource)",
     )
     def post(self, request: Request) -> Response:
-        ticket, lifetime = services.stream_ticket_issue(user=request.user)
+        credential = stream_credential(
+            user=request.user, token=request.auth, session_key=request.session.session_key
+        )
+        ticket, lifetime = services.stream_ticket_issue(credential=credential)
         return Response(
             {"ticket": ticket, "expires_in": lifetime, "stream_url": f"/api/prgs/stream?ticket={ticket}"},
             status=status.HTTP_201_CREATED,

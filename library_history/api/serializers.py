@@ -38,10 +38,67 @@ class HistoryFailedQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=500, default=50)
 
 
-class HistoryEntrySerializer(serializers.ModelSerializer):
+def _artists(artist: str) -> list[str]:
+    """The stored artist names (joined with ", " when recorded) as a list."""
+    return [name for name in (part.strip() for part in artist.split(", ")) if name]
+
+
+def _spotify_ids(url: str) -> dict[str, str]:
+    item_id = url.rstrip("/").rsplit("/", 1)[-1] if url else ""
+    return {"spotify": item_id} if item_id else {}
+
+
+class OriginalNamesSerializer(serializers.ModelSerializer):
+    """The names the original Spotizerr web UI reads, next to ours (``title`` is ``name``,
+    ``artists`` the ``artist`` names as a list, ``timestamp`` epoch seconds of completion or creation,
+    ``quality`` split into ``quality_format`` and ``quality_bitrate``)."""
+
+    title = serializers.CharField(source="name", help_text="Same as name (original Spotizerr).")
+    artists = serializers.SerializerMethodField(help_text="The artist names as a list.")
+    timestamp = serializers.SerializerMethodField(
+        help_text="Unix time of completion (of creation while unfinished)."
+    )
+    quality_format = serializers.SerializerMethodField(help_text='The format part of quality ("MP3").')
+    quality_bitrate = serializers.SerializerMethodField(help_text='The bitrate part of quality ("320k").')
+    external_ids = serializers.SerializerMethodField(help_text='{"spotify": id} of the item.')
+
+    def get_artists(self, row: HistoryEntry | HistoryTrack) -> list[str]:
+        return _artists(row.artist)
+
+    def get_timestamp(self, row: HistoryEntry | HistoryTrack) -> float | None:
+        moment = row.completed_at or getattr(row, "created_at", None)
+        return moment.timestamp() if moment else None
+
+    def get_quality_format(self, row: HistoryEntry | HistoryTrack) -> str:
+        return row.quality.partition(" ")[0]
+
+    def get_quality_bitrate(self, row: HistoryEntry | HistoryTrack) -> str:
+        return row.quality.partition(" ")[2]
+
+    def get_external_ids(self, row: HistoryEntry | HistoryTrack) -> dict[str, str]:
+        return _spotify_ids(row.spotify_url)
+
+
+_ORIGINAL_NAMES = ["title", "artists", "timestamp", "quality_format", "quality_bitrate", "external_ids"]
+
+
+class HistoryEntrySerializer(OriginalNamesSerializer):
     url = serializers.CharField(source="spotify_url")
     owner = serializers.CharField(source="owner.username")
     file_path = serializers.CharField(help_text="Relative to the library root.")
+    images = serializers.SerializerMethodField(help_text="Always empty: cover art is not kept in history.")
+    children_table = serializers.SerializerMethodField(
+        help_text="Set (a marker, original Spotizerr) for albums and playlists: GET .../children lists "
+        "their tracks; null for tracks."
+    )
+
+    def get_images(self, entry: HistoryEntry) -> list[dict[str, str]]:
+        return []
+
+    def get_children_table(self, entry: HistoryEntry) -> str | None:
+        if entry.download_type == DownloadType.TRACK:
+            return None
+        return f"{entry.download_type}_{entry.task_id.hex}"
 
     class Meta:
         model = HistoryEntry
@@ -66,6 +123,9 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
             "size_bytes",
             "owner",
             "error",
+            *_ORIGINAL_NAMES,
+            "images",
+            "children_table",
         ]
         read_only_fields = fields
 
@@ -91,9 +151,10 @@ class HistorySearchResultSerializer(HistoryEntriesSerializer):
     query = serializers.CharField()
 
 
-class HistoryTrackSerializer(serializers.ModelSerializer):
+class HistoryTrackSerializer(OriginalNamesSerializer):
     url = serializers.CharField(source="spotify_url")
     file_path = serializers.CharField(help_text="Relative to the library root.")
+    album_title = serializers.CharField(source="album", help_text="Same as album (original Spotizerr).")
 
     class Meta:
         model = HistoryTrack
@@ -113,6 +174,8 @@ class HistoryTrackSerializer(serializers.ModelSerializer):
             "size_bytes",
             "duration_ms",
             "completed_at",
+            *_ORIGINAL_NAMES,
+            "album_title",
         ]
         read_only_fields = fields
 
@@ -122,6 +185,9 @@ class HistoryChildrenSerializer(serializers.Serializer):
     download_type = serializers.ChoiceField(choices=DownloadType.choices)
     children = HistoryTrackSerializer(many=True)
     count = serializers.IntegerField()
+    title = serializers.CharField(help_text="The album or playlist name (original Spotizerr).")
+    tracks = HistoryTrackSerializer(many=True, help_text="Same as children (original Spotizerr).")
+    track_count = serializers.IntegerField(help_text="Same as count (original Spotizerr).")
 
 
 class HistoryDayCountSerializer(serializers.Serializer):

@@ -150,5 +150,9 @@ class HistoryChildrenView(APIView):
                 "download_type": entry.download_type,
                 "children": children,
                 "count": len(tracks),
+                # the names the original Spotizerr web UI reads
+                "title": entry.name,
+                "tracks": children,
+                "track_count": len(tracks),
             }
         )

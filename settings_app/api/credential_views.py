@@ -46,6 +46,25 @@ def _check_service(service: str) -> None:
         )
 
 
+# What the original Spotizerr stored to stream from the services themselves: a Spotify login blob or a
+# Deezer ARL cookie. Spotizerr never streams or rips from Spotify or Deezer, so it has no use for them.
+_STREAM_RIPPING_FIELDS = ("blob_content", "arl")
+
+
+def _refuse_stream_ripping(data: Any) -> None:
+    given = [field for field in _STREAM_RIPPING_FIELDS if isinstance(data, dict) and field in data]
+    if not given:
+        return
+    raise BadRequest(
+        f"Spotizerr does not use Spotify or Deezer account logins ({', '.join(given)}): it never streams "
+        "or rips audio from those services. To browse the Spotify catalog, add a Spotify API app here "
+        'as {"client_id", "client_secret"} (from developer.spotify.com/dashboard); to get audio, '
+        "configure a source (inbox folder, previews or a command; see docs/sources.md).",
+        code="account_login_not_supported",
+        details={field: ["not used by Spotizerr"] for field in given},
+    )
+
+
 def _present(credentials: list[Credential], service: str) -> list[dict[str, Any]]:
     active = selectors.active_credential(service=service)
     context = {"active_pk": active.pk if active else None}
@@ -122,12 +141,14 @@ class CredentialDetailView(APIView):
 
     def post(self, request: Request, service: str, name: str) -> Response:
         _check_service(service)
+        _refuse_stream_ripping(request.data)
         body = _valid(s.CredentialCreateSerializer, request.data)
         credential = services.credential_create(service=service, name=name, **body)
         return Response(_present_one(credential), status=status.HTTP_201_CREATED)
 
     def put(self, request: Request, service: str, name: str) -> Response:
         _check_service(service)
+        _refuse_stream_ripping(request.data)
         body = _valid(s.CredentialUpdateSerializer, request.data)
         credential = services.credential_update(
             service=service,

@@ -85,6 +85,8 @@ class ConfigSerializer(serializers.Serializer):
     inboxMode = serializers.ChoiceField(choices=list(INBOX_MODES))
     sourceOrder = serializers.ListField(child=serializers.CharField())
     commandSource = CommandSourceSerializer(allow_null=True)
+    recursiveQuality = serializers.BooleanField(help_text="Legacy (original web UI): stored, unused.")
+    spotifyMetadata = serializers.BooleanField(help_text="Legacy (original web UI): stored, unused.")
 
 
 class _AllOptional:
@@ -97,10 +99,6 @@ class _AllOptional:
         return fields
 
 
-class ConfigUpdateSerializer(_AllOptional, ConfigSerializer):
-    """A partial update of the main configuration."""
-
-
 class WatchConfigSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
     check_interval = serializers.IntegerField(min_value=60, help_text="Seconds between checks.")
@@ -111,10 +109,21 @@ class WatchConfigSerializer(serializers.Serializer):
     retry_failed_after = serializers.IntegerField(min_value=0)
     watchedArtistAlbumGroup = serializers.ListField(child=serializers.ChoiceField(choices=list(ALBUM_GROUPS)))
     useSnapshotIdChecking = serializers.BooleanField()
+    maxItemsPerRun = serializers.IntegerField(
+        min_value=1, max_value=50, help_text="Legacy (original web UI): stored, unused."
+    )
 
 
 class WatchConfigUpdateSerializer(_AllOptional, WatchConfigSerializer):
-    """A partial update of the watch configuration."""
+    """A partial update of the watch configuration. Also accepts checkInterval,
+    maxConcurrentChecks and retryFailedAfter (the original web UI's spelling of the snake_case names)."""
+
+
+class ConfigUpdateSerializer(_AllOptional, ConfigSerializer):
+    """A partial update of the main configuration; ``watch`` updates the watch configuration in
+    the same request (the original Spotizerr web UI sends both as one body)."""
+
+    watch = WatchConfigUpdateSerializer(required=False)
 
 
 class ConfigValidationSerializer(serializers.Serializer):

@@ -160,6 +160,10 @@ MAIN = Section(
         "inboxMode": Key(checks.choice(INBOX_MODES, case=str.lower), "copy"),
         "sourceOrder": Key(_source_order, default_factory=lambda: list(DEFAULT_SOURCE_ORDER)),
         "commandSource": Key(checks.nullable(_command_source), None),
+        # Inert, kept for the original Spotizerr web UI, which sends them back with every save
+        # (docs/configuration.md "Legacy settings"): stored and returned, used by nothing.
+        "recursiveQuality": Key(checks.boolean, False),
+        "spotifyMetadata": Key(checks.boolean, True),
     },
     aliases={"fileFormat": "convertTo"},
     cross_check=_cross_check,

@@ -31,8 +31,10 @@ def _no_cross_check(merged: dict[str, Any], changed: set[str]) -> Errors:
 class Section:
     name: str
     keys: Mapping[str, Key]
-    aliases: Mapping[str, str] = field(default_factory=dict)  # other name -> key
+    aliases: Mapping[str, str] = field(default_factory=dict)  # other name -> key, also presented
     cross_check: CrossCheck = _no_cross_check
+    # other names accepted on input but not presented (the original web UI's camelCase of our names)
+    input_aliases: Mapping[str, str] = field(default_factory=dict)
 
     def present(self, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Defaults overlaid with ``stored``, plus every alternative name with its key's value."""
@@ -46,7 +48,7 @@ class Section:
         """``changes`` normalised and the errors found, field by field (empty when valid)."""
         if not isinstance(changes, dict):
             return {}, {"non_field_errors": ["expected a JSON object of settings"]}
-        canonical, errors = self._resolve_aliases(changes)
+        canonical, errors = self._resolve_aliases(changes, self.present(stored))
         normalised: dict[str, Any] = {}
         for name, (value, given) in canonical.items():
             key = self.keys.get(name)
@@ -74,14 +76,24 @@ class Section:
             errors.setdefault(name, []).extend(messages)
         return errors
 
-    def _resolve_aliases(self, changes: dict[str, Any]) -> tuple[dict[str, tuple[Any, str]], Errors]:
-        """Map every given name to its key, remembering the name used (for error messages)."""
+    def _resolve_aliases(
+        self, changes: dict[str, Any], current: Mapping[str, Any]
+    ) -> tuple[dict[str, tuple[Any, str]], Errors]:
+        """Map every given name to its key, remembering the name used (for error messages).
+
+        Two names of one key with different values: when one of them is the ``current`` value, the
+        other is the change (a client that sends the whole configuration back with one name edited);
+        otherwise they conflict."""
         resolved: dict[str, tuple[Any, str]] = {}
         errors: Errors = {}
         for given, value in changes.items():
-            target = self.aliases.get(given, given)
+            target = self.aliases.get(given) or self.input_aliases.get(given) or given
             if target in resolved and resolved[target][0] != value:
-                errors.setdefault(given, []).append(f"conflicts with {resolved[target][1]}; give one of them")
-                continue
+                earlier, earlier_name = resolved[target]
+                if value == current.get(target):
+                    continue  # the earlier name carries the change
+                if earlier != current.get(target):
+                    errors.setdefault(given, []).append(f"conflicts with {earlier_name}; give one of them")
+                    continue
             resolved[target] = (value, given)
         return resolved, errors

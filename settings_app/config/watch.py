@@ -18,6 +18,15 @@ WATCH = Section(
             checks.subset(ALBUM_GROUPS), default_factory=lambda: ["album", "single"]
         ),
         "useSnapshotIdChecking": Key(checks.boolean, True),
+        # Inert, kept for the original Spotizerr web UI (its watch form refuses to save without a value
+        # from 1 to 50): stored and returned, used by nothing. See docs/configuration.md.
+        "maxItemsPerRun": Key(checks.integer(1, 50), 50),
     },
     aliases={"watchPollIntervalSeconds": "check_interval"},
+    # the original web UI turns the names it reads into camelCase before sending them back
+    input_aliases={
+        "checkInterval": "check_interval",
+        "maxConcurrentChecks": "max_concurrent_checks",
+        "retryFailedAfter": "retry_failed_after",
+    },
 )

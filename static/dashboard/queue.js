@@ -132,8 +132,10 @@
       if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
     }
 
-    // Frames of /api/prgs/stream: "snapshot" {tasks, task_counts, timestamp} first (and after a long
-    // gap), then "task" {task_id, task, last_line, task_counts} and "deleted" {task_id, task_counts}.
+    // Frames of /api/prgs/stream are unnamed (they reach onmessage) and say their kind in "event":
+    // "snapshot" {tasks, task_counts} first (and after a long gap), then "task" {task_id, tasks: [doc],
+    // last_line, task_counts} and "deleted" {task_id, task_counts}, "heartbeat" {task_counts} when
+    // idle, and "revoked" {error} as the last frame when the session ended or the access changed.
     function onEvent(event) {
       var data;
       try { data = JSON.parse(event.data); } catch (error) { return; }
@@ -141,9 +143,17 @@
       if (event.lastEventId) { lastEventId = event.lastEventId; }
       if (typeof data.timestamp === "number" && data.timestamp > since) { since = data.timestamp; }
       showCounts(data.task_counts);
-      if (Array.isArray(data.tasks)) { data.tasks.forEach(apply); return; }
-      if (event.type === "deleted") { apply({ task_id: data.task_id, status: "deleted" }); return; }
-      apply(data);
+      if (data.event === "revoked") { signedOut(data.error); return; }
+      if (data.event === "deleted") { apply({ task_id: data.task_id, status: "deleted" }); return; }
+      if (Array.isArray(data.tasks)) { data.tasks.forEach(apply); }
+    }
+
+    // The server ended the stream for good: reload, so the login page (or the new rights) take over.
+    function signedOut(message) {
+      if (source) { source.close(); source = null; }
+      stopPolling();
+      setState("offline", message || "Signed out");
+      window.setTimeout(function () { window.location.reload(); }, 1500);
     }
 
     function open() {
@@ -159,10 +169,8 @@
         if (wasPolling) { catchUp(); }
       };
       source.onmessage = onEvent;
-      ["snapshot", "task", "deleted"].forEach(function (name) {
-        source.addEventListener(name, onEvent);
-      });
       source.onerror = function () {
+        if (!source) { return; }
         if (source.readyState === EventSource.CLOSED) { startPolling(); }
         else { setState("offline", "Reconnecting…"); }
       };

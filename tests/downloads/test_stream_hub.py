@@ -101,3 +101,38 @@ def test_the_poller_stops_when_the_last_stream_leaves():
     before, after = _run(scenario())
 
     assert before > 0 and after == before
+
+
+def test_one_recheck_per_tick_covers_every_stream_and_ends_those_no_longer_valid() -> None:
+    """GIVEN five open streams WHEN the hub re-checks credentials THEN it asks once per tick for all
+    of them (not once per stream), and only the streams whose credentials failed are revoked."""
+    checks: list[set[str]] = []
+
+    def recheck(credentials: set[Any]) -> set[Any]:
+        checks.append(set(credentials))
+        return {credential for credential in credentials if credential != "bob"}
+
+    async def scenario() -> list[bool]:
+        events = FakeEvents()
+        hub = EventHub(
+            poll=events.poll,
+            latest=lambda: events.cursor,
+            poll_seconds=0.01,
+            batch=5,
+            inbox_limit=10,
+            run_sync=run_inline,
+            recheck=recheck,
+            recheck_seconds=0.02,
+        )
+        names = ["alice", "alice", "bob", "carol", "dave"]
+        streams = [await hub.subscribe(user(n), name) for n, name in enumerate(names)]
+        await asyncio.sleep(0.1)
+        for stream in streams:
+            hub.unsubscribe(stream)
+        return [stream.revoked for stream in streams]
+
+    revoked = _run(scenario())
+
+    assert revoked == [False, False, True, False, False]
+    assert 1 <= len(checks) <= 6  # every 0.02 s over 0.1 s, not every 0.01 s poll, not per stream
+    assert checks[0] == {"alice", "bob", "carol", "dave"}

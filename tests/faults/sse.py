@@ -80,7 +80,7 @@ class SseClient(threading.Thread):
                 raw_id = fields.get("id", "")
                 self.frames.append(
                     Frame(
-                        fields.get("event", "message"),
+                        _kind(fields),
                         int(raw_id) if raw_id.isdigit() else None,
                         json.loads(fields["data"]) if "data" in fields else None,
                     )
@@ -88,3 +88,11 @@ class SseClient(threading.Thread):
                 fields = {}
                 if self.stop_when is not None and self.stop_when(self.frames):
                     return
+
+
+def _kind(fields: dict[str, str]) -> str:
+    """The frame's kind: frames are unnamed ``message`` events that say their kind in ``event``."""
+    if "event" in fields:
+        return fields["event"]
+    data = json.loads(fields["data"]) if "data" in fields else None
+    return data.get("event", "message") if isinstance(data, dict) else "message"

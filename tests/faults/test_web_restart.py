@@ -22,7 +22,7 @@ def _finished(task_ids: set[str]) -> callable:
         done = {
             frame.data["task_id"]
             for frame in frames
-            if frame.event == "task" and frame.data["task"]["status"] in ("complete", "error")
+            if frame.event == "task" and frame.data["tasks"][0]["status"] in ("complete", "error")
         }
         return task_ids <= done
 

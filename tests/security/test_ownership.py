@@ -128,7 +128,9 @@ def test_bobs_progress_stream_never_carries_alices_events(auth_on, alice, bob, s
         made["bob"] = str(download_request(user=bob, download_type="track", item_id=IDS.track).pk)
         return made["bob"]
 
-    ticket, _ = stream_ticket_issue(user=bob)
+    from accounts.selectors import StreamCredential
+
+    ticket, _ = stream_ticket_issue(credential=StreamCredential.of(bob))
     body = asyncio.run(_read_stream(f"/api/prgs/stream?ticket={ticket}", seconds=5, after_open=both_download))
     assert made["bob"] in body, f"bob's own event never arrived: {body[:300]}"
     assert made["alice"] not in body

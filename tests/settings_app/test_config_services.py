@@ -182,6 +182,7 @@ def test_watch_defaults_fill_an_empty_configuration():
         "watchedArtistAlbumGroup": ["album", "single"],
         "useSnapshotIdChecking": True,
         "watchPollIntervalSeconds": 3600,
+        "maxItemsPerRun": 50,
     }
 
 
