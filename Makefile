@@ -32,10 +32,11 @@ run: migrate
 test: install-dev
 	SPOTIZERR_DATA_DIR=$(CURDIR)/.test-data $(PY) -m pytest $(PYTEST_ARGS)
 
-# The conventions as a gate (CI runs it before the tests): lint rules and formatting.
+# The conventions as a gate (CI runs it before the tests): lint rules, formatting, the layering.
 check: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 lint: check
 

@@ -6,7 +6,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import User
-from spotizerr.schema import ErrorResponseSerializer
+from spotizerr.api import ErrorResponseSerializer
 
 _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 

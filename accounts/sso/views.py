@@ -24,7 +24,7 @@ from accounts.sso import oauth, selectors, services
 from accounts.sso.authentication import SsoSessionAuthentication
 from accounts.sso.providers import SUPPORTED, configured_provider, supported_provider
 from accounts.sso.serializers import SsoStatusSerializer, SsoUnlinkResponseSerializer
-from spotizerr.schema import ErrorResponseSerializer
+from spotizerr.api import ErrorResponseSerializer
 
 TAG = "auth"
 DASHBOARD_URL = "/"

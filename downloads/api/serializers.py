@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from downloads.models import DownloadType, TaskStatus
-from spotizerr.schema import ErrorResponseSerializer
+from spotizerr.api import ErrorResponseSerializer
 
 MAX_PAGE_SIZE = 100
 

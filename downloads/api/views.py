@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
-from spotizerr.schema import ErrorResponseSerializer as Err
+from spotizerr.api import ErrorResponseSerializer as Err
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
