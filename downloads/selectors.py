@@ -126,7 +126,7 @@ def _counts_only(summary: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any]:
     last_line = dict(last_event.payload) if last_event else None
-    if last_line is not None:
+    if last_event is not None and last_line is not None:
         last_line["event_id"] = last_event.pk
     return {
         "task_id": str(task.pk),

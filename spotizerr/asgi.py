@@ -28,7 +28,7 @@ application = ProtocolTypeRouter(
         "http": URLRouter(
             [
                 re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
-                re_path(r"", django_asgi_app),
+                re_path(r"", django_asgi_app),  # type: ignore[arg-type]  # channels routes to ASGI apps
             ]
         ),
     }

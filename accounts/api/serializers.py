@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
@@ -11,7 +13,7 @@ from spotizerr.api import ErrorResponseSerializer
 _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 
 
-def _password_field(**kwargs: object) -> serializers.CharField:
+def _password_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(
         trim_whitespace=False, max_length=4096, style={"input_type": "password"}, **kwargs
     )

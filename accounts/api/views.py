@@ -36,6 +36,7 @@ from accounts.api.serializers import (
     AuthUserSerializer,
 )
 from accounts.authentication import OptionalAuthentication
+from accounts.current import request_user
 from accounts.models import User
 from accounts.permissions import IsAdmin
 from accounts.tokens import SESSION_CLAIM
@@ -167,7 +168,7 @@ class AuthLogoutView(APIView):
         token = request.auth
         session_id = token.get(SESSION_CLAIM) if token is not None and hasattr(token, "get") else None
         services.tokens_revoke(
-            user=request.user, refresh_token=data.get("refresh_token"), session_id=session_id
+            user=request_user(request), refresh_token=data.get("refresh_token"), session_id=session_id
         )
         if settings.AUTH_ENABLED and token is None:
             session_logout(request._request)
@@ -216,7 +217,7 @@ class AuthUserDetailView(APIView):
     )
     def delete(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
-        services.user_delete(actor=request.user, user=user)
+        services.user_delete(actor=request_user(request), user=user)
         return Response({"message": f"User {username!r} deleted."})
 
 
@@ -233,7 +234,7 @@ class AuthUserRoleView(APIView):
     def put(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
         data = _valid(AuthRoleRequestSerializer, request)
-        user = services.user_set_role(actor=request.user, user=user, role=data["role"])
+        user = services.user_set_role(actor=request_user(request), user=user, role=data["role"])
         return Response(AuthUserSerializer(user).data)
 
 
@@ -276,7 +277,7 @@ class AuthProfilePasswordView(APIView):
     def put(self, request: Request) -> Response:
         data = _valid(AuthPasswordChangeRequestSerializer, request)
         user = services.user_change_password(
-            user=request.user,
+            user=request_user(request),
             current_password=data["current_password"],
             new_password=data["new_password"],
             address=services.client_address(request),

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.current import request_user
 from accounts.services import tokens_issue
 from accounts.sso import oauth, selectors, services
 from accounts.sso.authentication import SsoSessionAuthentication
@@ -140,7 +141,7 @@ class SsoTokenView(APIView):
         summary="Exchange the session left by a single sign-on for a JWT pair",
     )
     def post(self, request: Request) -> Response:
-        pair = tokens_issue(user=request.user, record_login=False)  # the sign-in already recorded it
+        pair = tokens_issue(user=request_user(request), record_login=False)  # the sign-in already recorded it
         return Response(
             {
                 "access_token": pair["access"],
@@ -167,5 +168,5 @@ class SsoUnlinkView(APIView):
     )
     def post(self, request: Request, provider: str) -> Response:
         known = supported_provider(provider)
-        user = services.sso_account_unlink(user=request.user, provider_name=known.name)
+        user = services.sso_account_unlink(user=request_user(request), provider_name=known.name)
         return Response({"message": f"Unlinked {known.display_name}.", "user": AuthUserSerializer(user).data})

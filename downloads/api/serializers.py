@@ -129,7 +129,7 @@ class TrackRefSerializer(serializers.Serializer):
     status = serializers.CharField()
     reason = serializers.CharField(required=False)
     file_path = serializers.CharField(required=False)
-    source = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)  # type: ignore[assignment]  # an API field named like a DRF attribute
     quality = serializers.CharField(required=False)
     is_preview = serializers.BooleanField(required=False)
 
@@ -158,7 +158,7 @@ class LastLineSerializer(serializers.Serializer):
     progress = serializers.IntegerField()
     task_status = serializers.CharField()
     track = TrackRefSerializer(allow_null=True)
-    parent = serializers.JSONField(allow_null=True)
+    parent = serializers.JSONField(allow_null=True)  # type: ignore[assignment]  # an API field named like a DRF attribute
     timestamp = serializers.FloatField()
 
 

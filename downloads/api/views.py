@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.current import request_user
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
@@ -67,7 +68,10 @@ class DownloadRequestView(APIView):
     def get(self, request: Request, download_type: str, item_id: str) -> Response:
         query = _valid(s.DownloadOverridesSerializer, request.query_params.dict())
         task = services.download_request(
-            user=request.user, download_type=download_type, item_id=item_id, overrides=query.overrides()
+            user=request_user(request),
+            download_type=download_type,
+            item_id=item_id,
+            overrides=query.overrides(),
         )
         return Response({"task_id": str(task.pk)}, status=status.HTTP_202_ACCEPTED)
 
@@ -89,7 +93,7 @@ class ArtistDownloadView(APIView):
     def get(self, request: Request, artist_id: str) -> Response:
         query = _valid(s.ArtistDownloadQuerySerializer, request.query_params.dict())
         result = services.download_artist_request(
-            user=request.user,
+            user=request_user(request),
             artist_id=artist_id,
             album_types=query.album_types(),
             overrides=query.overrides(),
@@ -111,7 +115,7 @@ class DownloadCancelView(APIView):
     def get(self, request: Request, download_type: str) -> Response:
         query = _valid(s.TaskIdQuerySerializer, request.query_params.dict())
         task = services.task_cancel(
-            user=request.user, task_id=query.validated_data["task_id"], download_type=download_type
+            user=request_user(request), task_id=query.validated_data["task_id"], download_type=download_type
         )
         return Response({"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."})
 
@@ -125,7 +129,7 @@ class TaskCancelView(APIView):
         summary="Cancel a task",
     )
     def post(self, request: Request, task_id: str) -> Response:
-        task = services.task_cancel(user=request.user, task_id=task_id)
+        task = services.task_cancel(user=request_user(request), task_id=task_id)
         return Response({"status": "cancelled", "task_id": str(task.pk), "message": "Download cancelled."})
 
 
@@ -138,7 +142,7 @@ class TaskCancelAllView(APIView):
         summary="Cancel every task you can see",
     )
     def post(self, request: Request) -> Response:
-        cancelled = services.task_cancel_all(user=request.user)
+        cancelled = services.task_cancel_all(user=request_user(request))
         return Response({"status": "cancelled", "cancelled_count": len(cancelled), "task_ids": cancelled})
 
 
@@ -151,7 +155,7 @@ class TaskDeleteView(APIView):
         summary="Delete a finished task (history and files stay)",
     )
     def delete(self, request: Request, task_id: str) -> Response:
-        services.task_delete(user=request.user, task_id=task_id)
+        services.task_delete(user=request_user(request), task_id=task_id)
         return Response({"status": "deleted", "task_id": task_id})
 
 
@@ -163,7 +167,7 @@ class TaskProgressView(APIView):
         summary="One task's progress",
     )
     def get(self, request: Request, task_id: str) -> Response:
-        return Response(selectors.task_progress(user=request.user, task_id=task_id))
+        return Response(selectors.task_progress(user=request_user(request), task_id=task_id))
 
 
 class TaskListView(APIView):
@@ -178,7 +182,10 @@ class TaskListView(APIView):
         query = _valid(s.PageQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_list(
-                user=request.user, page=query["page"], limit=query["limit"], active_only=query["active_only"]
+                user=request_user(request),
+                page=query["page"],
+                limit=query["limit"],
+                active_only=query["active_only"],
             )
         )
 
@@ -195,7 +202,7 @@ class TaskUpdatesView(APIView):
         query = _valid(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_updates(
-                user=request.user,
+                user=request_user(request),
                 since=query.get("since"),
                 page=query["page"],
                 limit=query["limit"],
@@ -213,7 +220,7 @@ class StreamTicketView(APIView):
         summary="A single-use ticket to open the progress stream (for EventSource)",
     )
     def post(self, request: Request) -> Response:
-        ticket, lifetime = services.stream_ticket_issue(user=request.user)
+        ticket, lifetime = services.stream_ticket_issue(user=request_user(request))
         return Response(
             {"ticket": ticket, "expires_in": lifetime, "stream_url": f"/api/prgs/stream?ticket={ticket}"},
             status=status.HTTP_201_CREATED,

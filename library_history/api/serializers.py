@@ -142,7 +142,7 @@ class HistoryTypeCountsSerializer(serializers.Serializer):
 
 class HistoryStatusCountsSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
-    partial = serializers.IntegerField()
+    partial = serializers.IntegerField()  # type: ignore[assignment]  # an API field named like a DRF attribute
     failed = serializers.IntegerField()
     skipped = serializers.IntegerField()
     in_progress = serializers.IntegerField()

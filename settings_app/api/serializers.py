@@ -118,7 +118,7 @@ class WatchConfigUpdateSerializer(_AllOptional, WatchConfigSerializer):
 
 class ConfigValidationSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]  # an API field named like a DRF attribute
 
 
 class ConfigCheckSerializer(ConfigValidationSerializer):

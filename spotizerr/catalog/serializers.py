@@ -162,7 +162,7 @@ class CatalogAlbumSerializer(serializers.Serializer):
     year = serializers.CharField()
     total_tracks = serializers.IntegerField()
     images = CatalogImageSerializer(many=True)
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # an API field named like a DRF attribute
     upc = serializers.CharField(allow_null=True)
     external_ids = CatalogExternalIdsUpcSerializer(source="*")
     genres = serializers.ListField(child=serializers.CharField())

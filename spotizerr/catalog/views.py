@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.current import request_user
 from accounts.permissions import IsAdmin
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
@@ -113,7 +114,9 @@ class ArtistInfoView(APIView):
         artist = client.artist(artist_id)
         page = client.artist_releases_page(artist_id, limit=query["limit"], offset=query["offset"])
         body = s.CatalogArtistSerializer(artist, context={"albums": _page_body(request, page)}).data
-        mark_artist_releases(user=request.user, artist_id=artist_id, body=body, items=body["albums"]["items"])
+        mark_artist_releases(
+            user=request_user(request), artist_id=artist_id, body=body, items=body["albums"]["items"]
+        )
         return Response(body)
 
 
@@ -141,7 +144,10 @@ class PlaylistInfoView(APIView):
             }
         body = s.CatalogPlaylistSerializer(playlist, context=context).data
         mark_playlist_entries(
-            user=request.user, playlist_id=playlist_id, body=body, items=body["tracks"].get("items", [])
+            user=request_user(request),
+            playlist_id=playlist_id,
+            body=body,
+            items=body["tracks"].get("items", []),
         )
         return Response(body)
 
@@ -168,7 +174,10 @@ class PlaylistMetadataView(APIView):
             body["next"] = request.build_absolute_uri(f"{request.path.rsplit('/', 1)[0]}/tracks?{params}")
         result = s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data
         mark_playlist_entries(
-            user=request.user, playlist_id=playlist_id, body=result, items=result["tracks"].get("items", [])
+            user=request_user(request),
+            playlist_id=playlist_id,
+            body=result,
+            items=result["tracks"].get("items", []),
         )
         return Response(result)
 
@@ -184,7 +193,9 @@ class PlaylistTracksView(APIView):
         playlist_id = parse_spotify_id(query["id"], "playlist")
         page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
-        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body={}, items=body["items"])
+        mark_playlist_entries(
+            user=request_user(request), playlist_id=playlist_id, body={}, items=body["items"]
+        )
         return Response(body)
 
 
