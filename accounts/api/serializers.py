@@ -8,7 +8,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import User
-from spotizerr.api import ErrorResponseSerializer
 
 _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 
@@ -106,4 +105,3 @@ class AuthStatusSerializer(serializers.Serializer):
 
 
 # The one error shape, under the name earlier imports use (one schema component: ErrorResponse).
-AuthErrorSerializer = ErrorResponseSerializer

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -15,26 +13,17 @@ from accounts.current import request_user
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from downloads import selectors, services
 from downloads.api import serializers as s
-from spotizerr.api import ErrorResponseSerializer as Err
+from spotizerr.api import error_responses, validate
 
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    text = {
-        400: "Invalid input; details name the fields.",
-        401: "Not logged in.",
-        404: "No such item or task.",
-        403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
-        409: "The task is in a state that does not allow this.",
-        502: "Spotify answered with an error.",
-        503: "Spotify is unavailable or rate limiting; try again later.",
-    }
-    return {code: OpenApiResponse(Err, description=text[code]) for code in codes}
-
-
-def _valid(serializer_class: type, data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer
+_ERROR_TEXT = {
+    400: "Invalid input; details name the fields.",
+    401: "Not logged in.",
+    404: "No such item or task.",
+    403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
+    409: "The task is in a state that does not allow this.",
+    502: "Spotify answered with an error.",
+    503: "Spotify is unavailable or rate limiting; try again later.",
+}
 
 
 _TYPE_PARAM = OpenApiParameter(
@@ -61,12 +50,12 @@ class DownloadRequestView(APIView):
             409: OpenApiResponse(
                 s.DownloadConflictSerializer, description="Already queued or running for you."
             ),
-            **_errors(400, 401, 403, 404, 502, 503),
+            **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 502, 503),
         },
         summary="Queue a download of a track, album or playlist",
     )
     def get(self, request: Request, download_type: str, item_id: str) -> Response:
-        query = _valid(s.DownloadOverridesSerializer, request.query_params.dict())
+        query = validate(s.DownloadOverridesSerializer, request.query_params.dict())
         task = services.download_request(
             user=request_user(request),
             download_type=download_type,
@@ -87,11 +76,14 @@ class ArtistDownloadView(APIView):
             OpenApiParameter("artist_id", OpenApiTypes.STR, OpenApiParameter.PATH),
             s.ArtistDownloadQuerySerializer,
         ],
-        responses={202: s.ArtistDownloadAcceptedSerializer, **_errors(400, 401, 403, 404, 502, 503)},
+        responses={
+            202: s.ArtistDownloadAcceptedSerializer,
+            **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 502, 503),
+        },
         summary="Queue one album download per release of an artist",
     )
     def get(self, request: Request, artist_id: str) -> Response:
-        query = _valid(s.ArtistDownloadQuerySerializer, request.query_params.dict())
+        query = validate(s.ArtistDownloadQuerySerializer, request.query_params.dict())
         result = services.download_artist_request(
             user=request_user(request),
             artist_id=artist_id,
@@ -109,11 +101,11 @@ class DownloadCancelView(APIView):
         operation_id="download_cancel",
         tags=["downloads"],
         parameters=[_TYPE_PARAM, s.TaskIdQuerySerializer],
-        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: s.TaskCancelledSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 409)},
         summary="Cancel a download task of this type",
     )
     def get(self, request: Request, download_type: str) -> Response:
-        query = _valid(s.TaskIdQuerySerializer, request.query_params.dict())
+        query = validate(s.TaskIdQuerySerializer, request.query_params.dict())
         task = services.task_cancel(
             user=request_user(request), task_id=query.validated_data["task_id"], download_type=download_type
         )
@@ -125,7 +117,7 @@ class TaskCancelView(APIView):
         operation_id="progress_cancel",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskCancelledSerializer, **_errors(401, 404, 409)},
+        responses={200: s.TaskCancelledSerializer, **error_responses(_ERROR_TEXT, 401, 404, 409)},
         summary="Cancel a task",
     )
     def post(self, request: Request, task_id: str) -> Response:
@@ -138,7 +130,7 @@ class TaskCancelAllView(APIView):
         operation_id="progress_cancel_all",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskCancelAllSerializer, **_errors(401)},
+        responses={200: s.TaskCancelAllSerializer, **error_responses(_ERROR_TEXT, 401)},
         summary="Cancel every task you can see",
     )
     def post(self, request: Request) -> Response:
@@ -151,7 +143,7 @@ class TaskDeleteView(APIView):
         operation_id="progress_delete",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskDeletedSerializer, **_errors(401, 404, 409)},
+        responses={200: s.TaskDeletedSerializer, **error_responses(_ERROR_TEXT, 401, 404, 409)},
         summary="Delete a finished task (history and files stay)",
     )
     def delete(self, request: Request, task_id: str) -> Response:
@@ -163,7 +155,7 @@ class TaskProgressView(APIView):
     @extend_schema(
         operation_id="progress_get",
         tags=["progress"],
-        responses={200: s.TaskProgressSerializer, **_errors(401, 404)},
+        responses={200: s.TaskProgressSerializer, **error_responses(_ERROR_TEXT, 401, 404)},
         summary="One task's progress",
     )
     def get(self, request: Request, task_id: str) -> Response:
@@ -175,11 +167,11 @@ class TaskListView(APIView):
         operation_id="progress_list",
         tags=["progress"],
         parameters=[s.PageQuerySerializer],
-        responses={200: s.TaskListSerializer, **_errors(400, 401)},
+        responses={200: s.TaskListSerializer, **error_responses(_ERROR_TEXT, 400, 401)},
         summary="Tasks, newest first",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.PageQuerySerializer, request.query_params.dict()).validated_data
+        query = validate(s.PageQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_list(
                 user=request_user(request),
@@ -195,11 +187,11 @@ class TaskUpdatesView(APIView):
         operation_id="progress_updates",
         tags=["progress"],
         parameters=[s.UpdatesQuerySerializer],
-        responses={200: s.TaskUpdatesSerializer, **_errors(400, 401)},
+        responses={200: s.TaskUpdatesSerializer, **error_responses(_ERROR_TEXT, 400, 401)},
         summary="What changed since a moment (or a snapshot)",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
+        query = validate(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_updates(
                 user=request_user(request),
@@ -216,7 +208,7 @@ class StreamTicketView(APIView):
         operation_id="progress_stream_ticket",
         tags=["progress"],
         request=None,
-        responses={201: s.StreamTicketSerializer, **_errors(401)},
+        responses={201: s.StreamTicketSerializer, **error_responses(_ERROR_TEXT, 401)},
         summary="A single-use ticket to open the progress stream (for EventSource)",
     )
     def post(self, request: Request) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,15 +12,11 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAdmin
 from settings_app import selectors, services
 from settings_app.api import serializers as s
+from spotizerr.api import error_responses
 
-_ERRORS = {
-    401: OpenApiResponse(s.SettingsErrorSerializer, description="Not logged in."),
-    403: OpenApiResponse(s.SettingsErrorSerializer, description="Not an administrator."),
-}
-_INVALID = {
-    400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")
-}
-_MALFORMED = {400: OpenApiResponse(s.SettingsErrorSerializer, description="The body is not JSON.")}
+_ERRORS = error_responses({401: "Not logged in.", 403: "Not an administrator."})
+_INVALID = error_responses({400: "Invalid values; details name the fields."})
+_MALFORMED = error_responses({400: "The body is not JSON."})
 
 
 class ConfigView(APIView):

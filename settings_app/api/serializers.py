@@ -18,14 +18,6 @@ from settings_app.models import Credential
 from spotizerr.lib.formats import FORMATS
 
 
-class SettingsErrorSerializer(serializers.Serializer):
-    """The one error shape: ``details`` maps each bad field to its messages for invalid input."""
-
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 @extend_schema_field(
     {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10}, {"type": "string", "enum": ["auto"]}]}
 )

@@ -16,12 +16,6 @@ from spotizerr.integrations.spotify import SEARCH_TYPES
 MAX_PAGE = 500
 
 
-class CatalogErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 class CatalogConstantField(serializers.CharField):
     """A fixed string in every representation (e.g. ``type: "track"``)."""
 

@@ -10,30 +10,27 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.current import request_user
+from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest
 from spotizerr.integrations.spotify import parse_spotify_id
 from watching import selectors, services
 from watching.api import serializers as s
 from watching.models import Watch, WatchKind
 
-_ERR = s.WatchErrorSerializer
-_AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
-_BAD = {400: OpenApiResponse(_ERR, description="A malformed id or body.")}
-_MISSING = {404: OpenApiResponse(_ERR, description="Not on your watch list.")}
-_DISABLED = {
-    403: OpenApiResponse(_ERR, description='Watching is disabled (PUT /api/config/watch {"enabled": true}).')
-}
-_SPOTIFY = {
-    404: OpenApiResponse(_ERR, description="Spotify does not know this id."),
-    503: OpenApiResponse(_ERR, description="Spotify is rate limiting or unavailable; see Retry-After."),
-}
+_AUTH = error_responses({401: "Not logged in."})
+_BAD = error_responses({400: "A malformed id or body."})
+_MISSING = error_responses({404: "Not on your watch list."})
+_DISABLED = error_responses({403: 'Watching is disabled (PUT /api/config/watch {"enabled": true}).'})
+_SPOTIFY = error_responses(
+    {404: "Spotify does not know this id.", 503: "Spotify is rate limiting or unavailable; see Retry-After."}
+)
 
 LABEL: dict[str, str] = {WatchKind.PLAYLIST: "Playlist", WatchKind.ARTIST: "Artist"}
 ITEMS: dict[str, tuple[str, str]] = {
@@ -62,9 +59,7 @@ def _body(
         data = {}
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_body")
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return dict(validate(serializer_class, data).validated_data)
 
 
 class _KindView(APIView):
