@@ -13,7 +13,7 @@ django.setup(set_prefix=False)  # before importing anything that touches models
 
 from django.conf import settings
 
-from spotizerr.web_handler import PooledASGIHandler
+from spotizerr.runtime.web_handler import PooledASGIHandler
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_THREADS)
 
