@@ -32,10 +32,12 @@ run: migrate
 test: install-dev
 	SPOTIZERR_DATA_DIR=$(CURDIR)/.test-data $(PY) -m pytest $(PYTEST_ARGS)
 
-# The conventions as a gate (CI runs it before the tests): lint rules and formatting.
+# The conventions as a gate (CI runs it before the tests): lint rules, formatting, the layering, types.
 check: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 lint: check
 

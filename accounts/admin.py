@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import selectors, services
+from accounts.current import request_user
 from accounts.models import User
 from spotizerr.errors import ApiError
 
@@ -85,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:
-        services.user_delete(actor=request.user, user=obj)  # type: ignore[arg-type]
+        services.user_delete(actor=request_user(request), user=obj)
 
     @admin.action(description="Make admin")
     def make_admin(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -93,9 +94,9 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset,
-            lambda u: services.user_set_role(actor=request.user, user=u, role=User.Role.ADMIN),
+            lambda u: services.user_set_role(actor=request_user(request), user=u, role=User.Role.ADMIN),
             "Made admin",
-        )  # type: ignore[arg-type]
+        )
 
     @admin.action(description="Make ordinary user")
     def make_user(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -103,9 +104,9 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset,
-            lambda u: services.user_set_role(actor=request.user, user=u, role=User.Role.USER),
+            lambda u: services.user_set_role(actor=request_user(request), user=u, role=User.Role.USER),
             "Made user",
-        )  # type: ignore[arg-type]
+        )
 
     @admin.action(description="Deactivate (ends their sessions)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -113,9 +114,9 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset,
-            lambda u: services.user_set_active(actor=request.user, user=u, active=False),
+            lambda u: services.user_set_active(actor=request_user(request), user=u, active=False),
             "Deactivated",
-        )  # type: ignore[arg-type]
+        )
 
     @admin.action(description="Activate")
     def activate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -123,9 +124,9 @@ class UserAdmin(DjangoUserAdmin):
             self,
             request,
             queryset,
-            lambda u: services.user_set_active(actor=request.user, user=u, active=True),
+            lambda u: services.user_set_active(actor=request_user(request), user=u, active=True),
             "Activated",
-        )  # type: ignore[arg-type]
+        )
 
     @admin.action(description="Log out everywhere (revoke tokens)")
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -133,4 +134,10 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Delete selected users", permissions=["delete"])
     def delete_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        _apply(self, request, queryset, lambda u: services.user_delete(actor=request.user, user=u), "Deleted")  # type: ignore[arg-type]
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda u: services.user_delete(actor=request_user(request), user=u),
+            "Deleted",
+        )

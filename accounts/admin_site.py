@@ -22,6 +22,7 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
+            assert self.request is not None  # the admin login view passes it
             try:
                 self.user_cache = services.login_authenticate(
                     username=username,

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts import checks, schema  # noqa: F401  (register the system checks, the OpenAPI auth)
 
 
 class SpotizerrAdminConfig(admin_apps.AdminConfig):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -38,7 +40,7 @@ class User(AbstractUser):
             "spotizerr.accounts.session", f"{self.password}:{self.token_version}", algorithm="sha256"
         ).hexdigest()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Django admin access follows the role; nothing else may grant it.
         self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
         update_fields = kwargs.get("update_fields")

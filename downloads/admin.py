@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.current import request_user
 from downloads import services
 from downloads.models import DownloadTask, LibraryFile, TaskEvent, TrackJob
 from spotizerr.errors import ApiError
@@ -64,7 +65,7 @@ class DownloadTaskAdmin(admin.ModelAdmin):
         done = 0
         for task in queryset:
             try:
-                services.task_cancel(user=request.user, task_id=task.pk)
+                services.task_cancel(user=request_user(request), task_id=task.pk)
                 done += 1
             except ApiError as error:
                 self.message_user(request, f"{task}: {error.message}", messages.WARNING)
@@ -75,7 +76,7 @@ class DownloadTaskAdmin(admin.ModelAdmin):
         done = 0
         for task in queryset:
             try:
-                services.task_delete(user=request.user, task_id=task.pk)
+                services.task_delete(user=request_user(request), task_id=task.pk)
                 done += 1
             except ApiError as error:
                 self.message_user(request, f"{task}: {error.message}", messages.WARNING)

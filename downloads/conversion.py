@@ -229,7 +229,12 @@ def _wait(process: subprocess.Popen[bytes], *, cancel: CancelToken, timeout: flo
     """Wait for ffmpeg while watching ``cancel``. A helper thread blocks in ``wait()`` so the end of
     the conversion is noticed at once (``Popen.wait(timeout=...)`` polls with growing sleeps)."""
     finished = threading.Event()
-    threading.Thread(target=lambda: (process.wait(), finished.set()), daemon=True).start()
+
+    def wait_then_flag() -> None:
+        process.wait()
+        finished.set()
+
+    threading.Thread(target=wait_then_flag, daemon=True).start()
     deadline = time.monotonic() + timeout
     while not finished.wait(POLL_INTERVAL_S):
         if cancel.is_cancelled():

@@ -105,7 +105,7 @@ def _authenticate(scope: dict[str, Any]) -> tuple[User, StreamCredential] | None
     if ticket:
         return services.stream_ticket_redeem(ticket=ticket)
     django_request = ASGIRequest(scope, io.BytesIO())
-    django_request.user = scope.get("user")  # from the session (channels' AuthMiddlewareStack)
+    django_request.user = scope.get("user")  # type: ignore[assignment]  # from the session (channels' AuthMiddlewareStack)
     try:
         result = SpotizerrAuthentication().authenticate(Request(django_request))
     except exceptions.AuthenticationFailed:

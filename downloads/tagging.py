@@ -257,7 +257,7 @@ def _write_vorbis(audio: Any, tags: TagData, mime: str | None, *, flac: bool) ->
             audio.tags[key] = texts
     if tags.cover is not None:
         picture = Picture()
-        picture.type, picture.mime, picture.desc, picture.data = 3, mime, "Cover", tags.cover
+        picture.type, picture.mime, picture.desc, picture.data = 3, mime or "", "Cover", tags.cover
         if flac:
             audio.add_picture(picture)
         else:

@@ -12,7 +12,7 @@ from library_history.models import HistoryEntry, HistoryTrack
 
 class HistoryTrackInline(admin.TabularInline):
     model = HistoryTrack
-    fields = ["position", "name", "artist", "status", "reason", "file_path", "size_bytes"]
+    fields = ("position", "name", "artist", "status", "reason", "file_path", "size_bytes")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -127,13 +127,14 @@ def counters_remove(*, snapshots: Iterable[Snapshot]) -> None:
 
 def _bump(model: type[models.Model], key: dict, changes: dict[str, int]) -> None:
     increments = {name: F(name) + value for name, value in changes.items()}
-    if model.objects.filter(**key).update(**increments):
+    manager = model._default_manager
+    if manager.filter(**key).update(**increments):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**key, **changes)
+            manager.create(**key, **changes)
     except IntegrityError:  # another writer created it first (PostgreSQL); add to theirs
-        model.objects.filter(**key).update(**increments)
+        manager.filter(**key).update(**increments)
 
 
 def _tracks_expression() -> Case:
@@ -184,9 +185,9 @@ def counters_rebuild() -> None:
         ],
         batch_size=1000,
     )
-    totals = credited.values("artist").annotate(n=Count("id"))
+    per_artist = credited.values("artist").annotate(n=Count("id"))
     HistoryArtistTotal.objects.bulk_create(
-        [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in totals], batch_size=1000
+        [HistoryArtistTotal(artist=row["artist"], entries=row["n"]) for row in per_artist], batch_size=1000
     )
 
 

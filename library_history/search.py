@@ -44,7 +44,7 @@ def matching_ids(*, words: list[str], owner_id: int | None, limit: int) -> list[
 def _fts_ids(words: list[str], owner_id: int | None, limit: int) -> list[int]:
     match = " ".join(f'"{word}"*' for word in words)  # \w+ words hold no quotes
     owner_clause = "AND e.owner_id = %s" if owner_id is not None else ""
-    params: list[object] = [match, *([owner_id] if owner_id is not None else []), limit]
+    params: list[str | int] = [match, *([owner_id] if owner_id is not None else []), limit]
     sql = (
         f"SELECT e.id FROM {FTS_TABLE} s JOIN {HistoryEntry._meta.db_table} e ON e.id = s.rowid "
         f"WHERE {FTS_TABLE} MATCH %s {owner_clause} ORDER BY s.rowid DESC LIMIT %s"

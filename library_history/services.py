@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 
 from library_history.counters import (
@@ -34,7 +34,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _check_choice(value: str, choices: type, name: str) -> None:
+def _check_choice(value: str, choices: type[TextChoices], name: str) -> None:
     if value not in choices.values:
         raise ValueError(f"{name} must be one of {', '.join(choices.values)}, got {value!r}")
 

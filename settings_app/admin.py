@@ -28,7 +28,7 @@ class CredentialForm(forms.ModelForm):
         fields = ["service", "name", "client_id"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is None and not cleaned.get("client_secret"):
             self.add_error("client_secret", "A new credential set needs a client secret.")
         return cleaned

@@ -8,8 +8,8 @@ class SpotizerrConfig(AppConfig):
     def ready(self) -> None:
         from django_q.signals import post_spawn
 
-        from spotizerr import dbpool, fork_safety, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
-        from spotizerr.upkeep import on_worker_spawned
+        from spotizerr.runtime import dbpool, fork_safety
+        from spotizerr.runtime.upkeep import on_worker_spawned
 
         dbpool.install()  # forked queue workers must not share the parent's pooled connections
         fork_safety.install()  # nor any forked process its parent's asgiref executor

@@ -13,7 +13,7 @@ django.setup(set_prefix=False)  # before importing anything that touches models
 
 from django.conf import settings
 
-from spotizerr.web_handler import PooledASGIHandler
+from spotizerr.runtime.web_handler import PooledASGIHandler
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_THREADS)
 
@@ -28,7 +28,7 @@ application = ProtocolTypeRouter(
         "http": URLRouter(
             [
                 re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
-                re_path(r"", django_asgi_app),
+                re_path(r"", django_asgi_app),  # type: ignore[arg-type]  # channels routes to ASGI apps
             ]
         ),
     }

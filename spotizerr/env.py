@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +26,10 @@ def _raw(name: str) -> str | None:
     return value if value != "" else None
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """A plain string; empty counts as unset."""
     value = _raw(name)
@@ -73,6 +78,10 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+@overload
+def env_url(name: str, default: str) -> str: ...
+@overload
+def env_url(name: str, default: None = None) -> str | None: ...
 def env_url(name: str, default: str | None = None) -> str | None:
     value = env_str(name, default)
     if value is None:

@@ -24,7 +24,7 @@ logger = logging.getLogger("spotizerr.errors")
 class ApiError(exceptions.APIException):
     """Base for errors raised on purpose. ``extra`` adds top-level keys (e.g. ``existing_task``)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_detail = "Bad request."
     default_code = "bad_request"
 
@@ -133,7 +133,7 @@ def _body_for_drf(exc: exceptions.APIException) -> dict[str, Any]:
     code = codes if isinstance(codes, str) else exc.default_code
     details: Any = None if str(detail) == message else detail
     if isinstance(exc, exceptions.Throttled):
-        details = {"retry_after": exc.wait}
+        details = {"retry_after": exc.wait}  # type: ignore[attr-defined]  # set in __init__, not in the stubs
     return error_body(message, code=str(code), details=details)
 
 

@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -136,7 +137,7 @@ def _database_from_url(url: str) -> dict:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         # A pool per process, not persistent connections: it bounds each process's connections
-        # (request threads, stream threads, workers) however many threads ask, and spotizerr.dbpool
+        # (request threads, stream threads, workers) however many threads ask, and spotizerr.runtime.dbpool
         # keeps forked workers off their parent's. (Persistent connections under Django's own ASGI
         # handler, a new thread per request, once exhausted PostgreSQL: bench/api_load.py.)
         "CONN_MAX_AGE": 0,
@@ -176,7 +177,7 @@ else:
             # The service's processes keep their connections: reopening SQLite (connect, PRAGMAs,
             # functions) cost ~2 ms of CPU each time, and django-q2's queue poller closes "old" ones
             # before every poll (20 a second). The web process runs requests on a fixed set of threads
-            # (spotizerr.web_handler), so it holds at most one connection per thread.
+            # (spotizerr.runtime.web_handler), so it holds at most one connection per thread.
             "CONN_MAX_AGE": None if LONG_RUNNING_PROCESS else 0,
         }
     }
@@ -222,7 +223,7 @@ else:
     Q_CLUSTER["orm"] = "default"
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

@@ -15,7 +15,7 @@ class WatchInline(admin.TabularInline):
     model = Watch
     extra = 0
     can_delete = False
-    fields = ["user", "watch_new", "download_existing", "album_types", "created_at"]
+    fields = ("user", "watch_new", "download_existing", "album_types", "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: WatchTarget | None = None) -> bool:

@@ -192,7 +192,7 @@ def target_current_items(target: WatchTarget) -> list[WatchItem]:
 
 
 Outcome = tuple[str, str, datetime | None]  # item status, error, when the download ended
-_TASK_OUTCOMES = {
+_TASK_OUTCOMES: dict[str, ItemStatus] = {
     TaskStatus.COMPLETE: ItemStatus.DOWNLOADED,
     TaskStatus.SKIPPED: ItemStatus.DOWNLOADED,
     TaskStatus.ERROR: ItemStatus.FAILED,

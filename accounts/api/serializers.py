@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import User
-from spotizerr.schema import ErrorResponseSerializer
 
 _USERNAME_HELP = "Up to 150 letters, digits and @ . + - _"
 
 
-def _password_field(**kwargs: object) -> serializers.CharField:
+def _password_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(
         trim_whitespace=False, max_length=4096, style={"input_type": "password"}, **kwargs
     )
@@ -104,4 +105,3 @@ class AuthStatusSerializer(serializers.Serializer):
 
 
 # The one error shape, under the name earlier imports use (one schema component: ErrorResponse).
-AuthErrorSerializer = ErrorResponseSerializer

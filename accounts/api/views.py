@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout as session_logout
 from django.contrib.auth import update_session_auth_hash
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,6 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api.serializers import (
-    AuthErrorSerializer,
     AuthLoginRequestSerializer,
     AuthLoginResponseSerializer,
     AuthLogoutRequestSerializer,
@@ -36,10 +35,12 @@ from accounts.api.serializers import (
     AuthUserSerializer,
 )
 from accounts.authentication import OptionalAuthentication
+from accounts.current import request_user
 from accounts.models import User
 from accounts.no_store import NoStoreMixin
 from accounts.permissions import IsAdmin
 from accounts.tokens import SESSION_CLAIM
+from spotizerr.api import error_responses, validate
 
 TAG = "auth"
 _ERROR_TEXT = {
@@ -50,16 +51,6 @@ _ERROR_TEXT = {
     409: "Conflicts with existing state.",
     429: "Too many failed logins; see Retry-After.",
 }
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(AuthErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _pair_body(pair: dict[str, str]) -> dict[str, str]:
@@ -103,11 +94,11 @@ class AuthLoginView(NoStoreMixin, APIView):
         auth=[],
         operation_id="auth_login",
         request=AuthLoginRequestSerializer,
-        responses={200: AuthLoginResponseSerializer, **_errors(400, 401, 429)},
+        responses={200: AuthLoginResponseSerializer, **error_responses(_ERROR_TEXT, 400, 401, 429)},
         summary="Log in with a user name and password",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AuthLoginRequestSerializer, request)
+        data = validate(AuthLoginRequestSerializer, request.data).validated_data
         user = services.login_authenticate(
             username=data["username"],
             password=data["password"],
@@ -126,11 +117,11 @@ class AuthRegisterView(NoStoreMixin, APIView):
         auth=[],
         operation_id="auth_register",
         request=AuthRegisterRequestSerializer,
-        responses={201: AuthLoginResponseSerializer, **_errors(400, 403, 409)},
+        responses={201: AuthLoginResponseSerializer, **error_responses(_ERROR_TEXT, 400, 403, 409)},
         summary="Create an account and log in (the first account becomes admin)",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AuthRegisterRequestSerializer, request)
+        data = validate(AuthRegisterRequestSerializer, request.data).validated_data
         user = services.user_register(
             username=data["username"], password=data["password"], email=data["email"]
         )
@@ -146,11 +137,11 @@ class AuthRefreshView(NoStoreMixin, APIView):
         auth=[],
         operation_id="auth_refresh",
         request=AuthRefreshRequestSerializer,
-        responses={200: AuthTokenPairSerializer, **_errors(400, 401)},
+        responses={200: AuthTokenPairSerializer, **error_responses(_ERROR_TEXT, 400, 401)},
         summary="Trade a refresh token for a new pair (the old refresh token stops working)",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AuthRefreshRequestSerializer, request)
+        data = validate(AuthRefreshRequestSerializer, request.data).validated_data
         _, pair = services.tokens_refresh(refresh_token=data["refresh_token"])
         return Response(_pair_body(pair))
 
@@ -160,15 +151,15 @@ class AuthLogoutView(APIView):
         tags=[TAG],
         operation_id="auth_logout",
         request=AuthLogoutRequestSerializer,
-        responses={200: AuthMessageSerializer, **_errors(400, 401, 403)},
+        responses={200: AuthMessageSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403)},
         summary="Log out: revoke the refresh token and its access tokens, end the session",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AuthLogoutRequestSerializer, request)
+        data = validate(AuthLogoutRequestSerializer, request.data).validated_data
         token = request.auth
         session_id = token.get(SESSION_CLAIM) if token is not None and hasattr(token, "get") else None
         services.tokens_revoke(
-            user=request.user, refresh_token=data.get("refresh_token"), session_id=session_id
+            user=request_user(request), refresh_token=data.get("refresh_token"), session_id=session_id
         )
         if settings.AUTH_ENABLED and token is None:
             session_logout(request._request)
@@ -181,7 +172,7 @@ class AuthUserListView(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="auth_users_list",
-        responses={200: AuthUserSerializer(many=True), **_errors(401, 403)},
+        responses={200: AuthUserSerializer(many=True), **error_responses(_ERROR_TEXT, 401, 403)},
         summary="List every account (admin)",
     )
     def get(self, request: Request) -> Response:
@@ -195,11 +186,11 @@ class AuthUserCreateView(APIView):
         tags=[TAG],
         operation_id="auth_users_create",
         request=AuthUserCreateRequestSerializer,
-        responses={201: AuthUserSerializer, **_errors(400, 401, 403, 409)},
+        responses={201: AuthUserSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 409)},
         summary="Create an account (admin)",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AuthUserCreateRequestSerializer, request)
+        data = validate(AuthUserCreateRequestSerializer, request.data).validated_data
         user = services.user_create(
             username=data["username"], password=data["password"], email=data["email"], role=data["role"]
         )
@@ -212,12 +203,12 @@ class AuthUserDetailView(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="auth_users_delete",
-        responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: AuthMessageSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 409)},
         summary="Delete an account (admin; not yourself, not the last admin)",
     )
     def delete(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
-        services.user_delete(actor=request.user, user=user)
+        services.user_delete(actor=request_user(request), user=user)
         return Response({"message": f"User {username!r} deleted."})
 
 
@@ -228,13 +219,13 @@ class AuthUserRoleView(APIView):
         tags=[TAG],
         operation_id="auth_users_set_role",
         request=AuthRoleRequestSerializer,
-        responses={200: AuthUserSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: AuthUserSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 409)},
         summary="Change a role (admin; not your own, not the last admin)",
     )
     def put(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
-        data = _valid(AuthRoleRequestSerializer, request)
-        user = services.user_set_role(actor=request.user, user=user, role=data["role"])
+        data = validate(AuthRoleRequestSerializer, request.data).validated_data
+        user = services.user_set_role(actor=request_user(request), user=user, role=data["role"])
         return Response(AuthUserSerializer(user).data)
 
 
@@ -245,12 +236,12 @@ class AuthUserPasswordView(APIView):
         tags=[TAG],
         operation_id="auth_users_set_password",
         request=AuthPasswordResetRequestSerializer,
-        responses={200: AuthMessageSerializer, **_errors(400, 401, 403, 404)},
+        responses={200: AuthMessageSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 404)},
         summary="Reset someone's password (admin); their tokens stop working",
     )
     def put(self, request: Request, username: str) -> Response:
         user = selectors.user_get(username=username)
-        data = _valid(AuthPasswordResetRequestSerializer, request)
+        data = validate(AuthPasswordResetRequestSerializer, request.data).validated_data
         services.user_set_password(user=user, new_password=data["new_password"])
         return Response({"message": f"Password of {username!r} changed."})
 
@@ -259,7 +250,7 @@ class AuthProfileView(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="auth_profile",
-        responses={200: AuthUserSerializer, **_errors(401)},
+        responses={200: AuthUserSerializer, **error_responses(_ERROR_TEXT, 401)},
         summary="The caller's own account",
     )
     def get(self, request: Request) -> Response:
@@ -271,13 +262,16 @@ class AuthProfilePasswordView(NoStoreMixin, APIView):
         tags=[TAG],
         operation_id="auth_profile_change_password",
         request=AuthPasswordChangeRequestSerializer,
-        responses={200: AuthPasswordChangeResponseSerializer, **_errors(400, 401, 403, 429)},
+        responses={
+            200: AuthPasswordChangeResponseSerializer,
+            **error_responses(_ERROR_TEXT, 400, 401, 403, 429),
+        },
         summary="Change your own password; other sessions end, this one gets new tokens",
     )
     def put(self, request: Request) -> Response:
-        data = _valid(AuthPasswordChangeRequestSerializer, request)
+        data = validate(AuthPasswordChangeRequestSerializer, request.data).validated_data
         user = services.user_change_password(
-            user=request.user,
+            user=request_user(request),
             current_password=data["current_password"],
             new_password=data["new_password"],
             address=services.client_address(request),

@@ -38,33 +38,33 @@ class _PublicCallbackMixin:
 
 class GitHubSsoAdapter(_PublicCallbackMixin, GitHubOAuth2Adapter):
     @property
-    def authorize_url(self) -> str:  # type: ignore[override]
+    def authorize_url(self) -> str:
         return f"{settings.SSO_GITHUB_URL.rstrip('/')}/login/oauth/authorize"
 
     @property
-    def access_token_url(self) -> str:  # type: ignore[override]
+    def access_token_url(self) -> str:
         return f"{settings.SSO_GITHUB_URL.rstrip('/')}/login/oauth/access_token"
 
     @property
-    def profile_url(self) -> str:  # type: ignore[override]
+    def profile_url(self) -> str:
         return f"{settings.SSO_GITHUB_API_URL.rstrip('/')}/user"
 
     @property
-    def emails_url(self) -> str:  # type: ignore[override]
+    def emails_url(self) -> str:
         return f"{settings.SSO_GITHUB_API_URL.rstrip('/')}/user/emails"
 
 
 class GoogleSsoAdapter(_PublicCallbackMixin, GoogleOAuth2Adapter):
     @property
-    def authorize_url(self) -> str:  # type: ignore[override]
+    def authorize_url(self) -> str:
         return settings.SSO_GOOGLE_AUTHORIZE_URL
 
     @property
-    def access_token_url(self) -> str:  # type: ignore[override]
+    def access_token_url(self) -> str:
         return settings.SSO_GOOGLE_TOKEN_URL
 
     @property
-    def identity_url(self) -> str:  # type: ignore[override]
+    def identity_url(self) -> str:
         return settings.SSO_GOOGLE_USERINFO_URL
 
 

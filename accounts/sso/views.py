@@ -19,13 +19,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import AuthLoginResponseSerializer, AuthUserSerializer
+from accounts.current import request_user
 from accounts.no_store import NoStoreMixin
 from accounts.services import tokens_issue
 from accounts.sso import oauth, selectors, services
 from accounts.sso.authentication import SsoSessionAuthentication
 from accounts.sso.providers import SUPPORTED, configured_provider, supported_provider
 from accounts.sso.serializers import SsoStatusSerializer, SsoUnlinkResponseSerializer
-from spotizerr.schema import ErrorResponseSerializer
+from spotizerr.api import error_responses
 
 TAG = "auth"
 DASHBOARD_URL = "/"
@@ -40,10 +41,6 @@ _CALLBACK_QUERY = [
         ("error_description", "The provider's explanation of error."),
     )
 ]
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorResponseSerializer, description=description)
 
 
 class SsoStatusView(APIView):
@@ -81,7 +78,7 @@ class SsoLoginView(APIView):
         parameters=[_PROVIDER],
         responses={
             302: OpenApiResponse(description="Redirect to the provider's consent page."),
-            404: _error("Unknown provider, or not configured here."),
+            **error_responses({404: "Unknown provider, or not configured here."}),
         },
         summary="Start signing in with a provider (browser redirect)",
     )
@@ -104,17 +101,21 @@ class SsoCallbackView(APIView):
                 description="Signed in: a session cookie is set; redirect to the dashboard. "
                 "A link started from the profile: linked; redirect to the profile."
             ),
-            400: _error("Missing or unknown state (start the sign-in again)."),
-            403: _error(
-                "Access denied at the provider, unverified email, registration disabled, "
-                "deactivated account, or (linking) no longer signed in as the user who started it."
+            **error_responses({400: "Missing or unknown state (start the sign-in again)."}),
+            **error_responses(
+                {
+                    403: "Access denied at the provider, unverified email, registration disabled, "
+                    "deactivated account, or (linking) no longer signed in as the user who started it."
+                }
             ),
-            404: _error("Unknown provider, or not configured here."),
-            409: _error(
-                "Several accounts share the verified email, or (linking) the provider account is "
-                "linked to another user or yours to another account of this provider."
+            **error_responses({404: "Unknown provider, or not configured here."}),
+            **error_responses(
+                {
+                    409: "Several accounts share the verified email, or (linking) the provider account is "
+                    "linked to another user or yours to another account of this provider."
+                }
             ),
-            502: _error("The provider reported an error or did not answer."),
+            **error_responses({502: "The provider reported an error or did not answer."}),
         },
         summary="Where the provider sends the browser back (browser redirect)",
     )
@@ -135,13 +136,12 @@ class SsoTokenView(NoStoreMixin, APIView):
         request=None,
         responses={
             200: AuthLoginResponseSerializer,
-            401: _error("No signed-in session."),
-            403: _error("CSRF token missing or wrong."),
+            **error_responses({401: "No signed-in session.", 403: "CSRF token missing or wrong."}),
         },
         summary="Exchange the session left by a single sign-on for a JWT pair",
     )
     def post(self, request: Request) -> Response:
-        pair = tokens_issue(user=request.user, record_login=False)  # the sign-in already recorded it
+        pair = tokens_issue(user=request_user(request), record_login=False)  # the sign-in already recorded it
         return Response(
             {
                 "access_token": pair["access"],
@@ -160,13 +160,17 @@ class SsoUnlinkView(APIView):
         request=None,
         responses={
             200: SsoUnlinkResponseSerializer,
-            401: _error("Not logged in."),
-            404: _error("Unknown provider, or not linked to it."),
-            409: _error("It is the account's last way to log in."),
+            **error_responses(
+                {
+                    401: "Not logged in.",
+                    404: "Unknown provider, or not linked to it.",
+                    409: "It is the account's last way to log in.",
+                }
+            ),
         },
         summary="Unlink a provider from your account",
     )
     def post(self, request: Request, provider: str) -> Response:
         known = supported_provider(provider)
-        user = services.sso_account_unlink(user=request.user, provider_name=known.name)
+        user = services.sso_account_unlink(user=request_user(request), provider_name=known.name)
         return Response({"message": f"Unlinked {known.display_name}.", "user": AuthUserSerializer(user).data})

@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from downloads.models import DownloadType, TaskStatus
-from spotizerr.schema import ErrorResponseSerializer
+from spotizerr.api import ErrorResponseSerializer
 
 MAX_PAGE_SIZE = 100
 
@@ -129,7 +129,7 @@ class TrackRefSerializer(serializers.Serializer):
     status = serializers.CharField()
     reason = serializers.CharField(required=False)
     file_path = serializers.CharField(required=False)
-    source = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)  # type: ignore[assignment]  # an API field named like a DRF attribute
     quality = serializers.CharField(required=False)
     is_preview = serializers.BooleanField(required=False)
 
@@ -163,7 +163,7 @@ class LastLineSerializer(serializers.Serializer):
     track = TrackRefSerializer(
         required=False, help_text="The track the event is about; absent (never null) otherwise."
     )
-    parent = serializers.JSONField(
+    parent = serializers.JSONField(  # type: ignore[assignment]  # an API field named like a DRF attribute
         required=False, help_text="The album or playlist task of a track event; absent otherwise."
     )
     timestamp = serializers.FloatField()

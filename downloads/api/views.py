@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -11,32 +9,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.current import request_user
 from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from accounts.selectors import stream_credential
 from downloads import selectors, services
 from downloads.api import serializers as s
 from downloads.models import DownloadTask, TaskStatus
-from spotizerr.schema import ErrorResponseSerializer as Err
+from spotizerr.api import error_responses, validate
 
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    text = {
-        400: "Invalid input; details name the fields.",
-        401: "Not logged in.",
-        404: "No such item or task.",
-        403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
-        409: "The task is in a state that does not allow this.",
-        502: "Spotify answered with an error.",
-        503: "Spotify is unavailable or rate limiting; try again later.",
-    }
-    return {code: OpenApiResponse(Err, description=text[code]) for code in codes}
-
-
-def _valid(serializer_class: type, data: Any) -> Any:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer
+_ERROR_TEXT = {
+    400: "Invalid input; details name the fields.",
+    401: "Not logged in.",
+    404: "No such item or task.",
+    403: "Cookie sessions cannot use GET commands; use a bearer token or the dashboard.",
+    409: "The task is in a state that does not allow this.",
+    502: "Spotify answered with an error.",
+    503: "Spotify is unavailable or rate limiting; try again later.",
+}
 
 
 _ID_DESCRIPTION = "A Spotify id, open.spotify.com link or spotify: URI."
@@ -50,9 +40,9 @@ class DownloadRequestView(APIView):
     download_type = ""
 
     def get(self, request: Request, **ids: str) -> Response:
-        query = _valid(s.DownloadOverridesSerializer, request.query_params.dict())
+        query = validate(s.DownloadOverridesSerializer, request.query_params.dict())
         task = services.download_request(
-            user=request.user,
+            user=request_user(request),
             download_type=self.download_type,
             item_id=ids[f"{self.download_type}_id"].rstrip("/"),  # "/api/track/download/<id>/" too
             overrides=query.overrides(),
@@ -71,13 +61,16 @@ class ArtistDownloadView(APIView):
             OpenApiParameter("artist_id", OpenApiTypes.STR, OpenApiParameter.PATH),
             s.ArtistDownloadQuerySerializer,
         ],
-        responses={202: s.ArtistDownloadAcceptedSerializer, **_errors(400, 401, 403, 404, 502, 503)},
+        responses={
+            202: s.ArtistDownloadAcceptedSerializer,
+            **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 502, 503),
+        },
         summary="Queue one album download per release of an artist",
     )
     def get(self, request: Request, artist_id: str) -> Response:
-        query = _valid(s.ArtistDownloadQuerySerializer, request.query_params.dict())
+        query = validate(s.ArtistDownloadQuerySerializer, request.query_params.dict())
         result = services.download_artist_request(
-            user=request.user,
+            user=request_user(request),
             artist_id=artist_id,
             album_types=query.album_types(),
             overrides=query.overrides(),
@@ -104,9 +97,11 @@ class DownloadCancelView(APIView):
     download_type = ""
 
     def get(self, request: Request) -> Response:
-        query = _valid(s.TaskIdQuerySerializer, request.query_params.dict())
+        query = validate(s.TaskIdQuerySerializer, request.query_params.dict())
         task = services.task_cancel(
-            user=request.user, task_id=query.validated_data["task_id"], download_type=self.download_type
+            user=request_user(request),
+            task_id=query.validated_data["task_id"],
+            download_type=self.download_type,
         )
         return Response(_cancel_answer(task))
 
@@ -129,7 +124,7 @@ def _download_view(kind: str) -> type[APIView]:
             409: OpenApiResponse(
                 s.DownloadConflictSerializer, description="Already queued or running for you."
             ),
-            **_errors(400, 401, 403, 404, 502, 503),
+            **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 502, 503),
         },
         summary=f"Queue a download of this {kind}",
         description=f"Queue a download of a {kind}. 409 with `existing_task` when it is already queued.",
@@ -143,7 +138,7 @@ def _cancel_view(kind: str) -> type[APIView]:
         operation_id=f"download_{kind}_cancel",
         tags=["downloads"],
         parameters=[s.TaskIdQuerySerializer],
-        responses={200: s.TaskCancelledSerializer, **_errors(400, 401, 403, 404, 409)},
+        responses={200: s.TaskCancelledSerializer, **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 409)},
         summary=f"Cancel a {kind} download task",
         description=f"Cancel one of your {kind} download tasks (`task_id` in the query).",
     )
@@ -162,11 +157,11 @@ class TaskCancelView(APIView):
         operation_id="progress_cancel",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskCancelledSerializer, **_errors(401, 404, 409)},
+        responses={200: s.TaskCancelledSerializer, **error_responses(_ERROR_TEXT, 401, 404, 409)},
         summary="Cancel a task",
     )
     def post(self, request: Request, task_id: str) -> Response:
-        task = services.task_cancel(user=request.user, task_id=task_id)
+        task = services.task_cancel(user=request_user(request), task_id=task_id)
         return Response(_cancel_answer(task))
 
 
@@ -175,11 +170,11 @@ class TaskCancelAllView(APIView):
         operation_id="progress_cancel_all",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskCancelAllSerializer, **_errors(401)},
+        responses={200: s.TaskCancelAllSerializer, **error_responses(_ERROR_TEXT, 401)},
         summary="Cancel every task you can see",
     )
     def post(self, request: Request) -> Response:
-        cancelled = services.task_cancel_all(user=request.user)
+        cancelled = services.task_cancel_all(user=request_user(request))
         return Response({"status": "cancelled", "cancelled_count": len(cancelled), "task_ids": cancelled})
 
 
@@ -188,11 +183,11 @@ class TaskDeleteView(APIView):
         operation_id="progress_delete",
         tags=["progress"],
         request=None,
-        responses={200: s.TaskDeletedSerializer, **_errors(401, 404, 409)},
+        responses={200: s.TaskDeletedSerializer, **error_responses(_ERROR_TEXT, 401, 404, 409)},
         summary="Delete a finished task (history and files stay)",
     )
     def delete(self, request: Request, task_id: str) -> Response:
-        services.task_delete(user=request.user, task_id=task_id)
+        services.task_delete(user=request_user(request), task_id=task_id)
         return Response({"status": "deleted", "task_id": task_id})
 
 
@@ -200,11 +195,11 @@ class TaskProgressView(APIView):
     @extend_schema(
         operation_id="progress_get",
         tags=["progress"],
-        responses={200: s.TaskProgressSerializer, **_errors(401, 404)},
+        responses={200: s.TaskProgressSerializer, **error_responses(_ERROR_TEXT, 401, 404)},
         summary="One task's progress",
     )
     def get(self, request: Request, task_id: str) -> Response:
-        return Response(selectors.task_progress(user=request.user, task_id=task_id))
+        return Response(selectors.task_progress(user=request_user(request), task_id=task_id))
 
 
 class TaskListView(APIView):
@@ -212,14 +207,17 @@ class TaskListView(APIView):
         operation_id="progress_list",
         tags=["progress"],
         parameters=[s.PageQuerySerializer],
-        responses={200: s.TaskListSerializer, **_errors(400, 401)},
+        responses={200: s.TaskListSerializer, **error_responses(_ERROR_TEXT, 400, 401)},
         summary="Tasks, newest first",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.PageQuerySerializer, request.query_params.dict()).validated_data
+        query = validate(s.PageQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_list(
-                user=request.user, page=query["page"], limit=query["limit"], active_only=query["active_only"]
+                user=request_user(request),
+                page=query["page"],
+                limit=query["limit"],
+                active_only=query["active_only"],
             )
         )
 
@@ -229,14 +227,14 @@ class TaskUpdatesView(APIView):
         operation_id="progress_updates",
         tags=["progress"],
         parameters=[s.UpdatesQuerySerializer],
-        responses={200: s.TaskUpdatesSerializer, **_errors(400, 401)},
+        responses={200: s.TaskUpdatesSerializer, **error_responses(_ERROR_TEXT, 400, 401)},
         summary="What changed since a moment (or a snapshot)",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
+        query = validate(s.UpdatesQuerySerializer, request.query_params.dict()).validated_data
         return Response(
             selectors.tasks_updates(
-                user=request.user,
+                user=request_user(request),
                 since=query.get("since"),
                 page=query["page"],
                 limit=query["limit"],
@@ -250,12 +248,12 @@ class StreamTicketView(NoStoreMixin, APIView):
         operation_id="progress_stream_ticket",
         tags=["progress"],
         request=None,
-        responses={201: s.StreamTicketSerializer, **_errors(401)},
+        responses={201: s.StreamTicketSerializer, **error_responses(_ERROR_TEXT, 401)},
         summary="A single-use ticket to open the progress stream (for EventSource)",
     )
     def post(self, request: Request) -> Response:
         credential = stream_credential(
-            user=request.user, token=request.auth, session_key=request.session.session_key
+            user=request_user(request), token=request.auth, session_key=request.session.session_key
         )
         ticket, lifetime = services.stream_ticket_issue(credential=credential)
         return Response(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Iterable
+from typing import Any
 
 from django.core import signing
 from django.db import DatabaseError
@@ -41,7 +42,7 @@ def waiting_task_ids(func: str) -> set[str] | None:
     return _task_ids(payloads, func)
 
 
-def _orm_waiting(broker: object) -> list[str]:
+def _orm_waiting(broker: Any) -> list[str]:  # django_q's ORM broker (untyped)
     from django_q.conf import Conf
     from django_q.models import OrmQ
 

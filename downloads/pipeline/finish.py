@@ -107,11 +107,12 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     summary = {**_summary_counts(counts, previews), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
-    message = {
+    messages: dict[str, str] = {
         TaskStatus.COMPLETE: "Finished.",
         TaskStatus.SKIPPED: "Already in the library.",
         TaskStatus.ERROR: error,
-    }.get(status, "")
+    }
+    message = messages.get(status, "")
     progress_publish(
         task,
         status=status,

@@ -9,7 +9,11 @@ from downloads.models import TERMINAL_STATUSES, DownloadTask, DownloadType, Task
 from library_history.models import HistoryEntry, HistoryTrack
 from library_history.services import history_record_download, history_record_track
 
-_TRACK_STATUS = {TrackStatus.DONE: "completed", TrackStatus.SKIPPED: "skipped", TrackStatus.FAILED: "failed"}
+_TRACK_STATUS: dict[str, str] = {
+    TrackStatus.DONE: "completed",
+    TrackStatus.SKIPPED: "skipped",
+    TrackStatus.FAILED: "failed",
+}
 
 
 def _album_name(task: DownloadTask) -> str:

@@ -99,7 +99,7 @@ def track_claim_next(*, task_id: uuid.UUID | str, worker: str, limit: int) -> Tr
         ConcurrencyGate.objects.select_for_update().get_or_create(pk=1)
         job = (
             TrackJob.objects.filter(
-                task_id=task_id,
+                task_id=task_id,  # type: ignore[misc]  # a str id works as well as a UUID
                 status=TrackStatus.PENDING,
                 task__status__in=RUNNING_TASK_STATUSES,
                 task__cancel_requested=False,
@@ -246,7 +246,7 @@ def _queued_without_message(stale: datetime) -> list[uuid.UUID]:
     waiting = broker.waiting_task_ids(RUN_TASK)
     if waiting is None:
         long_ago = timezone.now() - QUEUED_RESEND_AFTER
-        return [task_id for task_id, enqueued_at in candidates if enqueued_at < long_ago]
+        return [task_id for task_id, enqueued_at in candidates if enqueued_at and enqueued_at < long_ago]
     return [task_id for task_id, _ in candidates if str(task_id) not in waiting]
 
 

@@ -82,7 +82,7 @@ def _full_track(track: Track) -> Track:
 def _full_tracks(pending: Iterator[Track], lock: threading.Lock) -> list[Track]:
     """One pool thread's part: take tracks from ``pending`` until none are left. The thread's own
     database connection (the Spotify cache) is closed once at the end, not reopened for every track."""
-    found = []
+    found: list[Track] = []
     try:
         while True:
             with lock:

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 SLOT_WAIT_SECONDS = 0.3
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # retrying may work once space is freed
-_EVENT_STATUS = {
+_EVENT_STATUS: dict[str, str] = {
     TrackStatus.DONE: "done",
     TrackStatus.SKIPPED: "skipped",
     TrackStatus.FAILED: "error",

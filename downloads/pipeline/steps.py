@@ -178,6 +178,7 @@ class Tag(Step):
         try:
             # hardlink mode: the work file may be the user's inbox original under a second name
             atomic.make_private(ctx.audio_path)
+            assert ctx.audio_path is not None  # the fetch step set it
             write_tags(ctx.audio_path, tags)
         except UnsafePathError as error:
             raise TrackFailure(
@@ -236,6 +237,7 @@ class Place(Step):
     @staticmethod
     def _move(ctx: TrackContext, target: Path) -> Path:
         target = _same_track_or_free(ctx, target)
+        assert ctx.audio_path is not None  # the fetch step set it
         for _ in range(_PLACE_ATTEMPTS):
             try:
                 return atomic.atomic_move(
@@ -251,6 +253,7 @@ class Place(Step):
     def _save_cover(ctx: TrackContext, path: Path) -> None:
         if path.exists():  # the album's first track wrote it: spare each later one a synced write
             return
+        assert ctx.cover is not None  # the caller checked
         try:
             atomic.atomic_write_bytes(ctx.cover, path, root=ctx.root, replace=False)
         except FileExistsError:

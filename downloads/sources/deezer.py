@@ -70,13 +70,13 @@ class DeezerPreviewSource(BaseSource):
             if error.status == 404:
                 return None
             raise network.as_source_error(error) from None
-        error = data.get("error") if isinstance(data, dict) else None
-        if not error:
+        problem = data.get("error") if isinstance(data, dict) else None
+        if not problem:
             return data if isinstance(data, dict) else None
-        code = error.get("code") if isinstance(error, dict) else None
+        code = problem.get("code") if isinstance(problem, dict) else None
         if code == _NOT_FOUND_CODE:
             return None
-        message = error.get("message", "unknown error") if isinstance(error, dict) else str(error)
+        message = problem.get("message", "unknown error") if isinstance(problem, dict) else str(problem)
         raise SourceError(f"Deezer: {message}", permanent=code not in _TRANSIENT_CODES)
 
     def fetch(

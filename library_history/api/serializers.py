@@ -10,14 +10,6 @@ from library_history.models import DownloadType, HistoryEntry, HistoryStatus, Hi
 MAX_DAYS_OLD = 36500
 
 
-class HistoryErrorSerializer(serializers.Serializer):
-    """The one error shape: ``details`` maps each bad parameter to its messages."""
-
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 class HistoryListQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
     offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
@@ -208,7 +200,7 @@ class HistoryTypeCountsSerializer(serializers.Serializer):
 
 class HistoryStatusCountsSerializer(serializers.Serializer):
     completed = serializers.IntegerField()
-    partial = serializers.IntegerField()
+    partial = serializers.IntegerField()  # type: ignore[assignment]  # an API field named like a DRF attribute
     failed = serializers.IntegerField()
     skipped = serializers.IntegerField()
     cancelled = serializers.IntegerField()

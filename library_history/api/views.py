@@ -6,8 +6,7 @@ import uuid
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,20 +15,14 @@ from accounts.permissions import IsAdmin
 from library_history import selectors, services
 from library_history.api import serializers as s
 from library_history.models import HistoryEntry
+from spotizerr.api import error_responses, validate
 
-_ERR = s.HistoryErrorSerializer
-_AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
-_BAD = {400: OpenApiResponse(_ERR, description="A parameter is missing, out of range or not allowed.")}
+_AUTH = error_responses({401: "Not logged in."})
+_BAD = error_responses({400: "A parameter is missing, out of range or not allowed."})
 _TASK_ID = OpenApiParameter(
     "task_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The download's task id."
 )
-_MISSING = {404: OpenApiResponse(_ERR, description="No entry with that task id in your history.")}
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+_MISSING = error_responses({404: "No entry with that task id in your history."})
 
 
 def _entries(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
@@ -44,7 +37,7 @@ class HistoryListView(APIView):
         description="Your downloads (everyone's for admins), newest first.",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.HistoryListQuerySerializer, request.query_params)
+        query = validate(s.HistoryListQuerySerializer, request.query_params).validated_data
         page = selectors.history_list(
             user=request.user,
             limit=query["limit"],
@@ -75,7 +68,7 @@ class HistorySearchView(APIView):
         description="Entries whose name, artist or album contain every word of q.",
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.HistorySearchQuerySerializer, request.query_params)
+        query = validate(s.HistorySearchQuerySerializer, request.query_params).validated_data
         entries = selectors.history_search(user=request.user, query=query["q"], limit=query["limit"])
         return Response({"downloads": _entries(entries), "count": len(entries), "query": query["q"]})
 
@@ -87,7 +80,7 @@ class HistoryRecentView(APIView):
         responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH},
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.HistoryRecentQuerySerializer, request.query_params)
+        query = validate(s.HistoryRecentQuerySerializer, request.query_params).validated_data
         entries = selectors.history_recent(user=request.user, limit=query["limit"])
         return Response({"downloads": _entries(entries), "count": len(entries)})
 
@@ -99,7 +92,7 @@ class HistoryFailedView(APIView):
         responses={200: s.HistoryEntriesSerializer, **_BAD, **_AUTH},
     )
     def get(self, request: Request) -> Response:
-        query = _valid(s.HistoryFailedQuerySerializer, request.query_params)
+        query = validate(s.HistoryFailedQuerySerializer, request.query_params).validated_data
         entries = selectors.history_failed(user=request.user, limit=query["limit"])
         return Response({"downloads": _entries(entries), "count": len(entries)})
 
@@ -114,12 +107,12 @@ class HistoryCleanupView(APIView):
             200: s.HistoryCleanupResultSerializer,
             **_BAD,
             **_AUTH,
-            403: OpenApiResponse(_ERR, description="Not an administrator."),
+            **error_responses({403: "Not an administrator."}),
         },
         description="Delete entries older than days_old. Library files are never touched.",
     )
     def post(self, request: Request) -> Response:
-        days_old = _valid(s.HistoryCleanupRequestSerializer, request.data)["days_old"]
+        days_old = validate(s.HistoryCleanupRequestSerializer, request.data).validated_data["days_old"]
         return Response({"deleted": services.history_cleanup(days_old=days_old), "days_old": days_old})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,18 +14,12 @@ from accounts.permissions import IsAdmin
 from settings_app import selectors, services
 from settings_app.api import serializers as s
 from settings_app.spotify_check import spotify_check
+from spotizerr.api import error_responses
 
-_ERRORS = {
-    401: OpenApiResponse(s.SettingsErrorSerializer, description="Not logged in."),
-    403: OpenApiResponse(s.SettingsErrorSerializer, description="Not an administrator."),
-}
-_INVALID = {
-    400: OpenApiResponse(s.SettingsErrorSerializer, description="Invalid values; details name the fields.")
-}
-_MALFORMED_QUERY = {
-    400: OpenApiResponse(s.SettingsErrorSerializer, description="A query parameter is not valid.")
-}
-_MALFORMED = {400: OpenApiResponse(s.SettingsErrorSerializer, description="The body is not JSON.")}
+_ERRORS = error_responses({401: "Not logged in.", 403: "Not an administrator."})
+_INVALID = error_responses({400: "Invalid values; details name the fields."})
+_MALFORMED_QUERY = error_responses({400: "A query parameter is not valid."})
+_MALFORMED = error_responses({400: "The body is not JSON."})
 
 
 class ConfigView(APIView):

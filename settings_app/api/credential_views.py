@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,27 +14,18 @@ from accounts.permissions import IsAdmin
 from settings_app import selectors, services
 from settings_app.api import serializers as s
 from settings_app.models import Credential
+from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest, NotFound
 from spotizerr.lib import crypto
 
-_ERR = s.SettingsErrorSerializer
-_AUTH = {
-    401: OpenApiResponse(_ERR, description="Not logged in."),
-    403: OpenApiResponse(_ERR, description="Not an administrator."),
-}
-_BAD_SERVICE = {400: OpenApiResponse(_ERR, description="Unknown service or invalid body.")}
-_MISSING = {404: OpenApiResponse(_ERR, description="No set with that name.")}
+_AUTH = error_responses({401: "Not logged in.", 403: "Not an administrator."})
+_BAD_SERVICE = error_responses({400: "Unknown service or invalid body."})
+_MISSING = error_responses({404: "No set with that name."})
 
 
 def _unmasked(value: str | None) -> str | None:
     """A secret sent back in its masked form means "keep the stored one"."""
     return None if value is None or value.startswith(crypto.MASK_PREFIX) else value
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _check_service(service: str) -> None:
@@ -117,7 +108,7 @@ class CredentialListView(APIView):
             201: s.CredentialSerializer,
             **_BAD_SERVICE,
             **_AUTH,
-            409: OpenApiResponse(_ERR, description="A set with that name exists."),
+            **error_responses({409: "A set with that name exists."}),
         },
     ),
     put=extend_schema(
@@ -142,14 +133,14 @@ class CredentialDetailView(APIView):
     def post(self, request: Request, service: str, name: str) -> Response:
         _check_service(service)
         _refuse_stream_ripping(request.data)
-        body = _valid(s.CredentialCreateSerializer, request.data)
+        body = validate(s.CredentialCreateSerializer, request.data).validated_data
         credential = services.credential_create(service=service, name=name, **body)
         return Response(_present_one(credential), status=status.HTTP_201_CREATED)
 
     def put(self, request: Request, service: str, name: str) -> Response:
         _check_service(service)
         _refuse_stream_ripping(request.data)
-        body = _valid(s.CredentialUpdateSerializer, request.data)
+        body = validate(s.CredentialUpdateSerializer, request.data).validated_data
         credential = services.credential_update(
             service=service,
             name=name,
@@ -189,13 +180,13 @@ class SpotifyApiConfigView(APIView):
         request=s.SpotifyApiConfigUpdateSerializer,
         responses={
             200: s.SpotifyApiConfigSerializer,
-            400: OpenApiResponse(_ERR, description="Invalid body."),
+            **error_responses({400: "Invalid body."}),
             **_AUTH,
         },
         description='Write the active Spotify set (creating "default" when there is none).',
     )
     def put(self, request: Request) -> Response:
-        body = _valid(s.SpotifyApiConfigUpdateSerializer, request.data)
+        body = validate(s.SpotifyApiConfigUpdateSerializer, request.data).validated_data
         services.spotify_api_config_update(
             client_id=body["client_id"], client_secret=_unmasked(body.get("client_secret"))
         )

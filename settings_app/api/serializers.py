@@ -19,14 +19,6 @@ from settings_app.spotify_check import STATUSES
 from spotizerr.lib.formats import FORMATS
 
 
-class SettingsErrorSerializer(serializers.Serializer):
-    """The one error shape: ``details`` maps each bad field to its messages for invalid input."""
-
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 @extend_schema_field(
     {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10}, {"type": "string", "enum": ["auto"]}]}
 )
@@ -128,7 +120,7 @@ class ConfigUpdateSerializer(_AllOptional, ConfigSerializer):
 
 class ConfigValidationSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]  # an API field named like a DRF attribute
 
 
 class ConfigCheckQuerySerializer(serializers.Serializer):

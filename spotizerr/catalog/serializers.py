@@ -16,12 +16,6 @@ from spotizerr.integrations.spotify import MAX_OFFSET, SEARCH_TYPES
 MAX_PAGE = 500
 
 
-class CatalogErrorSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 class CatalogConstantField(serializers.CharField):
     """A fixed string in every representation (e.g. ``type: "track"``)."""
 
@@ -162,7 +156,7 @@ class CatalogAlbumSerializer(serializers.Serializer):
     year = serializers.CharField()
     total_tracks = serializers.IntegerField()
     images = CatalogImageSerializer(many=True)
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # an API field named like a DRF attribute
     upc = serializers.CharField(allow_null=True)
     external_ids = CatalogExternalIdsUpcSerializer(source="*")
     genres = serializers.ListField(child=serializers.CharField())

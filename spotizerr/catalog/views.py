@@ -8,13 +8,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pycountry
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.current import request_user
 from accounts.permissions import IsAdmin
+from spotizerr.api import error_responses, validate
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
 from spotizerr.integrations.catalog_types import Page
@@ -23,28 +24,19 @@ from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, pa
 # a page view waits this long at most for Spotify's rate-limit back-off, then answers 503 + Retry-After
 VIEW_MAX_WAIT_SECONDS = 5.0
 
-_ERR = s.CatalogErrorSerializer
-_ERRORS = {
-    400: OpenApiResponse(
-        _ERR,
-        description="Bad id or parameter, or no Spotify credentials configured "
-        "(code spotify_not_configured).",
-    ),
-    401: OpenApiResponse(_ERR, description="Not logged in."),
-    404: OpenApiResponse(_ERR, description="Spotify does not know this id."),
-    502: OpenApiResponse(_ERR, description="Spotify refused the request."),
-    503: OpenApiResponse(_ERR, description="Spotify rate limited (Retry-After) or unavailable."),
-}
+_ERRORS = error_responses(
+    {
+        400: "Bad id or parameter, or no Spotify credentials configured (code spotify_not_configured).",
+        401: "Not logged in.",
+        404: "Spotify does not know this id.",
+        502: "Spotify refused the request.",
+        503: "Spotify rate limited (Retry-After) or unavailable.",
+    }
+)
 
 
 def _client() -> SpotifyClient:
     return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS)
-
-
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _page_body(request: Request, page: Page) -> dict[str, Any]:
@@ -70,7 +62,9 @@ class TrackInfoView(APIView):
         responses={200: s.CatalogTrackSerializer, **_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        track_id = parse_spotify_id(_query(s.IdQuerySerializer, request)["id"], "track")
+        track_id = parse_spotify_id(
+            validate(s.IdQuerySerializer, request.query_params).validated_data["id"], "track"
+        )
         return Response(s.CatalogTrackSerializer(_client().track(track_id)).data)
 
 
@@ -81,7 +75,7 @@ class AlbumInfoView(APIView):
         responses={200: s.CatalogAlbumSerializer, **_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        query = _query(s.AlbumInfoQuerySerializer, request)
+        query = validate(s.AlbumInfoQuerySerializer, request.query_params).validated_data
         album_id = parse_spotify_id(query["id"], "album")
         client = _client()
         if query.get("limit") is None and query["offset"] == 0:
@@ -108,13 +102,15 @@ class ArtistInfoView(APIView):
         responses={200: s.CatalogArtistSerializer, **_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        query = _query(s.ArtistInfoQuerySerializer, request)
+        query = validate(s.ArtistInfoQuerySerializer, request.query_params).validated_data
         artist_id = parse_spotify_id(query["id"], "artist")
         client = _client()
         artist = client.artist(artist_id)
         page = client.artist_releases_page(artist_id, limit=query["limit"], offset=query["offset"])
         body = s.CatalogArtistSerializer(artist, context={"albums": _page_body(request, page)}).data
-        mark_artist_releases(user=request.user, artist_id=artist_id, body=body, items=body["albums"]["items"])
+        mark_artist_releases(
+            user=request_user(request), artist_id=artist_id, body=body, items=body["albums"]["items"]
+        )
         return Response(body)
 
 
@@ -126,7 +122,7 @@ class PlaylistInfoView(APIView):
         description="The playlist; with include_tracks=true every entry under tracks.items.",
     )
     def get(self, request: Request) -> Response:
-        query = _query(s.PlaylistInfoQuerySerializer, request)
+        query = validate(s.PlaylistInfoQuerySerializer, request.query_params).validated_data
         playlist_id = parse_spotify_id(query["id"], "playlist")
         playlist = _client().playlist(playlist_id, include_entries=query["include_tracks"])
         context: dict[str, Any] = {}
@@ -142,7 +138,10 @@ class PlaylistInfoView(APIView):
             }
         body = s.CatalogPlaylistSerializer(playlist, context=context).data
         mark_playlist_entries(
-            user=request.user, playlist_id=playlist_id, body=body, items=body["tracks"].get("items", [])
+            user=request_user(request),
+            playlist_id=playlist_id,
+            body=body,
+            items=body["tracks"].get("items", []),
         )
         return Response(body)
 
@@ -157,7 +156,9 @@ class PlaylistMetadataView(APIView):
         description="The playlist with its first page of entries; more via playlist/tracks.",
     )
     def get(self, request: Request) -> Response:
-        playlist_id = parse_spotify_id(_query(s.IdQuerySerializer, request)["id"], "playlist")
+        playlist_id = parse_spotify_id(
+            validate(s.IdQuerySerializer, request.query_params).validated_data["id"], "playlist"
+        )
         client = _client()
         playlist = client.playlist(playlist_id)
         page = client.playlist_entries_page(
@@ -169,7 +170,10 @@ class PlaylistMetadataView(APIView):
             body["next"] = request.build_absolute_uri(f"{request.path.rsplit('/', 1)[0]}/tracks?{params}")
         result = s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data
         mark_playlist_entries(
-            user=request.user, playlist_id=playlist_id, body=result, items=result["tracks"].get("items", [])
+            user=request_user(request),
+            playlist_id=playlist_id,
+            body=result,
+            items=result["tracks"].get("items", []),
         )
         return Response(result)
 
@@ -181,11 +185,13 @@ class PlaylistTracksView(APIView):
         responses={200: s.CatalogPlaylistEntriesPageSerializer, **_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        query = _query(s.PlaylistTracksQuerySerializer, request)
+        query = validate(s.PlaylistTracksQuerySerializer, request.query_params).validated_data
         playlist_id = parse_spotify_id(query["id"], "playlist")
         page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
-        mark_playlist_entries(user=request.user, playlist_id=playlist_id, body={}, items=body["items"])
+        mark_playlist_entries(
+            user=request_user(request), playlist_id=playlist_id, body={}, items=body["items"]
+        )
         return Response(body)
 
 
@@ -196,7 +202,7 @@ class SearchView(APIView):
         responses={200: s.CatalogSearchResultsSerializer, **_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        query = _query(s.SearchQuerySerializer, request)
+        query = validate(s.SearchQuerySerializer, request.query_params).validated_data
         search_type = query.get("search_type") or query.get("type") or "track"
         items = _client().search(query["q"], search_type, limit=query["limit"])
         return Response(s.CatalogSearchResultsSerializer({"items": items}).data)
@@ -209,8 +215,8 @@ class MarketsView(APIView):
         operation_id="credentials_markets",
         responses={
             200: s.CatalogMarketsSerializer,
-            401: OpenApiResponse(_ERR, description="Not logged in."),
-            403: OpenApiResponse(_ERR, description="Not an administrator."),
+            **_ERRORS,
+            **error_responses({403: "Not an administrator."}),
         },
         description="Every ISO 3166-1 alpha-2 country code (from pycountry; Spotify removed GET /markets "
         "for development-mode apps), so it needs no Spotify call.",

@@ -7,6 +7,8 @@ field in the API's words.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from accounts.models import User
@@ -86,7 +88,7 @@ class CredentialCreateForm(forms.Form):
         label="Client secret", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("name", "client_id", "client_secret"):  # empty values get the service's own message
             self.fields[name].required = False

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.static import serve
 
 CACHE_SECONDS = 3600
 
 
-def static_serve(request: HttpRequest, path: str) -> HttpResponse:
+def static_serve(request: HttpRequest, path: str) -> HttpResponseBase:
     """The file the staticfiles finders know as ``path`` (collected files when ``STATIC_ROOT`` has
     them). Paths that climb out (``..``) are a 404."""
     normalised = posixpath.normpath(path).lstrip("/")

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
-from spotizerr.watchdog import Watchdog
+from spotizerr.runtime.watchdog import Watchdog
 
 pytestmark = [pytest.mark.django_db(transaction=True)]  # the watchdog closes old connections
 

@@ -106,7 +106,7 @@ class Browser:
 
 
 @pytest.fixture
-def browser(sso_on: FakeOAuthProvider) -> Browser:
+def sso_browser(sso_on: FakeOAuthProvider) -> Browser:
     return Browser(Client(enforce_csrf_checks=True), sso_on)
 
 

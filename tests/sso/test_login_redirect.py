@@ -9,12 +9,12 @@ def _query(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
-def test_it_redirects_to_github_with_our_public_callback_url_and_a_state(browser):
-    response = browser.client.get("/api/auth/sso/login/github")
+def test_it_redirects_to_github_with_our_public_callback_url_and_a_state(sso_browser):
+    response = sso_browser.client.get("/api/auth/sso/login/github")
 
     assert response.status_code == 302
     location = response["Location"]
-    assert location.startswith(f"{browser.fake.base_url}/github/login/oauth/authorize?")
+    assert location.startswith(f"{sso_browser.fake.base_url}/github/login/oauth/authorize?")
     query = _query(location)
     assert query["client_id"] == "fake-github-client"
     assert query["redirect_uri"] == "http://testserver/api/auth/sso/callback/github"
@@ -23,17 +23,17 @@ def test_it_redirects_to_github_with_our_public_callback_url_and_a_state(browser
     assert len(query["state"]) >= 16
 
 
-def test_it_sends_google_a_pkce_s256_challenge(browser):
-    query = _query(browser.client.get("/api/auth/sso/login/google")["Location"])
+def test_it_sends_google_a_pkce_s256_challenge(sso_browser):
+    query = _query(sso_browser.client.get("/api/auth/sso/login/google")["Location"])
 
     assert query["code_challenge_method"] == "S256"
     assert len(query["code_challenge"]) == 43
     assert query["redirect_uri"] == "http://testserver/api/auth/sso/callback/google"
 
 
-def test_each_sign_in_gets_a_different_state(browser):
-    first = _query(browser.client.get("/api/auth/sso/login/github")["Location"])["state"]
-    second = _query(browser.client.get("/api/auth/sso/login/github")["Location"])["state"]
+def test_each_sign_in_gets_a_different_state(sso_browser):
+    first = _query(sso_browser.client.get("/api/auth/sso/login/github")["Location"])["state"]
+    second = _query(sso_browser.client.get("/api/auth/sso/login/github")["Location"])["state"]
 
     assert first != second
 
@@ -41,24 +41,24 @@ def test_each_sign_in_gets_a_different_state(browser):
 @pytest.mark.parametrize(
     "path", ["/api/auth/sso/login/facebook", "/api/auth/sso/callback/facebook?code=x&state=y"]
 )
-def test_an_unknown_provider_is_a_json_404(browser, path):
-    response = browser.client.get(path)
+def test_an_unknown_provider_is_a_json_404(sso_browser, path):
+    response = sso_browser.client.get(path)
 
     assert response.status_code == 404
     assert response.json()["code"] == "sso_provider_unknown"
 
 
-def test_a_provider_without_client_credentials_is_a_json_404(browser, settings):
+def test_a_provider_without_client_credentials_is_a_json_404(sso_browser, settings):
     settings.SSO_PROVIDERS = ["google"]
 
-    response = browser.client.get("/api/auth/sso/login/github")
+    response = sso_browser.client.get("/api/auth/sso/login/github")
 
     assert response.status_code == 404
     assert response.json()["code"] == "sso_provider_unknown"
     assert response.json()["details"] == {"available": ["google"]}
 
 
-def test_no_provider_is_offered_when_sso_is_switched_off(browser, settings):
+def test_no_provider_is_offered_when_sso_is_switched_off(sso_browser, settings):
     settings.SSO_PROVIDERS = []  # what settings.py computes when SPOTIZERR_SSO_ENABLED=false
 
-    assert browser.client.get("/api/auth/sso/login/google").status_code == 404
+    assert sso_browser.client.get("/api/auth/sso/login/google").status_code == 404

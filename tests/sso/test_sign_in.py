@@ -10,15 +10,15 @@ from tests.conftest import PASSWORD
 from tests.fakes.oauth_provider import FakeAccount
 
 
-def _session_user(browser) -> User | None:
-    user_id = browser.client.session.get("_auth_user_id")
+def _session_user(sso_browser) -> User | None:
+    user_id = sso_browser.client.session.get("_auth_user_id")
     return User.objects.get(pk=user_id) if user_id else None
 
 
-def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(browser, octocat):
-    browser.fake.sign_in("github", octocat)
+def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(sso_browser, octocat):
+    sso_browser.fake.sign_in("github", octocat)
 
-    trip = browser.sign_in("github")
+    trip = sso_browser.sign_in("github")
 
     assert trip.landed_on == "/"
     user = User.objects.get(email="octocat@example.test")
@@ -29,13 +29,13 @@ def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(browse
         True,
     )
     assert not user.has_usable_password()
-    assert _session_user(browser) == user
+    assert _session_user(sso_browser) == user
 
 
-def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email(browser, octocat):
-    browser.fake.sign_in("github", octocat)
+def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email(sso_browser, octocat):
+    sso_browser.fake.sign_in("github", octocat)
 
-    browser.sign_in("github")
+    sso_browser.sign_in("github")
 
     account = SocialAccount.objects.get(provider="github", uid="583231")
     assert account.user.username == "octocat"
@@ -46,10 +46,10 @@ def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email
     ).exists()
 
 
-def test_a_first_google_sign_in_creates_a_user_named_after_the_email(browser, googler):
-    browser.fake.sign_in("google", googler)
+def test_a_first_google_sign_in_creates_a_user_named_after_the_email(sso_browser, googler):
+    sso_browser.fake.sign_in("google", googler)
 
-    trip = browser.sign_in("google")
+    trip = sso_browser.sign_in("google")
 
     assert trip.landed_on == "/"
     user = User.objects.get(sso_provider="google")
@@ -61,73 +61,73 @@ def test_a_first_google_sign_in_creates_a_user_named_after_the_email(browser, go
     )
 
 
-def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(browser, googler):
-    browser.fake.sign_in("google", googler)
+def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(sso_browser, googler):
+    sso_browser.fake.sign_in("google", googler)
 
-    browser.sign_in("google")
+    sso_browser.sign_in("google")
 
-    (token_request,) = browser.fake.token_requests
+    (token_request,) = sso_browser.fake.token_requests
     assert len(token_request["code_verifier"]) >= 43  # the fake refuses a verifier that does not match
 
 
-def test_google_sign_in_works_from_userinfo_when_no_id_token_is_returned(browser, googler):
-    browser.fake.sign_in("google", googler)
-    browser.fake.google_id_token = False
+def test_google_sign_in_works_from_userinfo_when_no_id_token_is_returned(sso_browser, googler):
+    sso_browser.fake.sign_in("google", googler)
+    sso_browser.fake.google_id_token = False
 
-    trip = browser.sign_in("google")
+    trip = sso_browser.sign_in("google")
 
     assert trip.landed_on == "/"
     assert SocialAccount.objects.get(provider="google").uid == googler.uid
 
 
-def test_a_linked_provider_account_logs_in_to_the_same_user_again(browser, octocat, client_for):
-    browser.fake.sign_in("github", octocat)
-    browser.sign_in("github")
-    browser.client.logout()
+def test_a_linked_provider_account_logs_in_to_the_same_user_again(sso_browser, octocat, client_for):
+    sso_browser.fake.sign_in("github", octocat)
+    sso_browser.sign_in("github")
+    sso_browser.client.logout()
 
-    trip = browser.sign_in("github")
+    trip = sso_browser.sign_in("github")
 
     assert trip.landed_on == "/"
     assert User.objects.filter(is_system=False).count() == 1
-    assert _session_user(browser).username == "octocat"
+    assert _session_user(sso_browser).username == "octocat"
 
 
-def test_a_linked_account_logs_in_even_after_its_email_changed_at_the_provider(browser, octocat):
-    browser.fake.sign_in("github", octocat)
-    browser.sign_in("github")
-    browser.client.logout()
+def test_a_linked_account_logs_in_even_after_its_email_changed_at_the_provider(sso_browser, octocat):
+    sso_browser.fake.sign_in("github", octocat)
+    sso_browser.sign_in("github")
+    sso_browser.client.logout()
     octocat.email, octocat.email_verified = "mona@elsewhere.test", False
 
-    trip = browser.sign_in("github")
+    trip = sso_browser.sign_in("github")
 
     assert trip.landed_on == "/"
     assert SocialAccount.objects.get(provider="github").user.username == "octocat"
 
 
-def test_a_verified_email_links_the_provider_to_the_existing_user(browser, alice):
-    browser.fake.sign_in("github", FakeAccount(uid="42", email="ALICE@example.test", login="alice-gh"))
+def test_a_verified_email_links_the_provider_to_the_existing_user(sso_browser, alice):
+    sso_browser.fake.sign_in("github", FakeAccount(uid="42", email="ALICE@example.test", login="alice-gh"))
 
-    trip = browser.sign_in("github")
+    trip = sso_browser.sign_in("github")
 
     assert trip.landed_on == "/"
     alice.refresh_from_db()
     assert alice.sso_provider == "github"
     assert SocialAccount.objects.get(provider="github", uid="42").user == alice
-    assert _session_user(browser) == alice
+    assert _session_user(sso_browser) == alice
     assert User.objects.filter(is_system=False).count() == 1
 
 
-def test_linking_by_email_keeps_the_users_password(browser, alice):
-    browser.fake.sign_in("google", FakeAccount(uid="g-alice", email="alice@example.test", name="Alice A"))
+def test_linking_by_email_keeps_the_users_password(sso_browser, alice):
+    sso_browser.fake.sign_in("google", FakeAccount(uid="g-alice", email="alice@example.test", name="Alice A"))
 
-    browser.sign_in("google")
+    sso_browser.sign_in("google")
 
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 
 
-def test_a_verified_secondary_github_email_is_enough_to_link(browser, alice):
-    browser.fake.sign_in(
+def test_a_verified_secondary_github_email_is_enough_to_link(sso_browser, alice):
+    sso_browser.fake.sign_in(
         "github",
         FakeAccount(
             uid="77",
@@ -138,23 +138,23 @@ def test_a_verified_secondary_github_email_is_enough_to_link(browser, alice):
         ),
     )
 
-    browser.sign_in("github")
+    sso_browser.sign_in("github")
 
     assert SocialAccount.objects.get(provider="github", uid="77").user == alice
 
 
-def test_a_new_username_that_is_taken_gets_a_suffix(browser, alice):
-    browser.fake.sign_in("github", FakeAccount(uid="99", email="other-alice@example.test", login="alice"))
+def test_a_new_username_that_is_taken_gets_a_suffix(sso_browser, alice):
+    sso_browser.fake.sign_in("github", FakeAccount(uid="99", email="other-alice@example.test", login="alice"))
 
-    browser.sign_in("github")
+    sso_browser.sign_in("github")
 
     user = User.objects.get(email="other-alice@example.test")
     assert user.username.startswith("alice") and user.username != "alice"
 
 
-def test_no_token_ever_appears_in_a_url_of_the_flow(browser, octocat):
-    browser.fake.sign_in("github", octocat)
+def test_no_token_ever_appears_in_a_url_of_the_flow(sso_browser, octocat):
+    sso_browser.fake.sign_in("github", octocat)
 
-    trip = browser.sign_in("github")
+    trip = sso_browser.sign_in("github")
 
     assert not any("token" in url for url in [*trip.urls, trip.landed_on])

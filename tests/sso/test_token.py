@@ -8,19 +8,21 @@ from rest_framework.test import APIClient
 JSON = "application/json"
 
 
-def _signed_in(browser, account) -> None:
-    browser.fake.sign_in("github", account)
-    assert browser.sign_in("github").landed_on == "/"
+def _signed_in(sso_browser, account) -> None:
+    sso_browser.fake.sign_in("github", account)
+    assert sso_browser.sign_in("github").landed_on == "/"
 
 
-def _csrf(browser) -> str:
-    return browser.client.cookies["csrftoken"].value
+def _csrf(sso_browser) -> str:
+    return sso_browser.client.cookies["csrftoken"].value
 
 
-def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(browser, octocat):
-    _signed_in(browser, octocat)
+def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(sso_browser, octocat):
+    _signed_in(sso_browser, octocat)
 
-    response = browser.client.post("/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(browser))
+    response = sso_browser.client.post(
+        "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(sso_browser)
+    )
 
     assert response.status_code == 200
     body = response.json()
@@ -30,10 +32,10 @@ def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(browser, octoca
     assert body["user"]["is_sso_user"] is True
 
 
-def test_the_issued_access_token_authenticates_api_calls(browser, octocat):
-    _signed_in(browser, octocat)
-    access = browser.client.post(
-        "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(browser)
+def test_the_issued_access_token_authenticates_api_calls(sso_browser, octocat):
+    _signed_in(sso_browser, octocat)
+    access = sso_browser.client.post(
+        "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(sso_browser)
     ).json()["access_token"]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
@@ -44,10 +46,10 @@ def test_the_issued_access_token_authenticates_api_calls(browser, octocat):
     assert response.json()["username"] == "octocat"
 
 
-def test_the_token_exchange_requires_the_csrf_token(browser, octocat):
-    _signed_in(browser, octocat)
+def test_the_token_exchange_requires_the_csrf_token(sso_browser, octocat):
+    _signed_in(sso_browser, octocat)
 
-    response = browser.client.post("/api/auth/sso/token", content_type=JSON)
+    response = sso_browser.client.post("/api/auth/sso/token", content_type=JSON)
 
     assert response.status_code == 403
     assert "error" in response.json()

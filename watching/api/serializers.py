@@ -11,14 +11,6 @@ from watching.models import WatchKind
 from watching.services.subscriptions import MAX_ITEM_IDS
 
 
-class WatchErrorSerializer(serializers.Serializer):
-    """The one error shape; ``details`` names bad fields for invalid input."""
-
-    error = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
-    code = serializers.CharField()
-
-
 # ---------------------------------------------------------------------------------------------- input
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo is a 400 rather than silently ignored."""

@@ -10,32 +10,33 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.current import request_user
+from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest
 from spotizerr.integrations.spotify import parse_spotify_id
 from watching import selectors, services
 from watching.api import serializers as s
 from watching.models import Watch, WatchKind
 
-_ERR = s.WatchErrorSerializer
-_AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
-_BAD = {400: OpenApiResponse(_ERR, description="A malformed id or body.")}
-_MISSING = {404: OpenApiResponse(_ERR, description="Not on your watch list.")}
-_DISABLED = {
-    403: OpenApiResponse(_ERR, description='Watching is disabled (PUT /api/config/watch {"enabled": true}).')
-}
-_SPOTIFY = {
-    404: OpenApiResponse(_ERR, description="Spotify does not know this id."),
-    503: OpenApiResponse(_ERR, description="Spotify is rate limiting or unavailable; see Retry-After."),
-}
+_AUTH = error_responses({401: "Not logged in."})
+_BAD = error_responses({400: "A malformed id or body."})
+_MISSING = error_responses({404: "Not on your watch list."})
+_DISABLED = error_responses({403: 'Watching is disabled (PUT /api/config/watch {"enabled": true}).'})
+_SPOTIFY = error_responses(
+    {404: "Spotify does not know this id.", 503: "Spotify is rate limiting or unavailable; see Retry-After."}
+)
 
-LABEL = {WatchKind.PLAYLIST: "Playlist", WatchKind.ARTIST: "Artist"}
-ITEMS = {WatchKind.PLAYLIST: ("track_ids", "tracks"), WatchKind.ARTIST: ("album_ids", "albums")}
+LABEL: dict[str, str] = {WatchKind.PLAYLIST: "Playlist", WatchKind.ARTIST: "Artist"}
+ITEMS: dict[str, tuple[str, str]] = {
+    WatchKind.PLAYLIST: ("track_ids", "tracks"),
+    WatchKind.ARTIST: ("album_ids", "albums"),
+}
 
 
 def _id_param(kind: str) -> OpenApiParameter:
@@ -51,16 +52,14 @@ def _body(
     request: Request, serializer_class: type[serializers.Serializer], list_key: str | None = None
 ) -> dict:
     """The validated body; an empty body is ``{}``, a bare JSON list is ``{list_key: list}``."""
-    data = request.data
+    data: Any = request.data
     if list_key is not None and isinstance(data, list):
         data = {list_key: data}
     if data is None or data == "":
         data = {}
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_body")
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return dict(validate(serializer_class, data).validated_data)
 
 
 class _KindView(APIView):
@@ -74,7 +73,9 @@ class _KindView(APIView):
 
 class _ListView(_KindView):
     def get(self, request: Request) -> Response:
-        watches = selectors.watches_visible_to(user=request.user, kind=self.kind).order_by("created_at", "pk")
+        watches = selectors.watches_visible_to(user=request_user(request), kind=self.kind).order_by(
+            "created_at", "pk"
+        )
         details = selectors.watch_details(watches, now=timezone.now())
         return Response(self.watch_serializer(details, many=True).data)
 
@@ -82,7 +83,7 @@ class _ListView(_KindView):
 class _StatusView(_KindView):
     def get(self, request: Request, spotify_id: str) -> Response:
         spotify_id = parse_spotify_id(spotify_id, self.kind)
-        watch = selectors.watch_find(user=request.user, kind=self.kind, spotify_id=spotify_id)
+        watch = selectors.watch_find(user=request_user(request), kind=self.kind, spotify_id=spotify_id)
         if watch is None:
             return Response({"is_watched": False, "spotify_id": spotify_id})
         return Response(self._status(watch))
@@ -105,7 +106,7 @@ class _WatchView(_KindView):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def delete(self, request: Request, spotify_id: str) -> Response:
-        services.watch_remove(user=request.user, kind=self.kind, spotify_id=spotify_id)
+        services.watch_remove(user=request_user(request), kind=self.kind, spotify_id=spotify_id)
         return Response({"message": f"{LABEL[self.kind]} removed from watch list"})
 
 
@@ -116,7 +117,7 @@ class _ItemsView(_KindView):
         key, noun = ITEMS[self.kind]
         ids = _body(request, self.ids_serializer, list_key=key)[key]
         done = services.watch_items_mark_known(
-            user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids
+            user=request_user(request), kind=self.kind, spotify_id=spotify_id, item_ids=ids
         )
         return Response(
             {"message": f"{len(done)} {noun} marked as known; they will not be downloaded", "item_ids": done}
@@ -126,7 +127,7 @@ class _ItemsView(_KindView):
         key, noun = ITEMS[self.kind]
         ids = _body(request, self.ids_serializer, list_key=key)[key]
         done = services.watch_items_forget(
-            user=request.user, kind=self.kind, spotify_id=spotify_id, item_ids=ids
+            user=request_user(request), kind=self.kind, spotify_id=spotify_id, item_ids=ids
         )
         return Response(
             {"message": f"{len(done)} {noun} forgotten; the next check treats them as new", "item_ids": done}
@@ -135,7 +136,9 @@ class _ItemsView(_KindView):
 
 class _TriggerView(_KindView):
     def post(self, request: Request, spotify_id: str | None = None) -> Response:
-        count = services.watch_checks_trigger(user=request.user, kind=self.kind, spotify_id=spotify_id)
+        count = services.watch_checks_trigger(
+            user=request_user(request), kind=self.kind, spotify_id=spotify_id
+        )
         noun = LABEL[self.kind].lower()
         message = (
             f"{LABEL[self.kind]} check started" if spotify_id else f"Checking {count} watched {noun}s now"
@@ -194,7 +197,7 @@ class PlaylistWatchStatusView(_StatusView):
 class PlaylistWatchView(_WatchView):
     def _add(self, request: Request, spotify_id: str) -> tuple[Watch, bool]:
         body = _body(request, s.PlaylistWatchRequestSerializer)
-        return services.watch_playlist_add(user=request.user, playlist_id=spotify_id, **body)
+        return services.watch_playlist_add(user=request_user(request), playlist_id=spotify_id, **body)
 
 
 _ITEMS_DOC = "The body may also be a bare JSON list of ids."
@@ -249,9 +252,9 @@ _AR = _id_param("artist")
 
 
 class _ArtistKind:
-    kind = WatchKind.ARTIST
-    watch_serializer = s.ArtistWatchSerializer
-    status_serializer = s.ArtistWatchStatusSerializer
+    kind: str = WatchKind.ARTIST
+    watch_serializer: type[serializers.Serializer] = s.ArtistWatchSerializer
+    status_serializer: type[serializers.Serializer] = s.ArtistWatchStatusSerializer
 
 
 @extend_schema_view(
@@ -301,7 +304,7 @@ class ArtistWatchStatusView(_ArtistKind, _StatusView):
 class ArtistWatchView(_ArtistKind, _WatchView):
     def _add(self, request: Request, spotify_id: str) -> tuple[Watch, bool]:
         body = _body(request, s.ArtistWatchRequestSerializer)
-        return services.watch_artist_add(user=request.user, artist_id=spotify_id, **body)
+        return services.watch_artist_add(user=request_user(request), artist_id=spotify_id, **body)
 
 
 @extend_schema_view(

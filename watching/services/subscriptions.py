@@ -22,7 +22,7 @@ from watching.services.reading import Row, rows_apply
 from watching.services.schedule import watch_checks_request
 from watching.services.sync import items_mark_known
 
-ITEM_KIND = {WatchKind.PLAYLIST: "track", WatchKind.ARTIST: "album"}
+ITEM_KIND: dict[str, str] = {WatchKind.PLAYLIST: "track", WatchKind.ARTIST: "album"}
 MAX_ITEM_IDS = 1000
 
 

@@ -46,7 +46,8 @@ def _outcomes_refresh(states: list[WatchItemState], now: datetime) -> None:
     """Queued states take the outcome of their download once it ended."""
     outcomes = selectors.task_outcomes(state.task_id for state in states)
     for state in states:
-        status, error, ended = outcomes.get(state.task_id, (ItemStatus.QUEUED, "", None))
+        unknown: selectors.Outcome = (ItemStatus.QUEUED, "", None)
+        status, error, ended = outcomes.get(state.task_id, unknown) if state.task_id else unknown
         if status == ItemStatus.QUEUED:
             continue
         state.status, state.last_error, state.updated_at = status, error, ended or now

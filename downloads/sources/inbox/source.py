@@ -148,6 +148,8 @@ class InboxSource(BaseSource):
         except OSError as error:
             logger.warning("Could not remove %s from the inbox: %s", source.name, error.strerror)
             return
+        if root is None:  # no inbox configured: nothing indexed to forget
+            return
         with index.connect() as conn:
             index.forget_file(conn, root, source)
 

@@ -6,10 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.current import request_user
+from accounts.models import User
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
 from spotizerr.errors import ApiError
 from spotizerr.integrations.spotify import MAX_OFFSET, SpotifyClient, get_spotify_client, parse_spotify_id
+from watching.models import Watch
 
 SEARCH_TYPES = ("track", "album", "artist", "playlist")
 SEARCH_LIMIT = 20
@@ -22,7 +25,7 @@ def _client() -> SpotifyClient:
     return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS)
 
 
-def _watch_state(kind: str, spotify_id: str, user: object) -> object | None:
+def _watch_state(kind: str, spotify_id: str, user: User) -> Watch | None:
     from spotizerr.dashboard.views.watchlist import watch_state
 
     return watch_state(kind=kind, spotify_id=spotify_id, user=user)
@@ -114,7 +117,7 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
             "playlist": playlist,
             "entries": entries,
             "hidden": hidden,
-            "watch": _watch_state("playlist", spotify_id, request.user),
+            "watch": _watch_state("playlist", spotify_id, request_user(request)),
             "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
         },
     )
@@ -137,7 +140,7 @@ def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
         {
             "artist": artist,
             "releases": list(page.items),
-            "watch": _watch_state("artist", spotify_id, request.user),
+            "watch": _watch_state("artist", spotify_id, request_user(request)),
             "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
         },
     )

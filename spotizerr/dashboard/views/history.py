@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.current import request_user
 from library_history import selectors
 from library_history.models import DownloadType, HistoryStatus
 from spotizerr.dashboard.access import member_required
@@ -56,7 +57,7 @@ def history_view(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "types": DownloadType.choices,
             "statuses": HistoryStatus.choices,
-            "show_owner": request.user.is_admin,
+            "show_owner": request_user(request).is_admin,
         },
     )
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.current import request_user
 from downloads import selectors as download_selectors
 from library_history import selectors as history_selectors
 from spotizerr.dashboard.access import member_required
@@ -16,7 +17,7 @@ RECENT = 8
 @require_GET
 @member_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    counts = download_selectors.task_counts(download_selectors.tasks_visible_to(request.user))
+    counts = download_selectors.task_counts(download_selectors.tasks_visible_to(request_user(request)))
     return render(
         request,
         "dashboard/home.html",

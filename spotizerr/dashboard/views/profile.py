@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.current import request_user
 from accounts.models import User
 from accounts.sso import oauth as sso_oauth
 from accounts.sso import selectors as sso_selectors
@@ -23,7 +24,7 @@ from spotizerr.errors import ApiError
 
 
 def _sso_rows(request: HttpRequest) -> list[dict]:
-    linked = set(sso_selectors.sso_linked_providers(user=request.user))
+    linked = set(sso_selectors.sso_linked_providers(user=request_user(request)))
     offered = {offer.name: offer for offer in sso_selectors.sso_providers_offered()}
     names = [name for name in SUPPORTED if name in linked or name in offered]
     return [
@@ -45,7 +46,7 @@ def _manages_own_account(user: User) -> bool:
 @require_http_methods(["GET", "POST"])
 @member_required
 def profile_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = request_user(request)
     can_change = _manages_own_account(user)
     form = PasswordChangeForm(request.POST or None)
     status = 200
@@ -81,7 +82,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 def sso_link_view(request: HttpRequest, provider: str) -> HttpResponse:
     """Send the browser to the provider; its callback links the account to this user (see
     ``accounts.sso.services.sso_callback_complete``) and comes back here."""
-    if not _manages_own_account(request.user):
+    if not _manages_own_account(request_user(request)):
         messages.error(request, "Single sign-on needs authentication turned on.")
         return HttpResponseRedirect(reverse("dashboard:profile"))
     try:
@@ -101,7 +102,7 @@ def sso_unlink_view(request: HttpRequest, provider: str) -> HttpResponse:
         messages.error(request, "Unknown provider.")
         return HttpResponseRedirect(reverse("dashboard:profile"))
     try:
-        sso_services.sso_account_unlink(user=request.user, provider_name=provider)
+        sso_services.sso_account_unlink(user=request_user(request), provider_name=provider)
         messages.success(request, f"Unlinked {SUPPORTED[provider].display_name}.")
     except ApiError as error:
         report_error(request, error)

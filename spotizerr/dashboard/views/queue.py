@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.current import request_user
 from downloads import selectors, services
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import back_to, int_param, report_error
@@ -22,12 +23,14 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
     """Queue a track, album or playlist, or (for an artist) one album task per release."""
     try:
         if download_type == "artist":
-            result = services.download_artist_request(user=request.user, artist_id=item_id)
+            result = services.download_artist_request(user=request_user(request), artist_id=item_id)
             messages.success(
                 request, f"{result['message']} {len(result['duplicate_albums'])} already queued."
             )
         else:
-            task = services.download_request(user=request.user, download_type=download_type, item_id=item_id)
+            task = services.download_request(
+                user=request_user(request), download_type=download_type, item_id=item_id
+            )
             messages.success(request, f"Queued {task.download_type} “{task.name}”.")
     except Conflict as conflict:
         messages.info(request, f"{conflict.message} See the queue.")
@@ -40,7 +43,7 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
 @member_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     page = max(1, int_param(request, "page", 1))
-    listing = selectors.tasks_list(user=request.user, page=page, limit=QUEUE_PAGE, active_only=False)
+    listing = selectors.tasks_list(user=request_user(request), page=page, limit=QUEUE_PAGE, active_only=False)
     return render(
         request,
         "dashboard/queue.html",
@@ -48,7 +51,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             "tasks": listing["tasks"],
             "pagination": listing["pagination"],
             "counts": listing["task_counts"],
-            "show_owner": request.user.is_admin,
+            "show_owner": request_user(request).is_admin,
             "timestamp": listing["timestamp"],
         },
     )
@@ -58,7 +61,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @member_required
 def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
-        task = services.task_cancel(user=request.user, task_id=task_id)
+        task = services.task_cancel(user=request_user(request), task_id=task_id)
         name = task.name or task.item_id
         if task.is_active:  # a track in progress is still stopping; the task ends once it has
             messages.success(request, f"Cancelling “{name}”: waiting for the track in progress to stop.")
@@ -73,8 +76,8 @@ def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
 @member_required
 def task_delete_view(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
-        task = selectors.task_get_visible(user=request.user, task_id=task_id)
-        services.task_delete(user=request.user, task_id=task_id)
+        task = selectors.task_get_visible(user=request_user(request), task_id=task_id)
+        services.task_delete(user=request_user(request), task_id=task_id)
         messages.success(request, f"Removed “{task.name or task.item_id}” from the queue.")
     except ApiError as error:
         report_error(request, error)
@@ -86,7 +89,7 @@ def task_delete_view(request: HttpRequest, task_id: str) -> HttpResponse:
 def task_retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
     """Queue the same item again, with the same per-request settings and context, for the same owner."""
     try:
-        old = selectors.task_get_visible(user=request.user, task_id=task_id)
+        old = selectors.task_get_visible(user=request_user(request), task_id=task_id)
         task = services.download_request(
             user=old.owner,
             download_type=old.download_type,

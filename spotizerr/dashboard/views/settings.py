@@ -86,7 +86,7 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
                 else "Nothing changed.",
             )
             return HttpResponseRedirect(reverse("dashboard:settings-section", args=[section]))
-    context = {
+    context: dict[str, Any] = {
         "section": section,
         "title": config_forms.SECTIONS[section][0],
         "sections": section_tabs(section),

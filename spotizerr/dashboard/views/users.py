@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
+from accounts.current import request_user
 from spotizerr.dashboard.access import admin_required
 from spotizerr.dashboard.forms import PasswordResetForm, UserCreateForm, apply_api_error
 from spotizerr.dashboard.pages import report_error
@@ -53,7 +54,9 @@ def users_view(request: HttpRequest) -> HttpResponse:
 def user_role_view(request: HttpRequest, username: str) -> HttpResponse:
     try:
         user = services.user_set_role(
-            actor=request.user, user=selectors.user_get(username=username), role=request.POST.get("role", "")
+            actor=request_user(request),
+            user=selectors.user_get(username=username),
+            role=request.POST.get("role", ""),
         )
         messages.success(request, f"{user.username!r} is now {user.role}.")
     except ApiError as error:
@@ -78,7 +81,7 @@ def user_password_view(request: HttpRequest, username: str) -> HttpResponse:
 @admin_required
 def user_delete_view(request: HttpRequest, username: str) -> HttpResponse:
     try:
-        services.user_delete(actor=request.user, user=selectors.user_get(username=username))
+        services.user_delete(actor=request_user(request), user=selectors.user_get(username=username))
         messages.success(request, f"Deleted {username!r}.")
     except ApiError as error:
         report_error(request, error)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.current import request_user
 from accounts.models import User
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import back_to, report_error
@@ -31,12 +32,14 @@ def watchlist_view(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     groups: list[dict[str, Any]] = []
     for kind, label in WatchKind.choices:
-        watches = selectors.watches_visible_to(user=request.user, kind=kind).order_by("target__name", "pk")
+        watches = selectors.watches_visible_to(user=request_user(request), kind=kind).order_by(
+            "target__name", "pk"
+        )
         groups.append(
             {"kind": kind, "label": f"{label}s", "watches": selectors.watch_details(watches, now=now)}
         )
     return render(
-        request, "dashboard/watchlist.html", {"groups": groups, "show_owner": request.user.is_admin}
+        request, "dashboard/watchlist.html", {"groups": groups, "show_owner": request_user(request).is_admin}
     )
 
 
@@ -46,13 +49,13 @@ def watch_toggle_view(request: HttpRequest, kind: str, spotify_id: str) -> HttpR
     """Start (``action=add``) or stop (``action=remove``) watching a playlist or artist."""
     try:
         if request.POST.get("action") == "remove":
-            services.watch_remove(user=request.user, kind=kind, spotify_id=spotify_id)
+            services.watch_remove(user=request_user(request), kind=kind, spotify_id=spotify_id)
             messages.success(request, f"Stopped watching this {kind}.")
         elif kind == WatchKind.PLAYLIST:
-            watch, created = services.watch_playlist_add(user=request.user, playlist_id=spotify_id)
+            watch, created = services.watch_playlist_add(user=request_user(request), playlist_id=spotify_id)
             messages.success(request, _added_text(watch, created))
         else:
-            watch, created = services.watch_artist_add(user=request.user, artist_id=spotify_id)
+            watch, created = services.watch_artist_add(user=request_user(request), artist_id=spotify_id)
             messages.success(request, _added_text(watch, created))
     except ApiError as error:
         report_error(request, error)
@@ -71,7 +74,7 @@ def _added_text(watch: Watch, created: bool) -> str:
 @member_required
 def watch_check_view(request: HttpRequest, kind: str, spotify_id: str) -> HttpResponse:
     try:
-        services.watch_checks_trigger(user=request.user, kind=kind, spotify_id=spotify_id)
+        services.watch_checks_trigger(user=request_user(request), kind=kind, spotify_id=spotify_id)
         messages.success(request, "A check was asked for; the result shows here when it is done.")
     except ApiError as error:
         report_error(request, error)

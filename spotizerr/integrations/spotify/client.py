@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from spotizerr.integrations.catalog_types import (
     Album,
@@ -28,8 +27,28 @@ RELEASE_GROUPS = ("album", "single", "compilation", "appears_on")
 # the largest offset Spotify's paged listings accept (documented as 100,000; search: 1,000): callers
 # validate against it, since Spotify's 400 past it would reach our users as a 502
 MAX_OFFSET = 100_000
-# where the active credentials come from; a setting so this layer does not import settings_app
-DEFAULT_CREDENTIALS_PROVIDER = "settings_app.selectors.active_spotify_credentials"
+
+
+class ClientCredentials(Protocol):
+    """What a credentials provider returns: the operator's Spotify app id and secret."""
+
+    @property
+    def client_id(self) -> str: ...
+
+    @property
+    def client_secret(self) -> str: ...
+
+
+CredentialsProvider = Callable[[], ClientCredentials | None]
+# Where the active credentials come from. The settings app, which stores them, registers its selector when
+# Django starts (``SettingsAppConfig.ready``), so this layer never names an app.
+_credentials_provider: CredentialsProvider | None = None
+
+
+def set_credentials_provider(provider: CredentialsProvider) -> None:
+    """Register the function that returns the active Spotify credentials (or None when none are set)."""
+    global _credentials_provider
+    _credentials_provider = provider
 
 
 class SpotifyClient:
@@ -283,10 +302,7 @@ def get_spotify_client(*, max_wait: float | None = None) -> SpotifyClient:
     seconds, download tasks can wait longer).
 
     Raises ``SpotifyNotConfigured`` when no credentials are set."""
-    provider: Callable[[], Any] = import_string(
-        getattr(settings, "SPOTIFY_CREDENTIALS_PROVIDER", DEFAULT_CREDENTIALS_PROVIDER)
-    )
-    found = provider()
+    found = _credentials_provider() if _credentials_provider is not None else None
     if found is None or not found.client_id or not found.client_secret:
         raise SpotifyNotConfigured()
     key = (found.client_id, found.client_secret, settings.SPOTIFY_API_URL, settings.SPOTIFY_TOKEN_URL)

@@ -13,7 +13,7 @@ from spotizerr.errors import ApiError
 class SpotifyError(ApiError):
     """Spotify answered in a way we cannot use. ``permanent`` False means a later retry may work."""
 
-    status_code = status.HTTP_502_BAD_GATEWAY
+    status_code: int = status.HTTP_502_BAD_GATEWAY
     default_detail = "Spotify returned an error."
     default_code = "spotify_error"
 

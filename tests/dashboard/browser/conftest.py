@@ -58,7 +58,7 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
 
 
 @pytest.fixture(scope="package")
-def browser() -> Iterator:
+def chromium_browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -68,8 +68,10 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator:
-    context = browser.new_context(base_url=live_app.base_url, viewport={"width": 1200, "height": 900})
+def page(chromium_browser, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator:
+    context = chromium_browser.new_context(
+        base_url=live_app.base_url, viewport={"width": 1200, "height": 900}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []

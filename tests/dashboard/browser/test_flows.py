@@ -119,14 +119,14 @@ def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(page, log_in):
     expect(queue_link).to_be_visible()
 
 
-def test_the_queue_catches_up_after_losing_its_connection(page, log_in, browser, live_app):
+def test_the_queue_catches_up_after_losing_its_connection(page, log_in, chromium_browser, live_app):
     """GIVEN the queue open WHEN the web server goes away while a download fails in the worker THEN,
     once the server is back, the queue reconnects and shows the task with its error reason and Retry,
     without a reload."""
     log_in("admin")
     page.goto("/queue/")
     expect(page.locator("#live-state")).to_have_attribute("data-state", "live")
-    other = browser.new_context(base_url=live_app.base_url)
+    other = chromium_browser.new_context(base_url=live_app.base_url)
     live_app.spotify.delay(0.5)  # the worker is still busy while the web server restarts
     try:
         admin = other.new_page()

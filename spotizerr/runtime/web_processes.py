@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import connections
 
-from spotizerr.watchdog import die_with_parent
+from spotizerr.runtime.watchdog import die_with_parent
 
 logger = logging.getLogger("spotizerr.web")
 

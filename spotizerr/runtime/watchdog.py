@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
@@ -34,6 +34,7 @@ from django.utils import timezone
 logger = logging.getLogger("spotizerr.watchdog")
 
 _PR_SET_PDEATHSIG = 1
+_prctl: Any  # libc's prctl, or None where there is none
 try:  # looked up here, not in the forked child
     _prctl = ctypes.CDLL(None, use_errno=True).prctl
 except (OSError, AttributeError):  # not Linux: serve's own stop still signals the cluster

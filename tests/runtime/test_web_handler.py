@@ -1,4 +1,4 @@
-"""The web handler (``spotizerr.web_handler``) runs each request, middleware and view, on a fixed pool
+"""The web handler (``spotizerr.runtime.web_handler``) runs each request, middleware and view, on a fixed pool
 of threads: a slow request holds one thread, not the process. Served by daphne in a forked process."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def serve_with_threads(daphne_server) -> Callable[[int], str]:
 
     def start(threads: int) -> str:
         def application() -> Any:
-            from spotizerr.web_handler import PooledASGIHandler
+            from spotizerr.runtime.web_handler import PooledASGIHandler
 
             return PooledASGIHandler(threads=threads)
 

@@ -24,9 +24,10 @@ def forget_inherited_pools() -> None:
     from django.db import connections
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    if DatabaseWrapper._connection_pools:
-        _inherited.append(dict(DatabaseWrapper._connection_pools))
-        DatabaseWrapper._connection_pools.clear()
+    pools = DatabaseWrapper._connection_pools  # type: ignore[attr-defined]  # Django internal, see the contract test
+    if pools:
+        _inherited.append(dict(pools))
+        pools.clear()
     for wrapper in connections.all(initialized_only=True):
         if wrapper.connection is not None:
             _inherited.append(wrapper.connection)

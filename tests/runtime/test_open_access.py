@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management.base import CommandError
 
-from spotizerr.management.commands.serve import check_open_access, host_names_note, is_loopback
+from spotizerr.runtime.serve import check_open_access, host_names_note, is_loopback
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.5"])
