@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponseBase
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
-class NoStoreMixin:
+class NoStoreMixin(APIView):
     """For an ``APIView`` whose answers hold a token: ``Cache-Control: no-store``, also on errors."""
 
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
         return response

@@ -287,7 +287,9 @@ def read_tags(path: Path) -> dict[str, Any]:
     result["codec"] = _codec(audio)
     result["duration_ms"] = round((audio.info.length or 0) * 1000)
     # an MP3 without a Xing/VBRI header states no length: mutagen estimated it from the bitrate
-    result["length_estimated"] = isinstance(audio, MP3) and audio.info.bitrate_mode == BitrateMode.UNKNOWN
+    result["length_estimated"] = isinstance(audio, MP3) and (
+        getattr(audio.info, "bitrate_mode", None) == BitrateMode.UNKNOWN
+    )
     return result
 
 

@@ -177,8 +177,8 @@ class Tag(Step):
         )
         try:
             # hardlink mode: the work file may be the user's inbox original under a second name
-            atomic.make_private(ctx.audio_path)
             assert ctx.audio_path is not None  # the fetch step set it
+            atomic.make_private(ctx.audio_path)
             write_tags(ctx.audio_path, tags)
         except UnsafePathError as error:
             raise TrackFailure(

@@ -143,7 +143,9 @@ class ConfigCheckSerializer(serializers.Serializer):
     """Administrators get the whole report; other users only ``spotify``."""
 
     valid = serializers.BooleanField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    errors = serializers.DictField(  # type: ignore[assignment]  # an API field named like a DRF attribute
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
     warnings = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False
     )

@@ -163,7 +163,7 @@ class SpotifyClient:
         With ``read_token`` only answers cached under that token are reused, so a watch check (one token)
         asks each page once and never sees an answer older than itself (a release out a minute ago must
         be found)."""
-        extra = {"cache_extra": read_token} if read_token is not None else {}
+        extra = read_token or ""  # "" is the shared cache
         items: list[ArtistRelease] = []
         start = 0  # where the current group begins in the combined listing
         for group in _groups(include_groups):
@@ -171,7 +171,7 @@ class SpotifyClient:
             first = self._get(
                 f"artists/{artist_id}/albums",
                 {**params, "limit": self.ARTIST_PAGE, "offset": 0},
-                **extra,
+                cache_extra=extra,
             )
             total = first.get("total") or 0
             at, want = offset + len(items) - start, limit - len(items)
@@ -184,7 +184,7 @@ class SpotifyClient:
                         limit=want - len(found),
                         offset=at + len(found),
                         page_size=self.ARTIST_PAGE,
-                        **extra,
+                        cache_extra=extra,
                     )
                     found.extend(more)
                 items.extend(parse.artist_release(item, group) for item in found)

@@ -216,7 +216,7 @@ def _quota_retry_after(error: SpotifyException) -> float:
     """Spotify's Retry-After for a spent daily quota, else the seconds until the next midnight UTC."""
     raw = (error.headers or {}).get("Retry-After")
     try:
-        return float(raw)
+        return float(raw)  # type: ignore[arg-type]  # None is caught below
     except (TypeError, ValueError):
         now = datetime.now(UTC)
         midnight = datetime.combine(now.date() + timedelta(days=1), dt_time.min, tzinfo=UTC)
