@@ -97,7 +97,7 @@ def _refresh_lock() -> Iterator[None]:
     path = Path(settings.DATA_DIR) / LOCK_FILE
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        deadline, pause = time.monotonic() + LOCK_WAIT_SECONDS, 0.001
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -105,7 +105,8 @@ def _refresh_lock() -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise IndexBusy("another worker is still reading the inbox; try again later") from None
-                time.sleep(0.05)
+                time.sleep(pause)  # most refreshes take a few ms: look again soon, then less often
+                pause = min(pause * 2, 0.1)
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
