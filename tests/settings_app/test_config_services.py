@@ -52,6 +52,23 @@ def test_conflicting_file_format_and_convert_to_are_refused():
     assert set(details) & {"fileFormat", "convertTo"}
 
 
+def test_of_two_names_for_one_setting_the_one_that_changed_wins() -> None:
+    """A client sending the whole configuration back with one name edited (the original web UI)."""
+    services.config_update(changes={"convertTo": "MP3"})
+
+    config = services.config_update(changes={"fileFormat": "MP3", "convertTo": "FLAC"})
+    assert config["convertTo"] == "FLAC"
+    watch = services.watch_config_update(changes={"check_interval": 3600, "watchPollIntervalSeconds": 900})
+    assert watch["check_interval"] == 900
+
+
+def test_the_original_uis_camelcase_watch_names_are_accepted_but_not_answered() -> None:
+    watch = services.watch_config_update(changes={"checkInterval": 600, "maxConcurrentChecks": 3})
+
+    assert (watch["check_interval"], watch["max_concurrent_checks"]) == (600, 3)
+    assert "checkInterval" not in watch
+
+
 def test_quality_values_are_accepted_in_any_case():
     config = services.config_update(changes={"spotifyQuality": "very_high", "deezerQuality": "flac"})
     assert (config["spotifyQuality"], config["deezerQuality"]) == ("VERY_HIGH", "FLAC")
