@@ -150,13 +150,15 @@ def playlist_file_write(task: DownloadTask) -> str | None:
 def context_playlist_refresh(task: DownloadTask) -> str | None:
     """For a track queued with a playlist context (by watching): rewrite that playlist's M3U from the
     playlist's current order and the files the library has for it."""
+    from accounts.spotify.services import spotify_user_token
     from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 
     playlist_id = (task.context or {}).get("playlist_id")
     if task.download_type != DownloadType.TRACK or not playlist_id or task.status != TaskStatus.COMPLETE:
         return None
     try:
-        playlist = get_spotify_client().playlist(playlist_id, include_entries=True)
+        client = get_spotify_client(user=spotify_user_token(user=task.owner))
+        playlist = client.playlist(playlist_id, include_entries=True)
     except SpotifyError as error:
         logger.warning("Could not refresh the M3U of playlist %s: %s", playlist_id, error.message)
         return None

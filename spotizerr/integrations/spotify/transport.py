@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,16 @@ class Credentials:
     client_secret: str
 
 
+@dataclass(frozen=True)
+class UserToken:
+    """A linked user's access token, handed in by the caller (this layer stores none): ``access(force)``
+    returns a valid token, refreshed first when ``force`` (after a 401) or when it is about to expire.
+    ``key`` (the Spotify user id) separates that user's cached answers from everyone else's."""
+
+    key: str
+    access: Callable[[bool], str]
+
+
 class SpotifyTransport:
     """Signed GETs with the rate-limit, retry and cache policy above. Safe to share between threads."""
 
@@ -117,15 +128,18 @@ class SpotifyTransport:
         max_wait: float,
         cached: bool = True,
         cache_extra: str = "",
+        user: UserToken | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
-        ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only."""
+        ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only. With ``user``
+        the request is signed with that user's token instead of the app's (cached per user)."""
         params = {key: value for key, value in (params or {}).items() if value is not None}
         ttl = settings.SPOTIFY_CACHE_SECONDS if cached else 0
-        key = self._cache_key(path, params, cache_extra) if ttl else ""
+        extra = f"{cache_extra}|user:{user.key}" if user is not None else cache_extra
+        key = self._cache_key(path, params, extra) if ttl else ""
         if ttl and (hit := cache.get(key)) is not None:
             return hit
-        body = self._fetch(path, params, max_wait)
+        body = self._fetch(path, params, max_wait, user)
         if ttl:
             cache.set(key, body, ttl)
         return body
@@ -137,16 +151,32 @@ class SpotifyTransport:
         digest = hashlib.sha256(raw.encode()).hexdigest()
         return f"spotify:{generation}:{digest[:40]}"
 
-    def _fetch(self, path: str, params: dict[str, Any], max_wait: float) -> dict[str, Any]:
+    def _signed(self, user: UserToken | None, refresh: bool) -> spotipy.Spotify:
+        """The app's client, or a client signed with the user's token (a fresh one when ``refresh``)."""
+        if user is None:
+            self._spotify.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
+            return self._spotify
+        signed = spotipy.Spotify(
+            auth=user.access(refresh),
+            requests_session=self._session,
+            retries=0,
+            status_retries=0,
+            requests_timeout=settings.SPOTIFY_TIMEOUT_SECONDS,
+        )
+        signed.prefix = self._spotify.prefix
+        return signed
+
+    def _fetch(
+        self, path: str, params: dict[str, Any], max_wait: float, user: UserToken | None = None
+    ) -> dict[str, Any]:
         failures = 0
         token_refreshed = False
         deadline = time.monotonic() + max_wait  # total 429 waiting allowed for this one answer
         while True:
             _wait_for_backoff(deadline)
-            self._spotify.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
             self._auth.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
             try:
-                return self._spotify._get(path, **params) or {}
+                return self._signed(user, token_refreshed)._get(path, **params) or {}
             except SpotifyException as error:
                 status = error.http_status
                 if status == 429:
