@@ -65,6 +65,13 @@ def _content_security_policy() -> str:
     api = urlparse(settings.SPOTIFY_API_URL or "")
     if api.scheme and api.netloc:
         image_hosts.append(f"{api.scheme}://{api.netloc}")
+    # the profile's "Link Spotify account" form redirects to Spotify's Accounts service (the fake in tests)
+    accounts = urlparse(getattr(settings, "SPOTIFY_ACCOUNTS_URL", "") or "https://accounts.spotify.com")
+    form_hosts = [
+        "https://accounts.google.com",
+        "https://github.com",
+        f"{accounts.scheme}://{accounts.netloc}",
+    ]
     return "; ".join(
         [
             "default-src 'self'",
@@ -74,7 +81,7 @@ def _content_security_policy() -> str:
             "connect-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'self'",
-            "form-action 'self' https://accounts.google.com https://github.com",
+            f"form-action 'self' {' '.join(dict.fromkeys(form_hosts))}",
         ]
     )
 

@@ -54,3 +54,21 @@ def test_unlinking_from_the_profile_deletes_the_account(page_for, alice, spotify
     done = post(page_for(alice), "/profile/spotify/unlink/", {}, follow=True)
     assert any("Unlinked Spotify" in message for message in messages_of(done))
     assert not SpotifyAccount.objects.exists()
+
+
+def test_the_credentials_page_shows_the_redirect_uri(page_for, admin_user, settings) -> None:
+    settings.PUBLIC_URL = "https://music.example.org"
+    body = page_for(admin_user).get("/settings/credentials/").content.decode()
+    assert "https://music.example.org/api/spotify/account/callback" in body and "loopback IP" in body
+
+
+def test_a_browser_reaching_the_callback_without_a_session_is_sent_to_log_in(client, auth_on) -> None:
+    answer = client.get("/api/spotify/account/callback?code=c&state=s", HTTP_ACCEPT="text/html")
+    assert answer.status_code == 302 and answer["Location"].startswith("/login/?next=")
+
+
+def test_the_content_security_policy_lets_the_link_form_go_to_spotify(page_for, alice, settings) -> None:
+    settings.SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
+    policy = page_for(alice).get("/profile/")["Content-Security-Policy"]
+    form_action = next(part for part in policy.split("; ") if part.startswith("form-action"))
+    assert "https://accounts.spotify.com" in form_action.split()

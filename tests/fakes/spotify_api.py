@@ -38,7 +38,12 @@ Test controls:
                                   when given); path_prefix None matches /v1/ only, use "/api/token",
                                   "/previews/" or e.g. "/v1/playlists/" to aim elsewhere
   fake.delay(seconds, count=None) later responses (all, or the next ``count``) wait that long first
-  fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched)
+  fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched);
+                                  user access tokens expire too (their refresh tokens stay valid)
+  fake.accounts                   the Accounts service's users and tokens (``tests.fakes.spotify_accounts``):
+                                  add_user(id, name, liked=[...], followed=[...]), login_as(id), like(id, track)
+  fake.accounts_url               -> settings.SPOTIFY_ACCOUNTS_URL
+  FakeSpotify(extended_quota=True)  the pre-2026 rules (any token reads any playlist's items)
   fake.requests                   list of ``RequestRecord(method, path, query, time, status)``;
                                   time is ``time.monotonic()`` at arrival
   fake.api_calls(path_prefix="/v1/")  how many requests went to paths with that prefix

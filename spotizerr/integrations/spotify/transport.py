@@ -170,13 +170,14 @@ class SpotifyTransport:
         self, path: str, params: dict[str, Any], max_wait: float, user: UserToken | None = None
     ) -> dict[str, Any]:
         failures = 0
-        token_refreshed = False
+        token_refreshed = refresh_user = False
         deadline = time.monotonic() + max_wait  # total 429 waiting allowed for this one answer
         while True:
             _wait_for_backoff(deadline)
             self._auth.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
             try:
-                return self._signed(user, token_refreshed)._get(path, **params) or {}
+                signed, refresh_user = self._signed(user, refresh_user), False
+                return signed._get(path, **params) or {}
             except SpotifyException as error:
                 status = error.http_status
                 if status == 429:
@@ -184,7 +185,7 @@ class SpotifyTransport:
                     continue
                 if status == 401 and not token_refreshed:
                     self._tokens.forget()
-                    token_refreshed = True
+                    token_refreshed = refresh_user = True  # the user's token is refreshed once too
                     continue
                 if status < 500:
                     raise _client_error(path, error) from error
