@@ -139,3 +139,26 @@ def test_the_dashboard_page_shows_the_name_and_what_works(stranger: User, page_f
 def test_with_extended_quota_the_app_token_still_reads_playlists(spotify_api_extended, alice_client) -> None:
     answer = alice_client.get(f"/api/playlist/info?id={PLAYLIST}&include_tracks=true")
     assert answer.status_code == 200 and answer.json()["tracks"]["total"] == 5
+
+
+def test_a_watch_check_reads_through_a_watcher_who_may_read_it(
+    alice: User, bob: User, spotify_link: Callable, spotify_api: FakeSpotify, queued_only
+) -> None:
+    """GIVEN alice and bob both watch the playlist WHEN alice's link changes to a stranger's account THEN
+    the check reads it through bob's and finds the new track; with no reader left it records why."""
+    from accounts.spotify.services import spotify_unlink
+    from watching.models import WatchTarget
+    from watching.services import target_check, watch_playlist_add
+
+    spotify_link(alice)
+    spotify_link(bob)
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    watch_playlist_add(user=bob, playlist_id=PLAYLIST)
+    spotify_link(alice, "stranger")
+    spotify_api.catalog.playlist_add(PLAYLIST, spotify_api.catalog.albums[IDS.single].track_ids)
+    assert "1 added" in target_check(target=WatchTarget.objects.get())
+
+    spotify_unlink(user=bob)
+    spotify_api.catalog.playlist_add(PLAYLIST, spotify_api.catalog.albums[IDS.big_album].track_ids[:1])
+    result = target_check(target=WatchTarget.objects.get())
+    assert "link" in result.lower() and WatchTarget.objects.get().last_error == result
