@@ -47,3 +47,37 @@ class User(AbstractUser):
         if update_fields is not None and "role" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
+
+
+class SpotifyAccount(models.Model):
+    """A user's linked Spotify account (Authorization Code with PKCE). Both tokens are Fernet ciphertext
+    (``spotizerr.lib.crypto``), never returned by any endpoint; the row is deleted on unlink."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="spotify_account")
+    spotify_user_id = models.CharField(max_length=255)
+    display_name = models.CharField(max_length=255, blank=True, default="")
+    scopes = models.JSONField(default=list, blank=True)
+    access_token_encrypted = models.TextField(help_text="Fernet ciphertext; never the token itself.")
+    refresh_token_encrypted = models.TextField(help_text="Fernet ciphertext; never the token itself.")
+    expires_at = models.DateTimeField(help_text="When the access token expires.")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} as Spotify user {self.spotify_user_id}"
+
+
+class SpotifyLinkState(models.Model):
+    """One started link: the OAuth ``state`` (stored as its SHA-256) bound to the user who started it, with
+    the PKCE verifier (encrypted). Single use; older than ``LIFETIME`` it is refused and purged."""
+
+    LIFETIME_SECONDS = 600
+
+    state_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="spotify_link_states")
+    verifier_encrypted = models.TextField()
+    redirect_uri = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Spotify link of {self.user} started {self.created_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import StreamCredential, stream_credentials_valid
+from accounts.spotify.services import spotify_user_token
 from downloads import selectors
 from downloads.models import (
     ACTIVE_STATUSES,
@@ -34,7 +35,7 @@ from downloads.progress import progress_deleted, progress_publish
 from settings_app.config.main import MAIN
 from settings_app.selectors import get_config, get_watch_config, stored_values
 from spotizerr.errors import BadRequest, Conflict, NotFound
-from spotizerr.integrations.spotify import get_spotify_client, parse_spotify_id
+from spotizerr.integrations.spotify import LIKED_ID, get_spotify_client, parse_playlist_id, parse_spotify_id
 
 logger = logging.getLogger(__name__)
 
@@ -99,13 +100,15 @@ def _context_validate(context: dict[str, Any] | None) -> dict[str, Any]:
                 details={key: ["must be a whole number from 1"]},
             )
     if "playlist_id" in context:
-        context["playlist_id"] = parse_spotify_id(str(context["playlist_id"]), "playlist")
+        context["playlist_id"] = parse_playlist_id(str(context["playlist_id"]))
     return context
 
 
-def _describe(download_type: str, spotify_id: str) -> tuple[str, str]:
-    """Name and artist of the item; Spotify's own errors (404 unknown id, 503 rate limit) pass through."""
-    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
+def _describe(download_type: str, spotify_id: str, user: User) -> tuple[str, str]:
+    """Name and artist of the item; Spotify's own errors (404 unknown id, 503 rate limit) pass through.
+    A playlist must be readable through ``user``'s linked account (``SpotifyPlaylistForbidden``, 403, when
+    not; ``SpotifyAccountNotLinked``, 409, for ``liked`` without an account): one small read checks now."""
+    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT, user=spotify_user_token(user=user))
     if download_type == DownloadType.TRACK:
         track = client.track(spotify_id)
         return track.name, ", ".join(track.artist_names)
@@ -113,6 +116,8 @@ def _describe(download_type: str, spotify_id: str) -> tuple[str, str]:
         album = client.album(spotify_id)
         return album.name, ", ".join(artist.name for artist in album.artists)
     playlist = client.playlist(spotify_id, include_entries=False)
+    if spotify_id != LIKED_ID:
+        client.playlist_entries_page(spotify_id, limit=1, offset=0, snapshot_id=playlist.snapshot_id)
     return playlist.name, playlist.owner
 
 
@@ -146,13 +151,16 @@ def download_request(
     """
     if download_type not in DownloadType.values:
         raise BadRequest(f"Cannot download a {download_type!r}.", code="invalid_download_type")
-    spotify_id = parse_spotify_id(item_id, download_type)
+    if download_type == DownloadType.PLAYLIST:
+        spotify_id = parse_playlist_id(item_id)
+    else:
+        spotify_id = parse_spotify_id(item_id, download_type)
     clean = overrides_validate(overrides)
     clean_context = _context_validate(context)
     existing = selectors.task_active_for(owner=user, download_type=download_type, item_id=spotify_id)
     if existing is not None:
         raise _conflict(existing)
-    name, artist = _describe(download_type, spotify_id)
+    name, artist = _describe(download_type, spotify_id, user)
     return _task_create(
         user=user,
         download_type=download_type,
@@ -180,7 +188,9 @@ def _task_create(
         "type": download_type,
         "id": given,
         "spotify_id": spotify_id,
-        "url": f"https://open.spotify.com/{download_type}/{spotify_id}",
+        "url": "https://open.spotify.com/collection/tracks"
+        if spotify_id == LIKED_ID
+        else f"https://open.spotify.com/{download_type}/{spotify_id}",
         "overrides": overrides,
         "context": context,
         "requested_by": user.username,

@@ -236,11 +236,15 @@ def seed_from_environment() -> Iterator[str]:
 
 
 def credentials_reencrypt() -> int:
-    """Re-encrypt every stored secret under the first (newest) key; returns how many."""
+    """Re-encrypt every stored secret (client secrets, linked Spotify accounts' two tokens) under the
+    first (newest) key, all or nothing; returns how many."""
+    from accounts.spotify.services import spotify_accounts_reencrypt
+
     count = 0
     with transaction.atomic():
         for credential in Credential.objects.select_for_update():
             credential.client_secret_encrypted = crypto.reencrypt(credential.client_secret_encrypted)
             credential.save(update_fields=["client_secret_encrypted"])
             count += 1
+        count += 2 * spotify_accounts_reencrypt()
     return count

@@ -105,7 +105,9 @@ def _content_security_policy() -> str:
     api = _origin(settings.SPOTIFY_API_URL)
     if api:
         image_hosts.append(api)
-    sso = (_origin(settings.SSO_GOOGLE_AUTHORIZE_URL), _origin(settings.SSO_GITHUB_URL))
+    # the profile's "Link Spotify account" form redirects to Spotify's Accounts service (the fake in tests)
+    accounts = _origin(getattr(settings, "SPOTIFY_ACCOUNTS_URL", "") or "https://accounts.spotify.com")
+    sso = (_origin(settings.SSO_GOOGLE_AUTHORIZE_URL), _origin(settings.SSO_GITHUB_URL), accounts)
     form_targets = ["'self'", *dict.fromkeys(origin for origin in sso if origin)]
     return "; ".join(
         [

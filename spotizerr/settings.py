@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------- Spotify and sources
 SPOTIFY_API_URL = env_url("SPOTIZERR_SPOTIFY_API_URL", "https://api.spotify.com/v1/")
 SPOTIFY_TOKEN_URL = env_url("SPOTIZERR_SPOTIFY_TOKEN_URL", "https://accounts.spotify.com/api/token")
+# linked user accounts sign in at <this>/authorize and get tokens from <this>/api/token (PKCE)
+SPOTIFY_ACCOUNTS_URL = env_url("SPOTIZERR_SPOTIFY_ACCOUNTS_URL", "https://accounts.spotify.com")
 SPOTIFY_CLIENT_ID = env_str("SPOTIZERR_SPOTIFY_CLIENT_ID")
 SPOTIFY_CLIENT_SECRET = env_secret("SPOTIZERR_SPOTIFY_CLIENT_SECRET")
 SPOTIFY_CACHE_SECONDS = env_int("SPOTIZERR_SPOTIFY_CACHE_SECONDS", 300, minimum=0)

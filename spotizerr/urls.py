@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/auth/", include("accounts.api.urls")),
+    path("api/spotify/", include("accounts.spotify.urls")),  # account*; me/playlists is in watching
     path("api/", include("spotizerr.catalog.urls")),  # before settings_app: owns credentials/markets
     path("api/", include("settings_app.api.urls")),
     path("api/", include("downloads.api.urls")),

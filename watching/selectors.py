@@ -15,6 +15,7 @@ from accounts.models import User
 from downloads.models import DownloadTask, LibraryFile, TaskStatus
 from library_history.models import HistoryEntry, HistoryStatus
 from spotizerr.errors import NotFound
+from watching.liked import client_playlist_id
 from watching.models import ItemStatus, Watch, WatchItem, WatchItemState, WatchKind, WatchTarget
 
 DETAIL_LIST_LIMIT = 50  # failed and removed items shown in a status answer
@@ -132,7 +133,7 @@ def _detail(
 ) -> dict[str, Any]:
     target = watch.target
     return {
-        "spotify_id": target.spotify_id,
+        "spotify_id": client_playlist_id(target.spotify_id),  # "liked" for Liked Songs
         "type": target.kind,
         "name": target.name,
         "owner": watch.user.username,

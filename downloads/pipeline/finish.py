@@ -206,6 +206,7 @@ def playlist_file_write(task: DownloadTask) -> str | None:
 def context_playlist_refresh(task: DownloadTask) -> str | None:
     """For a track queued with a playlist context (by watching): rewrite that playlist's M3U from the
     playlist's current order and the files the library has for it."""
+    from accounts.spotify.services import spotify_user_token
     from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 
     playlist_id = (task.context or {}).get("playlist_id")
@@ -213,7 +214,7 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
         return None
     try:
         # keyed on the current snapshot: a cached older version would leave out the track that just landed
-        client = get_spotify_client()
+        client = get_spotify_client(user=spotify_user_token(user=task.owner))
         snapshot = client.playlist_snapshot(playlist_id)
         playlist = client.playlist(playlist_id, include_entries=True, snapshot_id=snapshot)
     except SpotifyError as error:

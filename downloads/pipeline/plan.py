@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connections, transaction
 
+from accounts.spotify.services import spotify_user_token
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline.context import to_json
 from spotizerr.integrations.catalog_types import Track
@@ -46,7 +47,8 @@ def _job(task: DownloadTask, position: int, track: Track | None, skip_reason: st
 
 def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
     """The task's jobs (not saved) and the metadata to keep on the task. Raises Spotify's errors."""
-    client = get_spotify_client()
+    # a playlist's entries are read through its requester's linked Spotify account (2026 rules)
+    client = get_spotify_client(user=spotify_user_token(user=task.owner))
     if task.download_type == DownloadType.TRACK:
         track = client.track(task.item_id)
         return [_job(task, 1, track)], {}

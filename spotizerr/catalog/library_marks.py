@@ -15,7 +15,10 @@ from watching import selectors as watch_selectors
 
 def mark_playlist_entries(*, user: User, playlist_id: str, body: dict[str, Any], items: list[dict]) -> None:
     """Set ``is_watched`` on ``body`` and, when watched, ``in_library`` on each entry of ``items``."""
-    watch = watch_selectors.watch_find(user=user, kind="playlist", spotify_id=playlist_id)
+    from watching.liked import target_spotify_id
+
+    target_id = target_spotify_id(user=user, playlist_id=playlist_id)
+    watch = watch_selectors.watch_find(user=user, kind="playlist", spotify_id=target_id)
     body["is_watched"] = watch is not None
     if watch is None:
         return

@@ -15,11 +15,19 @@ from rest_framework.views import APIView
 
 from accounts.current import request_user
 from accounts.permissions import IsAdmin
+from accounts.spotify.services import spotify_user_token
 from spotizerr.api import error_responses, validate
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
 from spotizerr.integrations.catalog_types import Page
-from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, parse_spotify_id
+from spotizerr.integrations.spotify import (
+    LIKED_ID,
+    SpotifyClient,
+    SpotifyPlaylistForbidden,
+    get_spotify_client,
+    parse_playlist_id,
+    parse_spotify_id,
+)
 
 # a page view waits this long at most for Spotify's rate-limit back-off, then answers 503 + Retry-After
 VIEW_MAX_WAIT_SECONDS = 5.0
@@ -29,14 +37,42 @@ _ERRORS = error_responses(
         400: "Bad id or parameter, or no Spotify credentials configured (code spotify_not_configured).",
         401: "Not logged in.",
         404: "Spotify does not know this id.",
+        409: "id=liked without a linked Spotify account (spotify_account_not_linked).",
         502: "Spotify refused the request.",
         503: "Spotify rate limited (Retry-After) or unavailable.",
     }
 )
 
 
-def _client() -> SpotifyClient:
-    return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS)
+def _client(request: Request | None = None) -> SpotifyClient:
+    """The catalog client; with ``request``, playlists are read through the caller's linked account."""
+    user = spotify_user_token(user=request_user(request)) if request is not None else None
+    return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS, user=user)
+
+
+_FORBIDDEN = error_responses(
+    {
+        403: "Spotify does not let us read this playlist's tracks (spotify_playlist_forbidden): "
+        "link the owner's Spotify account or import the list; details.playlist holds its metadata."
+    }
+)
+
+
+def _forbidden_with_metadata(
+    client: SpotifyClient, error: SpotifyPlaylistForbidden, playlist_id: str
+) -> None:
+    """Re-raise ``error`` with the playlist's metadata in its details: the name still shows."""
+    playlist = client.playlist(playlist_id)
+    error.details = {
+        **(error.details or {}),
+        "playlist": {
+            "id": playlist.id,
+            "name": playlist.name,
+            "owner": playlist.owner,
+            "total_tracks": playlist.total_tracks,
+        },
+    }
+    raise error
 
 
 def _page_body(request: Request, page: Page) -> dict[str, Any]:
@@ -118,13 +154,18 @@ class PlaylistInfoView(APIView):
     @extend_schema(
         operation_id="playlist_info",
         parameters=[s.PlaylistInfoQuerySerializer],
-        responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
-        description="The playlist; with include_tracks=true every entry under tracks.items.",
+        responses={200: s.CatalogPlaylistSerializer, **_ERRORS, **_FORBIDDEN},
+        description="The playlist (id=liked: your Liked Songs); with include_tracks=true every entry under "
+        "tracks.items, read through your linked Spotify account.",
     )
     def get(self, request: Request) -> Response:
         query = validate(s.PlaylistInfoQuerySerializer, request.query_params).validated_data
-        playlist_id = parse_spotify_id(query["id"], "playlist")
-        playlist = _client().playlist(playlist_id, include_entries=query["include_tracks"])
+        playlist_id = parse_playlist_id(query["id"])
+        client = _client(request)
+        try:
+            playlist = client.playlist(playlist_id, include_entries=query["include_tracks"])
+        except SpotifyPlaylistForbidden as error:
+            _forbidden_with_metadata(client, error, playlist_id)
         context: dict[str, Any] = {}
         if query["include_tracks"]:
             count = len(playlist.entries)
@@ -152,18 +193,21 @@ class PlaylistMetadataView(APIView):
     @extend_schema(
         operation_id="playlist_metadata",
         parameters=[s.IdQuerySerializer],
-        responses={200: s.CatalogPlaylistSerializer, **_ERRORS},
+        responses={200: s.CatalogPlaylistSerializer, **_ERRORS, **_FORBIDDEN},
         description="The playlist with its first page of entries; more via playlist/tracks.",
     )
     def get(self, request: Request) -> Response:
-        playlist_id = parse_spotify_id(
-            validate(s.IdQuerySerializer, request.query_params).validated_data["id"], "playlist"
+        playlist_id = parse_playlist_id(
+            validate(s.IdQuerySerializer, request.query_params).validated_data["id"]
         )
-        client = _client()
+        client = _client(request)
         playlist = client.playlist(playlist_id)
-        page = client.playlist_entries_page(
-            playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
-        )
+        try:
+            page = client.playlist_entries_page(
+                playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
+            )
+        except SpotifyPlaylistForbidden as error:
+            _forbidden_with_metadata(client, error, playlist_id)
         body = _page_body(request, page)
         if body["next"]:
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})
@@ -182,12 +226,19 @@ class PlaylistTracksView(APIView):
     @extend_schema(
         operation_id="playlist_tracks",
         parameters=[s.PlaylistTracksQuerySerializer],
-        responses={200: s.CatalogPlaylistEntriesPageSerializer, **_ERRORS},
+        responses={200: s.CatalogPlaylistEntriesPageSerializer, **_ERRORS, **_FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
         query = validate(s.PlaylistTracksQuerySerializer, request.query_params).validated_data
-        playlist_id = parse_spotify_id(query["id"], "playlist")
-        page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
+        playlist_id = parse_playlist_id(query["id"])
+        client = _client(request)
+        snapshot = client.playlist_snapshot(playlist_id) if playlist_id == LIKED_ID else None
+        try:
+            page = client.playlist_entries_page(
+                playlist_id, limit=query["limit"], offset=query["offset"], snapshot_id=snapshot
+            )
+        except SpotifyPlaylistForbidden as error:
+            _forbidden_with_metadata(client, error, playlist_id)
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
         mark_playlist_entries(
             user=request_user(request), playlist_id=playlist_id, body={}, items=body["items"]

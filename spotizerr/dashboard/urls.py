@@ -14,6 +14,7 @@ from spotizerr.dashboard.views import (
     profile,
     queue,
     settings,
+    spotify_account,
     users,
     watchlist,
 )
@@ -79,5 +80,8 @@ urlpatterns = [
     path("settings/<str:section>/", settings.settings_section_view, name="settings-section"),
     path("profile/", profile.profile_view, name="profile"),
     path("profile/sso/<str:provider>/link/", profile.sso_link_view, name="sso-link"),
+    path("profile/spotify/link/", spotify_account.spotify_link_view, name="spotify-link"),
+    path("profile/spotify/paste/", spotify_account.spotify_paste_view, name="spotify-paste"),
+    path("profile/spotify/unlink/", spotify_account.spotify_unlink_view, name="spotify-unlink"),
     path("profile/sso/<str:provider>/unlink/", profile.sso_unlink_view, name="sso-unlink"),
 ]

@@ -52,7 +52,9 @@ def test_it_reads_album_label_upc_copyrights_and_discs(spotify_api: FakeSpotify)
     assert [(t.disc_number, t.track_number) for t in album.tracks][3:5] == [(1, 4), (2, 1)]
 
 
-def test_it_uses_single_object_endpoints_only(spotify_api: FakeSpotify) -> None:
+def test_it_uses_single_object_endpoints_only(spotify_api_extended: FakeSpotify) -> None:
+    """(pre-2026 rules: about paging and caching, not about who may read; see test_playlists_2026)"""
+    spotify_api = spotify_api_extended
     client = get_spotify_client()
     client.album(IDS.small_album)
     client.playlist(IDS.big_playlist, include_entries=True)
@@ -64,8 +66,9 @@ def test_it_uses_single_object_endpoints_only(spotify_api: FakeSpotify) -> None:
 
 
 def test_it_reads_every_playlist_entry_and_says_why_some_cannot_be_downloaded(
-    spotify_api: FakeSpotify,
+    spotify_api_extended: FakeSpotify,
 ) -> None:
+    """(pre-2026 rules: about paging and caching, not about who may read; see test_playlists_2026)"""
     playlist = get_spotify_client().playlist(IDS.big_playlist, include_entries=True)
     assert playlist.total_tracks == 120 and len(playlist.entries) == 120
     skipped = {entry.position: entry.skip_reason for entry in playlist.entries if entry.track is None}
@@ -73,7 +76,9 @@ def test_it_reads_every_playlist_entry_and_says_why_some_cannot_be_downloaded(
     assert [entry.position for entry in playlist.entries] == list(range(120))
 
 
-def test_it_pages_playlist_entries_from_the_items_endpoint(spotify_api: FakeSpotify) -> None:
+def test_it_pages_playlist_entries_from_the_items_endpoint(spotify_api_extended: FakeSpotify) -> None:
+    """(pre-2026 rules: about paging and caching, not about who may read; see test_playlists_2026)"""
+    spotify_api = spotify_api_extended
     page = get_spotify_client().playlist_entries_page(IDS.big_playlist, limit=30, offset=95)
     assert page.total == 120 and len(page.items) == 25 and page.next_offset is None
     assert page.items[5].position == 100 and page.items[5].skip_reason == "episode"
@@ -210,7 +215,9 @@ def test_it_always_asks_spotify_for_the_current_snapshot(spotify_api: FakeSpotif
     assert first != changed and client.playlist_snapshot(IDS.small_playlist) == changed
 
 
-def test_it_keys_cached_entries_on_the_snapshot(spotify_api: FakeSpotify) -> None:
+def test_it_keys_cached_entries_on_the_snapshot(spotify_api_extended: FakeSpotify) -> None:
+    """(pre-2026 rules: about paging and caching, not about who may read; see test_playlists_2026)"""
+    spotify_api = spotify_api_extended
     client = get_spotify_client()
     spotify_api.catalog.listeners.clear()
     before = client.playlist_entries(

@@ -149,6 +149,7 @@ def test_playlist_info_without_tracks_gives_only_the_count(api: APIClient) -> No
     assert body["owner"]["display_name"] == "Fixture User"
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")  # alice owns the fixture playlists on Spotify
 def test_playlist_info_with_tracks_lists_every_entry(api: APIClient) -> None:
     body = api.get("/api/playlist/info", {"id": IDS.big_playlist, "include_tracks": "true"}).json()
     items = body["tracks"]["items"]
@@ -158,18 +159,21 @@ def test_playlist_info_with_tracks_lists_every_entry(api: APIClient) -> None:
     assert items[0]["track"]["album"]["id"]
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_playlist_metadata_gives_the_first_page_and_a_link_to_the_rest(api: APIClient) -> None:
     body = api.get("/api/playlist/metadata", {"id": IDS.big_playlist}).json()
     assert len(body["tracks"]["items"]) == 50 and body["tracks"]["total"] == 120
     assert "/api/playlist/tracks?" in body["tracks"]["next"]
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_playlist_tracks_pages_past_one_hundred(api: APIClient) -> None:
     body = api.get("/api/playlist/tracks", {"id": IDS.big_playlist, "limit": 50, "offset": 100}).json()
     assert [item["position"] for item in body["items"]] == list(range(100, 120))
     assert (body["total"], body["next"]) == (120, None)
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_playlist_tracks_follows_its_next_link(api: APIClient) -> None:
     first = api.get("/api/playlist/tracks", {"id": IDS.big_playlist}).json()
     second = api.get(first["next"]).json()

@@ -30,6 +30,7 @@ def _entries(body: dict) -> dict[str, dict]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_an_unwatched_playlist_has_no_library_marks(auth_on, alice, alice_client, spotify_api, library_root):
     _put_in_library(library_root, IDS.track)
     body = alice_client.get(f"/api/playlist/info?id={IDS.small_playlist}&include_tracks=true").json()
@@ -38,6 +39,7 @@ def test_an_unwatched_playlist_has_no_library_marks(auth_on, alice, alice_client
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_a_watched_playlist_marks_the_tracks_already_in_the_library(
     auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
 ):
@@ -51,6 +53,7 @@ def test_a_watched_playlist_marks_the_tracks_already_in_the_library(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_a_library_entry_whose_file_is_gone_is_not_marked(
     auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
 ):
@@ -62,6 +65,7 @@ def test_a_library_entry_whose_file_is_gone_is_not_marked(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_another_users_watch_does_not_mark_my_page(
     auth_on, alice, bob_client, spotify_api, library_root, quiet_queue
 ):

@@ -53,6 +53,7 @@ def test_it_hides_explicit_tracks_when_the_filter_is_on(page):
     assert "1 explicit item hidden" in body
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")  # alice owns the fixture playlists on Spotify
 def test_it_shows_a_playlist_with_its_watch_toggle(page):
     body = page.get(f"/playlist/{IDS.small_playlist}/").content.decode()
     assert "Fixture Mix" in body
@@ -60,6 +61,7 @@ def test_it_shows_a_playlist_with_its_watch_toggle(page):
     assert 'aria-pressed="false">Watch' in body
 
 
+@pytest.mark.usefixtures("spotify_owner_linked")
 def test_it_says_which_playlist_entries_cannot_be_downloaded(page):
     body = page.get(f"/playlist/{IDS.big_playlist}/").content.decode()
     assert "Not downloadable (Local file)" in body

@@ -8,7 +8,7 @@ from tests.dashboard.conftest import messages_of, post
 from tests.fakes.spotify_api import IDS
 from watching.models import Watch
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_api", "queued_only")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_owner_linked", "queued_only")]
 
 
 def test_it_watches_a_playlist_from_its_page_and_lists_it(page_for, alice):

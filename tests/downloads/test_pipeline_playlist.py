@@ -12,7 +12,7 @@ from tests.fakes.spotify_api import IDS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
+    pytest.mark.usefixtures("auth_on", "engine", "inline_queue", "spotify_owner_linked"),
 ]
 
 

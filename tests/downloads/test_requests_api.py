@@ -41,7 +41,7 @@ def test_an_album_may_be_named_by_link_or_uri(alice_client, spotify_api, given):
     assert DownloadTask.objects.get(pk=response.json()["task_id"]).item_id == IDS.small_album
 
 
-def test_a_playlist_request_takes_the_playlist_name(alice_client, spotify_api):
+def test_a_playlist_request_takes_the_playlist_name(alice_client, spotify_owner_linked):
     response = alice_client.get(f"/api/playlist/download/{IDS.small_playlist}")
 
     assert response.status_code == 202

@@ -14,12 +14,19 @@ albums and search, no album_group, no /markets, no batch look-ups, null preview_
 
 Endpoints (Spotify's JSON shapes; unknown ids -> 404 ``{"error": {"status", "message"}}``; a request without a
 valid bearer -> 401; bad paging -> 400):
-  POST /api/token                 client credentials (HTTP Basic), returns access_token + expires_in
+  POST /api/token                 client credentials (HTTP Basic), returns access_token + expires_in; the
+                                  user grants (authorization_code + PKCE, refresh_token) and GET /authorize
+                                  are the Accounts service of ``tests.fakes.spotify_accounts``
+  GET  /v1/me, /v1/me/playlists, /v1/me/tracks, /v1/me/following   see ``tests.fakes.spotify_me``
   GET  /v1/tracks/{id}            GET /v1/albums/{id} (first 50 tracks under "tracks")
   GET  /v1/albums/{id}/tracks     limit <= 50, offset, next
   GET  /v1/artists/{id}           GET /v1/artists/{id}/albums (include_groups, limit <= 10, offset)
   GET  /v1/playlists/{id}         first 100 entries under "items" (and legacy "tracks"), snapshot_id;
-                                  ``fields=a,b`` keeps only those top-level keys
+                                  ``fields=a,b`` keeps only those top-level keys. For a caller who may not
+                                  read the items (below) metadata only: "items" is just {href, total}
+  (2026 rule) playlist items      403 for an app-only token and for a user token of someone who neither owns
+                                  (``owner_id``) nor collaborates (``collaborators``); ``FakeSpotify(
+                                  extended_quota=True)`` lets every token read (the pre-2026 behaviour)
   GET  /v1/playlists/{id}/items   limit <= 100, offset; entries carry "item" (and legacy "track"); local files
                                   have is_local true, unavailable entries item null, episodes type "episode"
   GET  /v1/search                 q, type (comma list), limit <= 10 (else 400; default 5), offset <= 1000
@@ -38,7 +45,12 @@ Test controls:
   fake.delay(seconds, count=None) later responses (all, or the next ``count``) wait that long first
   fake.lapse_premium(lapsed=True) every Web API call 403 "Active premium subscription required ..."
   fake.exhaust_quota(exhausted=True)  every Web API call 429 with "reason": "QUOTA_EXCEEDED"
-  fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched)
+  fake.expire_tokens()            every issued token becomes invalid (-> 401 until a new one is fetched);
+                                  user access tokens expire too (their refresh tokens stay valid)
+  fake.accounts                   the Accounts service's users and tokens (``tests.fakes.spotify_accounts``):
+                                  add_user(id, name, liked=[...], followed=[...]), login_as(id), like(id, track)
+  fake.accounts_url               -> settings.SPOTIFY_ACCOUNTS_URL
+  FakeSpotify(extended_quota=True)  the pre-2026 rules (any token reads any playlist's items)
   fake.requests                   list of ``RequestRecord(method, path, query, time, status)``;
                                   time is ``time.monotonic()`` at arrival
   fake.api_calls(path_prefix="/v1/")  how many requests went to paths with that prefix
@@ -61,7 +73,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.spotify_accounts import FakeAccounts, TokenError, UserToken
 from tests.fakes.spotify_catalog import IDS, FakeCatalog, fake_id
+from tests.fakes.spotify_me import ME_ROUTES
 from tests.fakes.spotify_render import Json, Renderer
 from tests.fakes.spotify_routes import ROUTES, SpotifyApiError
 from tests.fakes.spotify_rules import account_refusal, dev_mode_shape
@@ -113,6 +127,8 @@ class FakeSpotify:
         )
         self.premium_lapsed = False
         self.quota_exhausted = False
+        self.accounts = FakeAccounts(self)
+        self._callers = threading.local()
         self.client_id = "fake-client-id"
         self.client_secret = "fake-client-secret"
         self.token_lifetime = 3600
@@ -163,6 +179,11 @@ class FakeSpotify:
     def token_url(self) -> str:
         return f"{self.base_url}/api/token"
 
+    @property
+    def accounts_url(self) -> str:
+        """The Accounts service base (``/authorize``, ``/api/token``) -> SPOTIZERR_SPOTIFY_ACCOUNTS_URL."""
+        return self.base_url
+
     # ------------------------------------------------------------ test controls
     def fail_next(
         self, status: int, count: int = 1, retry_after: float | None = None, path_prefix: str | None = None
@@ -191,8 +212,10 @@ class FakeSpotify:
         self.quota_exhausted = exhausted
 
     def expire_tokens(self) -> None:
+        """Every app token becomes invalid and every user token expires (refresh tokens stay valid)."""
         with self._lock:
             self._tokens.clear()
+        self.accounts.expire_user_tokens()
 
     def api_calls(self, path_prefix: str = "/v1/") -> int:
         with self._lock:
@@ -220,7 +243,7 @@ class FakeSpotify:
     def issue_token(self, authorization: str, body: dict[str, str]) -> Json:
         expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
         if body.get("grant_type") != "client_credentials":
-            raise SpotifyApiError(400, "unsupported_grant_type")
+            return self.accounts.token(body)
         if authorization != f"Basic {expected}":
             raise SpotifyApiError(400, "invalid_client")
         token = secrets.token_urlsafe(24)
@@ -228,8 +251,17 @@ class FakeSpotify:
             self._tokens[token] = time.time() + self.token_lifetime
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
 
+    def caller(self) -> UserToken | None:
+        """The user whose token signs the request being handled (None: an app-only token)."""
+        return getattr(self._callers, "user", None)
+
     def check_bearer(self, authorization: str) -> None:
         token = authorization.removeprefix("Bearer ").strip()
+        self._callers.user = user = (
+            self.accounts.bearer(token) if authorization.startswith("Bearer ") else None
+        )
+        if user is not None:
+            return
         with self._lock:
             expiry = self._tokens.get(token) if authorization.startswith("Bearer ") else None
         if expiry is None:
@@ -285,7 +317,13 @@ class _Handler(BaseHTTPRequestHandler):
             body = {"error": {"status": error.status, "message": error.message}}
             if split.path == "/api/token":
                 body = {"error": error.message, "error_description": "Invalid client"}
+        except TokenError as error:
+            status, content_type = 400, "application/json"
+            body = {"error": error.error, "error_description": error.description}
         record.status = status
+        if status == 302:
+            self._send(302, b"", "text/plain", {"Location": body})
+            return
         if content_type == "application/json":
             self._send_json(status, body)
         else:
@@ -310,6 +348,8 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             return 200, self.fake.issue_token(self.headers.get("Authorization", ""), form), "application/json"
+        if method == "GET" and path == "/authorize":
+            return 302, self.fake.accounts.authorize(query), "text/plain"
         if method == "GET" and (match := re.fullmatch(r"/images/([\w.-]+)\.jpg", path)):
             return 200, _media("jpg"), "image/jpeg"
         if method == "GET" and (match := re.fullmatch(r"/previews/(\w+)\.mp3", path)):
@@ -322,7 +362,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.check_bearer(self.headers.get("Authorization", ""))
         if refusal := account_refusal(self.fake):
             return refusal[0], refusal[1], "application/json"
-        for pattern, view in ROUTES:
+        for pattern, view in (*ROUTES, *ME_ROUTES):
             if match := re.fullmatch(pattern, path[len("/v1") :]):
                 with self.fake.catalog.lock:
                     body = view(self.fake, query, *match.groups())

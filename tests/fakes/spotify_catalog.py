@@ -108,6 +108,9 @@ class FakePlaylist:
     description: str = ""
     public: bool = True
     collaborative: bool = False
+    collaborators: list[str] = field(
+        default_factory=list
+    )  # user ids who may read its items besides the owner
     followers: int = 10
     image: str | None = None
     entries: list[FakeEntry] = field(default_factory=list)
@@ -260,11 +263,30 @@ class FakeCatalog:
         return track_id
 
     def add_playlist(
-        self, name: str, *, track_ids: list[str] = (), playlist_id: str | None = None, description: str = ""
-    ) -> str:  # type: ignore[assignment]
+        self,
+        name: str,
+        *,
+        track_ids: list[str] = (),  # type: ignore[assignment]
+        playlist_id: str | None = None,
+        description: str = "",
+        owner_id: str = "fixture-user",
+        owner_name: str | None = None,
+        collaborators: list[str] | None = None,
+    ) -> str:
+        """A playlist owned by Spotify user ``owner_id``; only the owner and ``collaborators`` may read its
+        items with a user token (the 2026 development-mode rule)."""
         with self.lock:
             playlist_id = playlist_id or fake_id(f"playlist:{name}:{next(self._counter)}")
-            playlist = FakePlaylist(playlist_id, name, description=description, image=f"pl-{playlist_id[:6]}")
+            playlist = FakePlaylist(
+                playlist_id,
+                name,
+                owner_id=owner_id,
+                owner_name=owner_name or ("Fixture User" if owner_id == "fixture-user" else owner_id),
+                description=description,
+                image=f"pl-{playlist_id[:6]}",
+                collaborative=bool(collaborators),
+                collaborators=list(collaborators or ()),
+            )
             playlist.entries = [self._entry_for(track_id, n) for n, track_id in enumerate(track_ids)]
             self.playlists[playlist_id] = playlist
             return playlist_id

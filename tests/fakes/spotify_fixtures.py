@@ -18,28 +18,35 @@ to ``spotify_api.catalog``, so tests that mutate the catalog see the change). Re
     spotify_api.requests / api_calls(prefix="/v1/") / clear_requests()
     spotify_api.base_url, api_url, token_url, client_id, client_secret
 
-The fake follows Spotify's 2026 development-mode rules (``tests.fakes.spotify_rules``); a test (or module,
-with ``pytestmark``) marked ``@pytest.mark.spotify_extended_quota`` gets the old extended-quota behaviour.
-
 ``spotify_server`` -- the same server and settings but no stored credentials (for "not configured" tests).
+It speaks the 2026 development-mode rules: playlist items only through the linked account of their owner
+(``fixture-user`` owns the fixture playlists) or a collaborator.
+
+``spotify_link(user, spotify_user_id="fixture-user")`` -- links ``user``'s Spotify account through the real
+PKCE flow against the fake Accounts service (adding that Spotify user to the fake when missing).
+``spotify_api_extended`` -- ``spotify_api`` with ``extended_quota=True`` (the pre-2026 rules), for tests about
+something else than who may read a playlist; a test (or module, with ``pytestmark``) marked
+``@pytest.mark.spotify_extended_quota`` gets the same from ``spotify_server``/``spotify_api``.
+``spotify_uncleared`` -- changes to the fake catalog no longer clear the response cache (tests of fresh reads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from spotizerr.integrations.spotify import spotify_cache_clear, spotify_clients_close
 from tests.fakes.spotify_api import FakeSpotify
 
 
-@pytest.fixture
-def spotify_server(db, settings, request: pytest.FixtureRequest) -> Iterator[FakeSpotify]:
-    extended = request.node.get_closest_marker("spotify_extended_quota") is not None
-    fake = FakeSpotify(extended_quota=extended).start()
+def _serve(settings, fake: FakeSpotify) -> Iterator[FakeSpotify]:
+    fake.start()
     settings.SPOTIFY_API_URL = fake.api_url
     settings.SPOTIFY_TOKEN_URL = fake.token_url
+    settings.SPOTIFY_ACCOUNTS_URL = fake.accounts_url
     settings.SPOTIFY_CLIENT_ID = None
     settings.SPOTIFY_CLIENT_SECRET = None
     settings.SPOTIFY_RETRY_BACKOFF_MS = 10
@@ -53,6 +60,12 @@ def spotify_server(db, settings, request: pytest.FixtureRequest) -> Iterator[Fak
 
 
 @pytest.fixture
+def spotify_server(db, settings, request: pytest.FixtureRequest) -> Iterator[FakeSpotify]:
+    extended = request.node.get_closest_marker("spotify_extended_quota") is not None
+    yield from _serve(settings, FakeSpotify(extended_quota=extended))
+
+
+@pytest.fixture
 def spotify_uncleared(spotify_server: FakeSpotify) -> FakeSpotify:
     """Changes to the fake catalog no longer clear Spotizerr's response cache, as with the real
     Spotify, which tells nobody when a playlist or an artist changes: for tests of what reads fresh."""
@@ -60,14 +73,59 @@ def spotify_uncleared(spotify_server: FakeSpotify) -> FakeSpotify:
     return spotify_server
 
 
-@pytest.fixture
-def spotify_api(spotify_server: FakeSpotify) -> FakeSpotify:
+def _with_credentials(fake: FakeSpotify) -> FakeSpotify:
     from settings_app.services import credential_create
 
     credential_create(
-        service="spotify",
-        name="test",
-        client_id=spotify_server.client_id,
-        client_secret=spotify_server.client_secret,
+        service="spotify", name="test", client_id=fake.client_id, client_secret=fake.client_secret
     )
-    return spotify_server
+    return fake
+
+
+@pytest.fixture
+def spotify_api(spotify_server: FakeSpotify) -> FakeSpotify:
+    return _with_credentials(spotify_server)
+
+
+@pytest.fixture
+def spotify_api_extended(db, settings) -> Iterator[FakeSpotify]:
+    for fake in _serve(settings, FakeSpotify(extended_quota=True)):
+        yield _with_credentials(fake)
+
+
+def link_spotify_account(fake: FakeSpotify, user: object, spotify_user_id: str = "fixture-user") -> object:
+    """Link ``user`` to ``spotify_user_id`` through the real flow: start, the fake's /authorize, finish."""
+    from accounts.spotify.services import spotify_link_finish, spotify_link_start
+
+    if spotify_user_id not in fake.accounts.users:
+        fake.accounts.add_user(spotify_user_id, "Fixture User" if spotify_user_id == "fixture-user" else None)
+    fake.accounts.login_as(spotify_user_id)
+    answer = requests.get(spotify_link_start(user=user), allow_redirects=False, timeout=5)
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    return spotify_link_finish(user=user, code=query["code"][0], state=query["state"][0])
+
+
+@pytest.fixture
+def spotify_owner_linked(request: pytest.FixtureRequest, spotify_api: FakeSpotify) -> FakeSpotify:
+    """The acting users own the fixture playlists on Spotify: the system user (auth off) and whichever of
+    ``admin_user``, ``alice`` and ``bob`` the test uses are linked to ``fixture-user``. For tests about
+    downloading and watching playlists, not about who may read them (2026 rules)."""
+    from accounts.authentication import get_system_user
+
+    users = [get_system_user()]
+    users += [
+        request.getfixturevalue(name)
+        for name in ("admin_user", "alice", "bob")
+        if name in request.fixturenames
+    ]
+    for user in users:
+        link_spotify_account(spotify_api, user)
+    return spotify_api
+
+
+@pytest.fixture
+def spotify_link(spotify_api: FakeSpotify) -> Callable[..., object]:
+    def link(user: object, spotify_user_id: str = "fixture-user") -> object:
+        return link_spotify_account(spotify_api, user, spotify_user_id)
+
+    return link

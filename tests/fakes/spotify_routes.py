@@ -106,8 +106,13 @@ def _playlist_items_page(fake: FakeSpotify, playlist_id: str, limit: int, offset
 
 
 def _playlist(fake: FakeSpotify, query: dict[str, str], playlist_id: str) -> Json:
+    from tests.fakes.spotify_me import playlist_readable
+
     playlist = _get(fake.catalog.playlists, playlist_id)
-    body = fake.render.playlist_full(playlist, _playlist_items_page(fake, playlist_id, 100, 0))
+    if playlist_readable(fake, playlist):
+        body = fake.render.playlist_full(playlist, _playlist_items_page(fake, playlist_id, 100, 0))
+    else:  # metadata only: no items page for a caller who may not read the items (2026)
+        body = {**fake.render.playlist_simple(playlist), "followers": {"href": None, "total": 0}}
     if query.get("fields"):
         wanted = {re.split(r"[.(]", name, maxsplit=1)[0].strip() for name in query["fields"].split(",")}
         body = {key: value for key, value in body.items() if key in wanted}
@@ -115,6 +120,10 @@ def _playlist(fake: FakeSpotify, query: dict[str, str], playlist_id: str) -> Jso
 
 
 def _playlist_items(fake: FakeSpotify, query: dict[str, str], playlist_id: str) -> Json:
+    from tests.fakes.spotify_me import playlist_readable
+
+    if not playlist_readable(fake, _get(fake.catalog.playlists, playlist_id)):
+        raise SpotifyApiError(403, "Forbidden")
     limit, offset = _int_param(query, "limit", 20, 100), _int_param(query, "offset", 0)
     return _playlist_items_page(fake, playlist_id, limit, offset)
 

@@ -95,8 +95,10 @@ def _watch_for(client: APIClient, kind: str, spotify_id: str) -> str:
 
 
 @pytest.fixture
-def owned(alice, client_for, spotify_api) -> Callable[[str], dict[str, str]]:
-    """``owned(access)``: make alice's object for that access level; returns URL placeholders."""
+def owned(alice, client_for, spotify_owner_linked) -> Callable[[str], dict[str, str]]:
+    """``owned(access)``: make alice's object for that access level; returns URL placeholders. The
+    callers are linked to the Spotify account that owns the fixture playlists (2026 rules), so a
+    playlist's tracks answer them."""
 
     def make(access: str) -> dict[str, str]:
         from tests.security.endpoints import OWN_HISTORY, OWN_TASK, OWN_WATCH

@@ -168,6 +168,18 @@ MATRIX: dict[Endpoint, Row] = {
         OWN_WATCH, "/api/artist/watch/{artist_watch}/albums", {"album_ids": [IDS.small_album]}
     ),
     ("/api/artist/watch/trigger_check", "POST"): Row(USER, "/api/artist/watch/trigger_check"),
+    ("/api/artist/watch/followed", "POST"): Row(USER, "/api/artist/watch/followed"),
+    # ------------------------------------------------------------------ linked Spotify account (own only)
+    ("/api/spotify/account", "GET"): Row(USER, "/api/spotify/account"),
+    ("/api/spotify/account", "DELETE"): Row(USER, "/api/spotify/account"),
+    ("/api/spotify/account/link", "POST"): Row(USER, "/api/spotify/account/link"),
+    ("/api/spotify/account/callback", "GET"): Row(
+        PUBLIC,
+        "/api/spotify/account/callback?code=c&state=s",
+        notes="where Spotify sends the browser: without a session it redirects to log in; a state only "
+        "finishes a link for the user who started it",
+    ),
+    ("/api/spotify/me/playlists", "GET"): Row(USER, "/api/spotify/me/playlists"),
     ("/api/artist/watch/trigger_check/{spotify_id}", "POST"): Row(
         OWN_WATCH, "/api/artist/watch/trigger_check/{artist_watch}"
     ),

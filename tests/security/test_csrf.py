@@ -35,7 +35,7 @@ def _session(user, *, csrf: bool = False) -> Client:
 
 @pytest.mark.parametrize(("endpoint", "row"), UNSAFE, ids=[f"{m} {p}" for (p, m), _ in UNSAFE])
 def test_a_cookie_session_without_a_csrf_token_is_refused(
-    endpoint, row, auth_on, admin_user, spotify_api, owned, library_root
+    endpoint, row, auth_on, admin_user, spotify_owner_linked, owned, library_root
 ):
     _, method = endpoint
     if row.pending and endpoint not in all_endpoints():
@@ -73,7 +73,7 @@ def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spot
 
 @pytest.mark.parametrize("url", GET_COMMANDS[:4])
 def test_get_download_commands_keep_working_with_a_bearer_token(
-    url, auth_on, alice_client, spotify_api, library_root
+    url, auth_on, alice_client, spotify_owner_linked, library_root
 ):
     assert alice_client.get(url).status_code == 202
 

@@ -15,7 +15,7 @@ HUGE = 288230376151711745  # past SQLite's 64-bit OFFSET once multiplied by the 
 
 @pytest.mark.parametrize("client_id", ["caf\u00e9-id", "id\u0085with-nel", "tab\tid"])
 def test_a_non_ascii_client_id_is_refused_instead_of_breaking_every_catalog_call(
-    auth_on, admin_client, spotify_api, client_id
+    auth_on, admin_client, spotify_owner_linked, client_id
 ):
     response = admin_client.put(
         "/api/credentials/spotify_api_config", {"client_id": client_id}, format="json"

@@ -47,9 +47,10 @@ def inline_queue(monkeypatch) -> None:
 
 
 @pytest.fixture
-def spotify(spotify_api: FakeSpotify, library_root: Path, queued_only) -> FakeSpotify:
-    """The fake Spotify API with a library root; download tasks are created but never run."""
-    return spotify_api
+def spotify(spotify_owner_linked: FakeSpotify, library_root: Path, queued_only) -> FakeSpotify:
+    """The fake Spotify API with a library root; download tasks are created but never run. The acting
+    users are linked to the Spotify account that owns the fixture playlists (``spotify_owner_linked``)."""
+    return spotify_owner_linked
 
 
 @pytest.fixture

@@ -19,9 +19,10 @@ from rest_framework.views import APIView
 from accounts.current import request_user
 from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest
-from spotizerr.integrations.spotify import parse_spotify_id
+from spotizerr.integrations.spotify import parse_playlist_id, parse_spotify_id
 from watching import selectors, services
 from watching.api import serializers as s
+from watching.liked import target_spotify_id
 from watching.models import Watch, WatchKind
 
 _AUTH = error_responses({401: "Not logged in."})
@@ -82,8 +83,12 @@ class _ListView(_KindView):
 
 class _StatusView(_KindView):
     def get(self, request: Request, spotify_id: str) -> Response:
-        spotify_id = parse_spotify_id(spotify_id, self.kind)
-        watch = selectors.watch_find(user=request_user(request), kind=self.kind, spotify_id=spotify_id)
+        if self.kind == WatchKind.PLAYLIST:
+            spotify_id = parse_playlist_id(spotify_id)
+            target_id = target_spotify_id(user=request_user(request), playlist_id=spotify_id)
+        else:
+            spotify_id = target_id = parse_spotify_id(spotify_id, self.kind)
+        watch = selectors.watch_find(user=request_user(request), kind=self.kind, spotify_id=target_id)
         if watch is None:
             return Response({"is_watched": False, "spotify_id": spotify_id})
         return Response(self._status(watch))

@@ -9,14 +9,19 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.spotify.services import spotify_user_token, spotify_user_token_require
 from settings_app.selectors import get_watch_config
 from spotizerr.integrations.spotify import (
     SpotifyError,
     SpotifyNotFound,
+    SpotifyPlaylistForbidden,
     SpotifyQuotaExhausted,
     SpotifyRateLimited,
+    UserToken,
     get_spotify_client,
 )
+from watching.liked import liked_owner_pk
 from watching.models import WatchKind, WatchTarget
 from watching.services.artists import artist_refresh
 from watching.services.common import CHECK_SPOTIFY_MAX_WAIT, clock, lease_renewer
@@ -27,14 +32,37 @@ from watching.services.sync import SyncSummary, target_sync
 logger = logging.getLogger(__name__)
 
 
+def _playlist_readers(target: WatchTarget) -> list[UserToken | None]:
+    """Whose Spotify account reads a watched playlist: the owner's for Liked Songs; else the linked
+    accounts of its watchers, oldest watch first (the first that may read it is used), or the app's own
+    token when no watcher linked one (that works only for apps in extended quota mode)."""
+    owner_pk = liked_owner_pk(target.spotify_id)
+    if owner_pk is not None:
+        return [spotify_user_token_require(user=User.objects.get(pk=owner_pk))]
+    readers: dict[str, UserToken] = {}
+    for watch in target.watches.select_related("user").order_by("created_at", "pk"):
+        token = spotify_user_token(user=watch.user)
+        if token is not None:
+            readers.setdefault(token.key, token)
+    return list(readers.values()) or [None]
+
+
 def _refresh(target: WatchTarget, config: dict[str, Any], holder: str, now: datetime) -> Change | None:
-    client = get_spotify_client(max_wait=CHECK_SPOTIFY_MAX_WAIT)
     renew = lease_renewer(target=target, holder=holder, now=clock(now))
-    if target.kind == WatchKind.PLAYLIST:
-        return playlist_refresh(
-            client=client, target=target, force=not config["useSnapshotIdChecking"], renew=renew, now=now
-        )
-    return artist_refresh(client=client, target=target, renew=renew, now=now)
+    if target.kind != WatchKind.PLAYLIST:
+        client = get_spotify_client(max_wait=CHECK_SPOTIFY_MAX_WAIT)
+        return artist_refresh(client=client, target=target, renew=renew, now=now)
+    readers = _playlist_readers(target)
+    for number, reader in enumerate(readers, start=1):
+        client = get_spotify_client(max_wait=CHECK_SPOTIFY_MAX_WAIT, user=reader)
+        try:
+            return playlist_refresh(
+                client=client, target=target, force=not config["useSnapshotIdChecking"], renew=renew, now=now
+            )
+        except SpotifyPlaylistForbidden:
+            if number == len(readers):
+                raise
+    return None
 
 
 def _result(change: Change | None, sync: SyncSummary) -> str:

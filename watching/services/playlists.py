@@ -13,6 +13,7 @@ from settings_app.selectors import get_config
 from spotizerr.integrations.catalog_types import Page, PlaylistEntry
 from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
 from watching import selectors
+from watching.liked import client_playlist_id
 from watching.models import WatchTarget
 from watching.services.common import PAGE_SIZE
 from watching.services.reading import Change, Row, cursor_for, rows_apply, rows_read
@@ -53,7 +54,7 @@ def playlist_entries_read(
 
     def fetch(offset: int) -> Page:
         return client.playlist_entries_page(
-            target.spotify_id, limit=PAGE_SIZE, offset=offset, snapshot_id=cache_key
+            client_playlist_id(target.spotify_id), limit=PAGE_SIZE, offset=offset, snapshot_id=cache_key
         )
 
     try:
@@ -72,12 +73,13 @@ def playlist_refresh(
 
     Raises the Spotify client's errors; ``SpotifyRateLimited`` after keeping the place reached.
     """
-    snapshot = client.playlist_snapshot(target.spotify_id)
+    playlist_id = client_playlist_id(target.spotify_id)  # "liked" for Liked Songs
+    snapshot = client.playlist_snapshot(playlist_id)
     resuming = (target.cursor or {}).get("key") == snapshot
     if snapshot == target.snapshot_id and not resuming and not force:
         return None
     # keyed on the snapshot: never an older version from the catalog cache (a rename changes it too)
-    about = client.playlist(target.spotify_id, snapshot_id=snapshot)
+    about = client.playlist(playlist_id, snapshot_id=snapshot)
     rows, total = playlist_entries_read(
         client=client, target=target, snapshot_id=snapshot, renew=renew, fresh=force
     )

@@ -10,10 +10,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.spotify.services import spotify_user_token
 from settings_app.selectors import get_watch_config
 from spotizerr.errors import BadRequest
-from spotizerr.integrations.spotify import RELEASE_GROUPS, get_spotify_client, parse_spotify_id
+from spotizerr.integrations.spotify import (
+    LIKED_ID,
+    RELEASE_GROUPS,
+    get_spotify_client,
+    parse_playlist_id,
+    parse_spotify_id,
+)
 from watching import selectors
+from watching.liked import client_playlist_id, target_spotify_id
 from watching.models import ItemStatus, Watch, WatchItemState, WatchKind, WatchTarget
 from watching.services.artists import artist_releases_read
 from watching.services.common import REQUEST_SPOTIFY_MAX_WAIT, watching_require_enabled
@@ -58,13 +66,25 @@ def _target_create(
     return target
 
 
-def _playlist_target(spotify_id: str, now: datetime) -> WatchTarget:
+def _watched_id(user: User, kind: str, value: str) -> str:
+    """The target's ``spotify_id`` for an id given to the API (``liked``: ``user``'s Liked Songs)."""
+    if kind == WatchKind.PLAYLIST:
+        return target_spotify_id(user=user, playlist_id=parse_playlist_id(value))
+    return parse_spotify_id(value, kind)
+
+
+def _playlist_target(spotify_id: str, user: User, now: datetime) -> WatchTarget:
+    """The target, read through ``user``'s linked Spotify account: ``SpotifyPlaylistForbidden`` when that
+    account may not read the playlist's items (checked with one small read even if others watch it)."""
+    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT, user=spotify_user_token(user=user))
+    api_id = client_playlist_id(spotify_id)
     target = WatchTarget.objects.filter(kind=WatchKind.PLAYLIST, spotify_id=spotify_id).first()
     if target is not None:
+        if api_id != LIKED_ID:
+            client.playlist_entries_page(api_id, limit=1, offset=0, snapshot_id=target.snapshot_id)
         return target
-    client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
-    about = client.playlist(spotify_id)  # SpotifyNotFound -> 404
-    snapshot = client.playlist_snapshot(spotify_id)
+    about = client.playlist(api_id)  # SpotifyNotFound -> 404
+    snapshot = client.playlist_snapshot(api_id)
     unsaved = WatchTarget(kind=WatchKind.PLAYLIST, spotify_id=spotify_id)
     rows, total = playlist_entries_read(
         client=client, target=unsaved, snapshot_id=snapshot, renew=lambda: None
@@ -161,7 +181,7 @@ def watch_playlist_add(
     id), SpotifyNotFound (unknown playlist) and the Spotify client's other errors.
     """
     watching_require_enabled()
-    spotify_id = parse_spotify_id(playlist_id, "playlist")
+    spotify_id = _watched_id(user, WatchKind.PLAYLIST, playlist_id)
     at = now or timezone.now()
     existing = _existing(user, WatchKind.PLAYLIST, spotify_id)
     if existing is not None:
@@ -169,7 +189,7 @@ def watch_playlist_add(
             existing.watch_new = watch_new_additions
             existing.save(update_fields=["watch_new"])
         return existing, False
-    target = _playlist_target(spotify_id, at)
+    target = _playlist_target(spotify_id, user, at)
     return _watch_create(
         target=target,
         user=user,
@@ -252,7 +272,7 @@ def watch_remove(*, user: User, kind: str, spotify_id: str) -> int:
     """Stop watching: ``user``'s own watch, or for an admin without one every watch of it. A target
     nobody watches any more is forgotten with its items (library files stay). Returns how many watches
     ended; raises NotFound when ``user`` sees none."""
-    spotify_id = parse_spotify_id(spotify_id, kind)
+    spotify_id = _watched_id(user, kind, spotify_id)
     watch = selectors.watch_get(user=user, kind=kind, spotify_id=spotify_id)
     watches = Watch.objects.filter(target=watch.target)
     if watch.user_id == user.pk or not user.is_admin:
@@ -275,7 +295,7 @@ def watch_items_mark_known(
 ) -> list[str]:
     """Mark tracks (playlists) or albums (artists) as known for ``user``'s watch, so checks never queue
     them; items with a download queued keep it. Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id))
     ids = _item_ids(kind, item_ids)
     at = now or timezone.now()
     with transaction.atomic():
@@ -289,7 +309,7 @@ def watch_items_mark_known(
 def watch_items_forget(*, user: User, kind: str, spotify_id: str, item_ids: Iterable[str]) -> list[str]:
     """Forget what was done with these items for ``user``'s watch: the next check treats them as new
     (queued when the watch takes new items). Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id))
     ids = _item_ids(kind, item_ids)
     WatchItemState.objects.filter(watch=watch, item_id__in=ids).delete()
     return ids
@@ -305,6 +325,6 @@ def watch_checks_trigger(
         targets = list(selectors.targets_visible_to(user=user, kind=kind))
     else:
         targets = [
-            selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind)).target
+            selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id)).target
         ]
     return watch_checks_request(targets=targets, now=now)

@@ -14,6 +14,7 @@ from downloads.services import download_request
 from spotizerr.errors import ApiError, Conflict
 from spotizerr.integrations.spotify import SpotifyRateLimited
 from watching import selectors
+from watching.liked import client_playlist_id
 from watching.models import ItemStatus, Watch, WatchItem, WatchItemState, WatchKind, WatchTarget
 
 
@@ -57,7 +58,7 @@ def _outcomes_refresh(states: list[WatchItemState], now: datetime) -> None:
 def _context(target: WatchTarget, item: WatchItem) -> dict[str, Any]:
     position = (item.position or 0) + 1
     return {
-        "playlist_id": target.spotify_id,
+        "playlist_id": client_playlist_id(target.spotify_id),
         "playlist_name": target.name or target.spotify_id,
         "playlist_position": position,
         "playlist_total": max(target.entry_total, position),

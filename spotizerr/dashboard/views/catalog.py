@@ -8,10 +8,19 @@ from django.views.decorators.http import require_GET
 
 from accounts.current import request_user
 from accounts.models import User
+from accounts.spotify.services import spotify_user_token
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
 from spotizerr.errors import ApiError
-from spotizerr.integrations.spotify import MAX_OFFSET, SpotifyClient, get_spotify_client, parse_spotify_id
+from spotizerr.integrations.catalog_types import Page
+from spotizerr.integrations.spotify import (
+    MAX_OFFSET,
+    SpotifyClient,
+    SpotifyPlaylistForbidden,
+    get_spotify_client,
+    parse_playlist_id,
+    parse_spotify_id,
+)
 from watching.models import Watch
 
 SEARCH_TYPES = ("track", "album", "artist", "playlist")
@@ -21,8 +30,16 @@ RELEASES_PAGE = 20
 VIEW_MAX_WAIT_SECONDS = 5.0
 
 
-def _client() -> SpotifyClient:
-    return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS)
+def _client(request: HttpRequest | None = None) -> SpotifyClient:
+    """The catalog client; with ``request``, playlists are read through the caller's linked account."""
+    user = spotify_user_token(user=request_user(request)) if request is not None else None
+    return get_spotify_client(max_wait=VIEW_MAX_WAIT_SECONDS, user=user)
+
+
+def target_spotify_id(*, user: User, playlist_id: str) -> str:
+    from watching.liked import target_spotify_id as target_id
+
+    return target_id(user=user, playlist_id=playlist_id)
 
 
 def _watch_state(kind: str, spotify_id: str, user: User) -> Watch | None:
@@ -96,13 +113,17 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
 @member_required
 def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
     offset = int_param(request, "offset", maximum=MAX_OFFSET)
+    forbidden: SpotifyPlaylistForbidden | None = None
     try:
-        spotify_id = parse_spotify_id(playlist_id, "playlist")
-        client = _client()
+        spotify_id = parse_playlist_id(playlist_id)
+        client = _client(request)
         playlist = client.playlist(spotify_id)
-        page = client.playlist_entries_page(
-            spotify_id, limit=TRACKS_PAGE, offset=offset, snapshot_id=playlist.snapshot_id
-        )
+        try:
+            page = client.playlist_entries_page(
+                spotify_id, limit=TRACKS_PAGE, offset=offset, snapshot_id=playlist.snapshot_id
+            )
+        except SpotifyPlaylistForbidden as refused:  # the name and owner still show, with what works
+            forbidden, page = refused, Page(items=(), total=0, limit=TRACKS_PAGE, offset=0, next_offset=None)
     except ApiError as error:
         return error_page(request, error, title="Playlist not available")
     entries = list(page.items)
@@ -117,9 +138,15 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
             "playlist": playlist,
             "entries": entries,
             "hidden": hidden,
-            "watch": _watch_state("playlist", spotify_id, request_user(request)),
+            "watch": _watch_state(
+                "playlist",
+                target_spotify_id(user=request_user(request), playlist_id=spotify_id),
+                request_user(request),
+            ),
             "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
+            "forbidden": forbidden,
         },
+        status=403 if forbidden else 200,
     )
 
 

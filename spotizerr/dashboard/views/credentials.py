@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.spotify.selectors import spotify_redirect_uri
 from settings_app import selectors, services
 from spotizerr.dashboard.access import admin_required
 from spotizerr.dashboard.forms import CredentialCreateForm, CredentialUpdateForm, apply_api_error
@@ -40,6 +41,7 @@ def _page(request: HttpRequest, form: CredentialCreateForm, *, status: int = 200
             "update_form": CredentialUpdateForm(),
             "sections": section_tabs("credentials"),
             "title": "Credentials",
+            "spotify_redirect": spotify_redirect_uri(),
         },
         status=status,
     )

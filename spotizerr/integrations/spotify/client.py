@@ -19,8 +19,9 @@ from spotizerr.integrations.catalog_types import (
     Track,
 )
 from spotizerr.integrations.spotify import parse
-from spotizerr.integrations.spotify.errors import SpotifyNotConfigured
-from spotizerr.integrations.spotify.transport import Credentials, SpotifyTransport
+from spotizerr.integrations.spotify.errors import SpotifyError, SpotifyNotConfigured, SpotifyPlaylistForbidden
+from spotizerr.integrations.spotify.me import LIKED_ID, UserReads
+from spotizerr.integrations.spotify.transport import Credentials, SpotifyTransport, UserToken
 
 SEARCH_TYPES = ("track", "album", "artist", "playlist", "episode", "show")
 RELEASE_GROUPS = ("album", "single", "compilation", "appears_on")
@@ -51,9 +52,10 @@ def set_credentials_provider(provider: CredentialsProvider) -> None:
     _credentials_provider = provider
 
 
-class SpotifyClient:
-    """Reads the catalog. Methods raise ``SpotifyNotFound`` for unknown ids, ``SpotifyRateLimited`` when a
-    back-off is longer than ``max_wait`` seconds, ``SpotifyUnavailable`` when retries are spent and
+class SpotifyClient(UserReads):
+    """Reads the catalog. Playlists are read with ``user`` (a linked account's token) when given, the app's
+    token otherwise; Spotify's refusal of a playlist's items becomes ``SpotifyPlaylistForbidden``. Methods
+    raise ``SpotifyNotFound`` for unknown ids, ``SpotifyRateLimited`` when a back-off is longer than ``max_wait`` seconds, ``SpotifyUnavailable`` when retries are spent and
     ``SpotifyError`` otherwise (all with ``permanent`` telling whether a retry can help)."""
 
     ALBUM_PAGE = 50  # Spotify's maximum for album tracks
@@ -61,15 +63,29 @@ class SpotifyClient:
     PLAYLIST_PAGE = 50  # /playlists/{id}/items documents 50 for new apps (100 before)
     SEARCH_PAGE = 10  # search answers at most 10 items a call for new apps
 
-    def __init__(self, transport: SpotifyTransport, *, max_wait: float) -> None:
+    def __init__(
+        self, transport: SpotifyTransport, *, max_wait: float, user: UserToken | None = None
+    ) -> None:
         self.transport = transport
         self.max_wait = max_wait
+        self.user = user
 
     def _get(
-        self, path: str, params: dict[str, Any] | None = None, *, cached: bool = True, cache_extra: str = ""
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        cached: bool = True,
+        cache_extra: str = "",
+        as_user: bool = False,
     ) -> dict[str, Any]:
         return self.transport.get(
-            path, params, max_wait=self.max_wait, cached=cached, cache_extra=cache_extra
+            path,
+            params,
+            max_wait=self.max_wait,
+            cached=cached,
+            cache_extra=cache_extra,
+            user=self.user if as_user else None,
         )
 
     def _collect(
@@ -83,6 +99,7 @@ class SpotifyClient:
         unwrap: str | None = None,
         cache_extra: str = "",
         cached: bool = True,
+        as_user: bool = False,
     ) -> tuple[list[dict], int]:
         """Items from ``offset`` on, ``limit`` of them (None: all), in calls of at most ``page_size``.
         ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``)."""
@@ -95,6 +112,7 @@ class SpotifyClient:
                 {**params, "limit": want, "offset": offset + len(items)},
                 cache_extra=cache_extra,
                 cached=cached,
+                as_user=as_user,
             )
             paging = body.get(unwrap) or {} if unwrap else body
             page_items = [item for item in paging.get("items") or () if item is not None]
@@ -206,26 +224,47 @@ class SpotifyClient:
         return releases
 
     # ------------------------------------------------------------ playlists
+    def _items(
+        self, playlist_id: str, *, limit: int | None, offset: int, snapshot_id: str
+    ) -> tuple[list[dict], int]:
+        """Entries of a playlist, with the user's token when there is one. Raises
+        ``SpotifyPlaylistForbidden`` when Spotify refuses them to that token (2026 development mode)."""
+        try:
+            return self._collect(
+                f"playlists/{playlist_id}/items",
+                {},
+                limit=limit,
+                offset=offset,
+                page_size=self.PLAYLIST_PAGE,
+                cache_extra=snapshot_id,
+                as_user=True,
+            )
+        except SpotifyError as error:
+            if type(error) is SpotifyError and error.upstream_status == 403:
+                raise SpotifyPlaylistForbidden(
+                    playlist_id=playlist_id, linked=self.user is not None
+                ) from error
+            raise
+
     def playlist(
         self, playlist_id: str, *, include_entries: bool = False, snapshot_id: str | None = None
     ) -> Playlist:
-        """The playlist; with ``include_entries`` every entry (local files and unavailable tracks included as
-        entries with ``track=None`` and a ``skip_reason``). Pass the current ``snapshot_id``
-        (``playlist_snapshot``) to key the cache on it: the answer is then never older than that version."""
-        data = self._get(f"playlists/{playlist_id}", cache_extra=snapshot_id or "")
+        """The playlist (``liked``: the user's Liked Songs); with ``include_entries`` every entry (local
+        files and unavailable tracks included as entries with ``track=None`` and a ``skip_reason``).
+        Metadata answers for any playlist; entries raise ``SpotifyPlaylistForbidden`` when refused.
+        Pass the current ``snapshot_id`` (``playlist_snapshot``) to key the cache on it: the answer is
+        then never older than that version."""
+        if playlist_id == LIKED_ID:
+            return self.liked_playlist(include_entries=include_entries)
+        data = self._get(f"playlists/{playlist_id}", cache_extra=snapshot_id or "", as_user=True)
         if not include_entries:
             return parse.playlist(data)
         first = parse.playlist_items_page(data)
-        items = list(first.get("items") or ()) if first.get("offset", 0) == 0 else []
-        total = first.get("total") or 0
-        if len(items) < total:
-            rest, _ = self._collect(
-                f"playlists/{playlist_id}/items",
-                {},
-                limit=None,
-                offset=len(items),
-                page_size=self.PLAYLIST_PAGE,
-                cache_extra=data.get("snapshot_id") or "",
+        readable = isinstance(first.get("items"), list) and first.get("offset", 0) == 0
+        items = list(first["items"]) if readable else []
+        if not readable or len(items) < (first.get("total") or 0):
+            rest, _ = self._items(
+                playlist_id, limit=None, offset=len(items), snapshot_id=data.get("snapshot_id") or ""
             )
             items.extend(rest)
         entries = tuple(parse.playlist_entry(item, n) for n, item in enumerate(items))
@@ -233,35 +272,26 @@ class SpotifyClient:
 
     def playlist_snapshot(self, playlist_id: str) -> str:
         """The current snapshot_id, always asked of Spotify (one small, uncached call)."""
-        return self._get(f"playlists/{playlist_id}", {"fields": "snapshot_id"}, cached=False).get(
-            "snapshot_id", ""
-        )
+        if playlist_id == LIKED_ID:
+            return self.liked_snapshot()
+        body = self._get(f"playlists/{playlist_id}", {"fields": "snapshot_id"}, cached=False, as_user=True)
+        return body.get("snapshot_id", "")
 
     def playlist_entries_page(
         self, playlist_id: str, *, limit: int = 50, offset: int = 0, snapshot_id: str | None = None
     ) -> Page:
         """One page of entries (``PlaylistEntry`` items). Pass ``snapshot_id`` to key the cache on it."""
-        items, total = self._collect(
-            f"playlists/{playlist_id}/items",
-            {},
-            limit=limit,
-            offset=offset,
-            page_size=self.PLAYLIST_PAGE,
-            cache_extra=snapshot_id or "",
-        )
+        if playlist_id == LIKED_ID:
+            return self.liked_entries_page(limit=limit, offset=offset, snapshot_id=snapshot_id)
+        items, total = self._items(playlist_id, limit=limit, offset=offset, snapshot_id=snapshot_id or "")
         entries = tuple(parse.playlist_entry(item, offset + n) for n, item in enumerate(items))
         return self._page(entries, total, limit, offset)
 
     def playlist_entries(self, playlist_id: str, *, snapshot_id: str | None = None) -> list[PlaylistEntry]:
         """Every entry of the playlist, all pages followed (cache keyed on ``snapshot_id`` when given)."""
-        items, _ = self._collect(
-            f"playlists/{playlist_id}/items",
-            {},
-            limit=None,
-            offset=0,
-            page_size=self.PLAYLIST_PAGE,
-            cache_extra=snapshot_id or "",
-        )
+        if playlist_id == LIKED_ID:
+            return list(self.liked_playlist(include_entries=True).entries)
+        items, _ = self._items(playlist_id, limit=None, offset=0, snapshot_id=snapshot_id or "")
         return [parse.playlist_entry(item, n) for n, item in enumerate(items)]
 
     # ------------------------------------------------------------ search and the health check
@@ -296,9 +326,19 @@ _transports: dict[tuple[str, str, str, str], SpotifyTransport] = {}
 _transports_lock = threading.Lock()
 
 
-def get_spotify_client(*, max_wait: float | None = None) -> SpotifyClient:
-    """A client with the active Spotify credentials. ``max_wait`` caps how long a call waits out a 429
-    back-off before raising ``SpotifyRateLimited`` (default ``SPOTIFY_MAX_WAIT_SECONDS``; views pass a few
+def spotify_app_client_id() -> str:
+    """The client id of the active Spotify app (linked accounts sign in to it); SpotifyNotConfigured
+    when none is set."""
+    found = _credentials_provider() if _credentials_provider is not None else None
+    if found is None or not found.client_id:
+        raise SpotifyNotConfigured()
+    return found.client_id
+
+
+def get_spotify_client(*, max_wait: float | None = None, user: UserToken | None = None) -> SpotifyClient:
+    """A client with the active Spotify credentials; ``user`` (a linked account's token, see
+    ``accounts.spotify.services.spotify_user_token``) signs the playlist and ``/me`` reads. ``max_wait``
+    caps how long a call waits out a 429 back-off before raising ``SpotifyRateLimited`` (default ``SPOTIFY_MAX_WAIT_SECONDS``; views pass a few
     seconds, download tasks can wait longer).
 
     Raises ``SpotifyNotConfigured`` when no credentials are set."""
@@ -314,7 +354,7 @@ def get_spotify_client(*, max_wait: float | None = None) -> SpotifyClient:
             )
             _transports[key] = transport
     wait = settings.SPOTIFY_MAX_WAIT_SECONDS if max_wait is None else max_wait
-    return SpotifyClient(transport, max_wait=wait)
+    return SpotifyClient(transport, max_wait=wait, user=user)
 
 
 def spotify_clients_close() -> None:

@@ -122,3 +122,53 @@ class SpotifyQuotaExhausted(SpotifyError):
             "queued fail now and can be retried later."
         )
         super().__init__(message, permanent=True, status=429, details={"retry_after": self.wait})
+
+
+PLAYLIST_FORBIDDEN_HELP = (
+    "Spotify only lets an app read the tracks of a playlist through the account of its owner or a "
+    "collaborator. Link that Spotify account under Profile > Connect Spotify (the owner can link theirs in "
+    "Spotizerr and watch or download it), or import the track list as a playlist of ours instead."
+)
+
+
+class SpotifyPlaylistForbidden(SpotifyError):
+    """Spotify refused a playlist's items to the token we have (development mode, 2026): neither the app
+    nor the linked account of the user who asked owns or collaborates on it. Retrying cannot help."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = f"Spotify does not let us read the tracks of this playlist. {PLAYLIST_FORBIDDEN_HELP}"
+    default_code = "spotify_playlist_forbidden"
+
+    def __init__(self, message: str | None = None, *, playlist_id: str = "", linked: bool = False) -> None:
+        super().__init__(
+            message,
+            permanent=True,
+            status=403,
+            details={"playlist_id": playlist_id, "account_linked": linked},
+        )
+
+
+class SpotifyAccountNotLinked(SpotifyError):
+    """The request needs the caller's own Spotify account (Liked Songs, own playlists, followed artists,
+    a playlist's items) and none is linked, or Spotify no longer accepts the link."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "No Spotify account is linked to your user. Link one under Profile > Connect Spotify "
+        "(POST /api/spotify/account/link), then try again."
+    )
+    default_code = "spotify_account_not_linked"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, permanent=True)
+
+
+class SpotifyLinkFailed(SpotifyError):
+    """Spotify's Accounts service refused to finish or refresh a user's link (bad code, revoked access)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Spotify did not accept the sign-in; start linking the account again."
+    default_code = "spotify_link_failed"
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        super().__init__(message, permanent=True, details=details)

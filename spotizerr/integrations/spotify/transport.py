@@ -19,6 +19,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
@@ -92,6 +93,16 @@ class Credentials:
     client_secret: str
 
 
+@dataclass(frozen=True)
+class UserToken:
+    """A linked user's access token, handed in by the caller (this layer stores none): ``access(force)``
+    returns a valid token, refreshed first when ``force`` (after a 401) or when it is about to expire.
+    ``key`` (the Spotify user id) separates that user's cached answers from everyone else's."""
+
+    key: str
+    access: Callable[[bool], str]
+
+
 class SpotifyTransport:
     """Signed GETs with the rate-limit, retry and cache policy above. Safe to share between threads."""
 
@@ -127,16 +138,21 @@ class SpotifyTransport:
         cached: bool = True,
         cache_extra: str = "",
         retries: int | None = None,
+        user: UserToken | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
         ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only; ``retries``
-        overrides ``SPOTIFY_RETRIES`` (a health check answers at once)."""
+        overrides ``SPOTIFY_RETRIES`` (a health check answers at once). With ``user`` the request is
+        signed with that user's token instead of the app's (cached per user)."""
         params = {key: value for key, value in (params or {}).items() if value is not None}
         ttl = settings.SPOTIFY_CACHE_SECONDS if cached else 0
-        key = self._cache_key(path, params, cache_extra) if ttl else ""
+        extra = f"{cache_extra}|user:{user.key}" if user is not None else cache_extra
+        key = self._cache_key(path, params, extra) if ttl else ""
         if ttl and (hit := cache.get(key)) is not None:
             return hit
-        body = self._fetch(path, params, max_wait, settings.SPOTIFY_RETRIES if retries is None else retries)
+        body = self._fetch(
+            path, params, max_wait, settings.SPOTIFY_RETRIES if retries is None else retries, user
+        )
         if ttl:
             cache.set(key, body, ttl)
         return body
@@ -148,16 +164,33 @@ class SpotifyTransport:
         digest = hashlib.sha256(raw.encode()).hexdigest()
         return f"spotify:{generation}:{digest[:40]}"
 
-    def _fetch(self, path: str, params: dict[str, Any], max_wait: float, retries: int) -> dict[str, Any]:
+    def _signed(self, user: UserToken | None, refresh: bool) -> spotipy.Spotify:
+        """The app's client, or a client signed with the user's token (a fresh one when ``refresh``)."""
+        if user is None:
+            self._spotify.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
+            return self._spotify
+        signed = spotipy.Spotify(
+            auth=user.access(refresh),
+            requests_session=self._session,
+            retries=0,
+            status_retries=0,
+            requests_timeout=settings.SPOTIFY_TIMEOUT_SECONDS,
+        )
+        signed.prefix = self._spotify.prefix
+        return signed
+
+    def _fetch(
+        self, path: str, params: dict[str, Any], max_wait: float, retries: int, user: UserToken | None = None
+    ) -> dict[str, Any]:
         failures = 0
-        token_refreshed = False
+        token_refreshed = refresh_user = False
         deadline = time.monotonic() + max_wait  # total 429 waiting allowed for this one answer
         while True:
             _wait_for_backoff(deadline)
-            self._spotify.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
             self._auth.requests_timeout = settings.SPOTIFY_TIMEOUT_SECONDS
             try:
-                return self._spotify._get(path, **params) or {}
+                signed, refresh_user = self._signed(user, refresh_user), False
+                return signed._get(path, **params) or {}
             except SpotifyException as error:
                 status = error.http_status
                 if status == 429 and error.reason == "QUOTA_EXCEEDED":
@@ -167,7 +200,7 @@ class SpotifyTransport:
                     continue
                 if status == 401 and not token_refreshed:
                     self._tokens.forget()
-                    token_refreshed = True
+                    token_refreshed = refresh_user = True  # the user's token is refreshed once too
                     continue
                 if status < 500:
                     raise _client_error(path, error) from error

@@ -90,7 +90,7 @@ class LiveApp:
         self.spotify.stop()
 
 
-def _environment(root: Path, spotify: FakeSpotify) -> dict[str, str]:
+def _environment(root: Path, spotify: FakeSpotify, port: int) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -110,6 +110,8 @@ def _environment(root: Path, spotify: FakeSpotify) -> dict[str, str]:
             "SPOTIZERR_WORKERS": "2",
             "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
             "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
+            "SPOTIZERR_SPOTIFY_ACCOUNTS_URL": spotify.accounts_url,
+            "SPOTIZERR_PUBLIC_URL": f"http://127.0.0.1:{port}",  # a loopback IP: Spotify's redirect may use it
             "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret,
             "PYTHONUNBUFFERED": "1",
@@ -170,11 +172,11 @@ def live_app_start(root: Path) -> LiveApp:
     app = LiveApp(base_url="", spotify=spotify, root=root)
     try:
         _inbox_album(root / "inbox", spotify, IDS.small_album)
-        app.env = env = _environment(root, spotify)
+        app.port = free_port()
+        app.env = env = _environment(root, spotify, app.port)
         _manage(env, app.log_dir, "migrate", "--noinput")
         _manage(env, app.log_dir, "bootstrap")
         _manage(env, app.log_dir, "shell", "-c", SETUP_SCRIPT)
-        app.port = free_port()
         app.base_url = f"http://127.0.0.1:{app.port}"
         app.processes.append(_spawn(env, app.log_dir, "qcluster", [sys.executable, "manage.py", "qcluster"]))
         app.web_start()

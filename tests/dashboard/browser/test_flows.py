@@ -56,8 +56,43 @@ def test_an_admin_downloads_an_album_and_watches_it_finish_live(page, log_in, li
     readme_shot(queue, "stats")
 
 
-def test_a_user_watches_a_playlist_and_removes_it(page, log_in):
+def link_spotify(page, live_app) -> None:
+    """Link the logged-in user's Spotify account from the profile page (unless it is linked already): the
+    fake Accounts service signs in as "fixture-user", who owns the fixture playlists."""
+    live_app.spotify.accounts.add_user("fixture-user", "Fixture User")
+    live_app.spotify.accounts.login_as("fixture-user")
+    page.goto("/profile/")
+    if page.locator("#spotify-unlink").count():
+        return
+    page.get_by_role("button", name="Link Spotify account").click()
+    expect(page.locator(".messages")).to_contain_text("Linked Spotify account Fixture User.")
+
+
+def test_a_user_links_spotify_sees_it_and_unlinks(page, log_in, live_app):
+    """GIVEN alice's profile WHEN she links Spotify (PKCE against the fake Accounts service, the browser
+    follows the redirects) THEN the profile shows the account; unlinking removes it; linking again works."""
     log_in("alice")
+    page.goto("/profile/")
+    expect(page.locator("#spotify-redirect-uri")).to_have_text(
+        f"{live_app.base_url}/api/spotify/account/callback"
+    )
+    expect(page.locator("#spotify")).to_contain_text("loopback IP address")
+    link_spotify(page, live_app)
+    expect(page.locator("#spotify")).to_contain_text("Linked as Fixture User")
+    state = page.evaluate("fetch('/api/spotify/account').then(r => r.json())")
+    assert state["linked"] is True and state["spotify_user"]["id"] == "fixture-user"
+    assert not any("token" in key for key in state)
+
+    page.get_by_role("button", name="Unlink").click()
+    expect(page.locator(".messages")).to_contain_text("Unlinked Spotify")
+    expect(page.locator("#spotify")).to_contain_text("Not linked.")
+    link_spotify(page, live_app)  # leaves alice linked for the playlist flow
+    expect(page.locator("#spotify")).to_contain_text("Linked as Fixture User")
+
+
+def test_a_user_watches_a_playlist_and_removes_it(page, log_in, live_app):
+    log_in("alice")
+    link_spotify(page, live_app)  # Spotify shows a playlist's tracks only to its owner's account (2026)
     page.goto(f"/playlist/{IDS.small_playlist}/")
     page.get_by_role("button", name="Watch").click()
     expect(page.locator(".messages")).to_contain_text("Watching “Fixture Mix”")
