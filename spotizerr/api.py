@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     INVALID = "invalid"  # a validation failure; details name the fields
     PARSE_ERROR = "parse_error"
+    INVALID_JSON = "invalid_json"  # malformed or nested too deep
+    DISALLOWED_HOST = "disallowed_host"
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"
     FORBIDDEN = "forbidden"
@@ -54,6 +56,12 @@ class ErrorCode(StrEnum):
     USER_PROTECTED = "user_protected"
     LAST_ADMIN = "last_admin"
     CANNOT_CHANGE_SELF = "cannot_change_self"
+    PASSWORD_CONTAINS_USER_NAME = "password_contains_user_name"
+    # linked Spotify accounts
+    SPOTIFY_LINK_STATE_INVALID = "spotify_link_state_invalid"
+    SPOTIFY_LINK_FAILED = "spotify_link_failed"
+    SPOTIFY_LINK_ADDRESS_INVALID = "spotify_link_address_invalid"
+    SPOTIFY_ACCOUNT_NOT_LINKED = "spotify_account_not_linked"
     # single sign-on
     SSO_USE_API = "sso_use_api"
     SSO_STATE_INVALID = "sso_state_invalid"
@@ -71,6 +79,7 @@ class ErrorCode(StrEnum):
     INVALID_CONFIG = "invalid_config"
     UNKNOWN_SERVICE = "unknown_service"
     DUPLICATE = "duplicate"
+    ACCOUNT_LOGIN_NOT_SUPPORTED = "account_login_not_supported"
     # Spotify
     INVALID_SPOTIFY_ID = "invalid_spotify_id"
     SPOTIFY_NOT_CONFIGURED = "spotify_not_configured"
@@ -79,6 +88,9 @@ class ErrorCode(StrEnum):
     SPOTIFY_RATE_LIMITED = "spotify_rate_limited"
     SPOTIFY_UNAVAILABLE = "spotify_unavailable"
     SPOTIFY_ERROR = "spotify_error"
+    SPOTIFY_OWNER_NOT_PREMIUM = "spotify_owner_not_premium"
+    SPOTIFY_QUOTA_EXHAUSTED = "spotify_quota_exhausted"
+    SPOTIFY_PLAYLIST_FORBIDDEN = "spotify_playlist_forbidden"
     # downloads
     INVALID_DOWNLOAD_TYPE = "invalid_download_type"
     INVALID_OVERRIDES = "invalid_overrides"

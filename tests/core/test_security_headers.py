@@ -27,11 +27,12 @@ def _form_action(response) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_forms_may_lead_to_the_default_sso_providers(anon_client) -> None:
+def test_forms_may_lead_to_the_default_sso_providers_and_spotify_accounts(anon_client) -> None:
     assert _form_action(anon_client.get("/login/")) == [
         "'self'",
         "https://accounts.google.com",
         "https://github.com",
+        "https://accounts.spotify.com",  # "Connect Spotify" on the profile page
     ]
 
 
@@ -41,8 +42,10 @@ def test_forms_may_lead_to_a_configured_github_enterprise_server(settings, anon_
     redirect, so a GitHub Enterprise URL missing from it made the button silently do nothing."""
     settings.SSO_GITHUB_URL = "https://github.corp.example:8443/"
     settings.SSO_GOOGLE_AUTHORIZE_URL = "http://127.0.0.1:9999/o/oauth2/v2/auth"
+    settings.SPOTIFY_ACCOUNTS_URL = "http://127.0.0.1:9998/"
     assert _form_action(anon_client.get("/login/")) == [
         "'self'",
         "http://127.0.0.1:9999",
         "https://github.corp.example:8443",
+        "http://127.0.0.1:9998",
     ]

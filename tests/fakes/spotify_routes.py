@@ -112,7 +112,10 @@ def _playlist(fake: FakeSpotify, query: dict[str, str], playlist_id: str) -> Jso
     if playlist_readable(fake, playlist):
         body = fake.render.playlist_full(playlist, _playlist_items_page(fake, playlist_id, 100, 0))
     else:  # metadata only: no items page for a caller who may not read the items (2026)
-        body = {**fake.render.playlist_simple(playlist), "followers": {"href": None, "total": 0}}
+        body = {
+            **fake.render.playlist_simple(playlist),
+            "followers": {"href": None, "total": playlist.followers},
+        }
     if query.get("fields"):
         wanted = {re.split(r"[.(]", name, maxsplit=1)[0].strip() for name in query["fields"].split(",")}
         body = {key: value for key, value in body.items() if key in wanted}
