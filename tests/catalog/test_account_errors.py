@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
+from spotipy.exceptions import SpotifyException
 
 from spotizerr.integrations.spotify import (
     SpotifyOwnerNotPremium,
@@ -12,6 +13,7 @@ from spotizerr.integrations.spotify import (
     SpotifyRateLimited,
     get_spotify_client,
 )
+from spotizerr.integrations.spotify.transport import _quota_retry_after
 from tests.fakes.spotify_api import IDS, FakeSpotify
 
 
@@ -59,3 +61,10 @@ def test_a_short_rate_limit_stays_spotify_rate_limited(api: APIClient, spotify_a
     response = api.get("/api/track/info", {"id": IDS.track})
     assert response.status_code == 503 and response.json()["code"] == "spotify_rate_limited"
     assert int(response["Retry-After"]) >= 59
+
+
+def test_a_quota_answer_with_retry_after_is_trusted_over_the_midnight_guess() -> None:
+    given = SpotifyException(429, -1, "quota", reason="QUOTA_EXCEEDED", headers={"Retry-After": "7200"})
+    assert _quota_retry_after(given) == 7200
+    guessed = _quota_retry_after(SpotifyException(429, -1, "quota", reason="QUOTA_EXCEEDED"))
+    assert 0 < guessed <= 24 * 3600
