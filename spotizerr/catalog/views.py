@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAdmin
+from playlist_imports import selectors as imports
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
-from spotizerr.integrations.catalog_types import Page
+from spotizerr.integrations.catalog_types import Page, Playlist
 from spotizerr.integrations.spotify import SpotifyClient, get_spotify_client, parse_spotify_id
 
 # a page view waits this long at most for Spotify's rate-limit back-off, then answers 503 + Retry-After
@@ -44,6 +45,16 @@ def _query(serializer_class: type[serializers.Serializer], request: Request) -> 
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+def _playlist(request: Request, given: str, *, include_entries: bool) -> tuple[str, Playlist]:
+    """The playlist's id and the playlist: an imported one (``import:<uuid>``, the caller's own) or
+    Spotify's."""
+    if imports.is_import_id(given):
+        found = imports.import_get(user=request.user, playlist_id=given)
+        return found.playlist_id, imports.as_playlist(found, include_entries=include_entries)
+    playlist_id = parse_spotify_id(given, "playlist")
+    return playlist_id, _client().playlist(playlist_id, include_entries=include_entries)
 
 
 def _page_body(request: Request, page: Page) -> dict[str, Any]:
@@ -126,8 +137,7 @@ class PlaylistInfoView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = _query(s.PlaylistInfoQuerySerializer, request)
-        playlist_id = parse_spotify_id(query["id"], "playlist")
-        playlist = _client().playlist(playlist_id, include_entries=query["include_tracks"])
+        playlist_id, playlist = _playlist(request, query["id"], include_entries=query["include_tracks"])
         context: dict[str, Any] = {}
         if query["include_tracks"]:
             count = len(playlist.entries)
@@ -181,8 +191,13 @@ class PlaylistTracksView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = _query(s.PlaylistTracksQuerySerializer, request)
-        playlist_id = parse_spotify_id(query["id"], "playlist")
-        page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
+        if imports.is_import_id(query["id"]):
+            found = imports.import_get(user=request.user, playlist_id=query["id"])
+            playlist_id = found.playlist_id
+            page = imports.entries_page(found, limit=query["limit"], offset=query["offset"])
+        else:
+            playlist_id = parse_spotify_id(query["id"], "playlist")
+            page = _client().playlist_entries_page(playlist_id, limit=query["limit"], offset=query["offset"])
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
         mark_playlist_entries(user=request.user, playlist_id=playlist_id, body={}, items=body["items"])
         return Response(body)

@@ -129,7 +129,7 @@ def _search(fake: FakeSpotify, query: dict[str, str]) -> Json:
     if not types or any(t not in SEARCH_TYPES for t in types):
         raise SpotifyApiError(400, "Missing or bad parameter type")
     limit, offset = _int_param(query, "limit", 5, 10), _int_param(query, "offset", 0, 1000)
-    words = [w.split(":", 1)[-1].lower() for w in text.split()]
+    words = [w.split(":", 1)[-1].strip('"').lower() for w in text.split()]
     return {f"{kind}s": _search_type(fake, kind, words, limit, offset, query) for kind in types}
 
 
@@ -144,7 +144,7 @@ def _search_type(
     sources: dict[str, list[tuple[str, Callable[[], Json]]]] = {
         "track": [
             (
-                f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name}",
+                f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name} {t.isrc or ''}",
                 lambda t=t: render.track_full(t),
             )
             for t in catalog.tracks.values()
