@@ -38,6 +38,7 @@ class PlaylistImport(models.Model):
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.MATCHING)
     revision = models.PositiveIntegerField(default=1, help_text="Bumped whenever the entries change.")
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of the matcher.")
+    requeued_at = models.DateTimeField(null=True, blank=True, help_text="Last time matching was (re)queued.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

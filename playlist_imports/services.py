@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -130,7 +130,11 @@ def import_create(*, user: User, source: ImportSource) -> PlaylistImport:
     name, entries = _read(source, client)
     with transaction.atomic():
         playlist = PlaylistImport.objects.create(
-            owner=user, name=name[:500], kind=source.kind, source_ref=source.url[:2000]
+            owner=user,
+            name=name[:500],
+            kind=source.kind,
+            source_ref=source.url[:2000],
+            requeued_at=timezone.now(),
         )
         ImportEntry.objects.bulk_create(_entry_rows(playlist, entries), batch_size=500)
     if len(entries) <= settings.IMPORT_INLINE_MAX:
@@ -152,10 +156,12 @@ def _claim(import_id: uuid.UUID | str) -> bool:
     """Take the matching of an import unless a live matcher has it (its heartbeat is recent)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.LEASE_STALE_SECONDS)
-    free = PlaylistImport.objects.filter(pk=import_id, status=ImportStatus.MATCHING).filter(
-        heartbeat_at__isnull=True
-    ) | PlaylistImport.objects.filter(pk=import_id, status=ImportStatus.MATCHING, heartbeat_at__lt=stale)
-    return bool(PlaylistImport.objects.filter(pk__in=free.values("pk")).update(heartbeat_at=now))
+    free = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale)
+    return bool(
+        PlaylistImport.objects.filter(free, pk=import_id, status=ImportStatus.MATCHING).update(
+            heartbeat_at=now
+        )
+    )
 
 
 def _known_outcome(entry: ImportEntry, key: str) -> ImportEntry | None:
@@ -213,32 +219,20 @@ def import_match_run(*, import_id: uuid.UUID | str) -> int:
 
 
 def imports_reap() -> int:
-    """Start matching again for imports whose matcher stopped (no heartbeat for the lease period)."""
+    """Queue matching again for imports whose matcher stopped (no heartbeat for ``LEASE_STALE_SECONDS``)
+    or whose queued matcher never started; at most once a lease period each. Safe to run anywhere."""
     stale = timezone.now() - timedelta(seconds=settings.LEASE_STALE_SECONDS)
-    waiting = PlaylistImport.objects.filter(status=ImportStatus.MATCHING, heartbeat_at__lt=stale) | (
-        PlaylistImport.objects.filter(
-            status=ImportStatus.MATCHING, heartbeat_at__isnull=True, created_at__lt=stale
-        )
+    matching = PlaylistImport.objects.filter(status=ImportStatus.MATCHING)
+    waiting = matching.filter(heartbeat_at__lt=stale) | matching.filter(
+        heartbeat_at__isnull=True, requeued_at__lt=stale
     )
     ids = list(waiting.values_list("pk", flat=True))
     for import_id in ids:
-        _enqueue(import_id)
+        if PlaylistImport.objects.filter(pk=import_id, status=ImportStatus.MATCHING).update(
+            heartbeat_at=None, requeued_at=timezone.now()
+        ):
+            _enqueue(import_id)
     return len(ids)
-
-
-def imports_schedule_ensure() -> None:
-    """Create (once) the django-q2 schedule that runs the imports reaper every minute."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name="imports-reaper",
-        defaults={
-            "func": "playlist_imports.tasks.imports_reap_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
 
 
 # ---------------------------------------------------------------------------------------------- fixing

@@ -22,7 +22,9 @@ pytestmark = [
 def _import_csv(client, name: str, rows: list[str]) -> str:
     data = "\ufeffTrack URI;Track Name;Artist Name(s)\n" + "\n".join(rows) + "\n"
     upload = SimpleUploadedFile("list.csv", data.encode())
-    response = client.post("/api/playlist/import", {"kind": "csv", "name": name, "file": upload}, format="multipart")
+    response = client.post(
+        "/api/playlist/import", {"kind": "csv", "name": name, "file": upload}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     return response.json()["playlist_id"]
 
@@ -35,7 +37,11 @@ def test_an_imported_playlist_downloads_in_its_order_with_tags_and_an_m3u(
     small = spotify_api.catalog.albums[IDS.small_album].track_ids
     two_disc = spotify_api.catalog.albums[IDS.two_disc_album].track_ids
     order = [two_disc[1], small[2], small[0]]
-    rows = [f"spotify:track:{order[0]};;", ";Nothing, Anywhere;Nobody", *[f"spotify:track:{t};;" for t in order[1:]]]
+    rows = [
+        f"spotify:track:{order[0]};;",
+        ";Nothing, Anywhere;Nobody",
+        *[f"spotify:track:{t};;" for t in order[1:]],
+    ]
     playlist_id = _import_csv(alice_client, "Import: Mix", rows)
 
     response = alice_client.get(f"/api/playlist/download/{playlist_id}")
@@ -66,7 +72,9 @@ def test_a_second_download_while_the_first_runs_is_a_conflict(alice_client, spot
     assert first.status_code == 202 and second.status_code == 409
 
 
-def test_an_import_still_matching_cannot_be_downloaded(alice_client, spotify_api, settings, queued_only) -> None:
+def test_an_import_still_matching_cannot_be_downloaded(
+    alice_client, spotify_api, settings, queued_only
+) -> None:
     settings.IMPORT_INLINE_MAX = 0
     playlist_id = _import_csv(alice_client, "Slow", [f"spotify:track:{IDS.track};;"])
 
