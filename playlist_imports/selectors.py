@@ -16,7 +16,7 @@ def is_import_id(value: str | None) -> bool:
     return (value or "").strip().startswith(ID_PREFIX)
 
 
-def _uuid(playlist_id: str) -> uuid.UUID:
+def import_uuid(playlist_id: str) -> uuid.UUID:
     try:
         return uuid.UUID(playlist_id.strip().removeprefix(ID_PREFIX))
     except ValueError:
@@ -25,7 +25,7 @@ def _uuid(playlist_id: str) -> uuid.UUID:
 
 def import_get(*, user: User, playlist_id: str) -> PlaylistImport:
     """The import ``import:<uuid>`` (or a bare uuid) when ``user`` owns it or is an admin. Raises NotFound."""
-    found = PlaylistImport.objects.filter(pk=_uuid(playlist_id)).first()
+    found = PlaylistImport.objects.filter(pk=import_uuid(playlist_id)).first()
     if found is None or not (found.owner_id == user.pk or getattr(user, "is_admin", False)):
         raise NotFound("No such imported playlist.", code="import_not_found")
     return found

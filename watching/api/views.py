@@ -17,10 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from spotizerr.errors import BadRequest
-from spotizerr.integrations.spotify import parse_spotify_id
 from watching import selectors, services
 from watching.api import serializers as s
 from watching.models import Watch, WatchKind
+from watching.services.imported import target_id
 
 _ERR = s.WatchErrorSerializer
 _AUTH = {401: OpenApiResponse(_ERR, description="Not logged in.")}
@@ -81,7 +81,7 @@ class _ListView(_KindView):
 
 class _StatusView(_KindView):
     def get(self, request: Request, spotify_id: str) -> Response:
-        spotify_id = parse_spotify_id(spotify_id, self.kind)
+        spotify_id = target_id(spotify_id, self.kind)
         watch = selectors.watch_find(user=request.user, kind=self.kind, spotify_id=spotify_id)
         if watch is None:
             return Response({"is_watched": False, "spotify_id": spotify_id})

@@ -15,6 +15,7 @@ from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
 from watching import selectors
 from watching.models import WatchTarget
 from watching.services.common import PAGE_SIZE
+from watching.services.imported import imported_refresh, is_imported
 from watching.services.reading import Change, Row, cursor_for, rows_apply, rows_read
 
 
@@ -72,6 +73,8 @@ def playlist_refresh(
 
     Raises the Spotify client's errors; ``SpotifyRateLimited`` after keeping the place reached.
     """
+    if is_imported(target.spotify_id):  # an imported playlist: its source re-read, its matches applied
+        return imported_refresh(target=target, force=force, now=now)
     snapshot = client.playlist_snapshot(target.spotify_id)
     resuming = (target.cursor or {}).get("key") == snapshot
     if snapshot == target.snapshot_id and not resuming and not force:

@@ -17,6 +17,7 @@ from watching import selectors
 from watching.models import ItemStatus, Watch, WatchItemState, WatchKind, WatchTarget
 from watching.services.artists import artist_releases_read
 from watching.services.common import REQUEST_SPOTIFY_MAX_WAIT, watching_require_enabled
+from watching.services.imported import imported_about, is_imported, target_id
 from watching.services.playlists import playlist_entries_read, playlist_m3u_write
 from watching.services.reading import Row, rows_apply
 from watching.services.schedule import watch_checks_request
@@ -61,6 +62,20 @@ def _target_create(
 def _playlist_target(spotify_id: str, now: datetime) -> WatchTarget:
     target = WatchTarget.objects.filter(kind=WatchKind.PLAYLIST, spotify_id=spotify_id).first()
     if target is not None:
+        return target
+    if is_imported(spotify_id):  # an imported playlist: its matched entries, no Spotify read
+        imported, rows, total = imported_about(spotify_id)
+        target = _target_create(
+            kind=WatchKind.PLAYLIST,
+            spotify_id=spotify_id,
+            name=imported.name,
+            owner=imported.owner.username,
+            snapshot_id=imported.snapshot_id,
+            rows=rows,
+            total=total,
+            now=now,
+        )
+        playlist_m3u_write(target=target)
         return target
     client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
     about = client.playlist(spotify_id)  # SpotifyNotFound -> 404
@@ -161,7 +176,7 @@ def watch_playlist_add(
     id), SpotifyNotFound (unknown playlist) and the Spotify client's other errors.
     """
     watching_require_enabled()
-    spotify_id = parse_spotify_id(playlist_id, "playlist")
+    spotify_id = target_id(playlist_id, "playlist", user=user)
     at = now or timezone.now()
     existing = _existing(user, WatchKind.PLAYLIST, spotify_id)
     if existing is not None:
@@ -252,7 +267,7 @@ def watch_remove(*, user: User, kind: str, spotify_id: str) -> int:
     """Stop watching: ``user``'s own watch, or for an admin without one every watch of it. A target
     nobody watches any more is forgotten with its items (library files stay). Returns how many watches
     ended; raises NotFound when ``user`` sees none."""
-    spotify_id = parse_spotify_id(spotify_id, kind)
+    spotify_id = target_id(spotify_id, kind)
     watch = selectors.watch_get(user=user, kind=kind, spotify_id=spotify_id)
     watches = Watch.objects.filter(target=watch.target)
     if watch.user_id == user.pk or not user.is_admin:
@@ -275,7 +290,7 @@ def watch_items_mark_known(
 ) -> list[str]:
     """Mark tracks (playlists) or albums (artists) as known for ``user``'s watch, so checks never queue
     them; items with a download queued keep it. Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=target_id(spotify_id, kind))
     ids = _item_ids(kind, item_ids)
     at = now or timezone.now()
     with transaction.atomic():
@@ -289,7 +304,7 @@ def watch_items_mark_known(
 def watch_items_forget(*, user: User, kind: str, spotify_id: str, item_ids: Iterable[str]) -> list[str]:
     """Forget what was done with these items for ``user``'s watch: the next check treats them as new
     (queued when the watch takes new items). Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=target_id(spotify_id, kind))
     ids = _item_ids(kind, item_ids)
     WatchItemState.objects.filter(watch=watch, item_id__in=ids).delete()
     return ids
@@ -304,7 +319,5 @@ def watch_checks_trigger(
     if spotify_id is None:
         targets = list(selectors.targets_visible_to(user=user, kind=kind))
     else:
-        targets = [
-            selectors.watch_get(user=user, kind=kind, spotify_id=parse_spotify_id(spotify_id, kind)).target
-        ]
+        targets = [selectors.watch_get(user=user, kind=kind, spotify_id=target_id(spotify_id, kind)).target]
     return watch_checks_request(targets=targets, now=now)
