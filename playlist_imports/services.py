@@ -4,6 +4,7 @@ entry by hand, re-reading a Deezer source, and the reaper that restarts matching
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +27,7 @@ from spotizerr.integrations.spotify import SpotifyClient, SpotifyError, get_spot
 
 logger = logging.getLogger(__name__)
 MATCH_TASK = "playlist_imports.tasks.import_match_task"
+HEARTBEAT_SECONDS = 1.0  # well inside the lease period (LEASE_STALE_SECONDS, at least 2 s)
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def import_match_run(*, import_id: uuid.UUID | str) -> int:
     if not _claim(import_id):
         return 0
     client = get_spotify_client()
-    settled = 0
+    settled, beat = 0, time.monotonic()
     while True:
         batch = list(ImportEntry.objects.filter(playlist_id=import_id, state=EntryState.PENDING)[:100])
         if not batch:
@@ -211,7 +213,9 @@ def import_match_run(*, import_id: uuid.UUID | str) -> int:
         for entry in batch:
             _entry_settle(client, entry)
             settled += 1
-            PlaylistImport.objects.filter(pk=import_id).update(heartbeat_at=timezone.now())
+            if time.monotonic() - beat >= HEARTBEAT_SECONDS:
+                PlaylistImport.objects.filter(pk=import_id).update(heartbeat_at=timezone.now())
+                beat = time.monotonic()
     PlaylistImport.objects.filter(pk=import_id, status=ImportStatus.MATCHING).update(
         status=ImportStatus.READY, heartbeat_at=None, updated_at=timezone.now(), revision=F("revision") + 1
     )

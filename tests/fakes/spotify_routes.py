@@ -159,7 +159,13 @@ def _search_type(
         "episode": [(e.name, lambda e=e: render.episode(e)) for e in catalog.episodes.values()],
         "audiobook": [],
     }
-    hits = [make for haystack, make in sources[kind] if all(w in haystack.lower() for w in words)]
+    found = [
+        (haystack.lower(), make)
+        for haystack, make in sources[kind]
+        if all(w in haystack.lower() for w in words)
+    ]
+    phrase = " ".join(words)  # like Spotify's relevance: what starts with the query words comes first
+    hits = [make for _, make in sorted(found, key=lambda hit: not hit[0].startswith(phrase))]
     extra = {"q": query["q"], "type": query["type"]}
     return render.page(
         "search", [make() for make in hits[offset : offset + limit]], len(hits), limit, offset, extra
