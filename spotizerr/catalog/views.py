@@ -166,12 +166,18 @@ class PlaylistMetadataView(APIView):
         description="The playlist with its first page of entries; more via playlist/tracks.",
     )
     def get(self, request: Request) -> Response:
-        playlist_id = parse_spotify_id(_query(s.IdQuerySerializer, request)["id"], "playlist")
-        client = _client()
-        playlist = client.playlist(playlist_id)
-        page = client.playlist_entries_page(
-            playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
-        )
+        given = _query(s.IdQuerySerializer, request)["id"]
+        if imports.is_import_id(given):
+            found = imports.import_get(user=request.user, playlist_id=given)
+            playlist_id, playlist = found.playlist_id, imports.as_playlist(found, include_entries=False)
+            page = imports.entries_page(found, limit=self.METADATA_PAGE, offset=0)
+        else:
+            playlist_id = parse_spotify_id(given, "playlist")
+            client = _client()
+            playlist = client.playlist(playlist_id)
+            page = client.playlist_entries_page(
+                playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
+            )
         body = _page_body(request, page)
         if body["next"]:
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})

@@ -14,7 +14,9 @@ from watching.models import Watch
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_api", "queued_only")]
 
 
-def test_pasted_links_become_a_reviewed_playlist_with_a_fix_box_for_what_did_not_match(page_for, alice):
+def test_pasted_links_become_a_reviewed_playlist_with_a_fix_box_for_what_did_not_match(
+    page_for, alice
+) -> None:
     page = page_for(alice)
 
     response = post(
@@ -31,7 +33,7 @@ def test_pasted_links_become_a_reviewed_playlist_with_a_fix_box_for_what_did_not
     assert 'id="fix-2"' in body and "Download" in body and "Watch" in body
 
 
-def test_an_uploaded_csv_is_imported(page_for, alice):
+def test_an_uploaded_csv_is_imported(page_for, alice) -> None:
     upload = SimpleUploadedFile("list.csv", f"Track URI\nspotify:track:{IDS.track}\n".encode())
 
     post(page_for(alice), "/import/", {"kind": "csv", "name": "Uploaded", "file": upload})
@@ -39,7 +41,7 @@ def test_an_uploaded_csv_is_imported(page_for, alice):
     assert ImportEntry.objects.get(playlist__owner=alice).track_id == IDS.track
 
 
-def test_a_refused_file_says_which_line_and_keeps_what_was_typed(page_for, alice):
+def test_a_refused_file_says_which_line_and_keeps_what_was_typed(page_for, alice) -> None:
     response = post(page_for(alice), "/import/", {"kind": "links", "name": "Bad", "text": "hello\n"})
 
     assert response.status_code == 200 and PlaylistImport.objects.count() == 0
@@ -47,7 +49,7 @@ def test_a_refused_file_says_which_line_and_keeps_what_was_typed(page_for, alice
     assert 'value="Bad"' in response.content.decode()
 
 
-def test_fix_download_and_watch_from_the_review_page(page_for, alice):
+def test_fix_download_and_watch_from_the_review_page(page_for, alice) -> None:
     page = page_for(alice)
     post(
         page,
@@ -69,7 +71,7 @@ def test_fix_download_and_watch_from_the_review_page(page_for, alice):
     assert "Stop watching" in page.get(f"/import/{playlist.pk}/").content.decode()
 
 
-def test_a_matching_import_shows_its_progress_and_refreshes(page_for, alice, settings):
+def test_a_matching_import_shows_its_progress_and_refreshes(page_for, alice, settings) -> None:
     settings.IMPORT_INLINE_MAX = 0
     page = page_for(alice)
     post(page, "/import/", {"kind": "links", "name": "Slow", "text": IDS.track})
@@ -79,7 +81,7 @@ def test_a_matching_import_shows_its_progress_and_refreshes(page_for, alice, set
     assert "Matching to Spotify: 0 of 1 entries done" in body and 'http-equiv="refresh"' in body
 
 
-def test_someone_elses_import_is_not_shown(page_for, alice, bob):
+def test_someone_elses_import_is_not_shown(page_for, alice, bob) -> None:
     post(page_for(alice), "/import/", {"kind": "links", "name": "Mine", "text": IDS.track})
 
     response = page_for(bob).get(f"/import/{PlaylistImport.objects.get().pk}/")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.response import Response
+from rest_framework.test import APIClient
 
 from playlist_imports.models import ImportEntry, PlaylistImport
 from tests.fakes.spotify_api import IDS
@@ -14,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("auth_on")]
 HEADER = '"Track URI","Track Name","Artist Name(s)","Album Name","Track Duration (ms)","ISRC"'
 
 
-def post_file(client, kind: str, name: str, data: bytes, filename: str = "list.txt"):
+def post_file(client: APIClient, kind: str, name: str, data: bytes, filename: str = "list.txt") -> Response:
     upload = SimpleUploadedFile(filename, data)
     return client.post(
         "/api/playlist/import", {"kind": kind, "name": name, "file": upload}, format="multipart"
@@ -218,6 +220,7 @@ def test_an_imported_playlist_reads_like_a_playlist_in_info_and_tracks(alice_cli
 
     info = alice_client.get(f"/api/playlist/info?id={playlist_id}&include_tracks=true")
     tracks = alice_client.get(f"/api/playlist/tracks?id={playlist_id}&limit=1&offset=1")
+    metadata = alice_client.get(f"/api/playlist/metadata?id={playlist_id}")
 
     assert info.status_code == 200, info.json()
     assert info.json()["id"] == playlist_id and info.json()["name"] == "Readable"
@@ -225,3 +228,15 @@ def test_an_imported_playlist_reads_like_a_playlist_in_info_and_tracks(alice_cli
     assert items[0]["track"]["id"] == IDS.track and items[1]["skip_reason"] == "unmatched"
     assert tracks.status_code == 200 and tracks.json()["total"] == 2
     assert tracks.json()["items"][0]["skip_reason"] == "unmatched"
+    assert metadata.status_code == 200 and metadata.json()["tracks"]["total"] == 2
+
+
+def test_a_short_rate_limit_while_matching_is_waited_out(alice_client, spotify_api) -> None:
+    spotify_api.fail_next(429, count=1, retry_after=0.2, path_prefix=f"/v1/tracks/{IDS.track}")
+
+    response = alice_client.post(
+        "/api/playlist/import", {"kind": "links", "name": "Patient", "text": IDS.track}
+    )
+
+    assert response.status_code == 201 and response.json()["matched"] == 1
+    assert [r.path for r in spotify_api.requests].count(f"/v1/tracks/{IDS.track}") == 2

@@ -81,3 +81,48 @@ def test_an_import_still_matching_cannot_be_downloaded(
     response = alice_client.get(f"/api/playlist/download/{playlist_id}")
 
     assert response.status_code == 409 and response.json()["code"] == "import_matching"
+
+
+def _download_and_read_m3u(client, playlist_id: str, root: Path, name: str) -> list[dict]:
+    response = client.get(f"/api/playlist/download/{playlist_id}")
+    assert response.status_code == 202, response.json()
+    assert DownloadTask.objects.get(pk=response.json()["task_id"]).status == TaskStatus.COMPLETE
+    lines = (root / "playlists" / f"{name}.m3u").read_text(encoding="utf-8").splitlines()
+    return [read_tags(root / "playlists" / line) for line in lines[2::2]]
+
+
+def test_an_m3u_import_from_inbox_paths_downloads_in_its_order(
+    alice_client, album_in_inbox, spotify_api, library_root: Path
+) -> None:
+    files = album_in_inbox(IDS.small_album)
+    m3u = "#EXTM3U\n" + "".join(f"#EXTINF:1,Someone - Something\n{path}\n" for path in reversed(files))
+    upload = SimpleUploadedFile("list.m3u8", m3u.encode())
+    response = alice_client.post(
+        "/api/playlist/import", {"kind": "m3u", "name": "Backwards", "file": upload}, format="multipart"
+    )
+    assert response.status_code == 201 and response.json()["matched"] == 3, response.json()
+
+    tags = _download_and_read_m3u(alice_client, response.json()["playlist_id"], library_root, "Backwards")
+
+    catalog = spotify_api.catalog
+    expected = list(reversed(catalog.albums[IDS.small_album].track_ids))
+    assert [t["isrc"] for t in tags] == [catalog.tracks[t].isrc for t in expected]
+
+
+def test_a_deezer_import_downloads_in_deezers_order(
+    alice_client, album_in_inbox, spotify_api, deezer_api, library_root: Path
+) -> None:
+    album_in_inbox(IDS.two_disc_album)
+    catalog = spotify_api.catalog
+    order = [catalog.tracks[t] for t in catalog.albums[IDS.two_disc_album].track_ids[::-2]]
+    for track in order:
+        deezer_api.add_track(track.isrc, title=track.name, artist="The Test Pattern")
+    playlist = deezer_api.add_playlist("From Deezer", [(track.isrc, False) for track in order])
+    response = alice_client.post(
+        "/api/playlist/import", {"kind": "deezer", "url": f"https://deezer.com/playlist/{playlist}"}
+    )
+    assert response.status_code == 201 and response.json()["matched"] == 4, response.json()
+
+    tags = _download_and_read_m3u(alice_client, response.json()["playlist_id"], library_root, "From Deezer")
+
+    assert [(t["isrc"], t["title"]) for t in tags] == [(track.isrc, track.name) for track in order]

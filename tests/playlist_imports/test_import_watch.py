@@ -55,7 +55,7 @@ def test_an_unchanged_deezer_import_is_unchanged(alice_client, deezer_import) ->
 
 def test_a_pasted_list_has_nothing_to_re_read_but_picks_up_a_fix(
     alice_client, alice, spotify_api, deezer_api
-):
+) -> None:
     body = alice_client.post(
         "/api/playlist/import",
         {"kind": "links", "name": "Pasted", "text": f"{IDS.track}\nspotify:album:{'x' * 22}\n"},

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from rest_framework.response import Response
+from rest_framework.test import APIClient
 
 from playlist_imports import services
 from playlist_imports.models import EntryState, ImportEntry, ImportStatus, PlaylistImport
@@ -18,7 +20,7 @@ def _csv(track_ids: list[str]) -> bytes:
     return ("Track URI\n" + "\n".join(f"spotify:track:{t}" for t in track_ids) + "\n").encode()
 
 
-def _post(client, track_ids: list[str], name: str = "Long"):
+def _post(client: APIClient, track_ids: list[str], name: str = "Long") -> Response:
     upload = SimpleUploadedFile("list.csv", _csv(track_ids))
     return client.post(
         "/api/playlist/import", {"kind": "csv", "name": name, "file": upload}, format="multipart"
@@ -39,7 +41,7 @@ def album_tracks(spotify_api) -> list[str]:
 @pytest.mark.usefixtures("inline_queue")
 def test_a_long_list_is_answered_at_once_and_matched_by_the_task(
     alice_client, spotify_api, settings, album_tracks
-):
+) -> None:
     settings.IMPORT_INLINE_MAX = 5
 
     response = _post(alice_client, album_tracks)

@@ -10,7 +10,9 @@ from watching.models import Watch
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("auth_on")]
 
 
-def test_ids_links_and_names_are_watched_and_reported_with_what_they_matched(alice_client, alice, spotify):
+def test_ids_links_and_names_are_watched_and_reported_with_what_they_matched(
+    alice_client, alice, spotify
+) -> None:
     alice_client.put(f"/api/artist/watch/{IDS.artist}", {}, format="json")
     unknown = "0" * 22
 
