@@ -23,10 +23,18 @@ from playlist_imports.matching import entry_match, match_key
 from playlist_imports.models import EntryState, ImportEntry, ImportKind, ImportStatus, PlaylistImport
 from settings_app.selectors import get_config
 from spotizerr.errors import BadRequest, Conflict
-from spotizerr.integrations.spotify import SpotifyClient, SpotifyError, get_spotify_client, parse_spotify_id
+from spotizerr.integrations.spotify import (
+    SpotifyClient,
+    SpotifyError,
+    SpotifyRateLimited,
+    SpotifyUnavailable,
+    get_spotify_client,
+    parse_spotify_id,
+)
 
 logger = logging.getLogger(__name__)
 MATCH_TASK = "playlist_imports.tasks.import_match_task"
+INLINE_MAX_WAIT = 5.0  # a request matching a short list waits out a 429 this long, then leaves it to a worker
 HEARTBEAT_SECONDS = 1.0  # well inside the lease period (LEASE_STALE_SECONDS, at least 2 s)
 
 
@@ -139,10 +147,16 @@ def import_create(*, user: User, source: ImportSource) -> PlaylistImport:
             requeued_at=timezone.now(),
         )
         ImportEntry.objects.bulk_create(_entry_rows(playlist, entries), batch_size=500)
-    if len(entries) <= settings.IMPORT_INLINE_MAX:
-        import_match_run(import_id=playlist.pk)
-    else:
+    if len(entries) > settings.IMPORT_INLINE_MAX:
         transaction.on_commit(partial(_enqueue, playlist.pk))
+    else:
+        try:
+            import_match_run(import_id=playlist.pk, max_wait=INLINE_MAX_WAIT)
+        except (SpotifyRateLimited, SpotifyUnavailable):  # a worker finishes it; the answer says matching
+            PlaylistImport.objects.filter(pk=playlist.pk).update(
+                heartbeat_at=None, requeued_at=timezone.now()
+            )
+            transaction.on_commit(partial(_enqueue, playlist.pk))
     playlist.refresh_from_db()
     return playlist
 
@@ -195,7 +209,7 @@ def _entry_settle(client: SpotifyClient, entry: ImportEntry) -> None:
     )
 
 
-def import_match_run(*, import_id: uuid.UUID | str) -> int:
+def import_match_run(*, import_id: uuid.UUID | str, max_wait: float | None = None) -> int:
     """Match the pending entries of an import in order, each stored as soon as it is known, so a
     matcher stopped anywhere resumes with the first pending entry and asks Spotify nothing twice.
     Exits quietly when another live matcher has the import. Returns the entries settled now.
@@ -204,7 +218,7 @@ def import_match_run(*, import_id: uuid.UUID | str) -> int:
     reaper starts matching again once the heartbeat is stale."""
     if not _claim(import_id):
         return 0
-    client = get_spotify_client()
+    client = get_spotify_client(max_wait=max_wait)
     settled, beat = 0, time.monotonic()
     while True:
         batch = list(ImportEntry.objects.filter(playlist_id=import_id, state=EntryState.PENDING)[:100])

@@ -108,3 +108,33 @@ def test_the_reaper_leaves_a_live_matcher_alone(alice_client, spotify_api, setti
     PlaylistImport.objects.update(heartbeat_at=timezone.now())
 
     assert services.imports_reap() == 0
+
+
+@pytest.mark.usefixtures("queued_only")
+def test_a_long_rate_limit_during_inline_matching_leaves_the_rest_to_a_worker(
+    alice_client, spotify_api, album_tracks
+) -> None:
+    from django_q.models import OrmQ
+
+    spotify_api.fail_next(429, count=1, retry_after=30, path_prefix=f"/v1/tracks/{album_tracks[2]}")
+
+    response = _post(alice_client, album_tracks[:4], "Limited")
+
+    assert response.status_code == 201
+    assert (response.json()["status"], response.json()["matched"], response.json()["pending"]) == (
+        "matching",
+        2,
+        2,
+    )
+    assert OrmQ.objects.count() == 1
+
+
+def test_a_json_body_past_django_s_limit_is_too_large(alice_client, spotify_api) -> None:
+    text = f"# {'x' * 3_000_000}\n4uLU6hMCjMI75M1A2tKUQC\n"  # one entry and 3 MB of comment
+
+    response = alice_client.post(
+        "/api/playlist/import", {"kind": "links", "name": "Big", "text": text}, format="json"
+    )
+
+    assert response.status_code == 413 and "multipart" in response.json()["error"]
+    assert PlaylistImport.objects.count() == 0
