@@ -32,6 +32,7 @@ class ParsedEntry:
     duration_ms: int | None = None
     isrc: str = ""
     spotify: tuple[str, str] | None = None
+    reason: str = ""  # why it cannot be matched, when that is known already (an unreadable playlist)
 
 
 def _bad(line: int, message: str, code: str = "invalid_import_file") -> BadRequest:

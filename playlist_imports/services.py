@@ -22,7 +22,7 @@ from playlist_imports import deezer, parsers, selectors
 from playlist_imports.matching import entry_match, match_key
 from playlist_imports.models import EntryState, ImportEntry, ImportKind, ImportStatus, PlaylistImport
 from settings_app.selectors import get_config
-from spotizerr.errors import BadRequest, Conflict
+from spotizerr.errors import BadRequest
 from spotizerr.integrations.spotify import (
     SpotifyClient,
     SpotifyError,
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 MATCH_TASK = "playlist_imports.tasks.import_match_task"
 INLINE_MAX_WAIT = 5.0  # a request matching a short list waits out a 429 this long, then leaves it to a worker
 HEARTBEAT_SECONDS = 1.0  # well inside the lease period (LEASE_STALE_SECONDS, at least 2 s)
+NOTHING_TO_MATCH = "The entry names no Spotify id, ISRC or title to look for."
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _expand_links(entries: list[parsers.ParsedEntry], client: SpotifyClient) -> 
         except SpotifyError as error:
             if not error.permanent:
                 raise
-            out.append(parsers.ParsedEntry(line=entry.line, text=f"{entry.text} ({kind}: {error.message})"))
+            reason = f"Spotify would not give this {kind}'s tracks: {error.message}"
+            out.append(parsers.ParsedEntry(line=entry.line, text=entry.text, reason=reason))
             continue
         out.extend(
             parsers.ParsedEntry(line=entry.line, text=entry.text, spotify=("track", track.id))
@@ -110,16 +112,10 @@ def _entry_rows(playlist: PlaylistImport, entries: list[parsers.ParsedEntry]) ->
             isrc=parsed.isrc[:20],
             spotify_id=parsed.spotify[1] if parsed.spotify else "",
         )
-        if not (row.spotify_id or row.isrc or row.title):
-            row.state, row.reason = EntryState.UNMATCHED, _nothing_reason(parsed.text)
+        if parsed.reason or not (row.spotify_id or row.isrc or row.title):
+            row.state, row.reason = EntryState.UNMATCHED, (parsed.reason or NOTHING_TO_MATCH)[:500]
         rows.append(row)
     return rows
-
-
-def _nothing_reason(text: str) -> str:
-    if "(" in text and text.endswith(")"):
-        return text[text.rfind("(") + 1 : -1][:500]
-    return "The entry names no Spotify id, ISRC or title to look for."
 
 
 # ---------------------------------------------------------------------------------------------- creating
@@ -136,8 +132,7 @@ def import_create(*, user: User, source: ImportSource) -> PlaylistImport:
             code="invalid_import",
             details={"kind": [f"one of {', '.join(ImportKind.values)}"]},
         )
-    client = get_spotify_client()
-    name, entries = _read(source, client)
+    name, entries = _read(source, get_spotify_client(max_wait=INLINE_MAX_WAIT))
     with transaction.atomic():
         playlist = PlaylistImport.objects.create(
             owner=user,
@@ -147,18 +142,23 @@ def import_create(*, user: User, source: ImportSource) -> PlaylistImport:
             requeued_at=timezone.now(),
         )
         ImportEntry.objects.bulk_create(_entry_rows(playlist, entries), batch_size=500)
-    if len(entries) > settings.IMPORT_INLINE_MAX:
-        transaction.on_commit(partial(_enqueue, playlist.pk))
-    else:
-        try:
-            import_match_run(import_id=playlist.pk, max_wait=INLINE_MAX_WAIT)
-        except (SpotifyRateLimited, SpotifyUnavailable):  # a worker finishes it; the answer says matching
-            PlaylistImport.objects.filter(pk=playlist.pk).update(
-                heartbeat_at=None, requeued_at=timezone.now()
-            )
-            transaction.on_commit(partial(_enqueue, playlist.pk))
+    _match_now_or_later(playlist, len(entries))
     playlist.refresh_from_db()
     return playlist
+
+
+def _match_now_or_later(playlist: PlaylistImport, entries: int) -> None:
+    """Match a short list now (waiting out a 429 for a few seconds at most), a long one in a worker;
+    when Spotify is busy, the worker goes on where the request stopped."""
+    if entries > settings.IMPORT_INLINE_MAX:
+        transaction.on_commit(partial(_enqueue, playlist.pk))
+        return
+    try:
+        import_match_run(import_id=playlist.pk, max_wait=INLINE_MAX_WAIT)
+    except (SpotifyRateLimited, SpotifyUnavailable) as error:
+        logger.info("Import %s: Spotify is busy (%s); a worker goes on", playlist.pk, error.message)
+        PlaylistImport.objects.filter(pk=playlist.pk).update(heartbeat_at=None, requeued_at=timezone.now())
+        transaction.on_commit(partial(_enqueue, playlist.pk))
 
 
 def _enqueue(import_id: uuid.UUID) -> None:
@@ -277,16 +277,16 @@ def entry_fix(*, user: User, playlist_id: str, position: int, track: str) -> Imp
 def import_refresh(*, playlist: PlaylistImport) -> bool:
     """Read a Deezer source again and, if its list changed, replace the entries (keeping the matches of
     unchanged inputs through the match cache) and match them. Pasted and uploaded lists have nothing to
-    re-read: False. Raises Deezer's errors."""
+    re-read, and one still being matched is left alone: False. Raises Deezer's errors."""
     if playlist.kind != ImportKind.DEEZER or not playlist.source_ref:
+        return False
+    if playlist.status == ImportStatus.MATCHING:  # the next check reads it again
         return False
     name, entries = deezer.read_playlist(playlist.source_ref)
     current = [(e.text, e.isrc) for e in playlist.entries.all()]
     if current == [(e.text[:1000], e.isrc[:20]) for e in entries]:
         return False
     with transaction.atomic():
-        if playlist.status == ImportStatus.MATCHING and playlist.heartbeat_at is not None:
-            raise Conflict("The playlist is being matched; try again later.", code="import_matching")
         known = {e.match_key: e for e in playlist.entries.exclude(state=EntryState.PENDING) if e.match_key}
         rows = _entry_rows(playlist, entries)
         for row in rows:

@@ -80,3 +80,16 @@ def test_nobody_watches_another_users_import(alice_client, bob_client, spotify_a
     response = bob_client.put(f"/api/playlist/watch/{playlist_id}")
 
     assert response.status_code == 404 and WatchTarget.objects.count() == 0
+
+
+def test_a_deezer_playlist_made_private_is_recorded_as_the_watchs_error(
+    alice_client, deezer_api, deezer_import
+) -> None:
+    playlist_id, deezer_id = deezer_import
+    alice_client.put(f"/api/playlist/watch/{playlist_id}")
+    deezer_api.playlists[deezer_id].private = True
+
+    result = _check(playlist_id)
+
+    target = WatchTarget.objects.get(spotify_id=playlist_id)
+    assert "private" in result and target.last_error == result and target.last_result == "failed"

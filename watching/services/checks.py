@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from settings_app.selectors import get_watch_config
+from spotizerr.errors import ApiError
 from spotizerr.integrations.spotify import (
-    SpotifyError,
     SpotifyNotFound,
     SpotifyRateLimited,
     get_spotify_client,
@@ -88,7 +88,7 @@ def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None 
         error = f"Spotify no longer knows this {target.kind}."
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=error)
         return error
-    except SpotifyError as failed:
+    except ApiError as failed:  # Spotify, or the source of an imported playlist (Deezer)
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=failed.message)
         return failed.message
     result = _result(change, sync)
