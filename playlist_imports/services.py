@@ -263,8 +263,9 @@ def entry_fix(*, user: User, playlist_id: str, position: int, track: str) -> Imp
     entry = selectors.entry_get(playlist=playlist, position=position)
     found = get_spotify_client(max_wait=5.0).track(parse_spotify_id(track, "track"))
     with transaction.atomic():
+        # match_key cleared: a hand fix is this user's choice, not a match other imports should reuse
         ImportEntry.objects.filter(pk=entry.pk).update(
-            state=EntryState.MATCHED, reason="", track_id=found.id, track_data=to_json(found)
+            state=EntryState.MATCHED, reason="", track_id=found.id, track_data=to_json(found), match_key=""
         )
         PlaylistImport.objects.filter(pk=playlist.pk).update(
             revision=playlist.revision + 1, updated_at=timezone.now()

@@ -203,6 +203,8 @@ def test_an_unmatched_entry_is_fixed_with_a_track_link(alice_client, spotify_api
     assert response.json()["state"] == "matched" and response.json()["track"]["id"] == IDS.track
     review = alice_client.get(f"/api/playlist/import/{playlist_id}").json()
     assert review["matched"] == 1 and review["unmatched"] == []
+    again = post_file(alice_client, "csv", "Same list", data).json()  # a fix is not reused elsewhere
+    assert again["matched"] == 0 and len(again["unmatched"]) == 1
 
 
 def test_someone_elses_import_is_not_found(alice_client, bob_client, spotify_api) -> None:
