@@ -3,6 +3,8 @@ stopped matcher left off without asking Spotify again, and reuses earlier matche
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -110,7 +112,18 @@ def test_the_reaper_leaves_a_live_matcher_alone(alice_client, spotify_api, setti
     assert services.imports_reap() == 0
 
 
-@pytest.mark.usefixtures("queued_only")
+@pytest.fixture
+def backoff_cleared() -> Iterator[None]:
+    """A transactional test's cache rows are not rolled back: leave no 30 s back-off to later tests."""
+    yield
+    from django.core.cache import cache
+
+    from spotizerr.integrations.spotify.transport import BLOCKED_UNTIL_KEY
+
+    cache.delete(BLOCKED_UNTIL_KEY)
+
+
+@pytest.mark.usefixtures("queued_only", "backoff_cleared")
 def test_a_long_rate_limit_during_inline_matching_leaves_the_rest_to_a_worker(
     alice_client, spotify_api, album_tracks
 ) -> None:
