@@ -8,8 +8,3 @@ from playlist_imports import services
 def import_match_task(import_id: str) -> int:
     """Match the pending entries of an import (resumes where a stopped matcher left off)."""
     return services.import_match_run(import_id=import_id)
-
-
-def imports_reap_task() -> int:
-    """Scheduled every minute: restart matching that a vanished worker left."""
-    return services.imports_reap()
