@@ -151,6 +151,9 @@ class DownloadTask(models.Model):
 
     @property
     def spotify_url(self) -> str:
+        """The item on Spotify; empty for playlists of ours (imported playlists, ``import:<uuid>``)."""
+        if ":" in self.item_id:
+            return ""
         return f"https://open.spotify.com/{self.download_type}/{self.item_id}"
 
     def move_to(self, status: str, **fields: Any) -> bool:

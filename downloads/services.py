@@ -31,10 +31,12 @@ from downloads.models import (
     TaskStatus,
 )
 from downloads.pipeline import finish, leases
+from downloads.pipeline.context import to_json
 from downloads.progress import progress_deleted, progress_publish
 from settings_app.config.main import MAIN
 from settings_app.selectors import get_config, get_watch_config, stored_values
 from spotizerr.errors import BadRequest, Conflict, NotFound
+from spotizerr.integrations.catalog_types import Track
 from spotizerr.integrations.spotify import LIKED_ID, get_spotify_client, parse_playlist_id, parse_spotify_id
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ REQUEST_SPOTIFY_MAX_WAIT = 5.0
 #: How long a cancel waits for the tracks in progress to stop before answering "cancelling".
 CANCEL_WAIT_SECONDS = 5.0
 CANCEL_POLL_SECONDS = 0.05
+#: Ids of playlists of ours whose tracks come with the request (imported playlists), not from Spotify.
+GIVEN_PLAYLIST_PREFIX = "import:"
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -99,7 +103,7 @@ def _context_validate(context: dict[str, Any] | None) -> dict[str, Any]:
                 code="invalid_context",
                 details={key: ["must be a whole number from 1"]},
             )
-    if "playlist_id" in context:
+    if "playlist_id" in context and not str(context["playlist_id"]).startswith(GIVEN_PLAYLIST_PREFIX):
         context["playlist_id"] = parse_playlist_id(str(context["playlist_id"]))
     return context
 
@@ -183,6 +187,7 @@ def _task_create(
     artist: str,
     overrides: dict[str, Any],
     context: dict[str, Any],
+    extra: dict[str, Any] | None = None,
 ) -> DownloadTask:
     request = {
         "type": download_type,
@@ -194,6 +199,7 @@ def _task_create(
         "overrides": overrides,
         "context": context,
         "requested_by": user.username,
+        **(extra or {}),
     }
     try:
         with transaction.atomic():
@@ -216,6 +222,37 @@ def _task_create(
             raise
         raise _conflict(existing) from None
     return task
+
+
+def download_given_playlist_request(
+    *,
+    user: User,
+    playlist_id: str,
+    name: str,
+    owner: str,
+    tracks: list[Track | None],
+    overrides: dict[str, Any] | None = None,
+) -> DownloadTask:
+    """Queue a playlist of ours whose tracks the caller knows (an imported playlist, ``import:<uuid>``):
+    Spotify is not asked for its entries; a ``None`` track becomes a skipped job ("not matched").
+
+    Raises BadRequest (overrides) and Conflict with ``existing_task`` (already queued or running)."""
+    clean = overrides_validate(overrides)
+    existing = selectors.task_active_for(owner=user, download_type=DownloadType.PLAYLIST, item_id=playlist_id)
+    if existing is not None:
+        raise _conflict(existing)
+    entries = [{"track": to_json(track) if track else None, "reason": "unmatched"} for track in tracks]
+    return _task_create(
+        user=user,
+        download_type=DownloadType.PLAYLIST,
+        spotify_id=playlist_id,
+        given=playlist_id,
+        name=name,
+        artist=owner,
+        overrides=clean,
+        context={},
+        extra={"url": "", "entries": entries},
+    )
 
 
 def download_artist_request(

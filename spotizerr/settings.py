@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "settings_app",
     "library_history",
     "downloads",
+    "playlist_imports",
     "watching",
 ]
 
@@ -321,6 +322,9 @@ SPOTIFY_RETRY_BACKOFF_MS = env_int(
 )  # doubles, capped at 8 s
 SPOTIFY_MAX_WAIT_SECONDS = env_int("SPOTIZERR_SPOTIFY_MAX_WAIT_SECONDS", 60, minimum=0)  # longest 429 wait
 DEEZER_API_URL = env_url("SPOTIZERR_DEEZER_API_URL", "https://api.deezer.com/")
+IMPORT_MAX_ENTRIES = env_int("SPOTIZERR_IMPORT_MAX_ENTRIES", 10_000, minimum=1)  # per imported playlist
+IMPORT_MAX_BYTES = env_int("SPOTIZERR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)  # per uploaded list
+IMPORT_INLINE_MAX = env_int("SPOTIZERR_IMPORT_INLINE_MAX", 50, minimum=0)  # matched before the answer
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
 # ---------------------------------------------------------------- single sign-on

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/spotify/", include("accounts.spotify.urls")),  # account*; me/playlists is in watching
     path("api/", include("spotizerr.catalog.urls")),  # before settings_app: owns credentials/markets
     path("api/", include("settings_app.api.urls")),
+    path("api/", include("playlist_imports.api.urls")),  # before downloads: owns playlist/download/import:*
     path("api/", include("downloads.api.urls")),
     path("api/", include("watching.api.urls")),
     path("api/history/", include("library_history.api.urls")),

@@ -212,6 +212,8 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     playlist_id = (task.context or {}).get("playlist_id")
     if task.download_type != DownloadType.TRACK or not playlist_id or task.status != TaskStatus.COMPLETE:
         return None
+    if str(playlist_id).startswith("import:"):  # an imported playlist: its watch check writes the M3U
+        return None
     try:
         # keyed on the current snapshot: a cached older version would leave out the track that just landed
         client = get_spotify_client(user=spotify_user_token(user=task.owner))

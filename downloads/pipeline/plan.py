@@ -11,7 +11,7 @@ from django.db import connections, transaction
 
 from accounts.spotify.services import spotify_user_token
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
-from downloads.pipeline.context import to_json
+from downloads.pipeline.context import to_json, track_from_json
 from spotizerr.integrations.catalog_types import Track
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 
@@ -22,6 +22,7 @@ SKIP_REASONS = {
     "unavailable": "No longer available on Spotify.",
     "episode": "A podcast episode, not a track.",
     "removed": "Removed from Spotify.",
+    "unmatched": "Not matched to a Spotify track; fix it on the import's review page.",
 }
 
 
@@ -57,6 +58,8 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
         tracks = _with_isrcs(list(album.tracks))
         jobs = [_job(task, number, track) for number, track in enumerate(tracks, start=1)]
         return jobs, {"album": to_json(album)}
+    if (given := (task.original_request or {}).get("entries")) is not None:
+        return _given_jobs(task, given)
     playlist = client.playlist(task.item_id, include_entries=True)
     jobs = [
         _job(task, number, entry.track, entry.skip_reason)
@@ -71,6 +74,18 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
             "total": len(playlist.entries),
         }
     }
+    return jobs, meta
+
+
+def _given_jobs(task: DownloadTask, given: list[dict[str, Any]]) -> tuple[list[TrackJob], dict[str, Any]]:
+    """Jobs of a playlist whose tracks came with the request (an imported playlist): no Spotify call."""
+    jobs = [
+        _job(
+            task, number, track_from_json(entry["track"]) if entry.get("track") else None, entry.get("reason")
+        )
+        for number, entry in enumerate(given, start=1)
+    ]
+    meta = {"playlist": {"id": task.item_id, "name": task.name, "owner": task.artist, "total": len(given)}}
     return jobs, meta
 
 

@@ -218,7 +218,8 @@ class CatalogPlaylistEntrySerializer(serializers.Serializer):
     added_at = serializers.CharField(allow_null=True)
     is_local = serializers.SerializerMethodField()
     skip_reason = serializers.CharField(
-        allow_null=True, help_text="local_file, unavailable, episode or removed."
+        allow_null=True,
+        help_text="local_file, unavailable, episode, removed, or unmatched (imported playlists).",
     )
     track = CatalogTrackSerializer(allow_null=True)
     in_library = serializers.BooleanField(

@@ -4,7 +4,7 @@ country codes, no Spotify call): the Spotify catalog as the frontend reads it. A
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 import pycountry
@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 from accounts.current import request_user
 from accounts.permissions import IsAdmin
 from accounts.spotify.services import spotify_user_token
+from playlist_imports import selectors as imports
 from spotizerr.api import error_responses, validate
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
-from spotizerr.integrations.catalog_types import Page
+from spotizerr.integrations.catalog_types import Page, Playlist
 from spotizerr.integrations.spotify import (
     LIKED_ID,
     SpotifyClient,
@@ -60,7 +61,7 @@ _FORBIDDEN = error_responses(
 
 def _forbidden_with_metadata(
     client: SpotifyClient, error: SpotifyPlaylistForbidden, playlist_id: str
-) -> None:
+) -> NoReturn:
     """Re-raise ``error`` with the playlist's metadata in its details: the name still shows."""
     playlist = client.playlist(playlist_id)
     error.details = {
@@ -73,6 +74,20 @@ def _forbidden_with_metadata(
         },
     }
     raise error
+
+
+def _playlist(request: Request, given: str, *, include_entries: bool) -> tuple[str, Playlist]:
+    """The playlist's id and the playlist: an imported one (``import:<uuid>``, the caller's own) or
+    Spotify's, read through the caller's linked account (``SpotifyPlaylistForbidden`` with the metadata)."""
+    if imports.is_import_id(given):
+        found = imports.import_get(user=request_user(request), playlist_id=given)
+        return found.playlist_id, imports.as_playlist(found, include_entries=include_entries)
+    playlist_id = parse_playlist_id(given)
+    client = _client(request)
+    try:
+        return playlist_id, client.playlist(playlist_id, include_entries=include_entries)
+    except SpotifyPlaylistForbidden as error:
+        _forbidden_with_metadata(client, error, playlist_id)
 
 
 def _page_body(request: Request, page: Page) -> dict[str, Any]:
@@ -160,12 +175,7 @@ class PlaylistInfoView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = validate(s.PlaylistInfoQuerySerializer, request.query_params).validated_data
-        playlist_id = parse_playlist_id(query["id"])
-        client = _client(request)
-        try:
-            playlist = client.playlist(playlist_id, include_entries=query["include_tracks"])
-        except SpotifyPlaylistForbidden as error:
-            _forbidden_with_metadata(client, error, playlist_id)
+        playlist_id, playlist = _playlist(request, query["id"], include_entries=query["include_tracks"])
         context: dict[str, Any] = {}
         if query["include_tracks"]:
             count = len(playlist.entries)
@@ -197,17 +207,21 @@ class PlaylistMetadataView(APIView):
         description="The playlist with its first page of entries; more via playlist/tracks.",
     )
     def get(self, request: Request) -> Response:
-        playlist_id = parse_playlist_id(
-            validate(s.IdQuerySerializer, request.query_params).validated_data["id"]
-        )
-        client = _client(request)
-        playlist = client.playlist(playlist_id)
-        try:
-            page = client.playlist_entries_page(
-                playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
-            )
-        except SpotifyPlaylistForbidden as error:
-            _forbidden_with_metadata(client, error, playlist_id)
+        given = validate(s.IdQuerySerializer, request.query_params).validated_data["id"]
+        if imports.is_import_id(given):
+            found = imports.import_get(user=request_user(request), playlist_id=given)
+            playlist_id, playlist = found.playlist_id, imports.as_playlist(found, include_entries=False)
+            page = imports.entries_page(found, limit=self.METADATA_PAGE, offset=0)
+        else:
+            playlist_id = parse_playlist_id(given)
+            client = _client(request)
+            playlist = client.playlist(playlist_id)
+            try:
+                page = client.playlist_entries_page(
+                    playlist_id, limit=self.METADATA_PAGE, offset=0, snapshot_id=playlist.snapshot_id
+                )
+            except SpotifyPlaylistForbidden as error:
+                _forbidden_with_metadata(client, error, playlist_id)
         body = _page_body(request, page)
         if body["next"]:
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})
@@ -230,15 +244,20 @@ class PlaylistTracksView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = validate(s.PlaylistTracksQuerySerializer, request.query_params).validated_data
-        playlist_id = parse_playlist_id(query["id"])
-        client = _client(request)
-        snapshot = client.playlist_snapshot(playlist_id) if playlist_id == LIKED_ID else None
-        try:
-            page = client.playlist_entries_page(
-                playlist_id, limit=query["limit"], offset=query["offset"], snapshot_id=snapshot
-            )
-        except SpotifyPlaylistForbidden as error:
-            _forbidden_with_metadata(client, error, playlist_id)
+        if imports.is_import_id(query["id"]):
+            found = imports.import_get(user=request_user(request), playlist_id=query["id"])
+            playlist_id = found.playlist_id
+            page = imports.entries_page(found, limit=query["limit"], offset=query["offset"])
+        else:
+            playlist_id = parse_playlist_id(query["id"])
+            client = _client(request)
+            snapshot = client.playlist_snapshot(playlist_id) if playlist_id == LIKED_ID else None
+            try:
+                page = client.playlist_entries_page(
+                    playlist_id, limit=query["limit"], offset=query["offset"], snapshot_id=snapshot
+                )
+            except SpotifyPlaylistForbidden as error:
+                _forbidden_with_metadata(client, error, playlist_id)
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
         mark_playlist_entries(
             user=request_user(request), playlist_id=playlist_id, body={}, items=body["items"]

@@ -1,4 +1,4 @@
-"""Upkeep inside every django-q2 worker process: the download reaper, every
+"""Upkeep inside every django-q2 worker process: the download reaper (and the import matcher's), every
 ``REAPER_INTERVAL_SECONDS``.
 
 django-q2's scheduler runs schedules at most once a minute, checked every 30 s; crash recovery wants
@@ -53,9 +53,10 @@ def reap_forever(stop: threading.Event) -> None:
 
 def reap_once() -> dict[str, int]:
     from downloads.services import downloads_reap
+    from playlist_imports.services import imports_reap
 
     try:
-        counts = downloads_reap()
+        counts = {**downloads_reap(), "imports requeued": imports_reap()}
     except DatabaseError:  # a busy or restarting database: the next round tries again
         logger.warning("The reaper could not reach the database", exc_info=True)
         return {}

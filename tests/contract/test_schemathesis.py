@@ -36,6 +36,10 @@ _EMPTY_QUERY = "an empty query parameter counts as absent"
 _VALIDATE = "validation endpoints answer 200 with valid=false for bad configurations, by design"
 _COERCE = "DRF CharFields accept numbers and booleans as their text"
 _CREDENTIALS = "client ids and secrets must be printable ASCII (they travel as HTTP Basic credentials)"
+_IMPORT = (
+    "a list must be what its kind says (links, a CSV with known columns, an M3U), a Deezer link Deezer knows"
+)
+_IMPORT_ID = "imported playlist ids are import:<uuid> of the caller's own imports"
 #: refusals explained wherever they happen: DRF refuses NUL in every text field
 ANYWHERE = ("Null characters are not allowed.",)
 
@@ -90,6 +94,14 @@ INPUT_LENIENCY: dict[str, tuple[str, str]] = {
     "GET /api/history/recent/": ("", _EMPTY_QUERY),
     "GET /api/history/failed/": ("", _EMPTY_QUERY),
     "GET /api/prgs/list": ("", _EMPTY_QUERY),
+    "POST /api/playlist/import": (_IMPORT, _COERCE),
+    "GET /api/playlist/import/{playlist_id}": (_IMPORT_ID, ""),
+    "PUT /api/playlist/import/{playlist_id}/entries/{position}": (f"{_IMPORT_ID}; {_SPOTIFY_ID}", ""),
+    "GET /api/playlist/download/{item_id}": (_IMPORT_ID, ""),
+    "POST /api/artist/watch/bulk": (
+        "names are looked up on Spotify, which refuses the run's credentials",
+        _COERCE,
+    ),
 }
 INPUT_CHECKS = {"ST202": 0, "ST201": 1}  # code -> index into INPUT_LENIENCY's pair
 

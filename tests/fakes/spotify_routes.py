@@ -171,7 +171,7 @@ def _search(fake: FakeSpotify, query: dict[str, str]) -> Json:
         query, "limit", rules.pick(fake, rules.SEARCH_DEFAULT_LIMIT), rules.pick(fake, rules.SEARCH_LIMIT)
     )
     offset = _int_param(query, "offset", 0, rules.SEARCH_MAX_OFFSET)
-    words = [w.split(":", 1)[-1].lower() for w in text.split()]
+    words = [w.split(":", 1)[-1].strip('"').lower() for w in text.split()]
     return {f"{kind}s": _search_type(fake, kind, words, limit, offset, query) for kind in types}
 
 
@@ -186,7 +186,7 @@ def _search_type(
     sources: dict[str, list[tuple[str, Callable[[], Json]]]] = {
         "track": [
             (
-                f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name}",
+                f"{t.name} {artist_text(t.artist_ids)} {catalog.albums[t.album_id].name} {t.isrc or ''}",
                 lambda t=t: render.track_full(t),
             )
             for t in catalog.tracks.values()
@@ -201,7 +201,13 @@ def _search_type(
         "episode": [(e.name, lambda e=e: render.episode(e)) for e in catalog.episodes.values()],
         "audiobook": [],
     }
-    hits = [make for haystack, make in sources[kind] if all(w in haystack.lower() for w in words)]
+    found = [
+        (haystack.lower(), make)
+        for haystack, make in sources[kind]
+        if all(w in haystack.lower() for w in words)
+    ]
+    phrase = " ".join(words)  # like Spotify's relevance: what starts with the query words comes first
+    hits = [make for _, make in sorted(found, key=lambda hit: not hit[0].startswith(phrase))]
     extra = {"q": query["q"], "type": query["type"]}
     return render.page(
         "search", [make() for make in hits[offset : offset + limit]], len(hits), limit, offset, extra

@@ -85,6 +85,13 @@ def _history_for(user: Any) -> str:
     return str(entry.task_id)
 
 
+def _import_for(user: Any) -> str:
+    from playlist_imports.services import ImportSource, import_create
+
+    source = ImportSource(kind="links", name="Alice's import", text=IDS.track)
+    return str(import_create(user=user, source=source).pk)
+
+
 def _watch_for(client: APIClient, kind: str, spotify_id: str) -> str:
     from settings_app.services import watch_config_update
 
@@ -101,12 +108,14 @@ def owned(alice, client_for, spotify_owner_linked) -> Callable[[str], dict[str, 
     playlist's tracks answer them."""
 
     def make(access: str) -> dict[str, str]:
-        from tests.security.endpoints import OWN_HISTORY, OWN_TASK, OWN_WATCH
+        from tests.security.endpoints import OWN_HISTORY, OWN_IMPORT, OWN_TASK, OWN_WATCH
 
         if access == OWN_TASK:
             return {"task": _task_for(alice)}
         if access == OWN_HISTORY:
             return {"history": _history_for(alice)}
+        if access == OWN_IMPORT:
+            return {"import": _import_for(alice)}
         if access == OWN_WATCH:
             client = client_for(alice)
             return {

@@ -9,9 +9,10 @@ Access levels:
     OWN_TASK     a download task: its owner (and admins); another user gets 404, as for a missing one
     OWN_HISTORY  a history entry, same rule
     OWN_WATCH    a watch, same rule
+    OWN_IMPORT   an imported playlist, same rule
     SSO_SESSION  only the browser session left by a single sign-on (bearer callers get 401 too)
 
-URLs may hold ``{task}``, ``{history}``, ``{playlist_watch}``, ``{artist_watch}``: ids of objects that
+URLs may hold ``{task}``, ``{history}``, ``{playlist_watch}``, ``{artist_watch}``, ``{import}``: ids of objects that
 alice owns, made before the row is checked (see ``tests/security/conftest.py``).
 """
 
@@ -26,8 +27,9 @@ from tests.fakes.spotify_catalog import IDS
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 OWN_TASK, OWN_HISTORY, OWN_WATCH = "own-task", "own-history", "own-watch"
+OWN_IMPORT = "own-import"
 SSO_SESSION = "sso-session"
-OWNED = {OWN_TASK, OWN_HISTORY, OWN_WATCH}
+OWNED = {OWN_TASK, OWN_HISTORY, OWN_WATCH, OWN_IMPORT}
 
 Endpoint = tuple[str, str]  # (OpenAPI-style path, METHOD)
 
@@ -118,6 +120,15 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/track/download/cancel/", "GET"): Row(USER, f"/api/track/download/cancel?task_id={_NO_TASK}"),
     ("/api/playlist/download/cancel/", "GET"): Row(USER, f"/api/playlist/download/cancel?task_id={_NO_TASK}"),
     ("/api/artist/download/{artist_id}", "GET"): Row(USER, f"/api/artist/download/{IDS.artist}"),
+    # ------------------------------------------------------------------ imported playlists
+    ("/api/playlist/import", "POST"): Row(
+        USER, "/api/playlist/import", {"kind": "links", "name": "Matrix", "text": IDS.track}
+    ),
+    ("/api/playlist/import/{playlist_id}", "GET"): Row(OWN_IMPORT, "/api/playlist/import/import:{import}"),
+    ("/api/playlist/import/{playlist_id}/entries/{position}", "PUT"): Row(
+        OWN_IMPORT, "/api/playlist/import/import:{import}/entries/1", {"track": IDS.track}
+    ),
+    ("/api/playlist/download/{item_id}", "GET"): Row(OWN_IMPORT, "/api/playlist/download/import:{import}"),
     ("/api/prgs/list", "GET"): Row(USER, "/api/prgs/list"),
     ("/api/prgs/updates", "GET"): Row(USER, "/api/prgs/updates"),
     ("/api/prgs/stream/ticket", "POST"): Row(USER, "/api/prgs/stream/ticket"),
@@ -154,6 +165,7 @@ MATRIX: dict[Endpoint, Row] = {
         OWN_WATCH, "/api/playlist/watch/trigger_check/{playlist_watch}"
     ),
     ("/api/artist/watch/list", "GET"): Row(USER, "/api/artist/watch/list"),
+    ("/api/artist/watch/bulk", "POST"): Row(USER, "/api/artist/watch/bulk", {"artists": [IDS.artist]}),
     ("/api/artist/watch/{spotify_id}", "PUT"): Row(
         USER, f"/api/artist/watch/{IDS.big_artist}", {"watch_new_releases": True}
     ),

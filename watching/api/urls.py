@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from watching.api import spotify_views, views
+from watching.api import bulk, spotify_views, views
 
 urlpatterns = [
     path("playlist/watch/list", views.PlaylistWatchListView.as_view(), name="playlist-watch-list"),
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("playlist/watch/<str:spotify_id>", views.PlaylistWatchView.as_view(), name="playlist-watch"),
     path("artist/watch/list", views.ArtistWatchListView.as_view(), name="artist-watch-list"),
+    path("artist/watch/bulk", bulk.ArtistWatchBulkView.as_view(), name="artist-watch-bulk"),
     path(
         "artist/watch/followed", spotify_views.ArtistWatchFollowedView.as_view(), name="artist-watch-followed"
     ),

@@ -24,6 +24,7 @@ from watching import selectors, services
 from watching.api import serializers as s
 from watching.liked import target_spotify_id
 from watching.models import Watch, WatchKind
+from watching.services.imported import is_imported, target_id
 
 _AUTH = error_responses({401: "Not logged in."})
 _BAD = error_responses({400: "A malformed id or body."})
@@ -83,12 +84,15 @@ class _ListView(_KindView):
 
 class _StatusView(_KindView):
     def get(self, request: Request, spotify_id: str) -> Response:
-        if self.kind == WatchKind.PLAYLIST:
+        user = request_user(request)
+        if self.kind == WatchKind.PLAYLIST and is_imported(spotify_id):
+            spotify_id = stored_id = target_id(spotify_id, self.kind)
+        elif self.kind == WatchKind.PLAYLIST:
             spotify_id = parse_playlist_id(spotify_id)
-            target_id = target_spotify_id(user=request_user(request), playlist_id=spotify_id)
+            stored_id = target_spotify_id(user=user, playlist_id=spotify_id)
         else:
-            spotify_id = target_id = parse_spotify_id(spotify_id, self.kind)
-        watch = selectors.watch_find(user=request_user(request), kind=self.kind, spotify_id=target_id)
+            spotify_id = stored_id = parse_spotify_id(spotify_id, self.kind)
+        watch = selectors.watch_find(user=user, kind=self.kind, spotify_id=stored_id)
         if watch is None:
             return Response({"is_watched": False, "spotify_id": spotify_id})
         return Response(self._status(watch))

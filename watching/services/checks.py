@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.spotify.services import spotify_user_token, spotify_user_token_require
 from settings_app.selectors import get_watch_config
+from spotizerr.errors import ApiError
 from spotizerr.integrations.spotify import (
-    SpotifyError,
     SpotifyNotFound,
     SpotifyPlaylistForbidden,
     SpotifyQuotaExhausted,
@@ -123,7 +123,7 @@ def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None 
         error = f"Spotify no longer knows this {target.kind}."
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=error)
         return error
-    except SpotifyError as failed:
+    except ApiError as failed:  # Spotify, or the source of an imported playlist (Deezer)
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=failed.message)
         return failed.message
     result = _result(change, sync)

@@ -16,6 +16,7 @@ from watching import selectors
 from watching.liked import client_playlist_id
 from watching.models import WatchTarget
 from watching.services.common import PAGE_SIZE
+from watching.services.imported import imported_refresh, is_imported
 from watching.services.reading import Change, Row, cursor_for, rows_apply, rows_read
 
 
@@ -73,6 +74,8 @@ def playlist_refresh(
 
     Raises the Spotify client's errors; ``SpotifyRateLimited`` after keeping the place reached.
     """
+    if is_imported(target.spotify_id):  # an imported playlist: its source re-read, its matches applied
+        return imported_refresh(target=target, force=force, now=now)
     playlist_id = client_playlist_id(target.spotify_id)  # "liked" for Liked Songs
     snapshot = client.playlist_snapshot(playlist_id)
     resuming = (target.cursor or {}).get("key") == snapshot

@@ -25,6 +25,7 @@ from watching.liked import client_playlist_id, target_spotify_id
 from watching.models import ItemStatus, Watch, WatchItemState, WatchKind, WatchTarget
 from watching.services.artists import artist_releases_read
 from watching.services.common import REQUEST_SPOTIFY_MAX_WAIT, watching_require_enabled
+from watching.services.imported import imported_about, is_imported, target_id
 from watching.services.playlists import playlist_entries_read, playlist_m3u_write
 from watching.services.reading import Row, rows_apply
 from watching.services.schedule import watch_checks_request
@@ -66,16 +67,41 @@ def _target_create(
     return target
 
 
-def _watched_id(user: User, kind: str, value: str) -> str:
-    """The target's ``spotify_id`` for an id given to the API (``liked``: ``user``'s Liked Songs)."""
+def _watched_id(user: User, kind: str, value: str, *, own_import: bool = False) -> str:
+    """The target's ``spotify_id`` for an id given to the API (``liked``: ``user``'s Liked Songs;
+    ``import:<uuid>``: an imported playlist, which with ``own_import`` must be one ``user`` may see)."""
+    if kind == WatchKind.PLAYLIST and is_imported(value):
+        return target_id(value, kind, user=user if own_import else None)
     if kind == WatchKind.PLAYLIST:
         return target_spotify_id(user=user, playlist_id=parse_playlist_id(value))
     return parse_spotify_id(value, kind)
 
 
+def _imported_target(spotify_id: str, now: datetime) -> WatchTarget:
+    """The target of an imported playlist: its matched entries, no Spotify read."""
+    target = WatchTarget.objects.filter(kind=WatchKind.PLAYLIST, spotify_id=spotify_id).first()
+    if target is not None:
+        return target
+    imported, rows, total = imported_about(spotify_id)
+    target = _target_create(
+        kind=WatchKind.PLAYLIST,
+        spotify_id=spotify_id,
+        name=imported.name,
+        owner=imported.owner.username,
+        snapshot_id=imported.snapshot_id,
+        rows=rows,
+        total=total,
+        now=now,
+    )
+    playlist_m3u_write(target=target)
+    return target
+
+
 def _playlist_target(spotify_id: str, user: User, now: datetime) -> WatchTarget:
     """The target, read through ``user``'s linked Spotify account: ``SpotifyPlaylistForbidden`` when that
     account may not read the playlist's items (checked with one small read even if others watch it)."""
+    if is_imported(spotify_id):
+        return _imported_target(spotify_id, now)
     client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT, user=spotify_user_token(user=user))
     api_id = client_playlist_id(spotify_id)
     target = WatchTarget.objects.filter(kind=WatchKind.PLAYLIST, spotify_id=spotify_id).first()
@@ -181,7 +207,7 @@ def watch_playlist_add(
     id), SpotifyNotFound (unknown playlist) and the Spotify client's other errors.
     """
     watching_require_enabled()
-    spotify_id = _watched_id(user, WatchKind.PLAYLIST, playlist_id)
+    spotify_id = _watched_id(user, WatchKind.PLAYLIST, playlist_id, own_import=True)
     at = now or timezone.now()
     existing = _existing(user, WatchKind.PLAYLIST, spotify_id)
     if existing is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.current import request_user
 from accounts.models import User
 from accounts.spotify.services import spotify_user_token
+from playlist_imports import selectors as import_selectors
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
 from spotizerr.errors import ApiError
@@ -112,6 +114,12 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
 @require_GET
 @member_required
 def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
+    if import_selectors.is_import_id(playlist_id):  # an imported playlist: its review page
+        try:
+            import_id = import_selectors.import_uuid(playlist_id)
+        except ApiError as error:
+            return error_page(request, error, title="Playlist not available")
+        return HttpResponseRedirect(reverse("dashboard:import-review", args=[import_id]))
     offset = int_param(request, "offset", maximum=MAX_OFFSET)
     forbidden: SpotifyPlaylistForbidden | None = None
     try:

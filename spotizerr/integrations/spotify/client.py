@@ -309,6 +309,19 @@ class SpotifyClient(UserReads):
         )
         return [parse.search_item(search_type, item) for item in items if item.get("id")]
 
+    def search_tracks(self, query: str, *, limit: int = 10) -> list[Track]:
+        """Up to ``limit`` (at most 10: one call) tracks for ``query`` as full ``Track`` objects, which a
+        search answers with (track numbers and ISRC included), so no look-up per hit is needed."""
+        items, _ = self._collect(
+            "search",
+            {"q": query, "type": "track"},
+            limit=min(limit, self.SEARCH_PAGE),
+            offset=0,
+            page_size=self.SEARCH_PAGE,
+            unwrap="tracks",
+        )
+        return [parse.track(item) for item in items if item.get("id")]
+
     def check(self) -> None:
         """One small uncached call (a search for one track) that raises what Spotify would raise now,
         without retries, so a page showing the result never waits out a back-off."""
