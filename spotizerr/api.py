@@ -102,12 +102,24 @@ class ErrorCode(StrEnum):
     TASK_FINISHED = "task_finished"
     # history
     HISTORY_NOT_FOUND = "history_not_found"
+    # imported playlists
+    INVALID_IMPORT = "invalid_import"
+    INVALID_CSV_COLUMNS = "invalid_csv_columns"
+    INVALID_DEEZER_LINK = "invalid_deezer_link"
+    IMPORT_TOO_LARGE = "import_too_large"
+    IMPORT_NOT_FOUND = "import_not_found"
+    IMPORT_ENTRY_NOT_FOUND = "import_entry_not_found"
+    IMPORT_MATCHING = "import_matching"
+    DEEZER_PLAYLIST_NOT_FOUND = "deezer_playlist_not_found"
+    DEEZER_PLAYLIST_PRIVATE = "deezer_playlist_private"
+    DEEZER_UNAVAILABLE = "deezer_unavailable"
     # watching
     WATCHING_DISABLED = "watching_disabled"
     WATCH_NOT_FOUND = "watch_not_found"
     INVALID_BODY = "invalid_body"
     INVALID_ITEM_IDS = "invalid_item_ids"
     INVALID_ALBUM_TYPES = "invalid_album_types"
+    INVALID_ARTISTS = "invalid_artists"
 
 
 class ErrorResponseSerializer(serializers.Serializer):

@@ -12,7 +12,15 @@ from drf_spectacular.generators import SchemaGenerator
 from spotizerr.api import ErrorCode
 from spotizerr.middleware import _MESSAGES
 
-APP_DIRS = ("accounts", "settings_app", "library_history", "downloads", "watching", "spotizerr")
+APP_DIRS = (
+    "accounts",
+    "settings_app",
+    "library_history",
+    "downloads",
+    "playlist_imports",
+    "watching",
+    "spotizerr",
+)
 # a literal error code handed to an ApiError, json_error or error_body, or a class's default_code
 CODE_LITERAL = re.compile(r'(?:\bcode=|default_code = )"([a-z_]+)"')
 

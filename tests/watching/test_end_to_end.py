@@ -49,7 +49,7 @@ def _run_queued_downloads() -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_playlist_file_lists_a_new_track_as_soon_as_its_download_lands(
-    engine, spotify_uncleared, queued_only, inbox_file, alice, library_root, check
+    engine, spotify_uncleared, spotify_owner_linked, queued_only, inbox_file, alice, library_root, check
 ) -> None:
     """GIVEN a watched playlist whose file lists one track, and a track added to it on Spotify
     WHEN a check queues the new track and a worker downloads it
