@@ -51,6 +51,8 @@ OVERRIDABLE_SETTINGS: frozenset[str] = frozenset(
         "saveCover",
         "artistSeparator",
         "explicitFilter",
+        "lyrics",
+        "genres",
     }
 )
 CONTEXT_KEYS: frozenset[str] = frozenset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from spotizerr.lib import crypto
@@ -59,3 +60,50 @@ class Credential(models.Model):
 
     def set_client_secret(self, secret: str) -> None:
         self.client_secret_encrypted = crypto.encrypt(secret)
+
+
+class NotificationEvent(models.TextChoices):
+    DOWNLOAD_COMPLETE = "download_complete", "Download complete"
+    DOWNLOAD_PARTIAL = "download_partial", "Download partly done"
+    DOWNLOAD_FAILED = "download_failed", "Download failed"
+    WATCH_NEW_ITEMS = "watch_new_items", "A watch found new items"
+    HEALTH_PROBLEM = "health_problem", "Spotify or a source has a problem"
+
+
+class NotificationTarget(models.Model):
+    """An Apprise URL (stored encrypted: it holds tokens) and the events it wants. ``owner`` None: an
+    operator-wide target, told about everyone's events; otherwise only its owner's."""
+
+    FAILING_AFTER = 3  # consecutive failed messages before the target is shown as failing
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_targets",
+    )
+    name = models.CharField(max_length=100)
+    url_encrypted = models.TextField(help_text="Fernet ciphertext of the Apprise URL.")
+    scheme = models.CharField(max_length=40, blank=True, default="", help_text="Shown instead of the URL.")
+    events = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive messages that failed.")
+    last_error = models.TextField(blank=True, default="")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scheme})"
+
+    @property
+    def url(self) -> str:
+        return crypto.decrypt(self.url_encrypted)
+
+    @property
+    def failing(self) -> bool:
+        return self.failures >= self.FAILING_AFTER

@@ -304,6 +304,22 @@ SPOTIFY_MAX_WAIT_SECONDS = env_int("SPOTIZERR_SPOTIFY_MAX_WAIT_SECONDS", 60, min
 DEEZER_API_URL = env_url("SPOTIZERR_DEEZER_API_URL", "https://api.deezer.com/")
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
+
+# ---------------------------------------------------------------- integrations (docs/integrations.md)
+# The value "off" turns that lookup off entirely (stored as "").
+def _service_url(name: str, default: str) -> str:
+    return "" if (env_str(name) or "").lower() == "off" else (env_url(name, default) or "")
+
+
+LRCLIB_URL = _service_url("SPOTIZERR_LRCLIB_URL", "https://lrclib.net/")
+LRCLIB_REQUESTS_PER_SECOND = env_int("SPOTIZERR_LRCLIB_REQUESTS_PER_SECOND", 10, minimum=0, maximum=50)
+LYRICS_RETRY_DAYS = env_int("SPOTIZERR_LYRICS_RETRY_DAYS", 7, minimum=1)  # a miss is asked again after
+MUSICBRAINZ_URL = _service_url("SPOTIZERR_MUSICBRAINZ_URL", "https://musicbrainz.org/")
+MEDIA_SERVER_DEBOUNCE_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_DEBOUNCE_SECONDS", 30, minimum=0)
+INTEGRATION_TIMEOUT_SECONDS = env_int("SPOTIZERR_INTEGRATION_TIMEOUT_SECONDS", 10, minimum=1)
+# Waits before the second and later tries of one notification (then the target is marked failed once).
+NOTIFY_RETRY_DELAYS = [float(delay) for delay in env_list("SPOTIZERR_NOTIFY_RETRY_DELAYS", ["5", "30"])]
+
 # ---------------------------------------------------------------- single sign-on
 SSO_ENABLED = env_bool("SPOTIZERR_SSO_ENABLED", True)
 GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")

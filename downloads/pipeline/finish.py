@@ -19,6 +19,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.notify import download_finished_notify
 from downloads.pipeline import history
 from downloads.pipeline.context import effective_config
 from downloads.progress import progress_publish
@@ -108,6 +109,7 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     )
     history.history_task_finished(task)
     context_playlist_refresh(task)
+    download_finished_notify(task)
     return True
 
 

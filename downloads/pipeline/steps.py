@@ -11,6 +11,7 @@ from pathlib import Path
 
 from downloads import selectors
 from downloads.conversion import ConversionError, convert_audio
+from downloads.extras.steps import Enrich, WriteSidecar
 from downloads.models import LibraryFile
 from downloads.pipeline.context import TrackContext, TrackFailure
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
@@ -180,6 +181,9 @@ class Tag(Step):
             cover=embeddable,
             comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
+        if ctx.lyrics is not None and str(ctx.config.get("lyrics")) in ("embed", "both"):
+            tags.lyrics = ctx.lyrics.unsynced
+        tags.genres = ctx.genres or tags.genres
         try:
             write_tags(ctx.audio_path, tags)
         except TaggingError as error:
@@ -322,7 +326,9 @@ TRACK_STEPS: tuple[type[Step], ...] = (
     CheckLibrary,
     Acquire,
     Convert,
+    Enrich,  # type: ignore[list-item]  # lyrics and genres, from downloads/extras
     Tag,
     Place,
+    WriteSidecar,  # type: ignore[list-item]
     Record,
 )

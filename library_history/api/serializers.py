@@ -109,6 +109,7 @@ class HistoryTrackSerializer(serializers.ModelSerializer):
             "service",
             "quality",
             "is_preview",
+            "lyrics",
             "file_path",
             "size_bytes",
             "duration_ms",

@@ -5,9 +5,24 @@ from __future__ import annotations
 
 from django.urls import path
 
-from settings_app.api import config_views, credential_views
+from settings_app.api import config_views, credential_views, notification_views
 
 urlpatterns = [
+    path(
+        "notifications/targets",
+        notification_views.NotificationTargetListView.as_view(),
+        name="notification-targets",
+    ),
+    path(
+        "notifications/targets/<int:target_id>",
+        notification_views.NotificationTargetDetailView.as_view(),
+        name="notification-target",
+    ),
+    path(
+        "notifications/targets/<int:target_id>/test",
+        notification_views.NotificationTargetTestView.as_view(),
+        name="notification-target-test",
+    ),
     path("config/", config_views.ConfigView.as_view(), name="config"),
     path("config/check", config_views.ConfigCheckView.as_view(), name="config-check"),
     path("config/validate", config_views.ConfigValidateView.as_view(), name="config-validate"),

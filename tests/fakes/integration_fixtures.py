@@ -1,0 +1,32 @@
+"""Fixtures that start the integration fakes and point the settings at them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.lrclib import FakeLrclib, record
+from tests.fakes.webhook import FakeWebhook
+
+
+@pytest.fixture
+def lrclib(settings, spotify_api) -> Iterator[FakeLrclib]:
+    """A local LRCLIB with lyrics for every track of the fake Spotify catalog (synced and plain),
+    the settings pointed at it and no rate limit."""
+    with FakeLrclib() as fake:
+        for track in spotify_api.catalog.tracks.values():
+            artist = spotify_api.catalog.artists[track.artist_ids[0]].name
+            fake.add(record(track.name, artist, track.duration_ms / 1000))
+        settings.LRCLIB_URL = fake.base_url
+        settings.LRCLIB_REQUESTS_PER_SECOND = 0
+        yield fake
+
+
+@pytest.fixture
+def webhook(settings) -> Iterator[FakeWebhook]:
+    """A local JSON webhook for Apprise; notification retries wait 0.1 s."""
+    settings.NOTIFY_RETRY_DELAYS = [0.1, 0.1]
+    settings.INTEGRATION_TIMEOUT_SECONDS = 2
+    with FakeWebhook() as fake:
+        yield fake
