@@ -37,6 +37,6 @@ def download_finished_notify(task: DownloadTask) -> None:
         return
     event, kind, title, body = message
     try:
-        notification_dispatch(event=event, owner_id=task.owner_id, title=title, body=body, kind=kind)
+        notification_dispatch(event=event, owner_ids=[task.owner_id], title=title, body=body, kind=kind)
     except DatabaseError:
         logger.warning("Could not queue the notifications for task %s", task.pk, exc_info=True)

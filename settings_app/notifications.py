@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -70,13 +71,13 @@ def notification_target_delete(*, user: User, target_id: int) -> None:
 
 
 def notification_dispatch(
-    *, event: str, owner_id: int | None, title: str, body: str, kind: str = "info"
+    *, event: str, owner_ids: Iterable[int], title: str, body: str, kind: str = "info"
 ) -> int:
     """Queue ``title``/``body`` for every enabled target that wants ``event``: the operator-wide
-    ones and those of ``owner_id``. Returns how many were queued."""
+    ones and those of the users ``owner_ids``. Returns how many were queued."""
     from django_q.tasks import async_task
 
-    owners = Q(owner__isnull=True) | (Q(owner_id=owner_id) if owner_id is not None else Q(pk__in=[]))
+    owners = Q(owner__isnull=True) | Q(owner_id__in=list(owner_ids))
     targets = [
         target.pk
         for target in NotificationTarget.objects.filter(owners, enabled=True)
@@ -89,6 +90,20 @@ def notification_dispatch(
             )
         )
     return len(targets)
+
+
+HEALTH_REPEAT_SECONDS = 3600
+
+
+def notification_health_problem(*, key: str, title: str, body: str) -> bool:
+    """Tell the operator-wide targets about a Spotify or source problem, at most once an hour per
+    ``key`` (a problem that persists is not repeated at every check). True when queued."""
+    from django.core.cache import cache
+
+    if not cache.add(f"notify:health:{key}", 1, timeout=HEALTH_REPEAT_SECONDS):
+        return False
+    event = NotificationEvent.HEALTH_PROBLEM
+    return notification_dispatch(event=event, owner_ids=[], title=title, body=body, kind="failure") > 0
 
 
 def notification_deliver(*, target_id: int, title: str, body: str, kind: str = "info") -> bool:
