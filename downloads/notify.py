@@ -8,6 +8,7 @@ import logging
 from django.db import DatabaseError
 
 from downloads.models import DownloadTask, TaskStatus
+from settings_app.media_servers import media_servers_touch
 from settings_app.models import NotificationEvent
 from settings_app.notifications import notification_dispatch
 
@@ -30,13 +31,15 @@ def download_message(task: DownloadTask) -> tuple[str, str, str, str] | None:
     return NotificationEvent.DOWNLOAD_COMPLETE, "success", f"Download complete: {name}", counts
 
 
-def download_finished_notify(task: DownloadTask) -> None:
-    """Queue the finished-download message; never lets a notification problem touch the download."""
+def download_finished_announce(task: DownloadTask) -> None:
+    """Queue the finished-download message and owe the media servers a rescan when files landed.
+    Never lets either touch the download: at worst they are logged."""
     message = download_message(task)
-    if message is None:
-        return
-    event, kind, title, body = message
     try:
-        notification_dispatch(event=event, owner_ids=[task.owner_id], title=title, body=body, kind=kind)
+        if (task.summary or {}).get("total_successful"):
+            media_servers_touch()
+        if message is not None:
+            event, kind, title, body = message
+            notification_dispatch(event=event, owner_ids=[task.owner_id], title=title, body=body, kind=kind)
     except DatabaseError:
-        logger.warning("Could not queue the notifications for task %s", task.pk, exc_info=True)
+        logger.warning("Could not queue the announcements of task %s", task.pk, exc_info=True)

@@ -107,3 +107,40 @@ class NotificationTarget(models.Model):
     @property
     def failing(self) -> bool:
         return self.failures >= self.FAILING_AFTER
+
+
+class MediaServer(models.Model):
+    """A media server told to rescan after downloads land. The secret (password, API key or token) is
+    stored encrypted. ``refresh_due_at`` is when the next rescan is owed (None: nothing owed); every
+    landing pushes it back, so a burst of downloads costs one rescan."""
+
+    class Kind(models.TextChoices):
+        SUBSONIC = "subsonic", "Subsonic / Navidrome"
+        JELLYFIN = "jellyfin", "Jellyfin"
+        PLEX = "plex", "Plex"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100, unique=True)
+    url = models.CharField(max_length=500)
+    username = models.CharField(max_length=200, blank=True, default="", help_text="Subsonic only.")
+    secret_encrypted = models.TextField(help_text="Fernet ciphertext of the password, API key or token.")
+    section = models.CharField(max_length=50, blank=True, default="", help_text="Plex: one section key.")
+    enabled = models.BooleanField(default=True)
+    refresh_due_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    refresh_count = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive failed rescans.")
+    last_error = models.TextField(blank=True, default="")
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["refresh_due_at"], name="media_server_due")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)

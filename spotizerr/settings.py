@@ -316,6 +316,8 @@ LRCLIB_REQUESTS_PER_SECOND = env_int("SPOTIZERR_LRCLIB_REQUESTS_PER_SECOND", 10,
 LYRICS_RETRY_DAYS = env_int("SPOTIZERR_LYRICS_RETRY_DAYS", 7, minimum=1)  # a miss is asked again after
 MUSICBRAINZ_URL = _service_url("SPOTIZERR_MUSICBRAINZ_URL", "https://musicbrainz.org/")
 MEDIA_SERVER_DEBOUNCE_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_DEBOUNCE_SECONDS", 30, minimum=0)
+MEDIA_SERVER_RETRY_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_RETRY_SECONDS", 60, minimum=1)  # doubles
+MEDIA_SERVER_POLL_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_POLL_SECONDS", 5, minimum=1)
 INTEGRATION_TIMEOUT_SECONDS = env_int("SPOTIZERR_INTEGRATION_TIMEOUT_SECONDS", 10, minimum=1)
 # Waits before the second and later tries of one notification (then the target is marked failed once).
 NOTIFY_RETRY_DELAYS = [float(delay) for delay in env_list("SPOTIZERR_NOTIFY_RETRY_DELAYS", ["5", "30"])]

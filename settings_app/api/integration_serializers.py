@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from settings_app.models import NotificationEvent, NotificationTarget
+from settings_app.models import MediaServer, NotificationEvent, NotificationTarget
 
 
 class NotificationTargetSerializer(serializers.ModelSerializer):
@@ -46,3 +46,35 @@ class NotificationTargetCreateSerializer(serializers.Serializer):
 class IntegrationTestResultSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     detail = serializers.CharField(help_text="What the service answered, or why it failed and what to do.")
+
+
+class MediaServerSerializer(serializers.ModelSerializer):
+    """A media server as shown: never its secret."""
+
+    class Meta:
+        model = MediaServer
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "url",
+            "username",
+            "section",
+            "enabled",
+            "refresh_due_at",
+            "last_refresh_at",
+            "refresh_count",
+            "failures",
+            "last_error",
+            "last_failed_at",
+        ]
+        read_only_fields = fields
+
+
+class MediaServerCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MediaServer.Kind.values)
+    name = serializers.CharField(max_length=100)
+    url = serializers.URLField(help_text="The server's base URL, e.g. http://navidrome:4533/.")
+    username = serializers.CharField(required=False, help_text="Subsonic only.")
+    secret = serializers.CharField(help_text="Subsonic password, Jellyfin API key or Plex token.")
+    section = serializers.CharField(required=False, help_text="Plex: one section key (default: all music).")

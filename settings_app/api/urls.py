@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from settings_app.api import config_views, credential_views, notification_views
+from settings_app.api import config_views, credential_views, media_server_views, notification_views
 
 urlpatterns = [
+    path("media-servers", media_server_views.MediaServerListView.as_view(), name="media-servers"),
+    path(
+        "media-servers/<int:server_id>",
+        media_server_views.MediaServerDetailView.as_view(),
+        name="media-server",
+    ),
+    path(
+        "media-servers/<int:server_id>/test",
+        media_server_views.MediaServerTestView.as_view(),
+        name="media-server-test",
+    ),
     path(
         "notifications/targets",
         notification_views.NotificationTargetListView.as_view(),

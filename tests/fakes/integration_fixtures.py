@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.fakes.http_service import HttpService
+from tests.fakes.library_servers import FakeJellyfin, FakePlex, FakeSubsonic
 from tests.fakes.lrclib import FakeLrclib, record
 from tests.fakes.webhook import FakeWebhook
 
@@ -30,3 +32,23 @@ def webhook(settings) -> Iterator[FakeWebhook]:
     settings.INTEGRATION_TIMEOUT_SECONDS = 2
     with FakeWebhook() as fake:
         yield fake
+
+
+@pytest.fixture
+def media_servers(settings) -> Iterator[dict[str, HttpService]]:
+    """A local Subsonic, Jellyfin and Plex, each configured as a media server; rescans wait 1 s after
+    the last landing and retries 1 s (doubling)."""
+    from settings_app.media_servers import media_server_create
+
+    settings.MEDIA_SERVER_DEBOUNCE_SECONDS = 1
+    settings.MEDIA_SERVER_RETRY_SECONDS = 1
+    settings.INTEGRATION_TIMEOUT_SECONDS = 1
+    with FakeSubsonic() as subsonic, FakeJellyfin() as jellyfin, FakePlex() as plex:
+        configured = [
+            ("subsonic", subsonic, {"username": "admin", "secret": "sesame"}),
+            ("jellyfin", jellyfin, {"secret": "jf-key"}),
+            ("plex", plex, {"secret": "plex-token"}),
+        ]
+        for kind, fake, credentials in configured:
+            media_server_create(data={"kind": kind, "name": kind, "url": fake.base_url, **credentials})
+        yield {"subsonic": subsonic, "jellyfin": jellyfin, "plex": plex}
