@@ -4,6 +4,7 @@ into the same tag write) and ``WriteSidecar`` after the file is placed (the ``.l
 from __future__ import annotations
 
 from downloads.extras import lyrics as lyrics_service
+from downloads.extras.genres import genres_for
 from downloads.pipeline.context import TrackContext
 from spotizerr.integrations.lyrics.transport import TrackQuery
 
@@ -40,6 +41,11 @@ class Enrich(Step):
             )
             key = track.id or (track.isrc or "").upper()
             ctx.lyrics_status, ctx.lyrics = lyrics_service.lyrics_lookup(track_key=key, query=query)
+        genres = str(ctx.config.get("genres") or "off")
+        if genres != "off":
+            ctx.genres = genres_for(
+                ctx.track, ctx.album, mode=genres, limit=int(ctx.config.get("genresMax") or 5)
+            )
 
 
 class WriteSidecar(Step):

@@ -183,7 +183,7 @@ class Tag(Step):
         )
         if ctx.lyrics is not None and str(ctx.config.get("lyrics")) in ("embed", "both"):
             tags.lyrics = ctx.lyrics.unsynced
-        tags.genres = ctx.genres or tags.genres
+        tags.genres = ctx.genres if str(ctx.config.get("genres")) != "off" else []
         try:
             write_tags(ctx.audio_path, tags)
         except TaggingError as error:

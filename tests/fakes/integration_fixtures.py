@@ -9,6 +9,7 @@ import pytest
 from tests.fakes.http_service import HttpService
 from tests.fakes.library_servers import FakeJellyfin, FakePlex, FakeSubsonic
 from tests.fakes.lrclib import FakeLrclib, record
+from tests.fakes.musicbrainz import FakeMusicBrainz
 from tests.fakes.webhook import FakeWebhook
 
 
@@ -52,3 +53,29 @@ def media_servers(settings) -> Iterator[dict[str, HttpService]]:
         for kind, fake, credentials in configured:
             media_server_create(data={"kind": kind, "name": kind, "url": fake.base_url, **credentials})
         yield {"subsonic": subsonic, "jellyfin": jellyfin, "plex": plex}
+
+
+@pytest.fixture
+def musicbrainz(settings, spotify_api) -> Iterator[FakeMusicBrainz]:
+    """A local MusicBrainz knowing every fake catalog track by ISRC: each album one release (tags
+    jazz 5, bebop 2), its artist tagged electronic 3; no rate limit, a 1 s timeout."""
+    import spotizerr.integrations.genres.transport as transport
+
+    transport._resting_until = 0.0
+    with FakeMusicBrainz() as fake:
+        catalog = spotify_api.catalog
+        for album_id, album in catalog.albums.items():
+            for track_id in album.track_ids:
+                track = catalog.tracks[track_id]
+                if track.isrc:
+                    fake.add(
+                        track.isrc,
+                        release=f"rel-{album_id}",
+                        artist=f"art-{track.artist_ids[0]}",
+                        group_tags={"jazz": 5, "bebop": 2},
+                        artist_tags={"electronic": 3},
+                    )
+        settings.MUSICBRAINZ_URL = fake.base_url
+        settings.INTEGRATION_TIMEOUT_SECONDS = 1
+        yield fake
+    transport._resting_until = 0.0
