@@ -11,7 +11,16 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from spotizerr.env import env_bool, env_int, env_list, env_path, env_secret, env_str, env_url
+from spotizerr.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_oidc_providers,
+    env_path,
+    env_secret,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
     "spotizerr",
     "spotizerr.dashboard.apps.DashboardConfig",
     "accounts",
@@ -328,12 +338,15 @@ GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_secret("SPOTIZERR_GOOGLE_CLIENT_SECRET")
 GITHUB_CLIENT_ID = env_str("SPOTIZERR_GITHUB_CLIENT_ID")
 GITHUB_CLIENT_SECRET = env_secret("SPOTIZERR_GITHUB_CLIENT_SECRET")
+# Any number of OpenID Connect providers (Authentik, Keycloak, PocketID...): SPOTIZERR_OIDC_<NAME>_*
+OIDC_PROVIDERS = env_oidc_providers()
 #: providers with both id and secret set (empty when SSO is off)
 SSO_PROVIDERS = [
     name
     for name, configured in (
         ("google", bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)),
         ("github", bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)),
+        *((provider["name"], True) for provider in OIDC_PROVIDERS),
     )
     if SSO_ENABLED and configured
 ]
@@ -357,6 +370,20 @@ SOCIALACCOUNT_PROVIDERS: dict = {
         "AUTH_PARAMS": {"prompt": "select_account"},
     },
     "github": {"SCOPE": ["read:user", "user:email"]},  # GitHub OAuth apps do not support PKCE
+    "openid_connect": {
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": provider["name"],
+                "name": provider["display_name"],
+                "client_id": provider["client_id"],
+                "secret": provider["secret"],
+                "settings": {"server_url": provider["issuer"].rstrip("/")},
+            }
+            for provider in OIDC_PROVIDERS
+        ],
+    },
 }
 if "google" in SSO_PROVIDERS:
     SOCIALACCOUNT_PROVIDERS["google"]["APP"] = {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}
