@@ -19,6 +19,7 @@ from accounts.sso.providers import all_providers, configured_provider
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.forms import PasswordChangeForm, apply_api_error
 from spotizerr.dashboard.pages import report_error
+from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.errors import ApiError
 
 
@@ -72,6 +73,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             "can_change": can_change,
             "has_password": user.has_usable_password(),
             "sso": _sso_rows(request) if can_change else [],
+            **integrations_context(user, operator=False),
         },
         status=status,
     )

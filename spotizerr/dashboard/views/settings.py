@@ -15,6 +15,7 @@ from settings_app import selectors, services
 from spotizerr.dashboard import config_forms
 from spotizerr.dashboard.access import admin_required, forbidden
 from spotizerr.dashboard.preview import path_preview
+from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.errors import BadRequest
 
 NAMING_KEYS = (
@@ -97,6 +98,8 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
         context["preview"] = path_preview(
             {**selectors.get_config(), **values}, username=request.user.username
         )
+    if section == "integrations":
+        context.update(integrations_context(request.user, operator=True))
     if section == "sources":
         context["sources"] = _sources(selectors.get_config())
         context["check"] = selectors.config_check()
