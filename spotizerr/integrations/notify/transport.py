@@ -3,16 +3,19 @@ treated as worth retrying; a URL Apprise cannot parse is permanent."""
 
 from __future__ import annotations
 
-import apprise
+from typing import Any
 
 from spotizerr.integrations.transport import TransportError
 
-NOTIFY_TYPES = {
-    "info": apprise.NotifyType.INFO,
-    "success": apprise.NotifyType.SUCCESS,
-    "warning": apprise.NotifyType.WARNING,
-    "failure": apprise.NotifyType.FAILURE,
-}
+KINDS = ("info", "success", "warning", "failure")  # Apprise's notify types, by their values
+
+
+def _apprise() -> Any:
+    """Apprise, imported on first use: it loads its ~100 service plugins, which processes that never
+    send a message need not pay for."""
+    import apprise
+
+    return apprise
 
 
 def url_problem(url: str) -> str | None:
@@ -21,7 +24,7 @@ def url_problem(url: str) -> str | None:
         return "must not be empty"
     if len(url) > 2000:
         return "must be at most 2000 characters"
-    if not apprise.Apprise().add(url.strip()):
+    if not _apprise().Apprise().add(url.strip()):
         return "is not a URL Apprise understands (see https://github.com/caronc/apprise/wiki)"
     return None
 
@@ -40,14 +43,13 @@ class AppriseTransport:
 
     def send(self, *, title: str, body: str, kind: str = "info") -> None:
         """Deliver one message. Raises ``TransportError``."""
-        asset = apprise.AppriseAsset(async_mode=False)
-        sender = apprise.Apprise(asset=asset)
+        apprise = _apprise()
+        sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
         if not sender.add(self.url):
             raise TransportError("the target's URL is not one Apprise understands", permanent=True)
         for service in sender:
             service.socket_connect_timeout = self.timeout
             service.socket_read_timeout = self.timeout
-        if not sender.notify(
-            title=title, body=body, notify_type=NOTIFY_TYPES.get(kind, apprise.NotifyType.INFO)
-        ):
+        notify_type = apprise.NotifyType(kind if kind in KINDS else "info")
+        if not sender.notify(title=title, body=body, notify_type=notify_type):
             raise TransportError(f"the {url_scheme(self.url)} service did not accept the message")
