@@ -62,6 +62,7 @@ def _environment(data_dir: Path, fake: Any, workers: int, lrclib_url: str) -> di
             "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
             "SPOTIZERR_LRCLIB_URL": lrclib_url,
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
         }
     )
     return env

@@ -40,7 +40,7 @@ def transport_for(server: MediaServer) -> MediaServerTransport:
 
 def _check(data: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if data.get("kind") not in TRANSPORTS:
+    if not isinstance(data.get("kind"), str) or data["kind"] not in TRANSPORTS:
         errors["kind"] = [f"must be one of {', '.join(TRANSPORTS)}"]
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
@@ -48,8 +48,15 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
     url = data.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")) or len(url) > 500:
         errors["url"] = ["must be an http(s) URL of at most 500 characters"]
-    if not isinstance(data.get("secret"), str) or not data["secret"]:
-        errors["secret"] = ["must not be empty (the password, API key or token)"]
+    if not isinstance(data.get("secret"), str) or not data["secret"] or len(data["secret"]) > 2000:
+        errors["secret"] = ["must be the password, API key or token (at most 2000 characters)"]
+    for key, longest in (("username", 200), ("section", 50)):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > longest or "\x00" in value):
+            errors[key] = [f"must be a string of at most {longest} characters"]
+    for key in ("name", "url", "secret"):
+        if isinstance(data.get(key), str) and "\x00" in data[key]:
+            errors[key] = ["must not contain NUL"]
     if data.get("kind") == "subsonic" and not data.get("username"):
         errors["username"] = ["a Subsonic server needs a username"]
     return errors

@@ -29,9 +29,11 @@ EVENTS: tuple[str, ...] = tuple(NotificationEvent.values)
 
 def _check(name: Any, url: Any, events: Any) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not isinstance(name, str) or not name.strip() or len(name) > 100:
+    if not isinstance(name, str) or not name.strip() or len(name) > 100 or "\x00" in name:
         errors["name"] = ["must be a non-empty string of at most 100 characters"]
-    problem = url_problem(url) if isinstance(url, str) else "must be a string"
+    problem = (
+        url_problem(url) if isinstance(url, str) and "\x00" not in url else "must be a string without NUL"
+    )
     if problem:
         errors["url"] = [problem]
     if not isinstance(events, list) or not events or not all(event in EVENTS for event in events):

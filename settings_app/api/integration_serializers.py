@@ -36,8 +36,12 @@ class NotificationTargetSerializer(serializers.ModelSerializer):
 
 class NotificationTargetCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    url = serializers.CharField(help_text="An Apprise URL, e.g. ntfy://topic or json://host/path.")
-    events = serializers.ListField(child=serializers.ChoiceField(choices=NotificationEvent.values))
+    url = serializers.CharField(
+        max_length=2000, help_text="An Apprise URL, e.g. ntfy://topic or json://host/path."
+    )
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=NotificationEvent.values), min_length=1
+    )
     scope = serializers.ChoiceField(
         choices=["user", "operator"], default="user", help_text="operator: everyone's events (admins only)."
     )
@@ -74,7 +78,13 @@ class MediaServerSerializer(serializers.ModelSerializer):
 class MediaServerCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MediaServer.Kind.values)
     name = serializers.CharField(max_length=100)
-    url = serializers.URLField(help_text="The server's base URL, e.g. http://navidrome:4533/.")
-    username = serializers.CharField(required=False, help_text="Subsonic only.")
+    url = serializers.CharField(
+        max_length=500, help_text="The server's http(s) base URL, e.g. http://navidrome:4533/."
+    )
+    username = serializers.CharField(
+        required=False, max_length=200, help_text="Subsonic only (required there)."
+    )
     secret = serializers.CharField(help_text="Subsonic password, Jellyfin API key or Plex token.")
-    section = serializers.CharField(required=False, help_text="Plex: one section key (default: all music).")
+    section = serializers.CharField(
+        required=False, max_length=50, help_text="Plex: one section key (default: all music)."
+    )

@@ -36,6 +36,8 @@ _EMPTY_QUERY = "an empty query parameter counts as absent"
 _VALIDATE = "validation endpoints answer 200 with valid=false for bad configurations, by design"
 _COERCE = "DRF CharFields accept numbers and booleans as their text"
 _CREDENTIALS = "client ids and secrets must be printable ASCII (they travel as HTTP Basic credentials)"
+_APPRISE = "an Apprise URL has a grammar (one per service) the schema states as a plain string"
+_MEDIA = "a media server's URL must be http(s), and a Subsonic server needs a username"
 #: refusals explained wherever they happen: DRF refuses NUL in every text field
 ANYWHERE = ("Null characters are not allowed.",)
 
@@ -88,6 +90,8 @@ INPUT_LENIENCY: dict[str, tuple[str, str]] = {
     "GET /api/history/recent/": ("", _EMPTY_QUERY),
     "GET /api/history/failed/": ("", _EMPTY_QUERY),
     "GET /api/prgs/list": ("", _EMPTY_QUERY),
+    "POST /api/notifications/targets": (_APPRISE, ""),
+    "POST /api/media-servers": (_MEDIA, ""),
 }
 INPUT_CHECKS = {"ST202": 0, "ST201": 1}  # code -> index into INPUT_LENIENCY's pair
 

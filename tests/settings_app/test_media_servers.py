@@ -122,3 +122,20 @@ def test_bad_fields_are_named(admin_client) -> None:
 
     assert response.status_code == 400
     assert set(response.json()["details"]) == {"kind", "name", "url", "secret"}
+
+
+def test_text_a_database_cannot_store_is_refused(admin_client) -> None:
+    response = admin_client.post(
+        "/api/media-servers",
+        {"kind": "subsonic", "name": "a\x00b", "url": "http://x/", "username": 7, "secret": "s"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["details"]) == {"name", "username"}
+
+
+def test_a_kind_of_the_wrong_type_is_a_400_not_a_500(admin_client) -> None:
+    response = admin_client.post("/api/media-servers", {"kind": {"a": 1}, "name": "x"}, format="json")
+
+    assert response.status_code == 400 and "kind" in response.json()["details"]
