@@ -41,6 +41,8 @@ def _setup_django(fake, data_dir: str) -> None:
             "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
             "SPOTIZERR_DATA_DIR": data_dir,
             "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
+            "SPOTIZERR_LRCLIB_URL": "off",  # never the real lyrics and genre services
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
             "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
             "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,

@@ -8,7 +8,10 @@ inbox of ``--tracks`` generated FLAC files of ``--seconds`` each (tagged with th
 real django-q2 cluster (``manage.py qcluster``, ``--concurrency`` workers, ``maxConcurrentDownloads`` the
 same). Then it measures, end to end from the request to the finished task:
 
-* copy-and-tag: the album kept in its source format (tracks per second);
+* copy-and-tag: the album kept in its source format (tracks per second), with lyrics off;
+* lyrics: the same album again with lyrics on (``both``) from a local fake LRCLIB; the difference is
+  the cost of lyrics per track (the conversion runs below also have lyrics on, so the ratio target
+  holds with them);
 * conversion to MP3 320k through the service, against the same ffmpeg conversions run directly,
   ``--concurrency`` at a time (target: service at most 1.15 x direct). Service and direct runs
   alternate (``--rounds``), because a shared machine's load drifts: each service run is set against
@@ -46,7 +49,7 @@ LATENCY_TARGET_MS = 200.0
 SECRET = "bench-only-secret-key-not-for-production-use-0123456789"
 
 
-def _environment(data_dir: Path, fake: Any, workers: int) -> dict[str, str]:
+def _environment(data_dir: Path, fake: Any, workers: int, lrclib_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         {
@@ -61,6 +64,8 @@ def _environment(data_dir: Path, fake: Any, workers: int) -> dict[str, str]:
             "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
             "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
+            "SPOTIZERR_LRCLIB_URL": lrclib_url,
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
         }
     )
     return env
@@ -211,15 +216,17 @@ def _fresh_library(data_dir: Path, name: str) -> None:
 
 
 def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int) -> dict[str, Any]:
+    from tests.fakes.lrclib import FakeLrclib
     from tests.fakes.spotify_api import IDS, FakeSpotify
 
     fake = FakeSpotify().start()
+    lrclib = FakeLrclib().start()
     data_dir = Path(tempfile.mkdtemp(prefix="spotizerr-bench-"))
     cluster = None
     try:
         (data_dir / "library").mkdir()
         (data_dir / "inbox").mkdir()
-        env = _environment(data_dir, fake, concurrency)
+        env = _environment(data_dir, fake, concurrency, lrclib.base_url)
         _setup_django(env)
         from accounts.models import User
         from settings_app.services import config_update
@@ -235,10 +242,14 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         user = User.objects.create(username="bench", role=User.Role.USER)
         album_id = fake.catalog.add_album("Bench Album", artist_ids=[IDS.artist], tracks=tracks)
         files = _make_inbox(fake, album_id, data_dir / "inbox", seconds)
+        _lyrics_for(lrclib, fake, album_id)
         cluster = _start_cluster(env)
         latencies = _latencies(user, fake, samples)
-        copy = _run_album(user, album_id, {})
+        copy = _run_album(user, album_id, {"lyrics": "off"})
         check_s = _check_decodes(files, concurrency)
+        _fresh_library(data_dir, "library-lyrics")
+        lyrics = _run_album(user, album_id, {"lyrics": "both"})
+        lrc_files = len(list((data_dir / "library-lyrics").rglob("*.lrc")))
         # the machine's load may drift: service and direct runs alternate, and medians are compared
         direct = [_direct_conversions(files, data_dir / "direct", concurrency)]
         converts = []
@@ -251,6 +262,7 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
             **result,
             "check_decode_s": round(check_s, 3),
             "check_ms_per_track": round(1000 * check_s / tracks, 1),
+            **_lyrics_report(tracks, copy, lyrics, lrc_files),
         }
     finally:
         if cluster is not None:
@@ -260,7 +272,27 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
             except subprocess.TimeoutExpired:
                 cluster.kill()
         fake.stop()
+        lrclib.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _lyrics_for(lrclib: Any, fake: Any, album_id: str) -> None:
+    from tests.fakes.lrclib import record
+
+    for track_id in fake.catalog.albums[album_id].track_ids:
+        track = fake.catalog.tracks[track_id]
+        lrclib.add(record(track.name, "The Test Pattern", track.duration_ms / 1000))
+
+
+def _lyrics_report(
+    tracks: int, copy: tuple[float, float, Any], lyrics: tuple[float, float, Any], lrc_files: int
+) -> dict[str, Any]:
+    return {
+        "lyrics_done": lyrics[2].summary.get("total_successful"),
+        "lyrics_lrc_files": lrc_files,
+        "lyrics_wall_s": round(lyrics[0], 3),
+        "lyrics_ms_per_track": round(1000 * (lyrics[1] - copy[1]) / tracks, 1),
+    }
 
 
 def _paired_ratios(converts: list[tuple[float, float, Any]], direct: list[float], part: int) -> list[float]:

@@ -45,6 +45,8 @@ def _setup(data_dir: Path, fake: Any) -> None:
             "SPOTIZERR_DATA_DIR": str(data_dir),
             "SPOTIZERR_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
             "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
+            "SPOTIZERR_LRCLIB_URL": "off",  # never the real lyrics and genre services
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
             "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
             "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,

@@ -213,6 +213,13 @@ class TrackJob(models.Model):
     is_preview = models.BooleanField(default=False)
     size_bytes = models.BigIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
+    lyrics = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="What the lyrics lookup found (LyricsLookup.Status).",
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -304,3 +311,22 @@ class ConcurrencyGate(models.Model):
     ``maxConcurrentDownloads`` limit holds across workers on databases with row locks."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+
+class LyricsLookup(models.Model):
+    """The last LRCLIB answer for one track (Spotify id, else ISRC), so that a miss is asked again at
+    most once every ``LYRICS_RETRY_DAYS`` and ``lyrics_backfill`` can resume where it stopped."""
+
+    class Status(models.TextChoices):
+        SYNCED = "synced", "Synced lyrics"
+        PLAIN = "plain", "Plain lyrics"
+        INSTRUMENTAL = "instrumental", "Instrumental"
+        MISSING = "missing", "Not found"
+        ERROR = "error", "Lookup failed"
+
+    track_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.track_key}: {self.status}"

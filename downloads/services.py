@@ -54,6 +54,8 @@ OVERRIDABLE_SETTINGS: frozenset[str] = frozenset(
         "saveCover",
         "artistSeparator",
         "explicitFilter",
+        "lyrics",
+        "genres",
     }
 )
 CONTEXT_KEYS: frozenset[str] = frozenset(

@@ -50,7 +50,8 @@ class TagData:
     disc_total: int | None = None
     date: str = ""  # "2021-03-04", "2021-03" or "2021"
     year: str = ""
-    genre: str = ""
+    genre: str = ""  # one genre; ``genres`` (several values) wins when given
+    genres: list[str] = field(default_factory=list)
     isrc: str = ""
     label: str = ""
     copyright: str = ""
@@ -58,6 +59,7 @@ class TagData:
     url: str = ""  # the Spotify URL, as provenance
     comment: str = ""  # e.g. PREVIEW_COMMENT
     cover: bytes | None = None  # JPEG or PNG
+    lyrics: str = ""  # unsynced text (USLT, ©lyr, LYRICS)
 
     @classmethod
     def from_track(
@@ -87,7 +89,7 @@ class TagData:
             disc_total=max([*discs, track.disc_number]),
             date=release,
             year=release[:4],
-            genre=", ".join(album.genres) if album is not None else "",
+            genres=list(album.genres) if album is not None else [],
             isrc=track.isrc or "",
             label=(album.label or "") if album is not None else "",
             copyright="; ".join(album.copyrights) if album is not None else "",
@@ -100,6 +102,10 @@ class TagData:
     @property
     def release(self) -> str:
         return self.date or self.year
+
+    @property
+    def genre_list(self) -> list[str]:
+        return [genre for genre in self.genres if genre] or ([self.genre] if self.genre else [])
 
 
 def cover_mime(data: bytes) -> str:
@@ -156,6 +162,25 @@ def write_tags(path: Path, tags: TagData) -> None:
         raise TaggingError(f"{Path(path).name}: {error}") from error
 
 
+def write_lyrics(path: Path, lyrics: str) -> None:
+    """Set (or replace) only the unsynced lyrics of the file at ``path``, keeping its other tags.
+    Edits in place: callers tag a copy and rename it into the library. Raises TaggingError."""
+    audio = _open(path)
+    family = _family(audio)
+    try:
+        if audio.tags is None:
+            audio.add_tags()
+        if family == "id3":
+            audio.tags.delall("USLT")
+            audio.tags.add(frames.USLT(encoding=3, lang="eng", desc="", text=lyrics))
+            audio.save(v2_version=4)
+            return
+        audio.tags["©lyr" if family == "mp4" else "LYRICS"] = [lyrics]
+        audio.save()
+    except (mutagen.MutagenError, OSError) as error:
+        raise TaggingError(f"{Path(path).name}: {error}") from error
+
+
 def _number_pair(number: int | None, total: int | None) -> str:
     if not number:
         return ""
@@ -175,7 +200,7 @@ def _write_id3(audio: Any, tags: TagData, mime: str | None) -> None:
         (frames.TRCK, [_number_pair(tags.track_number, tags.track_total)]),
         (frames.TPOS, [_number_pair(tags.disc_number, tags.disc_total)]),
         (frames.TDRC, [tags.release]),
-        (frames.TCON, [tags.genre]),
+        (frames.TCON, tags.genre_list),
         (frames.TSRC, [tags.isrc]),
         (frames.TPUB, [tags.label]),
         (frames.TCOP, [tags.copyright]),
@@ -189,6 +214,8 @@ def _write_id3(audio: Any, tags: TagData, mime: str | None) -> None:
         id3.add(frames.WOAS(url=tags.url))
     if tags.comment:
         id3.add(frames.COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    if tags.lyrics:
+        id3.add(frames.USLT(encoding=3, lang="eng", desc="", text=tags.lyrics))
     if tags.cover is not None:
         id3.add(frames.APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.cover))
     audio.save(v2_version=4)
@@ -204,13 +231,15 @@ def _write_mp4(audio: Any, tags: TagData, mime: str | None) -> None:
         "©alb": tags.album,
         "aART": tags.artist_separator.join(tags.album_artists),
         "©day": tags.release,
-        "©gen": tags.genre,
         "cprt": tags.copyright,
         "©cmt": tags.comment,
+        "©lyr": tags.lyrics,
     }
     for key, value in values.items():
         if value:
             audio.tags[key] = [value]
+    if tags.genre_list:
+        audio.tags["©gen"] = tags.genre_list
     if tags.track_number:
         audio.tags["trkn"] = [(tags.track_number, tags.track_total or 0)]
     if tags.disc_number:
@@ -243,13 +272,14 @@ def _write_vorbis(audio: Any, tags: TagData, mime: str | None, *, flac: bool) ->
         "DISCNUMBER": [str(tags.disc_number or "")],
         "DISCTOTAL": [str(tags.disc_total or "")],
         "DATE": [tags.release],
-        "GENRE": [tags.genre],
+        "GENRE": tags.genre_list,
         "ISRC": [tags.isrc],
         "LABEL": [tags.label],
         "COPYRIGHT": [tags.copyright],
         ADVISORY: ["1" if tags.explicit else "0"],
         SOURCE_URL: [tags.url],
         "COMMENT": [tags.comment],
+        "LYRICS": [tags.lyrics],
     }
     for key, texts in values.items():
         texts = [text for text in texts if text]
@@ -273,10 +303,10 @@ def _write_vorbis(audio: Any, tags: TagData, mime: str | None, *, flac: bool) ->
 def read_tags(path: Path) -> dict[str, Any]:
     """The tags of any audio file mutagen knows, normalised to one shape: ``title``, ``artists``,
     ``album``, ``album_artists``, ``track``, ``track_total``, ``disc``, ``disc_total``, ``date``,
-    ``genre``, ``isrc``, ``label``, ``copyright``, ``explicit`` (None when not tagged), ``url``,
-    ``comment``, ``has_cover``, ``cover_mime``, plus ``format``, ``codec``, ``duration_ms`` and
-    ``length_estimated`` (an MP3 without a length header) from the stream. Missing text values are ""
-    and missing numbers None. Raises TaggingError."""
+    ``genre`` (the first), ``genres``, ``lyrics``, ``isrc``, ``label``, ``copyright``, ``explicit`` (None
+    when not tagged), ``url``, ``comment``, ``has_cover``, ``cover_mime``, plus ``format``, ``codec``,
+    ``duration_ms`` and ``length_estimated`` (an MP3 without a length header) from the stream. Missing
+    text values are "" and missing numbers None. Raises TaggingError."""
     audio = _open(path)
     family = _family(audio)
     readers = {"id3": _read_id3, "mp4": _read_mp4, "flac": _read_vorbis, "vorbis": _read_vorbis}
@@ -310,6 +340,8 @@ def _empty_result() -> dict[str, Any]:
         "disc_total": None,
         "date": "",
         "genre": "",
+        "genres": [],
+        "lyrics": "",
         "isrc": "",
         "label": "",
         "copyright": "",
@@ -365,6 +397,8 @@ def _read_id3(audio: Any) -> dict[str, Any]:
         "disc_total": disc_total,
         "date": (text("TDRC") or [""])[0],
         "genre": (text("TCON") or [""])[0],
+        "genres": text("TCON"),
+        "lyrics": next((str(frame.text) for key, frame in id3.items() if key.startswith("USLT")), ""),
         "isrc": (text("TSRC") or text("TXXX:ISRC") or [""])[0],
         "label": (text("TPUB") or [""])[0],
         "copyright": (text("TCOP") or [""])[0],
@@ -402,6 +436,8 @@ def _read_mp4(audio: Any) -> dict[str, Any]:
         "disc_total": disc_total or None,
         "date": first("©day"),
         "genre": first("©gen"),
+        "genres": [str(value) for value in tags.get("©gen", [])],
+        "lyrics": first("©lyr"),
         "isrc": (freeform("ISRC") or [""])[0],
         "label": (freeform("LABEL") or [""])[0],
         "copyright": first("cprt"),
@@ -446,6 +482,8 @@ def _read_vorbis(audio: Any) -> dict[str, Any]:
         "disc_total": _to_int(first("DISCTOTAL", "TOTALDISCS")) or disc_total,
         "date": first("DATE"),
         "genre": first("GENRE"),
+        "genres": values("GENRE"),
+        "lyrics": first("LYRICS", "UNSYNCEDLYRICS"),
         "isrc": first("ISRC"),
         "label": first("LABEL", "ORGANIZATION"),
         "copyright": first("COPYRIGHT"),

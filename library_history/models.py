@@ -98,6 +98,13 @@ class HistoryTrack(models.Model):
     )
     size_bytes = models.PositiveBigIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
+    lyrics = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="synced, plain, instrumental, missing, error or empty.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -147,6 +147,7 @@ def history_record_track(
     file_path: str = "",
     size_bytes: int = 0,
     duration_ms: int = 0,
+    lyrics: str = "",
     completed_at: datetime | None = None,
 ) -> HistoryTrack:
     """Create or update track ``position`` of the album or playlist download ``parent_task_id``.
@@ -173,6 +174,7 @@ def history_record_track(
             "file_path": _relative_path(file_path),
             "size_bytes": size_bytes,
             "duration_ms": duration_ms,
+            "lyrics": lyrics,
             "completed_at": _aware(completed_at),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from spotizerr.lib import crypto
@@ -59,3 +60,87 @@ class Credential(models.Model):
 
     def set_client_secret(self, secret: str) -> None:
         self.client_secret_encrypted = crypto.encrypt(secret)
+
+
+class NotificationEvent(models.TextChoices):
+    DOWNLOAD_COMPLETE = "download_complete", "Download complete"
+    DOWNLOAD_PARTIAL = "download_partial", "Download partly done"
+    DOWNLOAD_FAILED = "download_failed", "Download failed"
+    WATCH_NEW_ITEMS = "watch_new_items", "A watch found new items"
+    HEALTH_PROBLEM = "health_problem", "Spotify or a source has a problem"
+
+
+class NotificationTarget(models.Model):
+    """An Apprise URL (stored encrypted: it holds tokens) and the events it wants. ``owner`` None: an
+    operator-wide target, told about everyone's events; otherwise only its owner's."""
+
+    FAILING_AFTER = 3  # consecutive failed messages before the target is shown as failing
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_targets",
+    )
+    name = models.CharField(max_length=100)
+    url_encrypted = models.TextField(help_text="Fernet ciphertext of the Apprise URL.")
+    scheme = models.CharField(max_length=40, blank=True, default="", help_text="Shown instead of the URL.")
+    events = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive messages that failed.")
+    last_error = models.TextField(blank=True, default="")
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scheme})"
+
+    @property
+    def url(self) -> str:
+        return crypto.decrypt(self.url_encrypted)
+
+    @property
+    def failing(self) -> bool:
+        return self.failures >= self.FAILING_AFTER
+
+
+class MediaServer(models.Model):
+    """A media server told to rescan after downloads land. The secret (password, API key or token) is
+    stored encrypted. ``refresh_due_at`` is when the next rescan is owed (None: nothing owed); every
+    landing pushes it back, so a burst of downloads costs one rescan."""
+
+    class Kind(models.TextChoices):
+        SUBSONIC = "subsonic", "Subsonic / Navidrome"
+        JELLYFIN = "jellyfin", "Jellyfin"
+        PLEX = "plex", "Plex"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100, unique=True)
+    url = models.CharField(max_length=500)
+    username = models.CharField(max_length=200, blank=True, default="", help_text="Subsonic only.")
+    secret_encrypted = models.TextField(help_text="Fernet ciphertext of the password, API key or token.")
+    section = models.CharField(max_length=50, blank=True, default="", help_text="Plex: one section key.")
+    enabled = models.BooleanField(default=True)
+    refresh_due_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    refresh_count = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive failed rescans.")
+    last_error = models.TextField(blank=True, default="")
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["refresh_due_at"], name="media_server_due")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)

@@ -8,6 +8,7 @@ Secrets may also be given as ``NAME_FILE`` pointing at a file that holds the val
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import overload
 from urllib.parse import urlparse
@@ -124,3 +125,39 @@ def default_allowed_hosts(*, public_url: str, bind_host: str) -> list[str]:
         if host.lower() not in hosts:
             hosts.append(host.lower())
     return hosts
+
+
+_OIDC_NAME = re.compile(r"^SPOTIZERR_OIDC_([A-Z0-9_]+?)_ISSUER$")
+_RESERVED_SSO_NAMES = {"google", "github"}
+
+
+def env_oidc_providers() -> list[dict[str, str]]:
+    """Every OpenID Connect provider named by a ``SPOTIZERR_OIDC_<NAME>_ISSUER`` variable, with its
+    ``_CLIENT_ID``, ``_CLIENT_SECRET`` (or ``_CLIENT_SECRET_FILE``) and optional ``_DISPLAY_NAME``:
+    ``[{"name", "display_name", "issuer", "client_id", "secret"}]`` sorted by name. ``<NAME>``
+    becomes the provider's URL name in lower case (``AUTHENTIK`` → ``authentik``)."""
+    providers = []
+    for variable in sorted(os.environ):
+        found = _OIDC_NAME.match(variable)
+        if not found or _raw(variable) is None:
+            continue
+        key = found.group(1)
+        name = key.lower().replace("_", "-")
+        if name in _RESERVED_SSO_NAMES:
+            raise ImproperlyConfigured(f"{variable}: {name!r} is a built-in provider; choose another name")
+        prefix = f"SPOTIZERR_OIDC_{key}_"
+        client_id, secret = env_str(prefix + "CLIENT_ID"), env_secret(prefix + "CLIENT_SECRET")
+        if not client_id or not secret:
+            raise ImproperlyConfigured(
+                f"{variable} is set, so {prefix}CLIENT_ID and {prefix}CLIENT_SECRET must be too"
+            )
+        providers.append(
+            {
+                "name": name,
+                "display_name": env_str(prefix + "DISPLAY_NAME") or key.replace("_", " ").title(),
+                "issuer": env_url(variable) or "",
+                "client_id": client_id,
+                "secret": secret,
+            }
+        )
+    return providers

@@ -17,6 +17,7 @@ from spotizerr.env import (
     env_bool,
     env_int,
     env_list,
+    env_oidc_providers,
     env_path,
     env_secret,
     env_str,
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
     "spotizerr",
     "spotizerr.dashboard.apps.DashboardConfig",
     "accounts",
@@ -327,18 +329,39 @@ IMPORT_MAX_BYTES = env_int("SPOTIZERR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimu
 IMPORT_INLINE_MAX = env_int("SPOTIZERR_IMPORT_INLINE_MAX", 50, minimum=0)  # matched before the answer
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
+
+# ---------------------------------------------------------------- integrations (docs/integrations.md)
+# The value "off" turns that lookup off entirely (stored as "").
+def _service_url(name: str, default: str) -> str:
+    return "" if (env_str(name) or "").lower() == "off" else (env_url(name, default) or "")
+
+
+LRCLIB_URL = _service_url("SPOTIZERR_LRCLIB_URL", "https://lrclib.net/")
+LRCLIB_REQUESTS_PER_SECOND = env_int("SPOTIZERR_LRCLIB_REQUESTS_PER_SECOND", 10, minimum=0, maximum=50)
+LYRICS_RETRY_DAYS = env_int("SPOTIZERR_LYRICS_RETRY_DAYS", 7, minimum=1)  # a miss is asked again after
+MUSICBRAINZ_URL = _service_url("SPOTIZERR_MUSICBRAINZ_URL", "https://musicbrainz.org/")
+MEDIA_SERVER_DEBOUNCE_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_DEBOUNCE_SECONDS", 30, minimum=0)
+MEDIA_SERVER_RETRY_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_RETRY_SECONDS", 60, minimum=1)  # doubles
+MEDIA_SERVER_POLL_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_POLL_SECONDS", 5, minimum=1)
+INTEGRATION_TIMEOUT_SECONDS = env_int("SPOTIZERR_INTEGRATION_TIMEOUT_SECONDS", 10, minimum=1)
+# Waits before the second and later tries of one notification (then the target is marked failed once).
+NOTIFY_RETRY_DELAYS = [float(delay) for delay in env_list("SPOTIZERR_NOTIFY_RETRY_DELAYS", ["5", "30"])]
+
 # ---------------------------------------------------------------- single sign-on
 SSO_ENABLED = env_bool("SPOTIZERR_SSO_ENABLED", True)
 GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")
 GOOGLE_CLIENT_SECRET = env_secret("SPOTIZERR_GOOGLE_CLIENT_SECRET")
 GITHUB_CLIENT_ID = env_str("SPOTIZERR_GITHUB_CLIENT_ID")
 GITHUB_CLIENT_SECRET = env_secret("SPOTIZERR_GITHUB_CLIENT_SECRET")
+# Any number of OpenID Connect providers (Authentik, Keycloak, PocketID...): SPOTIZERR_OIDC_<NAME>_*
+OIDC_PROVIDERS = env_oidc_providers()
 #: providers with both id and secret set (empty when SSO is off)
 SSO_PROVIDERS = [
     name
     for name, configured in (
         ("google", bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)),
         ("github", bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)),
+        *((provider["name"], True) for provider in OIDC_PROVIDERS),
     )
     if SSO_ENABLED and configured
 ]
@@ -362,6 +385,20 @@ SOCIALACCOUNT_PROVIDERS: dict = {
         "AUTH_PARAMS": {"prompt": "select_account"},
     },
     "github": {"SCOPE": ["read:user", "user:email"]},  # GitHub OAuth apps do not support PKCE
+    "openid_connect": {
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": provider["name"],
+                "name": provider["display_name"],
+                "client_id": provider["client_id"],
+                "secret": provider["secret"],
+                "settings": {"server_url": provider["issuer"].rstrip("/")},
+            }
+            for provider in OIDC_PROVIDERS
+        ],
+    },
 }
 if "google" in SSO_PROVIDERS:
     SOCIALACCOUNT_PROVIDERS["google"]["APP"] = {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}

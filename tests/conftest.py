@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.tokens import issue_token_pair
 
-pytest_plugins = ["tests.fakes.spotify_fixtures", "tests.daphne_server"]
+pytest_plugins = ["tests.fakes.spotify_fixtures", "tests.fakes.integration_fixtures", "tests.daphne_server"]
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -24,6 +24,13 @@ def _fresh_shared_cache(settings) -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_services(settings) -> None:
+    """Lyrics and genre lookups stay off unless a test points them at its local fake."""
+    settings.LRCLIB_URL = ""
+    settings.MUSICBRAINZ_URL = ""
 
 
 @pytest.fixture(autouse=True)

@@ -29,8 +29,15 @@ def authorize_url_build(*, request: HttpRequest, provider: SsoProvider, link_for
     With ``link_for`` (the signed-in user's id) the callback links the provider account to that
     user instead of signing in: the state records the process and the user."""
     social = provider.allauth_provider(request)
-    oauth = provider.adapter_class(request)
-    client = oauth.get_client(request, social.app)
+    oauth = provider.adapter(request)
+    try:  # an OpenID Connect provider's endpoints come from its discovery document, fetched here
+        client = oauth.get_client(request, social.app)
+        authorize_url = oauth.authorize_url
+    except (RequestException, KeyError, ValueError) as exc:
+        raise SsoProviderError(
+            f"{provider.display_name} cannot be reached to start the sign-in; try again later.",
+            details={"reason": str(exc)[:300]},
+        ) from exc
     params = social.get_auth_params()
     pkce = social.get_pkce_params()
     verifier = pkce.pop("code_verifier", None)
@@ -39,7 +46,7 @@ def authorize_url_build(*, request: HttpRequest, provider: SsoProvider, link_for
     client.state = social.stash_redirect_state(
         request, process, data={"link_for": link_for}, pkce_code_verifier=verifier
     )
-    return client.get_redirect_url(oauth.authorize_url, social.get_scope(), params)
+    return client.get_redirect_url(authorize_url, social.get_scope(), params)
 
 
 def callback_exchange(*, request: HttpRequest, provider: SsoProvider) -> SocialLogin:
@@ -51,7 +58,7 @@ def callback_exchange(*, request: HttpRequest, provider: SsoProvider) -> SocialL
     social = provider.allauth_provider(request)
     state = _state_consume(request, provider_id=social.sub_id)
     _raise_for_error_params(request.GET, provider)
-    oauth = provider.adapter_class(request)
+    oauth = provider.adapter(request)
     client = oauth.get_client(request, social.app)
     try:
         data = oauth.get_access_token_data(

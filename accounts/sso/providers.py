@@ -16,6 +16,7 @@ from allauth.socialaccount.providers.github.views import GitHubOAuth2Adapter
 from allauth.socialaccount.providers.google.views import GoogleOAuth2Adapter
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
 from allauth.socialaccount.providers.oauth2.views import OAuth2Adapter
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -68,6 +69,11 @@ class GoogleSsoAdapter(_PublicCallbackMixin, GoogleOAuth2Adapter):
         return settings.SSO_GOOGLE_USERINFO_URL
 
 
+class OidcSsoAdapter(_PublicCallbackMixin, OpenIDConnectOAuth2Adapter):
+    """Any OpenID Connect provider: endpoints from its discovery document, the ID token checked
+    against its JWKS, issuer and our client id by allauth."""
+
+
 @dataclass(frozen=True)
 class SsoProvider:
     """One supported provider: its URL name, the name people see, and how to talk to it."""
@@ -77,9 +83,14 @@ class SsoProvider:
     adapter_class: type[OAuth2Adapter]
     client_id_setting: str
 
+    def adapter(self, request: HttpRequest) -> OAuth2Adapter:
+        return self.adapter_class(request)
+
     def allauth_provider(self, request: HttpRequest) -> OAuth2Provider:
         """allauth's provider bound to the app configured in settings (raises if unconfigured)."""
-        client_id = getattr(settings, self.client_id_setting, None) or None
+        client_id = (
+            getattr(settings, self.client_id_setting, None) or None if self.client_id_setting else None
+        )
         apps = get_adapter(request).list_apps(request, provider=self.name, client_id=client_id)
         if not apps:
             raise SsoProviderUnknown(f"Single sign-on with {self.display_name} is not configured.")
@@ -95,13 +106,31 @@ SUPPORTED: dict[str, SsoProvider] = {
 }
 
 
+@dataclass(frozen=True)
+class OidcSsoProvider(SsoProvider):
+    """One ``SPOTIZERR_OIDC_<NAME>_*`` provider; allauth knows it by ``provider_id`` = ``name``."""
+
+    def adapter(self, request: HttpRequest) -> OAuth2Adapter:
+        return OidcSsoAdapter(request, self.name)
+
+
+def all_providers() -> dict[str, SsoProvider]:
+    """Google, GitHub and every OpenID Connect provider in the environment, in that order."""
+    oidc = {
+        item["name"]: OidcSsoProvider(item["name"], item["display_name"], OidcSsoAdapter, "")
+        for item in settings.OIDC_PROVIDERS
+    }
+    return {**SUPPORTED, **oidc}
+
+
 def supported_provider(name: str) -> SsoProvider:
     """A provider we know, configured or not (unlinking works after a provider is removed)."""
+    known = all_providers()
     try:
-        return SUPPORTED[name]
+        return known[name]
     except KeyError:
         raise SsoProviderUnknown(
-            f"Unknown single sign-on provider {name!r}.", details={"supported": sorted(SUPPORTED)}
+            f"Unknown single sign-on provider {name!r}.", details={"supported": sorted(known)}
         ) from None
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.sso.providers import SUPPORTED
+from accounts.sso.providers import all_providers
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,11 @@ class SsoProviderOffer:
 
 def sso_providers_offered() -> list[SsoProviderOffer]:
     """The configured providers, in settings order, with the URL that starts a sign-in."""
+    known = all_providers()
     return [
-        SsoProviderOffer(name, SUPPORTED[name].display_name, reverse("sso-login", kwargs={"provider": name}))
+        SsoProviderOffer(name, known[name].display_name, reverse("sso-login", kwargs={"provider": name}))
         for name in settings.SSO_PROVIDERS
-        if name in SUPPORTED
+        if name in known
     ]
 
 

@@ -31,7 +31,12 @@ from spotizerr.api import error_responses
 TAG = "auth"
 DASHBOARD_URL = "/"
 PROFILE_URL = "/profile/"
-_PROVIDER = OpenApiParameter("provider", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(SUPPORTED))
+_PROVIDER = OpenApiParameter(
+    "provider",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=f"{', '.join(sorted(SUPPORTED))}, or the name of an OpenID Connect provider (SPOTIZERR_OIDC_<NAME>_*).",
+)
 _CALLBACK_QUERY = [
     OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description=text)
     for name, text in (

@@ -66,6 +66,9 @@ class TrackContext:
     final_path: Path | None = None
     relative_path: str = ""
     size_bytes: int = 0
+    lyrics: Any = None  # spotizerr.integrations.lyrics Lyrics, when found
+    lyrics_status: str = ""  # LyricsLookup.Status, "" when not looked up
+    genres: list[str] = field(default_factory=list)
     outcome: str = ""  # "" while running, then "done" or "skipped"
     reason: str = ""
     notes: list[str] = field(default_factory=list)

@@ -30,6 +30,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.notify import download_finished_announce
 from downloads.pipeline import history
 from downloads.pipeline.context import effective_config
 from downloads.progress import progress_publish
@@ -122,6 +123,7 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     )
     history.history_task_finished(task)
     context_playlist_refresh(task)
+    download_finished_announce(task)
     return True
 
 

@@ -147,5 +147,6 @@ def history_track_finished(task: DownloadTask, job: TrackJob) -> None:
         file_path=job.file_path,
         size_bytes=job.size_bytes,
         duration_ms=job.duration_ms,
+        lyrics=job.lyrics,
         completed_at=job.finished_at,
     )

@@ -232,6 +232,7 @@ def _result_fields(result: TrackResult) -> dict[str, object]:
             quality=ctx.quality,
             is_preview=ctx.is_preview,
             size_bytes=ctx.size_bytes,
+            lyrics=ctx.lyrics_status,
         )
     return fields
 

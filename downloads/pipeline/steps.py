@@ -10,9 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from downloads import selectors
+from downloads.extras.steps import Enrich, WriteSidecar
 from downloads.models import DownloadTask, LibraryFile
 from downloads.pipeline import audio
 from downloads.pipeline.context import TrackContext, TrackFailure
+from downloads.pipeline.step import Step
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
@@ -32,21 +34,6 @@ logger = logging.getLogger(__name__)
 COVER_FILE_NAME = "cover.jpg"
 _JPEG, _PNG = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
 _PLACE_ATTEMPTS = 50
-
-
-class Step:
-    """One stage of making a track."""
-
-    name = "step"
-
-    def setup(self, ctx: TrackContext) -> None:
-        """Prepare; runs right before ``run``."""
-
-    def run(self, ctx: TrackContext) -> None:
-        raise NotImplementedError
-
-    def cleanup(self, ctx: TrackContext) -> None:
-        """Always runs (in reverse order) once the track is over, whatever happened."""
 
 
 class Resolve(Step):
@@ -175,6 +162,9 @@ class Tag(Step):
             cover=embeddable,
             comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
+        if ctx.lyrics is not None and str(ctx.config.get("lyrics")) in ("embed", "both"):
+            tags.lyrics = ctx.lyrics.unsynced
+        tags.genres = ctx.genres if str(ctx.config.get("genres")) != "off" else []
         try:
             # hardlink mode: the work file may be the user's inbox original under a second name
             assert ctx.audio_path is not None  # the fetch step set it
@@ -333,7 +323,9 @@ TRACK_STEPS: tuple[type[Step], ...] = (
     Acquire,
     Verify,
     Convert,
+    Enrich,  # lyrics and genres, from downloads/extras
     Tag,
     Place,
+    WriteSidecar,  # the .lrc file next to the placed track
     Record,
 )

@@ -162,6 +162,7 @@ class HistoryTrackSerializer(OriginalNamesSerializer):
             "service",
             "quality",
             "is_preview",
+            "lyrics",
             "file_path",
             "size_bytes",
             "duration_ms",

@@ -12,7 +12,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from settings_app.config.main import DEEZER_QUALITIES, INBOX_MODES, SPOTIFY_QUALITIES
+from settings_app.config.main import (
+    DEEZER_QUALITIES,
+    GENRE_SOURCES,
+    INBOX_MODES,
+    LYRICS_MODES,
+    SPOTIFY_QUALITIES,
+)
 from settings_app.config.watch import ALBUM_GROUPS
 from settings_app.models import Credential
 from settings_app.spotify_check import STATUSES
@@ -79,6 +85,11 @@ class ConfigSerializer(serializers.Serializer):
     commandSource = CommandSourceSerializer(allow_null=True)
     recursiveQuality = serializers.BooleanField(help_text="Legacy (original web UI): stored, unused.")
     spotifyMetadata = serializers.BooleanField(help_text="Legacy (original web UI): stored, unused.")
+    lyrics = serializers.ChoiceField(choices=list(LYRICS_MODES), help_text="off, embed, lrc or both.")
+    genres = serializers.ChoiceField(
+        choices=list(GENRE_SOURCES), help_text="off, spotify, musicbrainz or both."
+    )
+    genresMax = serializers.IntegerField(min_value=1, max_value=20)
 
 
 class _AllOptional:

@@ -5,9 +5,35 @@ from __future__ import annotations
 
 from django.urls import path
 
-from settings_app.api import config_views, credential_views
+from settings_app.api import config_views, credential_views, media_server_views, notification_views
 
 urlpatterns = [
+    path("media-servers", media_server_views.MediaServerListView.as_view(), name="media-servers"),
+    path(
+        "media-servers/<int:server_id>",
+        media_server_views.MediaServerDetailView.as_view(),
+        name="media-server",
+    ),
+    path(
+        "media-servers/<int:server_id>/test",
+        media_server_views.MediaServerTestView.as_view(),
+        name="media-server-test",
+    ),
+    path(
+        "notifications/targets",
+        notification_views.NotificationTargetListView.as_view(),
+        name="notification-targets",
+    ),
+    path(
+        "notifications/targets/<int:target_id>",
+        notification_views.NotificationTargetDetailView.as_view(),
+        name="notification-target",
+    ),
+    path(
+        "notifications/targets/<int:target_id>/test",
+        notification_views.NotificationTargetTestView.as_view(),
+        name="notification-target-test",
+    ),
     path("config/", config_views.ConfigView.as_view(), name="config"),
     path("config/check", config_views.ConfigCheckView.as_view(), name="config-check"),
     path("config/validate", config_views.ConfigValidateView.as_view(), name="config-validate"),

@@ -19,6 +19,8 @@ INBOX_MODES = ("copy", "move", "hardlink")
 DEFAULT_SOURCE_ORDER = ["inbox", "deezer", "spotify", "command"]
 COMMAND_PLACEHOLDERS = frozenset({"isrc", "artist", "title", "album", "duration_ms", "output"})
 COMMAND_TIMEOUT_DEFAULT = 600
+LYRICS_MODES = ("off", "embed", "lrc", "both")
+GENRE_SOURCES = ("off", "spotify", "musicbrainz", "both")
 
 
 def registered_sources() -> list[str]:
@@ -164,6 +166,10 @@ MAIN = Section(
         # (docs/configuration.md "Legacy settings"): stored and returned, used by nothing.
         "recursiveQuality": Key(checks.boolean, False),
         "spotifyMetadata": Key(checks.boolean, True),
+        # integrations run on every track (docs/integrations.md); per-request overrides apply
+        "lyrics": Key(checks.choice(LYRICS_MODES, case=str.lower), "both"),
+        "genres": Key(checks.choice(GENRE_SOURCES, case=str.lower), "both"),
+        "genresMax": Key(checks.integer(1, 20), 5),
     },
     aliases={"fileFormat": "convertTo"},
     cross_check=_cross_check,

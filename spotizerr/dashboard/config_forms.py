@@ -14,7 +14,14 @@ from typing import Any
 
 from django.http import QueryDict
 
-from settings_app.config.main import DEEZER_QUALITIES, INBOX_MODES, SPOTIFY_QUALITIES, registered_sources
+from settings_app.config.main import (
+    DEEZER_QUALITIES,
+    GENRE_SOURCES,
+    INBOX_MODES,
+    LYRICS_MODES,
+    SPOTIFY_QUALITIES,
+    registered_sources,
+)
 from settings_app.config.watch import ALBUM_GROUPS
 from spotizerr.lib import formats
 from spotizerr.parsers import loads_bounded
@@ -141,6 +148,27 @@ SECTIONS: dict[str, tuple[str, str, list[FieldSpec]]] = {
                 'JSON such as {"argv": ["fetch", "{isrc}", "{output}"], "timeoutSeconds": 600}; empty for none.',
                 nullable=True,
             ),
+        ],
+    ),
+    "integrations": (
+        "Integrations",
+        "main",
+        [
+            FieldSpec(
+                "lyrics",
+                "Lyrics from LRCLIB",
+                CHOICE,
+                "embed: in the file's tags; lrc: a synced .lrc file next to it.",
+                choices=_pairs(LYRICS_MODES),
+            ),
+            FieldSpec(
+                "genres",
+                "Genres from",
+                CHOICE,
+                "both: Spotify, else MusicBrainz by ISRC.",
+                choices=_pairs(GENRE_SOURCES),
+            ),
+            FieldSpec("genresMax", "At most this many genres a file", INT),
         ],
     ),
     "watch": (

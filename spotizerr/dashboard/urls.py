@@ -12,6 +12,7 @@ from spotizerr.dashboard.views import (
     history,
     home,
     imports,
+    integrations,
     profile,
     queue,
     settings,
@@ -77,6 +78,26 @@ urlpatterns = [
         "settings/credentials/<str:service>/<str:name>/delete/",
         credentials.credential_delete_view,
         name="credential-delete",
+    ),
+    path("settings/media-servers/add/", integrations.media_server_add_view, name="media-server-add"),
+    path(
+        "settings/media-servers/<int:server_id>/test/",
+        integrations.media_server_test_view,
+        name="media-server-test",
+    ),
+    path(
+        "settings/media-servers/<int:server_id>/delete/",
+        integrations.media_server_delete_view,
+        name="media-server-delete",
+    ),
+    path("notifications/add/", integrations.target_add_view, name="notification-target-add"),
+    path(
+        "notifications/<int:target_id>/test/", integrations.target_test_view, name="notification-target-test"
+    ),
+    path(
+        "notifications/<int:target_id>/delete/",
+        integrations.target_delete_view,
+        name="notification-target-delete",
     ),
     path("settings/users/", users.users_view, name="users"),
     path("settings/users/<str:username>/role/", users.user_role_view, name="user-role"),

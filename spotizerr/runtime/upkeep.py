@@ -1,5 +1,5 @@
 """Upkeep inside every django-q2 worker process: the download reaper (and the import matcher's), every
-``REAPER_INTERVAL_SECONDS``.
+``REAPER_INTERVAL_SECONDS``, and the media servers' debounced rescans, every ``MEDIA_SERVER_POLL_SECONDS``.
 
 django-q2's scheduler runs schedules at most once a minute, checked every 30 s; crash recovery wants
 a shorter, configurable period and should not depend on a schedule row existing. So each worker
@@ -37,6 +37,9 @@ def on_worker_spawned(sender: Any = None, proc_name: str = "", **kwargs: Any) ->
     stop = threading.Event()
     thread = threading.Thread(target=reap_forever, args=(stop,), name="spotizerr-reaper", daemon=True)
     thread.start()
+    threading.Thread(
+        target=media_refresh_forever, args=(stop,), name="spotizerr-media-refresh", daemon=True
+    ).start()
 
 
 def reap_forever(stop: threading.Event) -> None:
@@ -68,3 +71,26 @@ def reap_once() -> dict[str, int]:
     if any(counts.values()):
         logger.warning("Reaper: %s", ", ".join(f"{name} {count}" for name, count in counts.items() if count))
     return counts
+
+
+def media_refresh_forever(stop: threading.Event) -> None:
+    """Make the media servers' owed rescans every ``MEDIA_SERVER_POLL_SECONDS`` (one cheap indexed
+    query when none is owed) until ``stop`` is set."""
+    interval = float(settings.MEDIA_SERVER_POLL_SECONDS)
+    while not stop.wait(interval):
+        media_refresh_once()
+
+
+def media_refresh_once() -> int:
+    from settings_app.media_servers import media_servers_refresh_due
+
+    try:
+        return media_servers_refresh_due()
+    except DatabaseError:
+        logger.warning("The media-server refresher could not reach the database", exc_info=True)
+        return 0
+    except Exception:  # never let the thread die
+        logger.exception("The media-server refresher failed")
+        return 0
+    finally:
+        connection.close()

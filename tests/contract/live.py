@@ -63,6 +63,10 @@ class LiveService:
             "SPOTIZERR_ADMIN_USERNAME": ADMIN_USERNAME,
             "SPOTIZERR_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SPOTIZERR_SPOTIFY_API_URL": self.spotify.api_url,
+            "SPOTIZERR_LRCLIB_URL": "off",  # never the real lyrics and genre services
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
+            "SPOTIZERR_INTEGRATION_TIMEOUT_SECONDS": "1",  # the fuzzer tests made-up media servers
+            "SPOTIZERR_NOTIFY_RETRY_DELAYS": "0",
             "SPOTIZERR_SPOTIFY_TOKEN_URL": self.spotify.token_url,
             "SPOTIZERR_SPOTIFY_CLIENT_ID": self.spotify.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": self.spotify.client_secret,

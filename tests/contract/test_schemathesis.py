@@ -40,6 +40,8 @@ _IMPORT = (
     "a list must be what its kind says (links, a CSV with known columns, an M3U), a Deezer link Deezer knows"
 )
 _IMPORT_ID = "imported playlist ids are import:<uuid> of the caller's own imports"
+_APPRISE = "an Apprise URL has a grammar (one per service) the schema states as a plain string"
+_MEDIA = "a media server's URL must be http(s), and a Subsonic server needs a username"
 #: refusals explained wherever they happen: DRF refuses NUL in every text field
 ANYWHERE = ("Null characters are not allowed.",)
 
@@ -102,6 +104,8 @@ INPUT_LENIENCY: dict[str, tuple[str, str]] = {
         "names are looked up on Spotify, which refuses the run's credentials",
         _COERCE,
     ),
+    "POST /api/notifications/targets": (_APPRISE, ""),
+    "POST /api/media-servers": (_MEDIA, ""),
 }
 INPUT_CHECKS = {"ST202": 0, "ST201": 1}  # code -> index into INPUT_LENIENCY's pair
 

@@ -1,4 +1,9 @@
-"""A small OAuth 2.0 provider on 127.0.0.1 imitating GitHub and Google, for single sign-on tests.
+"""A small OAuth 2.0 provider on 127.0.0.1 imitating GitHub, Google and a generic OpenID Connect
+provider, for single sign-on tests.
+
+OpenID Connect (``oidc``): ``/oidc/.well-known/openid-configuration`` (discovery), ``/oidc/jwks``
+(an RSA key made at start), ``/oidc/authorize`` (PKCE S256 required), ``/oidc/token`` (an RS256
+``id_token`` signed with that key) and ``/oidc/userinfo``. ``oidc_down`` makes discovery answer 503.
 
 GitHub: ``/github/login/oauth/authorize``, ``/github/login/oauth/access_token`` (form-encoded
 answer unless ``Accept: application/json``, errors as ``200 error=...`` like GitHub) and
@@ -25,6 +30,8 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 GOOGLE_ISSUER = "https://accounts.google.com"
 
@@ -61,10 +68,13 @@ class FakeOAuthProvider:
     clients: ClassVar[dict[str, OAuthClient]] = {
         "github": OAuthClient("fake-github-client", "fake-github-secret"),
         "google": OAuthClient("fake-google-client.apps.example", "fake-google-secret"),
+        "oidc": OAuthClient("fake-oidc-client", "fake-oidc-secret"),
     }
 
     def __init__(self) -> None:
-        self.signed_in: dict[str, FakeAccount | None] = {"github": None, "google": None}
+        self.signed_in: dict[str, FakeAccount | None] = {"github": None, "google": None, "oidc": None}
+        self.oidc_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.oidc_down = False
         self.deny_consent = False
         self.token_failure: str | None = None
         self.profile_failure = False
@@ -110,6 +120,41 @@ class FakeOAuthProvider:
             "SSO_GOOGLE_TOKEN_URL": f"{self.base_url}/google/token",
             "SSO_GOOGLE_USERINFO_URL": f"{self.base_url}/google/userinfo",
         }
+
+    @property
+    def oidc_issuer(self) -> str:
+        return f"{self.base_url}/oidc"
+
+    def oidc_discovery(self) -> dict[str, Any]:
+        issuer = self.oidc_issuer
+        return {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/authorize",
+            "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/userinfo",
+            "jwks_uri": f"{issuer}/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        }
+
+    def oidc_jwks(self) -> dict[str, Any]:
+        key = json.loads(RSAAlgorithm.to_jwk(self.oidc_key.public_key()))
+        return {"keys": [{**key, "kid": "fake-oidc-key", "use": "sig", "alg": "RS256"}]}
+
+    def oidc_id_token(self, account: FakeAccount) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.oidc_issuer,
+            "aud": self.clients["oidc"].client_id,
+            "sub": account.uid,
+            "iat": now,
+            "exp": now + 300,
+            "preferred_username": account.login,
+            **_google_claims(account),
+        }
+        return jwt.encode(claims, self.oidc_key, algorithm="RS256", headers={"kid": "fake-oidc-key"})
 
     def sign_in(self, provider: str, account: FakeAccount) -> None:
         self.signed_in[provider] = account
@@ -211,6 +256,16 @@ class _Handler(BaseHTTPRequestHandler):
             "/google/userinfo": lambda: self._profile(
                 "google", lambda a: {"sub": a.uid, **_google_claims(a)}
             ),
+            "/oidc/.well-known/openid-configuration": lambda: (
+                self._send(503, {"error": "down"})
+                if self.fake.oidc_down
+                else self._send(200, self.fake.oidc_discovery())
+            ),
+            "/oidc/jwks": lambda: self._send(200, self.fake.oidc_jwks()),
+            "/oidc/authorize": lambda: self._authorize("oidc", params),
+            "/oidc/userinfo": lambda: self._profile(
+                "oidc", lambda a: {"sub": a.uid, "preferred_username": a.login, **_google_claims(a)}
+            ),
         }
         routes.get(path, lambda: self._send(404, {"message": "Not Found"}))()
 
@@ -222,6 +277,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._github_token(form)
         elif self.path == "/google/token":
             self._google_token(form)
+        elif self.path == "/oidc/token":
+            self._oidc_token(form)
         else:
             self._send(404, {"message": "Not Found"})
 
@@ -234,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
                 400, {"error": "invalid_request", "error_description": "unknown client or no redirect_uri"}
             )
             return
-        if provider == "google" and params.get("code_challenge_method") != "S256":
+        if provider in ("google", "oidc") and params.get("code_challenge_method") != "S256":
             self._send(400, {"error": "invalid_request", "error_description": "PKCE S256 required"})
             return
         answer = {"state": params.get("state", "")}
@@ -283,6 +340,18 @@ class _Handler(BaseHTTPRequestHandler):
         if self.fake.google_id_token:
             body["id_token"] = self.fake.id_token(account)
         self._send(200, body)
+
+    def _oidc_token(self, form: dict[str, str]) -> None:
+        if self.fake.token_failure == "http_500":
+            self._send(500, {"error": "server_error"})
+            return
+        result = self.fake._redeem("oidc", form)
+        if isinstance(result, str):
+            self._send(400, {"error": result})
+            return
+        account, token = result
+        body = {"access_token": token, "token_type": "Bearer", "expires_in": 300}
+        self._send(200, {**body, "id_token": self.fake.oidc_id_token(account)})
 
     def _profile(self, provider: str, render: Any) -> None:
         if self.fake.profile_failure:

@@ -420,6 +420,8 @@ def base_env(*, data_dir: Path, backend: Backend, database_url: str | None, spot
         env.update(
             {
                 "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
+                "SPOTIZERR_LRCLIB_URL": "off",  # never the real lyrics and genre services
+                "SPOTIZERR_MUSICBRAINZ_URL": "off",
                 "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
                 "SPOTIZERR_SPOTIFY_CLIENT_ID": spotify.client_id,
                 "SPOTIZERR_SPOTIFY_CLIENT_SECRET": spotify.client_secret,

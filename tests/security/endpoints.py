@@ -109,6 +109,18 @@ MATRIX: dict[Endpoint, Row] = {
         ADMIN, "/api/credentials/spotify/test", {"region": "DE"}
     ),
     ("/api/credentials/{service}/{name}", "DELETE"): Row(ADMIN, "/api/credentials/spotify/test"),
+    # ------------------------------------------------------------------ integrations
+    # a target of another user is a 404 (tests/settings_app/test_notification_targets.py checks that)
+    ("/api/notifications/targets", "GET"): Row(USER, "/api/notifications/targets"),
+    ("/api/notifications/targets", "POST"): Row(USER, "/api/notifications/targets", {}),
+    ("/api/notifications/targets/{target_id}", "DELETE"): Row(USER, "/api/notifications/targets/999999"),
+    ("/api/notifications/targets/{target_id}/test", "POST"): Row(
+        USER, "/api/notifications/targets/999999/test"
+    ),
+    ("/api/media-servers", "GET"): Row(ADMIN, "/api/media-servers"),
+    ("/api/media-servers", "POST"): Row(ADMIN, "/api/media-servers", {}),
+    ("/api/media-servers/{server_id}", "DELETE"): Row(ADMIN, "/api/media-servers/999999"),
+    ("/api/media-servers/{server_id}/test", "POST"): Row(ADMIN, "/api/media-servers/999999/test"),
     # ------------------------------------------------------------------ downloads and progress
     ("/api/track/download/{track_id}", "GET"): Row(USER, f"/api/track/download/{IDS.track}"),
     ("/api/album/download/{album_id}", "GET"): Row(USER, f"/api/album/download/{IDS.small_album}"),

@@ -72,3 +72,40 @@ def test_the_playlist_file_lists_a_new_track_as_soon_as_its_download_lands(
 
     files = [line for line in m3u.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert len(files) == 2 and all((m3u.parent / line).resolve().is_file() for line in files)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_watch_that_finds_new_items_tells_the_watchers_targets(
+    engine, spotify_owner_linked, inline_queue, inbox_file, alice, library_root, check, webhook
+) -> None:
+    from settings_app.notifications import notification_target_create
+
+    notification_target_create(
+        owner=alice, name="phone", url=webhook.url("alice"), events=["watch_new_items"]
+    )
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    track = engine.catalog.albums[IDS.big_album].track_ids[0]
+    inbox_file(track)
+    engine.catalog.playlist_add(PLAYLIST, [track])
+
+    check(PLAYLIST)
+
+    (message,) = webhook.messages
+    assert message["title"] == "New on Fixture Mix" and "1 new item(s)" in message["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_spotify_failure_is_told_to_operator_targets_once_an_hour(
+    engine, spotify_owner_linked, inline_queue, alice, check, webhook
+) -> None:
+    from settings_app.notifications import notification_target_create
+
+    notification_target_create(owner=None, name="ops", url=webhook.url("ops"), events=["health_problem"])
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    engine.fail_next(400, count=100, path_prefix="/v1/playlists")
+
+    check(PLAYLIST)
+    check(PLAYLIST)
+
+    (message,) = webhook.messages
+    assert message["title"] == "Spotify problem" and "Fixture Mix" in message["message"]

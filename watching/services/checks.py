@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.spotify.services import spotify_user_token, spotify_user_token_require
+from settings_app.models import NotificationEvent
+from settings_app.notifications import notification_dispatch, notification_health_problem
 from settings_app.selectors import get_watch_config
 from spotizerr.errors import ApiError
 from spotizerr.integrations.spotify import (
@@ -96,6 +98,14 @@ def _finish(
     claimed.update(**values)
 
 
+def watch_new_items_notify(*, target: WatchTarget, queued: int) -> None:
+    """Tell the watchers' (and the operator's) notification targets that new items were queued."""
+    users = list(target.watches.values_list("user_id", flat=True))
+    title = f"New on {target.name or target.spotify_id}"
+    body = f"The watched {target.kind} {target.name or target.spotify_id!r} has {queued} new item(s), queued for download."
+    notification_dispatch(event=NotificationEvent.WATCH_NEW_ITEMS, owner_ids=users, title=title, body=body)
+
+
 def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None = None) -> str:
     """Check ``target`` (claimed by ``holder``; empty when the caller runs it directly) and return the
     result text. Never raises for Spotify trouble: a rate limit keeps the place reached and moves the
@@ -125,8 +135,13 @@ def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None 
         return error
     except ApiError as failed:  # Spotify, or the source of an imported playlist (Deezer)
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=failed.message)
+        notification_health_problem(
+            key="spotify", title="Spotify problem", body=f"Checking {target} failed: {failed.message}"
+        )
         return failed.message
     result = _result(change, sync)
     _finish(target, holder, now=at, next_check=at + interval, result=result, error="")
+    if sync.queued:
+        watch_new_items_notify(target=target, queued=sync.queued)
     logger.info("Checked %s: %s", target, result)
     return result

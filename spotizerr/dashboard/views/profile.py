@@ -16,10 +16,11 @@ from accounts.models import User
 from accounts.sso import oauth as sso_oauth
 from accounts.sso import selectors as sso_selectors
 from accounts.sso import services as sso_services
-from accounts.sso.providers import SUPPORTED, configured_provider
+from accounts.sso.providers import all_providers, configured_provider
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.forms import PasswordChangeForm, apply_api_error
 from spotizerr.dashboard.pages import report_error
+from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.dashboard.views.spotify_account import spotify_row
 from spotizerr.errors import ApiError
 
@@ -27,11 +28,12 @@ from spotizerr.errors import ApiError
 def _sso_rows(request: HttpRequest) -> list[dict]:
     linked = set(sso_selectors.sso_linked_providers(user=request_user(request)))
     offered = {offer.name: offer for offer in sso_selectors.sso_providers_offered()}
-    names = [name for name in SUPPORTED if name in linked or name in offered]
+    known = all_providers()
+    names = [name for name in known if name in linked or name in offered]
     return [
         {
             "name": name,
-            "label": SUPPORTED[name].display_name,
+            "label": known[name].display_name,
             "linked": name in linked,
             "offer": offered.get(name),
         }
@@ -74,6 +76,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             "has_password": user.has_usable_password(),
             "sso": _sso_rows(request) if can_change else [],
             "spotify": spotify_row(request),
+            **integrations_context(user, operator=False),
         },
         status=status,
     )
@@ -100,12 +103,12 @@ def sso_link_view(request: HttpRequest, provider: str) -> HttpResponse:
 @require_POST
 @member_required
 def sso_unlink_view(request: HttpRequest, provider: str) -> HttpResponse:
-    if provider not in SUPPORTED:
+    if provider not in all_providers():
         messages.error(request, "Unknown provider.")
         return HttpResponseRedirect(reverse("dashboard:profile"))
     try:
         sso_services.sso_account_unlink(user=request_user(request), provider_name=provider)
-        messages.success(request, f"Unlinked {SUPPORTED[provider].display_name}.")
+        messages.success(request, f"Unlinked {all_providers()[provider].display_name}.")
     except ApiError as error:
         report_error(request, error)
     return HttpResponseRedirect(reverse("dashboard:profile"))

@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.current import request_user
 from downloads.sources.registry import available_sources, source_order
 from settings_app import selectors, services
 from spotizerr.dashboard import config_forms
 from spotizerr.dashboard.access import admin_required, forbidden
 from spotizerr.dashboard.preview import path_preview
+from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.errors import BadRequest
 
 NAMING_KEYS = (
@@ -97,6 +99,8 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
         context["preview"] = path_preview(
             {**selectors.get_config(), **values}, username=request.user.username
         )
+    if section == "integrations":
+        context.update(integrations_context(request_user(request), operator=True))
     if section == "sources":
         context["sources"] = _sources(selectors.get_config())
         context["check"] = selectors.config_check()

@@ -109,6 +109,8 @@ def _environment(root: Path, spotify: FakeSpotify, port: int) -> dict[str, str]:
             "SPOTIZERR_SSO_ENABLED": "false",
             "SPOTIZERR_WORKERS": "2",
             "SPOTIZERR_SPOTIFY_API_URL": spotify.api_url,
+            "SPOTIZERR_LRCLIB_URL": "off",  # never the real lyrics and genre services
+            "SPOTIZERR_MUSICBRAINZ_URL": "off",
             "SPOTIZERR_SPOTIFY_TOKEN_URL": spotify.token_url,
             "SPOTIZERR_SPOTIFY_ACCOUNTS_URL": spotify.accounts_url,
             "SPOTIZERR_PUBLIC_URL": f"http://127.0.0.1:{port}",  # a loopback IP: Spotify's redirect may use it

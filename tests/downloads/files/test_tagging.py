@@ -8,7 +8,7 @@ import mutagen
 import pytest
 from mutagen.flac import Picture
 
-from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
+from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_lyrics, write_tags
 from spotizerr.integrations.catalog_types import Album, AlbumRef, ArtistRef, Track
 from tests.downloads.files.conftest import AUDIO_KINDS
 
@@ -226,7 +226,7 @@ def test_tag_data_from_track_takes_album_details():
         disc_total=1,
         date="2021-03-04",
         year="2021",
-        genre="jazz",
+        genres=["jazz"],
         isrc="ISRC1",
         label="Label",
         copyright="(C) Label",
@@ -235,3 +235,30 @@ def test_tag_data_from_track_takes_album_details():
         comment=PREVIEW_COMMENT,
         cover=None,
     )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_several_genres_and_lyrics_are_written_and_read_back(kind: str, audio_copy) -> None:
+    path = audio_copy(kind)
+    tags = _tags()
+    tags.genres, tags.lyrics = ["Jazz", "Bebop"], "first line\nsecond line"
+
+    write_tags(path, tags)
+
+    back = read_tags(path)
+    assert (back["genres"], back["genre"], back["lyrics"]) == (
+        ["Jazz", "Bebop"],
+        "Jazz",
+        "first line\nsecond line",
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_write_lyrics_keeps_the_other_tags(kind: str, audio_copy) -> None:
+    path = audio_copy(kind)
+    write_tags(path, _tags())
+
+    write_lyrics(path, "only the words")
+
+    back = read_tags(path)
+    assert back["lyrics"] == "only the words" and back["title"] == _tags().title

@@ -1,0 +1,1 @@
+"""What the pipeline adds around a file from outside services: lyrics, genres (docs/integrations.md)."""

@@ -1,0 +1,1 @@
+"""Genres from MusicBrainz (by ISRC) through musicbrainzngs."""

@@ -1,0 +1,1 @@
+"""Lyrics from LRCLIB (https://lrclib.net), which needs no key."""
