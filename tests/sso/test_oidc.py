@@ -56,10 +56,10 @@ def test_the_status_lists_the_provider_like_google_and_github(oidc_on, anon_clie
     assert providers[-1]["login_url"] == "/api/auth/sso/login/pocket-id"
 
 
-def test_a_first_sign_in_discovers_the_provider_and_creates_a_user(oidc_on, browser, ada) -> None:
+def test_a_first_sign_in_discovers_the_provider_and_creates_a_user(oidc_on, sso_browser, ada) -> None:
     oidc_on.sign_in("oidc", ada)
 
-    trip = browser.sign_in("pocket-id")
+    trip = sso_browser.sign_in("pocket-id")
 
     assert trip.landed_on == "/"
     user = User.objects.get(email="ada@example.test")
@@ -72,48 +72,48 @@ def test_a_first_sign_in_discovers_the_provider_and_creates_a_user(oidc_on, brow
     assert "openid" in authorize["scope"].split()
 
 
-def test_a_second_sign_in_finds_the_same_user(oidc_on, browser, ada) -> None:
+def test_a_second_sign_in_finds_the_same_user(oidc_on, sso_browser, ada) -> None:
     oidc_on.sign_in("oidc", ada)
-    browser.sign_in("pocket-id")
-    browser.client.logout()
+    sso_browser.sign_in("pocket-id")
+    sso_browser.client.logout()
 
-    browser.sign_in("pocket-id")
+    sso_browser.sign_in("pocket-id")
 
     assert User.objects.filter(email="ada@example.test").count() == 1
 
 
-def test_a_verified_email_links_an_existing_user(oidc_on, browser, alice) -> None:
+def test_a_verified_email_links_an_existing_user(oidc_on, sso_browser, alice) -> None:
     oidc_on.sign_in("oidc", FakeAccount(uid="sub-alice", email=alice.email, name="Alice A"))
 
-    browser.sign_in("pocket-id")
+    sso_browser.sign_in("pocket-id")
 
     assert SocialAccount.objects.get(provider="pocket-id").user == alice
 
 
-def test_a_failed_token_exchange_is_a_bad_gateway_like_the_others(oidc_on, browser, ada) -> None:
+def test_a_failed_token_exchange_is_a_bad_gateway_like_the_others(oidc_on, sso_browser, ada) -> None:
     oidc_on.sign_in("oidc", ada)
     oidc_on.token_failure = "http_500"
 
-    trip = browser.sign_in("pocket-id")
+    trip = sso_browser.sign_in("pocket-id")
 
     assert trip.response.status_code == 502 and trip.json()["code"] == "sso_provider_error"
     assert not User.objects.filter(email="ada@example.test").exists()
 
 
-def test_a_provider_whose_discovery_is_down_gives_a_clear_error(oidc_on, browser) -> None:
+def test_a_provider_whose_discovery_is_down_gives_a_clear_error(oidc_on, sso_browser) -> None:
     oidc_on.oidc_down = True
 
-    response = browser.client.get("/api/auth/sso/login/pocket-id")
+    response = sso_browser.client.get("/api/auth/sso/login/pocket-id")
 
     assert response.status_code in (502, 503), response.content
     assert set(response.json()) >= {"error", "code"}
 
 
 def test_unlinking_the_only_way_in_is_refused_and_with_a_password_allowed(
-    oidc_on, browser, ada, client_for
+    oidc_on, sso_browser, ada, client_for
 ) -> None:
     oidc_on.sign_in("oidc", ada)
-    browser.sign_in("pocket-id")
+    sso_browser.sign_in("pocket-id")
     user = User.objects.get(email="ada@example.test")
 
     assert client_for(user).post("/api/auth/sso/unlink/pocket-id").status_code == 409

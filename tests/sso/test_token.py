@@ -66,10 +66,12 @@ def test_a_bearer_token_alone_cannot_mint_new_tokens(sso_on, alice_client):
     assert alice_client.post("/api/auth/sso/token").status_code == 401
 
 
-def test_the_token_exchange_answers_no_store(browser, octocat) -> None:
-    _signed_in(browser, octocat)
+def test_the_token_exchange_answers_no_store(sso_browser, octocat) -> None:
+    _signed_in(sso_browser, octocat)
 
-    response = browser.client.post("/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(browser))
+    response = sso_browser.client.post(
+        "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(sso_browser)
+    )
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
