@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("downloads", "0002_workers_requested"),
+        ("downloads", "0003_stream_ticket_origin"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("library_history", "0004_postgres_trigram_search"),
+        ("library_history", "0006_cancelled_history_entries"),
     ]
 
     operations = [
