@@ -4,12 +4,14 @@ and new tracks are queued; a pasted list has nothing to re-read; nobody watches 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 from rest_framework.test import APIClient
 
 from downloads.models import DownloadTask
 from playlist_imports.models import ImportEntry
+from settings_app.notifications import notification_health_problem, notification_target_create
 from spotizerr.integrations.spotify import spotify_cache_clear
 from tests.fakes.media_server import MediaServer, Reply
 from tests.fakes.spotify_api import IDS
@@ -201,3 +203,23 @@ def test_a_watched_url_import_refuses_a_private_address_once_the_operator_turns_
 
     assert "private" in result and len(list_server.requests) == asked
     assert _entries() == small_album_ids
+
+
+def test_a_failing_url_is_an_import_source_problem_for_the_operator_not_a_spotify_one(
+    alice_client, spotify_api, list_server, small_album_ids, webhook, django_capture_on_commit_callbacks
+) -> None:
+    """GIVEN an operator target for health problems WHEN a watched import's URL fails THEN the notice
+    is titled as the import's source problem, and a Spotify problem right after is still told."""
+    notification_target_create(owner=None, name="ops", url=webhook.url("ops"), events=["health_problem"])
+    list_server.route("/list.csv", Reply(body=_csv(small_album_ids)))
+    playlist_id = _watched_url_import(alice_client, "csv", list_server.url("/list.csv"))
+    list_server.route("/list.csv", Reply(status=503))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        _check(playlist_id)
+
+    notices = [
+        c.args for c in callbacks if isinstance(c, partial) and c.args[0].endswith("notification_send")
+    ]
+    assert [args[2] for args in notices] == ["Imported playlist source problem"]
+    assert notification_health_problem(key="spotify", title="Spotify problem", body="down")
