@@ -28,3 +28,10 @@ class DeezerUnavailable(ApiError):
 class DeezerPrivate(DeezerRefused):
     status_code = status.HTTP_403_FORBIDDEN  # type: ignore[assignment]  # the base's is a 404
     default_code = "deezer_playlist_private"
+
+
+class ImportUrlUnavailable(ApiError):
+    """The server of a list imported from a URL did not answer with it (down, 5xx, 429, timeout)."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "import_url_unavailable"

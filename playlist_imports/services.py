@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from downloads.pipeline.context import to_json
 from downloads.sources.inbox.source import inbox_root
-from playlist_imports import deezer, parsers, selectors
+from playlist_imports import deezer, parsers, remote, selectors
 from playlist_imports.matching import entry_match, match_key
 from playlist_imports.models import EntryState, ImportEntry, ImportKind, ImportStatus, PlaylistImport
 from settings_app.selectors import get_config
@@ -41,7 +41,8 @@ NOTHING_TO_MATCH = "The entry names no Spotify id, ISRC or title to look for."
 
 @dataclass(frozen=True)
 class ImportSource:
-    """What the caller gave: ``text`` (links), ``data`` (CSV/M3U bytes) or ``url`` (Deezer)."""
+    """What the caller gave: ``text`` (links), ``data`` (CSV/M3U bytes) or ``url`` (Deezer, or a
+    CSV/M3U list fetched from there, now and on each watch check)."""
 
     kind: str
     name: str = ""
@@ -62,10 +63,17 @@ def _read(source: ImportSource, client: SpotifyClient) -> tuple[str, list[parser
     if source.kind == ImportKind.LINKS:
         text = source.text or parsers.decode(source.data)
         return source.name, _expand_links(parsers.parse_links(text), client)
-    text = parsers.decode(source.data or source.text.encode())
-    if source.kind == ImportKind.CSV:
-        return source.name, parsers.parse_csv(text)
-    return source.name, parsers.parse_m3u(text, inbox=inbox_root(get_config()))
+    if source.url and not (source.data or source.text):
+        return source.name, _parse_list(source.kind, remote.list_fetch(source.url))
+    return source.name, _parse_list(source.kind, source.data or source.text.encode())
+
+
+def _parse_list(kind: str, data: bytes) -> list[parsers.ParsedEntry]:
+    """A CSV or M3U list's entries. Raises BadRequest (naming the line) and ImportTooLarge."""
+    text = parsers.decode(data)
+    if kind == ImportKind.CSV:
+        return parsers.parse_csv(text)
+    return parsers.parse_m3u(text, inbox=inbox_root(get_config()))
 
 
 def _expand_links(entries: list[parsers.ParsedEntry], client: SpotifyClient) -> list[parsers.ParsedEntry]:
@@ -275,15 +283,23 @@ def entry_fix(*, user: User, playlist_id: str, position: int, track: str) -> Imp
 
 
 # ---------------------------------------------------------------------------------------------- re-reading
+def _reread(playlist: PlaylistImport) -> tuple[str, list[parsers.ParsedEntry]]:
+    if playlist.kind == ImportKind.DEEZER:
+        return deezer.read_playlist(playlist.source_ref)
+    return playlist.name, _parse_list(playlist.kind, remote.list_fetch(playlist.source_ref))
+
+
 def import_refresh(*, playlist: PlaylistImport) -> bool:
-    """Read a Deezer source again and, if its list changed, replace the entries (keeping the matches of
-    unchanged inputs through the match cache) and match them. Pasted and uploaded lists have nothing to
-    re-read, and one still being matched is left alone: False. Raises Deezer's errors."""
-    if playlist.kind != ImportKind.DEEZER or not playlist.source_ref:
+    """Read a Deezer playlist or a CSV/M3U URL again and, if its list changed, replace the entries
+    (keeping the matches of unchanged inputs: no second Spotify call for them) and match the new ones.
+    Pasted and uploaded lists have nothing to re-read, and one still being matched is left alone: False.
+    Raises Deezer's and ``remote``'s errors, and the parsers' for a list that went bad; the entries
+    stay as they were then."""
+    if playlist.kind == ImportKind.LINKS or not playlist.source_ref:
         return False
     if playlist.status == ImportStatus.MATCHING:  # the next check reads it again
         return False
-    name, entries = deezer.read_playlist(playlist.source_ref)
+    name, entries = _reread(playlist)
     current = [(e.text, e.isrc) for e in playlist.entries.all()]
     if current == [(e.text[:1000], e.isrc[:20]) for e in entries]:
         return False

@@ -113,6 +113,8 @@ class ErrorCode(StrEnum):
     DEEZER_PLAYLIST_NOT_FOUND = "deezer_playlist_not_found"
     DEEZER_PLAYLIST_PRIVATE = "deezer_playlist_private"
     DEEZER_UNAVAILABLE = "deezer_unavailable"
+    IMPORT_URL_REFUSED = "import_url_refused"
+    IMPORT_URL_UNAVAILABLE = "import_url_unavailable"
     # watching
     WATCHING_DISABLED = "watching_disabled"
     WATCH_NOT_FOUND = "watch_not_found"

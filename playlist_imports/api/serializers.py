@@ -8,8 +8,9 @@ from playlist_imports.models import EntryState, ImportKind, ImportStatus
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    """``links`` take ``text`` (or a ``file``); ``csv`` and ``m3u`` a ``file`` (or ``text``); ``deezer``
-    a ``url`` (the name comes from Deezer)."""
+    """``links`` take ``text`` (or a ``file``); ``csv`` and ``m3u`` a ``file``, ``text`` or an http(s)
+    ``url`` to fetch the list from (re-read when the playlist is watched); ``deezer`` a ``url`` (the
+    name comes from Deezer)."""
 
     kind = serializers.ChoiceField(choices=ImportKind.choices)
     name = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
@@ -21,8 +22,17 @@ class ImportRequestSerializer(serializers.Serializer):
         kind = attrs["kind"]
         if kind == ImportKind.DEEZER and not attrs.get("url"):
             raise serializers.ValidationError({"url": ["A Deezer playlist link is required."]})
-        if kind != ImportKind.DEEZER and not attrs.get("text") and attrs.get("file") is None:
-            raise serializers.ValidationError({"file": ["Upload a file or paste the list as text."]})
+        given = [key for key in ("text", "file", "url") if attrs.get(key)]
+        if kind == ImportKind.LINKS and attrs.get("url"):
+            raise serializers.ValidationError(
+                {"url": ["Paste Spotify links as text; a URL is for CSV or M3U."]}
+            )
+        if kind != ImportKind.DEEZER and not given:
+            raise serializers.ValidationError(
+                {"file": ["Upload a file, paste the list as text or give a URL to a CSV or M3U file."]}
+            )
+        if kind != ImportKind.DEEZER and len(given) > 1:
+            raise serializers.ValidationError({"url": ["Give one of file, text or url, not several."]})
         return attrs
 
 

@@ -21,14 +21,18 @@ from spotizerr.api import ErrorResponseSerializer as Err
 
 _E = {
     400: OpenApiResponse(
-        Err, description="Not a list of its kind (details.line names the line), or bad input."
+        Err,
+        description="Not a list of its kind (details.line names the line), a refused list URL "
+        "(import_url_refused), or bad input.",
     ),
     401: OpenApiResponse(Err, description="Not logged in."),
     403: OpenApiResponse(Err, description="The Deezer playlist is private (deezer_playlist_private)."),
     404: OpenApiResponse(Err, description="No such import or entry, or an unknown Deezer playlist."),
     409: OpenApiResponse(Err, description="Still matching, or already downloading."),
     413: OpenApiResponse(Err, description="More than 10,000 entries or 5 MB (import_too_large)."),
-    502: OpenApiResponse(Err, description="Spotify or Deezer answered with an error."),
+    502: OpenApiResponse(
+        Err, description="Spotify, Deezer or the list's URL answered with an error (import_url_unavailable)."
+    ),
     503: OpenApiResponse(Err, description="Spotify is rate limiting or unavailable; try again later."),
 }
 
@@ -68,7 +72,7 @@ class ImportCreateView(APIView):
             "multipart/form-data": s.ImportRequestSerializer,
         },
         responses={201: s.ImportResultSerializer, **_errors(400, 401, 403, 404, 413, 502, 503)},
-        summary="Import a playlist from Spotify links, a CSV, an M3U or a public Deezer playlist",
+        summary="Import a playlist from Spotify links, a CSV or M3U (file, text or URL) or a public Deezer playlist",
     )
     def post(self, request: Request) -> Response:
         playlist = services.import_create(user=request_user(request), source=_source(request))

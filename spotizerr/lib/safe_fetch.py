@@ -7,6 +7,8 @@ Only two kinds of address are ever contacted (``is_allowed_url``):
   ``SPOTIFY_TOKEN_URL``, ``DEEZER_API_URL``): the operator chose those, and tests point them at
   local fakes.
 
+``spotizerr.lib.user_fetch`` uses the same transfer for URLs a *user* names (a list to import).
+
 Every redirect is re-checked, the connection and each read are bounded in time, a transfer that
 stops making progress is aborted, the size is capped, the byte count must match Content-Length,
 and nothing partial is left on disk. Failures raise ``FetchError`` saying whether a retry can help.
@@ -21,8 +23,9 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -45,6 +48,7 @@ PUBLIC_HOSTS = frozenset(
 )
 PUBLIC_HOST_SUFFIXES = (".dzcdn.net",)  # Deezer's CDNs, cdns-preview-*.dzcdn.net included
 MAX_REDIRECTS = 5
+Opener = Callable[[str, dict[str, Any]], requests.Response]  # (url, requests.get keyword arguments)
 CHUNK_BYTES = 64 * 1024
 _TICK = 0.1  # how often the supervising thread looks at cancel and stall
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -64,6 +68,13 @@ class FetchError(Exception):
         self.permanent = permanent
         self.retry_after = retry_after
         self.status = status
+
+
+class FetchTooLarge(FetchError):
+    """The body is larger than ``max_bytes`` (by its Content-Length or while streaming)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, permanent=True)
 
 
 # ---------------------------------------------------------------- which URLs may be fetched
@@ -168,7 +179,7 @@ def _expected_length(response: requests.Response, max_bytes: int) -> int | None:
         raise FetchError("invalid Content-Length", permanent=False)
     length = int(raw)
     if length > max_bytes:
-        raise FetchError(f"file of {length} bytes exceeds the {max_bytes}-byte limit", permanent=True)
+        raise FetchTooLarge(f"file of {length} bytes exceeds the {max_bytes}-byte limit")
     return length
 
 
@@ -178,9 +189,17 @@ class _Transfer:
     connection that a cancel token reads) can notice cancellation and stalls within ``_TICK``."""
 
     def __init__(
-        self, url: str, sink: BinaryIO, *, max_bytes: int, timeout: float, pace: float | None
+        self,
+        url: str,
+        sink: BinaryIO,
+        *,
+        max_bytes: int,
+        timeout: float,
+        pace: float | None,
+        opener: Opener | None = None,
     ) -> None:
         self.url = url
+        self.opener = opener  # None: requests.get after the allow-list check (the opener checks itself)
         self.sink = sink
         self.max_bytes = max_bytes
         self.timeout = timeout
@@ -234,14 +253,7 @@ class _Transfer:
     def _open(self) -> requests.Response:
         url = self.url
         for _ in range(MAX_REDIRECTS + 1):
-            _refuse_unless_allowed(url)
-            response = requests.get(
-                url,
-                stream=True,
-                allow_redirects=False,
-                timeout=(min(self.timeout, 10.0), self.timeout + 1),
-                headers={"Accept-Encoding": "identity", "User-Agent": "Spotizerr"},
-            )
+            response = self._get(url)
             if response.is_redirect:
                 response.close()
                 url = urljoin(url, response.headers["Location"])
@@ -260,6 +272,18 @@ class _Transfer:
             return response
         raise FetchError(f"more than {MAX_REDIRECTS} redirects", permanent=True)
 
+    def _get(self, url: str) -> requests.Response:
+        options: dict[str, Any] = {
+            "stream": True,
+            "allow_redirects": False,
+            "timeout": (min(self.timeout, 10.0), self.timeout + 1),
+            "headers": {"Accept-Encoding": "identity", "User-Agent": "Spotizerr"},
+        }
+        if self.opener is not None:
+            return self.opener(url, options)
+        _refuse_unless_allowed(url)
+        return requests.get(url, **options)
+
     def _copy(self, response: requests.Response) -> None:
         started = time.monotonic()
         while True:
@@ -270,7 +294,7 @@ class _Transfer:
                 raise FetchError("aborted", permanent=False)
             self.received += len(chunk)
             if self.received > self.max_bytes:
-                raise FetchError(f"more than the {self.max_bytes}-byte limit", permanent=True)
+                raise FetchTooLarge(f"more than the {self.max_bytes}-byte limit")
             self.sink.write(chunk)
             self.progress_at = time.monotonic()
             if self.pace:

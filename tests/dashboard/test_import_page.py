@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from downloads.models import DownloadTask
 from playlist_imports.models import ImportEntry, PlaylistImport
 from tests.dashboard.conftest import messages_of, post
+from tests.fakes.media_server import MediaServer, Reply
 from tests.fakes.spotify_api import IDS
 from watching.models import Watch
 
@@ -39,6 +40,29 @@ def test_an_uploaded_csv_is_imported(page_for, alice) -> None:
     post(page_for(alice), "/import/", {"kind": "csv", "name": "Uploaded", "file": upload})
 
     assert ImportEntry.objects.get(playlist__owner=alice).track_id == IDS.track
+
+
+def test_a_csv_from_a_link_is_imported_and_keeps_the_link_as_its_source(page_for, alice, settings) -> None:
+    settings.IMPORT_URL_ALLOW_PRIVATE = True  # the list's server is on 127.0.0.1
+    with MediaServer() as server:
+        server.route("/list.csv", Reply(body=f"Track URI\nspotify:track:{IDS.track}\n".encode()))
+        page = page_for(alice)
+        assert "From a link to a CSV or M3U file" in page.get("/import/").content.decode()
+
+        post(page, "/import/", {"kind": "csv", "name": "Linked", "list_url": server.url("/list.csv")})
+
+    assert PlaylistImport.objects.get(owner=alice).source_ref == server.url("/list.csv")
+    assert ImportEntry.objects.get(playlist__owner=alice).track_id == IDS.track
+
+
+def test_a_link_to_a_private_address_is_refused_by_default_with_the_reason(page_for, alice) -> None:
+    response = post(
+        page_for(alice), "/import/", {"kind": "m3u", "name": "LAN", "list_url": "http://192.168.1.2/x.m3u"}
+    )
+
+    assert response.status_code == 200 and PlaylistImport.objects.count() == 0
+    assert any("private" in text for text in messages_of(response))
+    assert 'value="http://192.168.1.2/x.m3u"' in response.content.decode()
 
 
 def test_a_refused_file_says_which_line_and_keeps_what_was_typed(page_for, alice) -> None:

@@ -16,6 +16,7 @@ from settings_app.notifications import notification_dispatch, notification_healt
 from settings_app.selectors import get_watch_config
 from spotizerr.errors import ApiError
 from spotizerr.integrations.spotify import (
+    SpotifyError,
     SpotifyNotFound,
     SpotifyPlaylistForbidden,
     SpotifyQuotaExhausted,
@@ -27,6 +28,7 @@ from watching.liked import liked_owner_pk
 from watching.models import WatchKind, WatchTarget
 from watching.services.artists import artist_refresh
 from watching.services.common import CHECK_SPOTIFY_MAX_WAIT, clock, lease_renewer
+from watching.services.imported import is_imported
 from watching.services.playlists import playlist_m3u_write, playlist_refresh
 from watching.services.reading import Change
 from watching.services.sync import SyncSummary, target_sync
@@ -106,6 +108,15 @@ def watch_new_items_notify(*, target: WatchTarget, queued: int) -> None:
     notification_dispatch(event=NotificationEvent.WATCH_NEW_ITEMS, owner_ids=users, title=title, body=body)
 
 
+def _health_topic(target: WatchTarget, failed: ApiError) -> tuple[str, str]:
+    """The once-an-hour key and title of a failed check's operator notice: an imported playlist's
+    source (Deezer, a user's URL) has its own, so one broken list neither is called a Spotify problem
+    nor mutes the notices of a real one for an hour."""
+    if is_imported(target.spotify_id) and not isinstance(failed, SpotifyError):
+        return f"import-source:{target.pk}", "Imported playlist source problem"
+    return "spotify", "Spotify problem"
+
+
 def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None = None) -> str:
     """Check ``target`` (claimed by ``holder``; empty when the caller runs it directly) and return the
     result text. Never raises for Spotify trouble: a rate limit keeps the place reached and moves the
@@ -133,11 +144,10 @@ def target_check(*, target: WatchTarget, holder: str = "", now: datetime | None 
         error = f"Spotify no longer knows this {target.kind}."
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=error)
         return error
-    except ApiError as failed:  # Spotify, or the source of an imported playlist (Deezer)
+    except ApiError as failed:  # Spotify, or the source of an imported playlist (Deezer, a URL)
         _finish(target, holder, now=at, next_check=at + interval, result="failed", error=failed.message)
-        notification_health_problem(
-            key="spotify", title="Spotify problem", body=f"Checking {target} failed: {failed.message}"
-        )
+        key, title = _health_topic(target, failed)
+        notification_health_problem(key=key, title=title, body=f"Checking {target} failed: {failed.message}")
         return failed.message
     result = _result(change, sync)
     _finish(target, holder, now=at, next_check=at + interval, result=result, error="")

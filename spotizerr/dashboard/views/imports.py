@@ -1,4 +1,4 @@
-"""The Import page: paste links, upload a CSV or M3U, or give a Deezer link; then a review page with
+"""The Import page: paste links, upload a CSV or M3U (or give a link to one), or give a Deezer link; then a review page with
 progress while matching, every entry with its match or the reason it has none, a fix box for each
 unmatched one, and Download / Watch buttons."""
 
@@ -31,7 +31,7 @@ def _source(request: HttpRequest) -> services.ImportSource:
         name=request.POST.get("name", "").strip()[:500],
         text=request.POST.get("text", ""),
         data=upload.read() if upload is not None else b"",
-        url=request.POST.get("url", "").strip(),
+        url=(request.POST.get("list_url") or request.POST.get("url", "")).strip(),
     )
 
 
