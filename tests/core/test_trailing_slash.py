@@ -13,7 +13,13 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from settings_app import selectors
 
-_SAMPLE = {"task_id": "00000000-0000-4000-8000-000000000000", "download_type": "track", "position": "1"}
+_SAMPLE = {
+    "task_id": "00000000-0000-4000-8000-000000000000",
+    "download_type": "track",
+    "position": "1",
+    "server_id": "1",
+    "target_id": "1",
+}
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
