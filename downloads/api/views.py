@@ -30,6 +30,10 @@ _ERROR_TEXT = {
 
 
 _ID_DESCRIPTION = "A Spotify id, open.spotify.com link or spotify: URI."
+_EXTRA_IDS = {
+    "playlist": " `liked` is your Liked Songs (a linked Spotify account) and `import:<uuid>` one of your "
+    "imported playlists (its matched tracks, in order).",
+}
 
 
 class DownloadRequestView(APIView):
@@ -127,7 +131,8 @@ def _download_view(kind: str) -> type[APIView]:
             **error_responses(_ERROR_TEXT, 400, 401, 403, 404, 502, 503),
         },
         summary=f"Queue a download of this {kind}",
-        description=f"Queue a download of a {kind}. 409 with `existing_task` when it is already queued.",
+        description=f"Queue a download of a {kind}. 409 with `existing_task` when it is already queued."
+        + _EXTRA_IDS.get(kind, ""),
     )
     return extend_schema_view(get=schema)(view)
 

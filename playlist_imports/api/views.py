@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +18,8 @@ from playlist_imports import selectors, services
 from playlist_imports.api import serializers as s
 from playlist_imports.errors import ImportTooLarge
 from spotizerr.api import ErrorResponseSerializer as Err
+from spotizerr.errors import PayloadTooLarge
+from spotizerr.parsers import SafeJSONParser
 
 _E = {
     400: OpenApiResponse(
@@ -45,7 +47,9 @@ def _source(request: Request) -> services.ImportSource:
     try:
         data = request.data
     except RequestDataTooBig:
-        raise ImportTooLarge("The request is too large; upload the list as a file (multipart).") from None
+        # the one 413 of every endpoint (code too_large, details.limit_bytes); docs/api.md says to
+        # upload a longer list as a file (multipart)
+        raise PayloadTooLarge() from None
     serializer = s.ImportRequestSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     given = serializer.validated_data
@@ -62,7 +66,7 @@ def _source(request: Request) -> services.ImportSource:
 
 
 class ImportCreateView(APIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="playlist_import",
@@ -115,7 +119,10 @@ class ImportDownloadView(APIView):
     # GET commands: a link on another site must not start downloads with a cookie session.
     permission_classes = [IsAuthenticatedUser, BearerOnlyForGetCommands]
 
+    # Not a schema operation of its own: clients call the seed's download_playlist with an import:<uuid>
+    # id (its description says so), and this route takes those ids before the downloads app sees them.
     @extend_schema(
+        exclude=True,
         operation_id="playlist_import_download",
         tags=["imports"],
         parameters=[DownloadOverridesSerializer],

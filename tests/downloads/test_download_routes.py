@@ -38,7 +38,7 @@ def test_the_schema_has_one_operation_per_seed_download_path() -> None:
 )
 @pytest.mark.parametrize("slash", ["", "/"])
 def test_each_kind_queues_its_download_with_or_without_a_trailing_slash(
-    spotify_api, auth_on, library_root, alice_client, kind, item_id, slash
+    spotify_owner_linked, auth_on, library_root, alice, alice_client, kind, item_id, slash
 ) -> None:
     response = alice_client.get(f"/api/{kind}/download/{item_id}{slash}")
     assert response.status_code == 202, response.content
