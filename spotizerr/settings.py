@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
         "HistoryStatusEnum": "library_history.models.HistoryStatus",
         "AlbumGroupEnum": "spotizerr.integrations.spotify.RELEASE_GROUPS",
         "WatchKindEnum": "watching.models.WatchKind",
+        "ImportKindEnum": "playlist_imports.models.ImportKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself, no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('downloads', '0003_lyrics'),
-        ('downloads', '0003_stream_ticket_origin'),
+        ("downloads", "0003_lyrics"),
+        ("downloads", "0003_stream_ticket_origin"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library_history', '0005_lyrics'),
-        ('library_history', '0006_cancelled_history_entries'),
+        ("library_history", "0005_lyrics"),
+        ("library_history", "0006_cancelled_history_entries"),
     ]
 
-    operations = [
-    ]
+    operations = []
