@@ -68,8 +68,12 @@ def _sync(playlist: MediaServerPlaylist, at: datetime) -> int:
     transport = transport_for(playlist.server)
     if not isinstance(transport, SubsonicTransport):
         return 0
+    entries = m3u_entries(Path(playlist.m3u_file))
+    if entries is None:  # the M3U was removed: leave the server's playlist as it is
+        rows.update(last_error="The M3U file is gone; the server's playlist was left as it is.")
+        return 0
     try:
-        found, unmatched = _songs(transport, m3u_entries(Path(playlist.m3u_file)))
+        found, unmatched = _songs(transport, entries)
         playlist_id = transport.playlist_set(
             name=playlist.name, playlist_id=playlist.playlist_id, song_ids=found
         )
@@ -120,14 +124,14 @@ def _songs(transport: SubsonicTransport, entries: list[tuple[str, str]]) -> tupl
     return found, unmatched
 
 
-def m3u_entries(m3u_file: Path) -> list[tuple[str, str]]:
-    """``(library-relative path, title)`` of each entry of one of our M3U files, in order (none when
-    the file is gone). The title is the ``#EXTINF`` text after its ``Artist - `` part."""
+def m3u_entries(m3u_file: Path) -> list[tuple[str, str]] | None:
+    """``(library-relative path, title)`` of each entry of one of our M3U files, in order; None when
+    the file is gone. The title is the ``#EXTINF`` text after its ``Artist - `` part."""
     root = Path(get_config()["downloadPath"]).resolve()
     try:
         lines = m3u_file.read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, NotADirectoryError):
-        return []
+        return None
     entries, title = [], ""
     for line in lines:
         if line.startswith("#EXTINF:"):

@@ -165,3 +165,17 @@ def test_servers_that_do_not_sync_playlists_are_left_alone(spotify, alice, libra
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
 
     assert not MediaServerPlaylist.objects.exists() and _sync() == 0
+
+
+def test_a_removed_m3u_leaves_the_servers_playlist_alone(spotify, alice, library_root, subsonic) -> None:
+    order = [entry.item_id for entry in spotify.catalog.playlists[PLAYLIST].entries]
+    songs = _in_library(library_root, spotify, subsonic, order)
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    _sync()
+    (library_root / "playlists" / f"{NAME}.m3u").unlink()
+    MediaServerPlaylist.objects.update(sync_due_at=timezone.now())
+
+    assert _sync() == 0
+
+    assert subsonic.playlist_named(NAME) == [songs[track] for track in order]
+    assert "M3U file is gone" in MediaServerPlaylist.objects.get().last_error
