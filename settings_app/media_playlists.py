@@ -78,19 +78,7 @@ def _sync(playlist: MediaServerPlaylist, at: datetime) -> int:
             name=playlist.name, playlist_id=playlist.playlist_id, song_ids=found
         )
     except TransportError as error:
-        failures = playlist.failures + 1
-        logger.warning(
-            "Playlist %r on %s: sync failed (%d): %s",
-            playlist.name,
-            playlist.server.name,
-            failures,
-            error.message,
-        )
-        retry = None
-        if not error.permanent and failures < MAX_FAILURES:
-            retry = at + timedelta(seconds=settings.MEDIA_SERVER_RETRY_SECONDS * 2 ** (failures - 1))
-        rows.filter(sync_due_at__isnull=True).update(sync_due_at=retry)
-        rows.update(failures=failures, last_error=error.message[:1000])
+        _failed(playlist, error, at)
         return 0
     if unmatched:
         logger.info(
@@ -108,6 +96,20 @@ def _sync(playlist: MediaServerPlaylist, at: datetime) -> int:
         last_synced_at=at,
     )
     return 1
+
+
+def _failed(playlist: MediaServerPlaylist, error: TransportError, at: datetime) -> None:
+    """Keep the error on the row and owe a retry with a growing wait (none after wrong credentials)."""
+    rows = MediaServerPlaylist.objects.filter(pk=playlist.pk)
+    failures = playlist.failures + 1
+    server = playlist.server.name
+    logger.warning("Playlist %r on %s: sync failed (%d): %s", playlist.name, server, failures, error.message)
+    retry = None
+    if not error.permanent and failures < MAX_FAILURES:
+        retry = at + timedelta(seconds=settings.MEDIA_SERVER_RETRY_SECONDS * 2 ** (failures - 1))
+    # an M3U written during the sync may have owed a new one: keep that
+    rows.filter(sync_due_at__isnull=True).update(sync_due_at=retry)
+    rows.update(failures=failures, last_error=error.message[:1000])
 
 
 def _songs(transport: SubsonicTransport, entries: list[tuple[str, str]]) -> tuple[list[str], list[str]]:

@@ -179,3 +179,17 @@ def test_a_removed_m3u_leaves_the_servers_playlist_alone(spotify, alice, library
 
     assert subsonic.playlist_named(NAME) == [songs[track] for track in order]
     assert "M3U file is gone" in MediaServerPlaylist.objects.get().last_error
+
+
+@pytest.mark.parametrize(("fault", "retried"), [("slow", True), ("500", True), ("401", False)])
+def test_a_slow_or_refusing_server_is_shown_and_retried_unless_the_credentials_are_wrong(
+    spotify, alice, library_root, subsonic, fault: str, retried: bool
+) -> None:
+    _in_library(library_root, spotify, subsonic, [spotify.catalog.playlists[PLAYLIST].entries[0].item_id])
+    watch_playlist_add(user=alice, playlist_id=PLAYLIST)
+    subsonic.fault, subsonic.delay = fault, 2.0
+
+    assert _sync() == 0
+
+    row = MediaServerPlaylist.objects.get()
+    assert row.failures == 1 and row.last_error and (row.sync_due_at is not None) is retried
