@@ -3,9 +3,13 @@ queued; a pasted list has nothing to re-read; nobody watches another user's impo
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from downloads.models import DownloadTask
+import pytest
+from django.utils import timezone
+
+from downloads.models import DownloadTask, LibraryFile
+from settings_app.media_playlists import media_playlists_sync_due
 from tests.fakes.spotify_api import IDS
 from watching.models import WatchKind, WatchTarget
 from watching.services import target_check
@@ -93,3 +97,27 @@ def test_a_deezer_playlist_made_private_is_recorded_as_the_watchs_error(
 
     target = WatchTarget.objects.get(spotify_id=playlist_id)
     assert "private" in result and target.last_error == result and target.last_result == "failed"
+
+
+def test_a_watched_import_is_kept_in_step_on_a_subsonic_server(
+    alice_client, deezer_api, deezer_import, catalog_track, small_album_ids, library_root, subsonic
+) -> None:
+    songs = []
+    for number, track_id in enumerate(small_album_ids, start=1):
+        relative = f"Sine/{number:02d}.mp3"
+        (library_root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (library_root / relative).write_bytes(b"ID3 audio")
+        LibraryFile.objects.create(
+            library_root=str(library_root), relative_path=relative, spotify_id=track_id
+        )
+        songs.append(subsonic.add_song(catalog_track(track_id)["title"], relative))
+    playlist_id, deezer_id = deezer_import
+    alice_client.put(f"/api/playlist/watch/{playlist_id}")
+    media_playlists_sync_due(now=timezone.now() + timedelta(seconds=2))
+    assert subsonic.playlist_named("Deezer Watch") == [songs[0]]
+    deezer_api.playlists[deezer_id].entries.insert(0, (catalog_track(small_album_ids[2])["isrc"], True))
+
+    _check(playlist_id)
+    media_playlists_sync_due(now=timezone.now() + timedelta(seconds=2))
+
+    assert subsonic.playlist_named("Deezer Watch") == [songs[2], songs[0]]

@@ -4,7 +4,6 @@ reported; a server that is down fails nothing and is tried again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from downloads.models import LibraryFile
 from settings_app.media_playlists import media_playlists_sync_due
-from settings_app.media_servers import media_server_create, media_servers_refresh_due, media_servers_touch
+from settings_app.media_servers import media_servers_refresh_due, media_servers_touch
 from settings_app.models import MediaServer, MediaServerPlaylist
 from tests.fakes.http_service import down_url
 from tests.fakes.library_servers import FakeSubsonic
@@ -24,26 +23,6 @@ pytestmark = pytest.mark.django_db
 
 PLAYLIST = IDS.small_playlist
 NAME = "Fixture Mix"
-
-
-@pytest.fixture
-def subsonic(settings) -> Iterator[FakeSubsonic]:
-    """A local Subsonic server that keeps playlists in step; syncs wait 1 s, retries 1 s (doubling)."""
-    settings.MEDIA_SERVER_DEBOUNCE_SECONDS = 1
-    settings.MEDIA_SERVER_RETRY_SECONDS = 1
-    settings.INTEGRATION_TIMEOUT_SECONDS = 1
-    with FakeSubsonic() as fake:
-        media_server_create(
-            data={
-                "kind": "subsonic",
-                "name": "navidrome",
-                "url": fake.base_url,
-                "username": "admin",
-                "secret": "sesame",
-                "sync_playlists": True,
-            }
-        )
-        yield fake
 
 
 def _in_library(library_root: Path, spotify, subsonic: FakeSubsonic, track_ids: list[str]) -> dict[str, str]:
