@@ -1,5 +1,6 @@
 """What a finished download tells its owner's and the operator's notification targets, and the media
-servers that new files landed. Called once, when a task ends (``task_finish_if_done``)."""
+servers that new files landed; when tracks failed, the operator about sources that need fixing
+(``downloads.source_health``). Called once, when a task ends (``task_finish_if_done``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 from django.db import DatabaseError
 
 from downloads.models import DownloadTask, TaskStatus
+from downloads.pipeline.context import effective_config
+from downloads.source_health import source_problems_announce
 from settings_app.media_servers import media_servers_touch
 from settings_app.models import NotificationEvent
 from settings_app.notifications import notification_dispatch
@@ -41,5 +44,7 @@ def download_finished_announce(task: DownloadTask) -> None:
         if message is not None:
             event, kind, title, body = message
             notification_dispatch(event=event, owner_ids=[task.owner_id], title=title, body=body, kind=kind)
+        if task.status == TaskStatus.ERROR or (task.summary or {}).get("total_failed"):
+            source_problems_announce(effective_config(task))
     except DatabaseError:
         logger.warning("Could not queue the announcements of task %s", task.pk, exc_info=True)

@@ -18,7 +18,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 
-from settings_app.models import MediaServer
+from settings_app.models import MediaServer, MediaServerPlaylist
 from spotizerr.errors import BadRequest, Conflict, NotFound
 from spotizerr.integrations.media_servers import TRANSPORTS, MediaServerTransport
 from spotizerr.integrations.transport import TransportError
@@ -57,6 +57,10 @@ def _check(data: dict[str, Any]) -> dict[str, list[str]]:
     for key in ("name", "url", "secret"):
         if isinstance(data.get(key), str) and "\x00" in data[key]:
             errors[key] = ["must not contain NUL"]
+    if not isinstance(data.get("sync_playlists", False), bool):
+        errors["sync_playlists"] = ["must be true or false"]
+    elif data.get("sync_playlists") and data.get("kind") != "subsonic":
+        errors["sync_playlists"] = ["only a Subsonic server can keep playlists in step"]
     if data.get("kind") == "subsonic" and not data.get("username"):
         errors["username"] = ["a Subsonic server needs a username"]
     return errors
@@ -76,6 +80,7 @@ def media_server_create(*, data: Any) -> MediaServer:
             username=str(data.get("username") or ""),
             secret_encrypted=crypto.encrypt(data["secret"]),
             section=str(data.get("section") or ""),
+            sync_playlists=bool(data.get("sync_playlists", False)),
         )
     except IntegrityError:
         raise Conflict(f"A media server named {data['name']!r} already exists.", code="duplicate") from None
@@ -135,4 +140,7 @@ def _refresh(server: MediaServer, at: datetime) -> int:
         return 0
     logger.info("Media server %s: %s", server.name, said)
     rows.update(failures=0, last_error="", last_refresh_at=at, refresh_count=F("refresh_count") + 1)
+    if server.sync_playlists:  # tracks may have landed in its playlists: sync once the scan had time
+        debounce = timedelta(seconds=settings.MEDIA_SERVER_DEBOUNCE_SECONDS)
+        MediaServerPlaylist.objects.filter(server=server).update(sync_due_at=at + debounce)
     return 1

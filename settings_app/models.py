@@ -126,6 +126,9 @@ class MediaServer(models.Model):
     secret_encrypted = models.TextField(help_text="Fernet ciphertext of the password, API key or token.")
     section = models.CharField(max_length=50, blank=True, default="", help_text="Plex: one section key.")
     enabled = models.BooleanField(default=True)
+    sync_playlists = models.BooleanField(
+        default=False, help_text="Subsonic only: keep a native playlist in step with each playlist M3U."
+    )
     refresh_due_at = models.DateTimeField(null=True, blank=True)
     last_refresh_at = models.DateTimeField(null=True, blank=True)
     refresh_count = models.PositiveIntegerField(default=0)
@@ -144,3 +147,30 @@ class MediaServer(models.Model):
     @property
     def secret(self) -> str:
         return crypto.decrypt(self.secret_encrypted)
+
+
+class MediaServerPlaylist(models.Model):
+    """A native playlist on a Subsonic server kept in step with one of our M3U files (``m3u_file``,
+    read again at each sync). ``sync_due_at`` is when the next sync is owed (None: nothing owed);
+    ``unmatched`` lists the library-relative paths the server did not know at the last sync."""
+
+    server = models.ForeignKey(MediaServer, on_delete=models.CASCADE, related_name="playlists")
+    name = models.CharField(max_length=500)
+    m3u_file = models.CharField(max_length=4096)
+    playlist_id = models.CharField(max_length=200, blank=True, default="")
+    sync_due_at = models.DateTimeField(null=True, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.JSONField(default=list, blank=True)
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive failed syncs.")
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["server", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["server", "name"], name="media_server_playlist_unique")
+        ]
+        indexes = [models.Index(fields=["sync_due_at"], name="media_playlist_due")]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.server_id}"

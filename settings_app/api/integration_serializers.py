@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from settings_app.models import MediaServer, NotificationEvent, NotificationTarget
+from settings_app.models import MediaServer, MediaServerPlaylist, NotificationEvent, NotificationTarget
 
 
 class NotificationTargetSerializer(serializers.ModelSerializer):
@@ -52,8 +52,29 @@ class IntegrationTestResultSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What the service answered, or why it failed and what to do.")
 
 
+class MediaServerPlaylistSerializer(serializers.ModelSerializer):
+    """A playlist kept in step on a Subsonic server: when it was last synced and which paths of its
+    M3U the server did not know then."""
+
+    class Meta:
+        model = MediaServerPlaylist
+        fields = [
+            "name",
+            "playlist_id",
+            "sync_due_at",
+            "last_synced_at",
+            "matched",
+            "unmatched",
+            "failures",
+            "last_error",
+        ]
+        read_only_fields = fields
+
+
 class MediaServerSerializer(serializers.ModelSerializer):
     """A media server as shown: never its secret."""
+
+    playlists = MediaServerPlaylistSerializer(many=True, read_only=True)
 
     class Meta:
         model = MediaServer
@@ -65,12 +86,14 @@ class MediaServerSerializer(serializers.ModelSerializer):
             "username",
             "section",
             "enabled",
+            "sync_playlists",
             "refresh_due_at",
             "last_refresh_at",
             "refresh_count",
             "failures",
             "last_error",
             "last_failed_at",
+            "playlists",
         ]
         read_only_fields = fields
 
@@ -87,4 +110,9 @@ class MediaServerCreateSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="Subsonic password, Jellyfin API key or Plex token.")
     section = serializers.CharField(
         required=False, max_length=50, help_text="Plex: one section key (default: all music)."
+    )
+    sync_playlists = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Subsonic only: keep a native playlist in step with each watched or imported playlist's M3U.",
     )

@@ -29,7 +29,9 @@ class MediaServerListView(APIView):
         description="Each server with its last rescan and, when the last one failed, why.",
     )
     def get(self, request: Request) -> Response:
-        return Response(s.MediaServerSerializer(MediaServer.objects.all(), many=True).data)
+        return Response(
+            s.MediaServerSerializer(MediaServer.objects.prefetch_related("playlists"), many=True).data
+        )
 
     @extend_schema(
         operation_id="media_servers_create",

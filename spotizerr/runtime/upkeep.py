@@ -1,5 +1,5 @@
 """Upkeep inside every django-q2 worker process: the download reaper (and the import matcher's), every
-``REAPER_INTERVAL_SECONDS``, and the media servers' debounced rescans, every ``MEDIA_SERVER_POLL_SECONDS``.
+``REAPER_INTERVAL_SECONDS``, and the media servers' debounced rescans and playlist syncs, every ``MEDIA_SERVER_POLL_SECONDS``.
 
 django-q2's scheduler runs schedules at most once a minute, checked every 30 s; crash recovery wants
 a shorter, configurable period and should not depend on a schedule row existing. So each worker
@@ -82,10 +82,12 @@ def media_refresh_forever(stop: threading.Event) -> None:
 
 
 def media_refresh_once() -> int:
+    """Owed rescans first, then owed playlist syncs (which wait for their server's rescan)."""
+    from settings_app.media_playlists import media_playlists_sync_due
     from settings_app.media_servers import media_servers_refresh_due
 
     try:
-        return media_servers_refresh_due()
+        return media_servers_refresh_due() + media_playlists_sync_due()
     except DatabaseError:
         logger.warning("The media-server refresher could not reach the database", exc_info=True)
         return 0

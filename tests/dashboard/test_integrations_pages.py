@@ -45,6 +45,24 @@ def test_an_admin_adds_a_media_server_and_its_test_says_it_answered(admin_page, 
     assert "living room" in page and "jf-key" not in page
 
 
+def test_an_admin_adds_a_subsonic_server_that_keeps_playlists_in_step(admin_page, media_servers) -> None:
+    post(
+        admin_page,
+        "/settings/media-servers/add/",
+        {
+            "kind": "subsonic",
+            "name": "navi",
+            "url": media_servers["subsonic"].base_url,
+            "username": "admin",
+            "secret": "sesame",
+            "sync_playlists": "on",
+        },
+    )
+
+    assert MediaServer.objects.get(name="navi").sync_playlists is True
+    assert "playlists kept in step" in admin_page.get("/settings/integrations/").content.decode()
+
+
 def test_a_failing_media_server_test_says_why(admin_page, media_servers) -> None:
     server = MediaServer.objects.get(kind="plex")
     MediaServer.objects.filter(pk=server.pk).update(

@@ -56,6 +56,23 @@ def media_servers(settings) -> Iterator[dict[str, HttpService]]:
 
 
 @pytest.fixture
+def subsonic(settings) -> Iterator[FakeSubsonic]:
+    """A local Subsonic server configured to keep playlists in step (``sync_playlists``); syncs wait
+    1 s after the last M3U write, retries 1 s (doubling)."""
+    from settings_app.media_servers import media_server_create
+
+    settings.MEDIA_SERVER_DEBOUNCE_SECONDS = 1
+    settings.MEDIA_SERVER_RETRY_SECONDS = 1
+    settings.INTEGRATION_TIMEOUT_SECONDS = 1
+    with FakeSubsonic() as fake:
+        credentials = {"username": "admin", "secret": "sesame", "sync_playlists": True}
+        media_server_create(
+            data={"kind": "subsonic", "name": "navidrome", "url": fake.base_url, **credentials}
+        )
+        yield fake
+
+
+@pytest.fixture
 def musicbrainz(settings, spotify_api) -> Iterator[FakeMusicBrainz]:
     """A local MusicBrainz knowing every fake catalog track by ISRC: each album one release (tags
     jazz 5, bebop 2), its artist tagged electronic 3; no rate limit, a 1 s timeout."""

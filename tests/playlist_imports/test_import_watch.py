@@ -4,13 +4,16 @@ and new tracks are queued; a pasted list has nothing to re-read; nobody watches 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from functools import partial
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from downloads.models import DownloadTask
+from downloads.models import DownloadTask, LibraryFile
 from playlist_imports.models import ImportEntry
+from settings_app.media_playlists import media_playlists_sync_due
 from settings_app.notifications import notification_health_problem, notification_target_create
 from spotizerr.integrations.spotify import spotify_cache_clear
 from tests.fakes.media_server import MediaServer, Reply
@@ -223,3 +226,27 @@ def test_a_failing_url_is_an_import_source_problem_for_the_operator_not_a_spotif
     ]
     assert [args[2] for args in notices] == ["Imported playlist source problem"]
     assert notification_health_problem(key="spotify", title="Spotify problem", body="down")
+
+
+def test_a_watched_import_is_kept_in_step_on_a_subsonic_server(
+    alice_client, deezer_api, deezer_import, catalog_track, small_album_ids, library_root, subsonic
+) -> None:
+    songs = []
+    for number, track_id in enumerate(small_album_ids, start=1):
+        relative = f"Sine/{number:02d}.mp3"
+        (library_root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (library_root / relative).write_bytes(b"ID3 audio")
+        LibraryFile.objects.create(
+            library_root=str(library_root), relative_path=relative, spotify_id=track_id
+        )
+        songs.append(subsonic.add_song(catalog_track(track_id)["title"], relative))
+    playlist_id, deezer_id = deezer_import
+    alice_client.put(f"/api/playlist/watch/{playlist_id}")
+    media_playlists_sync_due(now=timezone.now() + timedelta(seconds=2))
+    assert subsonic.playlist_named("Deezer Watch") == [songs[0]]
+    deezer_api.playlists[deezer_id].entries.insert(0, (catalog_track(small_album_ids[2])["isrc"], True))
+
+    _check(playlist_id)
+    media_playlists_sync_due(now=timezone.now() + timedelta(seconds=2))
+
+    assert subsonic.playlist_named("Deezer Watch") == [songs[2], songs[0]]

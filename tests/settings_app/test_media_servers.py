@@ -139,3 +139,45 @@ def test_a_kind_of_the_wrong_type_is_a_400_not_a_500(admin_client) -> None:
     response = admin_client.post("/api/media-servers", {"kind": {"a": 1}, "name": "x"}, format="json")
 
     assert response.status_code == 400 and "kind" in response.json()["details"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "why"),
+    [("jellyfin", True, "only a Subsonic server"), ("subsonic", "yes", "must be true or false")],
+)
+def test_playlist_sync_is_a_boolean_for_subsonic_servers_only(
+    admin_client, kind: str, value, why: str
+) -> None:
+    response = admin_client.post(
+        "/api/media-servers",
+        {
+            "kind": kind,
+            "name": "x",
+            "url": "http://x/",
+            "username": "u",
+            "secret": "s",
+            "sync_playlists": value,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert why in response.json()["details"]["sync_playlists"][0]
+
+
+def test_a_subsonic_server_can_keep_playlists_in_step(admin_client) -> None:
+    response = admin_client.post(
+        "/api/media-servers",
+        {
+            "kind": "subsonic",
+            "name": "n",
+            "url": "http://x/",
+            "username": "u",
+            "secret": "s",
+            "sync_playlists": True,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["sync_playlists"] is True and response.json()["playlists"] == []

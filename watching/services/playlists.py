@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from settings_app.media_playlists import media_playlists_touch
 from settings_app.selectors import get_config
 from spotizerr.integrations.catalog_types import Page, PlaylistEntry
 from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
@@ -102,7 +103,8 @@ def playlist_refresh(
 def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
     """Rewrite the playlist's M3U file in the library (``<downloadPath>/playlists/<name>.m3u``) with the
     current entries, in playlist order, that have a file in the library. Removed tracks leave the list;
-    their files stay. Nothing is written for a playlist without files and without an M3U yet."""
+    their files stay. Nothing is written for a playlist without files and without an M3U yet. Subsonic
+    servers that keep playlists in step are owed a sync of it."""
     from downloads.playlist_files import M3UEntry, m3u_path, write_m3u
 
     root = Path(get_config()["downloadPath"])
@@ -120,4 +122,6 @@ def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
     ]
     if not entries and not m3u_path(root=root, playlist_name=target.name).exists():
         return None
-    return write_m3u(root=root, playlist_name=target.name, entries=entries)
+    written = write_m3u(root=root, playlist_name=target.name, entries=entries)
+    media_playlists_touch(name=target.name, m3u_file=written)  # Subsonic servers that keep it in step
+    return written

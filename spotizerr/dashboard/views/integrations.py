@@ -33,7 +33,7 @@ def integrations_context(user: User, *, operator: bool) -> dict[str, Any]:
         "target_scope": "operator" if operator else "user",
     }
     if operator:
-        context["media_servers"] = list(MediaServer.objects.all())
+        context["media_servers"] = list(MediaServer.objects.prefetch_related("playlists"))
         context["media_server_kinds"] = MediaServer.Kind.choices
     return context
 
@@ -92,9 +92,10 @@ def target_delete_view(request: HttpRequest, target_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def media_server_add_view(request: HttpRequest) -> HttpResponse:
-    data = {
+    data: dict[str, object] = {
         key: request.POST.get(key, "") for key in ("kind", "name", "url", "username", "secret", "section")
     }
+    data["sync_playlists"] = request.POST.get("sync_playlists") == "on"
     try:
         media_servers.media_server_create(data=data)
         messages.success(request, f"Media server {data['name']!r} added; use Test to check it.")
