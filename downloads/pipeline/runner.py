@@ -25,12 +25,11 @@ from downloads.pipeline.context import (
 )
 from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh, task_track_started
-from downloads.pipeline.heartbeat import WatchedCancelToken
 from downloads.pipeline.plan import plan_jobs, plan_save
 from downloads.pipeline.steps import TRACK_STEPS, Step
 from downloads.progress import TrackEvent, TrackInfo, progress_publish
 from spotizerr.integrations.spotify import SpotifyError
-from spotizerr.lib.cancel import Cancelled
+from spotizerr.lib.cancel import Cancelled, CancelToken
 from spotizerr.lib.cluster import cluster_stopping
 
 logger = logging.getLogger(__name__)
@@ -219,7 +218,7 @@ def _result_fields(result: TrackResult) -> dict[str, object]:
     return fields
 
 
-def _context(task: DownloadTask, job: TrackJob, token: WatchedCancelToken) -> TrackContext:
+def _context(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackContext:
     metadata = task.metadata or {}
     album = album_from_json(metadata["album"]) if metadata.get("album") else None
     place = None
@@ -281,7 +280,7 @@ def _run_steps(ctx: TrackContext) -> None:
         )
 
 
-def _attempts(task: DownloadTask, job: TrackJob, token: WatchedCancelToken) -> TrackResult:
+def _attempts(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackResult:
     """Run the steps, retrying transient failures ``maxRetries`` times after growing delays."""
     retries = job.retries
     while True:
