@@ -123,7 +123,7 @@ def orphan_files(root: Path) -> list[dict[str, Any]]:
 
 def leftover_work_dirs(*, temp_age_s: float) -> list[dict[str, Any]]:
     """Per-track work folders that belong to no running track and are older than ``temp_age_s``."""
-    from downloads.pipeline.leases import work_dir_for
+    from downloads.pipeline.claims import work_dir_for
 
     base = Path(settings.DATA_DIR) / "work"
     if not base.is_dir():

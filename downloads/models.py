@@ -108,6 +108,10 @@ class DownloadTask(models.Model):
     current_track = models.PositiveIntegerField(default=0)
     total_tracks = models.PositiveIntegerField(default=0)
     overrides = models.JSONField(default=dict, blank=True, help_text="Per-request setting overrides.")
+    # A record of the effective settings at queue time, read by no engine code: the engine reads the
+    # live configuration for every track (``pipeline.context.effective_config``), so an admin's change
+    # applies from the next track on. Kept as the request's audit record (tests read it); see
+    # docs/architecture.md, "Settings the engine reads".
     settings_snapshot = models.JSONField(
         default=dict, blank=True, help_text="Effective settings when queued."
     )

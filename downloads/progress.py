@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -19,6 +20,17 @@ from downloads.models import DownloadTask, TaskEvent
 logger = logging.getLogger(__name__)
 
 STREAM_GROUP = "downloads.progress"
+
+
+class TrackEvent(StrEnum):
+    """The ``status`` of a track's progress event (``TrackInfo.status``); see docs/architecture.md."""
+
+    DOWNLOADING = "downloading"
+    RETRYING = "retrying"
+    DONE = "done"
+    SKIPPED = "skipped"
+    ERROR = "error"
+    CANCELLED = "cancelled"
 
 
 class TrackInfo(TypedDict, total=False):

@@ -30,9 +30,10 @@ from downloads.models import (
     TaskEvent,
     TaskStatus,
 )
-from downloads.pipeline import finish, leases
-from downloads.pipeline.context import to_json
+from downloads.pipeline import finish, reaper
+from downloads.pipeline.codec import to_json
 from downloads.progress import progress_deleted, progress_publish
+from downloads.tasks import REAP_TASK, task_enqueue
 from settings_app.config.main import MAIN
 from settings_app.selectors import get_config, get_watch_config, stored_values
 from spotizerr.errors import BadRequest, Conflict, NotFound
@@ -217,7 +218,7 @@ def _task_create(
                 settings_snapshot={**get_config(), **overrides},
             )
             progress_publish(task, status=TaskStatus.QUEUED, message="Queued")
-            transaction.on_commit(partial(leases.task_enqueue, task_id=task.pk))
+            transaction.on_commit(partial(task_enqueue, task_id=task.pk))
     except IntegrityError:
         existing = selectors.task_active_for(owner=user, download_type=download_type, item_id=spotify_id)
         if existing is None:
@@ -421,7 +422,7 @@ def stream_ticket_redeem(*, ticket: str) -> tuple[User, StreamCredential] | None
 def downloads_reap() -> dict[str, int]:
     """Re-queue work whose worker stopped renewing its lease and re-enqueue tasks that have work
     left but no live worker. Safe to run any time, from many places at once."""
-    return leases.reap()
+    return reaper.reap()
 
 
 def downloads_schedule_ensure() -> None:
@@ -431,7 +432,7 @@ def downloads_schedule_ensure() -> None:
     Schedule.objects.update_or_create(
         name="downloads-reaper",
         defaults={
-            "func": "downloads.tasks.downloads_reap_task",
+            "func": REAP_TASK,
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,

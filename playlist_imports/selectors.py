@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from accounts.models import User
-from downloads.pipeline.context import track_from_json
+from downloads.pipeline.codec import track_from_json
 from playlist_imports.models import ID_PREFIX, EntryState, ImportEntry, ImportStatus, PlaylistImport
 from spotizerr.errors import Conflict, NotFound
 from spotizerr.integrations.catalog_types import Page, Playlist, PlaylistEntry, Track

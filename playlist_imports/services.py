@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from downloads.pipeline.context import to_json
+from downloads.pipeline.codec import to_json
 from downloads.sources.inbox.source import inbox_root
 from playlist_imports import deezer, parsers, remote, selectors
 from playlist_imports.matching import entry_match, match_key

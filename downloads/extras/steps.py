@@ -16,7 +16,7 @@ class Enrich(Step):
     name = "enrich"
 
     def run(self, ctx: TrackContext) -> None:
-        mode = str(ctx.config.get("lyrics") or "off")
+        mode = ctx.settings.lyrics
         if mode != "off" and lyrics_service.lyrics_enabled() and not ctx.is_preview:
             track = ctx.track
             query = TrackQuery(
@@ -27,11 +27,9 @@ class Enrich(Step):
             )
             key = track.id or (track.isrc or "").upper()
             ctx.lyrics_status, ctx.lyrics = lyrics_service.lyrics_lookup(track_key=key, query=query)
-        genres = str(ctx.config.get("genres") or "off")
+        genres = ctx.settings.genres
         if genres != "off":
-            ctx.genres = genres_for(
-                ctx.track, ctx.album, mode=genres, limit=int(ctx.config.get("genresMax") or 5)
-            )
+            ctx.genres = genres_for(ctx.track, ctx.album, mode=genres, limit=ctx.settings.genres_max)
 
 
 class WriteSidecar(Step):
@@ -40,7 +38,7 @@ class WriteSidecar(Step):
     name = "sidecar"
 
     def run(self, ctx: TrackContext) -> None:
-        mode = str(ctx.config.get("lyrics") or "off")
+        mode = ctx.settings.lyrics
         found = ctx.lyrics
         if found is None or not found.synced or ctx.final_path is None or not lyrics_service.wants_lrc(mode):
             return

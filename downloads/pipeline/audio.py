@@ -7,7 +7,8 @@ Both decode the whole file once: ``verify`` with a plain decode when the file is
 from __future__ import annotations
 
 from downloads.conversion import ConversionError, DecodeReport, convert_audio_report, decode_audio
-from downloads.pipeline.context import TrackContext, TrackFailure
+from downloads.pipeline.context import TrackContext
+from downloads.pipeline.failure import TrackFailure
 from downloads.playability import playability_problem
 from downloads.sources.audio_files import AudioFacts, probe
 from downloads.sources.base import SourceError
@@ -17,7 +18,7 @@ from spotizerr.lib import formats
 def verify(ctx: TrackContext) -> None:
     """Refuse a file that does not decode in full. Skipped when a conversion is configured: ``convert``
     decodes the whole file anyway and checks that pass."""
-    if ctx.audio_path is None or formats.get_format(ctx.config.get("convertTo")) is not None:
+    if ctx.audio_path is None or formats.get_format(ctx.settings.convert_to) is not None:
         return
     stated = _stated_facts(ctx)
     try:
@@ -30,10 +31,10 @@ def verify(ctx: TrackContext) -> None:
 def convert(ctx: TrackContext) -> None:
     """Convert to ``convertTo`` at ``bitrate`` when a format is configured, refusing a source that did
     not decode in full."""
-    target = formats.get_format(ctx.config.get("convertTo"))
+    target = formats.get_format(ctx.settings.convert_to)
     if target is None or ctx.audio_path is None:
         return
-    bitrate = None if target.lossless else (ctx.config.get("bitrate") or target.default_bitrate)
+    bitrate = None if target.lossless else (ctx.settings.bitrate or target.default_bitrate)
     destination = ctx.work_dir / f"converted{target.extension}"
     stated = _stated_facts(ctx)
     try:

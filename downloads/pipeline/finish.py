@@ -32,7 +32,7 @@ from downloads.models import (
 )
 from downloads.notify import download_finished_announce
 from downloads.pipeline import history
-from downloads.pipeline.context import effective_config
+from downloads.pipeline.context import effective_settings
 from downloads.progress import progress_publish
 
 logger = logging.getLogger(__name__)
@@ -193,8 +193,7 @@ def playlist_file_write(task: DownloadTask) -> str | None:
     its library-relative path."""
     from downloads.playlist_files import write_m3u
 
-    config = effective_config(task)
-    root = Path(config["downloadPath"])
+    root = effective_settings(task).download_path
     name = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
     jobs = list(
         TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
@@ -226,10 +225,10 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
         return None
     from downloads.playlist_files import write_m3u
 
-    config = effective_config(task)
-    root = Path(config["downloadPath"])
+    engine = effective_settings(task)
+    root = engine.download_path
     tracks = [(entry.position, entry.track) for entry in playlist.entries if entry.track is not None]
-    owner = task.owner if config.get("separateTracksByUser") else None
+    owner = task.owner if engine.separate_tracks_by_user else None
     paths = _library_paths([track.id for _, track in tracks], str(root), owner)
     rows = [
         (position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)

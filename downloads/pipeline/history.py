@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db.models import QuerySet, Sum
 
 from downloads.models import TERMINAL_STATUSES, DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
-from library_history.models import HistoryEntry, HistoryTrack
+from library_history.models import HistoryEntry, HistoryStatus, HistoryTrack
 from library_history.services import history_record_download, history_record_track
 
-_TRACK_STATUS: dict[str, str] = {
-    TrackStatus.DONE: "completed",
-    TrackStatus.SKIPPED: "skipped",
-    TrackStatus.FAILED: "failed",
+_TRACK_STATUS: dict[str, HistoryStatus] = {
+    TrackStatus.DONE: HistoryStatus.COMPLETED,
+    TrackStatus.SKIPPED: HistoryStatus.SKIPPED,
+    TrackStatus.FAILED: HistoryStatus.FAILED,
 }
 
 
@@ -23,19 +23,19 @@ def _album_name(task: DownloadTask) -> str:
     return str(album.get("name") or "")
 
 
-def _final_status(task: DownloadTask, counts: dict[str, int]) -> str:
+def _final_status(task: DownloadTask, counts: dict[str, int]) -> HistoryStatus:
     done, skipped, failed = counts[TrackStatus.DONE], counts[TrackStatus.SKIPPED], counts[TrackStatus.FAILED]
     if task.status == TaskStatus.SKIPPED:
-        return "skipped"
+        return HistoryStatus.SKIPPED
     if task.status == TaskStatus.COMPLETE:
         if task.download_type == DownloadType.TRACK:
-            return "skipped" if skipped and not done else "completed"
-        return "partial" if failed else "completed"
+            return HistoryStatus.SKIPPED if skipped and not done else HistoryStatus.COMPLETED
+        return HistoryStatus.PARTIAL if failed else HistoryStatus.COMPLETED
     if task.status in (TaskStatus.CANCELLED, TaskStatus.ERROR):
         if done + skipped:
-            return "partial"
-        return "cancelled" if task.status == TaskStatus.CANCELLED else "failed"
-    return "in_progress"
+            return HistoryStatus.PARTIAL
+        return HistoryStatus.CANCELLED if task.status == TaskStatus.CANCELLED else HistoryStatus.FAILED
+    return HistoryStatus.IN_PROGRESS
 
 
 def _counts(task: DownloadTask) -> dict[str, int]:
@@ -54,7 +54,7 @@ def history_task_started(task: DownloadTask) -> None:
         name=task.name,
         artist=task.artist,
         album=_album_name(task),
-        status="in_progress",
+        status=HistoryStatus.IN_PROGRESS,
         created_at=task.created_at,
         total_tracks=task.total_tracks,
     )
@@ -95,7 +95,7 @@ def history_task_finished(task: DownloadTask) -> None:
 def tasks_with_unfinished_history() -> QuerySet[DownloadTask]:
     """Finished tasks whose history entry still says ``in_progress``: their worker died between ending
     the task and recording it (or the database refused that write)."""
-    open_entries = HistoryEntry.objects.filter(status="in_progress").values("task_id")
+    open_entries = HistoryEntry.objects.filter(status=HistoryStatus.IN_PROGRESS).values("task_id")
     return DownloadTask.objects.filter(status__in=TERMINAL_STATUSES, pk__in=open_entries)
 
 

@@ -11,7 +11,7 @@ from django.db import connections, transaction
 
 from accounts.spotify.services import spotify_user_token
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
-from downloads.pipeline.context import to_json, track_from_json
+from downloads.pipeline.codec import to_json, track_from_json
 from spotizerr.integrations.catalog_types import Track
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 

@@ -11,41 +11,42 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import close_old_connections
-from django.utils import timezone
 
 from downloads.models import DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
-from downloads.pipeline import history, leases
+from downloads.pipeline import history
+from downloads.pipeline.claims import AT_CAPACITY, RUNNING_TASK_STATUSES, Worker, work_dir_for
+from downloads.pipeline.codec import album_from_json, track_from_json
 from downloads.pipeline.context import (
+    Outcome,
     PlaylistPlace,
     TrackContext,
-    TrackFailure,
-    album_from_json,
     effective_config,
-    track_from_json,
+    effective_settings,
 )
+from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh, task_track_started
 from downloads.pipeline.plan import plan_jobs, plan_save
 from downloads.pipeline.steps import TRACK_STEPS, Step
-from downloads.progress import TrackInfo, progress_publish
+from downloads.progress import TrackEvent, TrackInfo, progress_publish
 from spotizerr.integrations.spotify import SpotifyError
-from spotizerr.lib.cancel import Cancelled
+from spotizerr.lib.cancel import Cancelled, CancelToken
 from spotizerr.lib.cluster import cluster_stopping
 
 logger = logging.getLogger(__name__)
 
 SLOT_WAIT_SECONDS = 0.3
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # retrying may work once space is freed
-_EVENT_STATUS: dict[str, str] = {
-    TrackStatus.DONE: "done",
-    TrackStatus.SKIPPED: "skipped",
-    TrackStatus.FAILED: "error",
-    TrackStatus.CANCELLED: "cancelled",
+_EVENT_STATUS: dict[TrackStatus, TrackEvent] = {
+    TrackStatus.DONE: TrackEvent.DONE,
+    TrackStatus.SKIPPED: TrackEvent.SKIPPED,
+    TrackStatus.FAILED: TrackEvent.ERROR,
+    TrackStatus.CANCELLED: TrackEvent.CANCELLED,
 }
 
 
 @dataclass
 class TrackResult:
-    status: str
+    status: TrackStatus
     reason: str = ""
     ctx: TrackContext | None = None
 
@@ -54,38 +55,34 @@ class TrackResult:
 def task_run(task_id: uuid.UUID | str) -> None:
     """First delivery of a task: start it unless someone already did, then work on its tracks."""
     close_old_connections()
-    worker = leases.worker_id()
+    worker = Worker()
     task = DownloadTask.objects.filter(pk=task_id).first()
     if task is None:
         return
-    started = task.status == TaskStatus.QUEUED and leases.task_claim_start(task=task, worker=worker)
-    if started and not _start(task):
+    if worker.claim_start(task) and not _start(task, worker):
         return
     task_work(task_id, worker=worker)
 
 
-def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
+def task_work(task_id: uuid.UUID | str, *, worker: Worker | None = None) -> None:
     """Claim and make the task's pending tracks one by one while a download slot is free, then end
     the task if this worker finished its last track. A delivery with nothing to do just returns."""
     close_old_connections()
-    worker = worker or leases.worker_id()
-    last_seen = 0.0
+    worker = worker or Worker()
     while True:
         task = DownloadTask.objects.select_related("owner").filter(pk=task_id).first()
-        if task is None or task.status not in leases.RUNNING_TASK_STATUSES:
+        if task is None or task.status not in RUNNING_TASK_STATUSES:
             return
         if cluster_stopping():  # a stop waits for the track in hand, not the album: the next start resumes
-            leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
+            worker.ask_for_help(task)
             return
-        limit = int(effective_config(task)["maxConcurrentDownloads"])
-        _request_helpers(task, limit)
-        claimed = leases.track_claim_next(task_id=task.pk, worker=worker, limit=limit)
+        limit = effective_settings(task).max_concurrent_downloads
+        _request_helpers(task, limit, worker)
+        claimed = worker.claim_track(task, limit=limit)
         if claimed is None:
             break
-        if claimed == leases.AT_CAPACITY:
-            if time.monotonic() - last_seen >= leases.HEARTBEAT_SECONDS:
-                leases.task_seen(task_id=task.pk)  # waiting for a slot is alive: the reaper leaves it be
-                last_seen = time.monotonic()
+        if claimed == AT_CAPACITY:
+            worker.still_waiting(task)  # waiting for a slot is alive: the reaper leaves it be
             time.sleep(SLOT_WAIT_SECONDS)
             continue
         assert isinstance(claimed, TrackJob)
@@ -94,10 +91,10 @@ def task_work(task_id: uuid.UUID | str, *, worker: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- starting
-def _start(task: DownloadTask) -> bool:
+def _start(task: DownloadTask, worker: Worker) -> bool:
     progress_publish(task, status=TaskStatus.INITIALIZING, message="Looking up the tracks on Spotify.")
     try:
-        jobs, metadata = _plan_with_retries(task)
+        jobs, metadata = _plan_with_retries(task, worker)
     except TrackFailure as failure:
         if task.move_to(TaskStatus.ERROR, error_message=failure.reason, lease_owner=""):
             progress_publish(task, status=TaskStatus.ERROR, message=failure.reason, error=failure.reason)
@@ -115,18 +112,18 @@ def _start(task: DownloadTask) -> bool:
     return True
 
 
-def _plan_with_retries(task: DownloadTask) -> tuple[list[TrackJob], dict]:
+def _plan_with_retries(task: DownloadTask, worker: Worker) -> tuple[list[TrackJob], dict]:
     retries = 0
     while True:
-        config = effective_config(task)
+        settings = effective_settings(task)
         try:
             return plan_jobs(task)
         except SpotifyError as error:
-            if error.permanent or retries >= int(config["maxRetries"]):
+            if error.permanent or retries >= settings.max_retries:
                 raise TrackFailure(
                     f"Spotify could not give the track list: {error.message}", permanent=True
                 ) from error
-            delay = int(config["retryDelaySeconds"]) + retries * int(config["retryDelayIncrease"])
+            delay = settings.retry_delay(retries)
             retries += 1
             progress_publish(
                 task,
@@ -134,26 +131,11 @@ def _plan_with_retries(task: DownloadTask) -> tuple[list[TrackJob], dict]:
                 message=f"Spotify did not answer; trying again in {delay} s.",
                 extra={"retry_count": retries, "seconds_left": delay},
             )
-            if _wait_for_start(task, delay):
+            if worker.wait_at_start(task, delay):
                 raise Cancelled() from error
 
 
-def _wait_for_start(task: DownloadTask, seconds: float) -> bool:
-    """Sleep while keeping the start-up lease fresh; True when the task was cancelled meanwhile."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(min(leases.CANCEL_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
-        now = timezone.now()
-        DownloadTask.objects.filter(pk=task.pk, status=TaskStatus.INITIALIZING).update(
-            heartbeat_at=now, worker_seen_at=now
-        )
-        task.refresh_from_db(fields=["status", "cancel_requested"])
-        if task.status != TaskStatus.INITIALIZING or task.cancel_requested:
-            return True
-    return False
-
-
-def _request_helpers(task: DownloadTask, limit: int) -> None:
+def _request_helpers(task: DownloadTask, limit: int, worker: Worker) -> None:
     """Ask for more deliveries of this task so that up to ``limit`` of its tracks can run at once.
     Only a rise of the limit asks for more (also one made while the task runs); the claim decides
     whether a slot is free, so extra deliveries just wait or find nothing left."""
@@ -166,11 +148,11 @@ def _request_helpers(task: DownloadTask, limit: int) -> None:
     ):
         return
     for _ in range(min(limit - asked, pending - 1)):
-        leases.task_enqueue(task_id=task.pk, func=leases.WORK_TASK)
+        worker.ask_for_help(task)
 
 
 # ---------------------------------------------------------------------------------------------- one track
-def _track_info(job: TrackJob, status: str, **more: object) -> TrackInfo:
+def _track_info(job: TrackJob, status: TrackEvent, **more: object) -> TrackInfo:
     info: TrackInfo = {
         "position": job.position,
         "track_id": job.track_id,
@@ -182,24 +164,23 @@ def _track_info(job: TrackJob, status: str, **more: object) -> TrackInfo:
     return info
 
 
-def track_run(task: DownloadTask, job: TrackJob, *, worker: str) -> None:
+def track_run(task: DownloadTask, job: TrackJob, *, worker: Worker) -> None:
     """Make one claimed track, then record how it went (unless the lease was lost meanwhile)."""
-    token = leases.WatchedCancelToken()
     task_track_started(task, current=job.position)
     progress_publish(
         task,
-        status="downloading",
+        status=TrackEvent.DOWNLOADING,
         message=f"Track {job.position} of {task.total_tracks}.",
-        track=_track_info(job, "downloading"),
+        track=_track_info(job, TrackEvent.DOWNLOADING),
     )
-    with leases.JobWatch(job=job, worker=worker, token=token):
-        result = _attempts(task, job, token)
-    if token.reason == "lease-lost":
+    with worker.watch(job) as watch:
+        result = _attempts(task, job, watch.token)
+    if watch.lease_lost:
         logger.warning(
             "Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk
         )
         return
-    if not leases.track_finish(job=job, worker=worker, status=result.status, **_result_fields(result)):
+    if not worker.finish_track(job, result.status, **_result_fields(result)):
         return
     history.history_track_finished(task, job)
     task_progress_refresh(task)
@@ -237,7 +218,7 @@ def _result_fields(result: TrackResult) -> dict[str, object]:
     return fields
 
 
-def _context(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackContext:
+def _context(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackContext:
     metadata = task.metadata or {}
     album = album_from_json(metadata["album"]) if metadata.get("album") else None
     place = None
@@ -265,7 +246,7 @@ def _context(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken
         album=album,
         config=effective_config(task),
         cancel=token,
-        work_dir=leases.work_dir_for(job),
+        work_dir=work_dir_for(job),
         playlist=place,
     )
 
@@ -299,7 +280,7 @@ def _run_steps(ctx: TrackContext) -> None:
         )
 
 
-def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToken) -> TrackResult:
+def _attempts(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackResult:
     """Run the steps, retrying transient failures ``maxRetries`` times after growing delays."""
     retries = job.retries
     while True:
@@ -307,27 +288,24 @@ def _attempts(task: DownloadTask, job: TrackJob, token: leases.WatchedCancelToke
         try:
             _run_steps(ctx)
             return TrackResult(
-                TrackStatus.SKIPPED if ctx.outcome == "skipped" else TrackStatus.DONE, ctx.reason, ctx
+                TrackStatus.SKIPPED if ctx.outcome == Outcome.SKIPPED else TrackStatus.DONE, ctx.reason, ctx
             )
         except Cancelled:
             return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
         except TrackFailure as failure:
-            if failure.permanent or retries >= int(ctx.config["maxRetries"]):
+            if failure.permanent or retries >= ctx.settings.max_retries:
                 return TrackResult(TrackStatus.FAILED, failure.reason)
-            delay = int(ctx.config["retryDelaySeconds"]) + retries * int(ctx.config["retryDelayIncrease"])
-            delay = max(delay, round(failure.retry_after or 0))
+            delay = max(ctx.settings.retry_delay(retries), round(failure.retry_after or 0))
             retries += 1
-            _announce_retry(
-                task, job, failure, retries=retries, limit=int(ctx.config["maxRetries"]), delay=delay
-            )
+            _announce_retry(task, job, failure, retries=retries, limit=ctx.settings.max_retries, delay=delay)
             if token.wait(delay):
                 return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
             if task.move_to(TaskStatus.DOWNLOADING):
                 progress_publish(
                     task,
-                    status="downloading",
+                    status=TrackEvent.DOWNLOADING,
                     message=f"Trying track {job.position} again.",
-                    track=_track_info(job, "downloading"),
+                    track=_track_info(job, TrackEvent.DOWNLOADING),
                 )
         except Exception as error:
             logger.exception("Track %s of task %s failed unexpectedly", job.position, task.pk)
@@ -345,9 +323,9 @@ def _announce_retry(
     task.move_to(TaskStatus.RETRYING)
     progress_publish(
         task,
-        status="retrying",
+        status=TrackEvent.RETRYING,
         message=f"{failure.reason} Retry {retries} of {limit} in {delay} s.",
         error=failure.reason,
-        track=_track_info(job, "retrying", reason=failure.reason),
+        track=_track_info(job, TrackEvent.RETRYING, reason=failure.reason),
         extra={"retry_count": retries, "max_retries": limit, "seconds_left": delay},
     )

@@ -1,5 +1,5 @@
 """The steps one track goes through, in order (``TRACK_STEPS``). Each step has ``setup``, ``run`` and
-``cleanup``; a step ends the track early by setting ``ctx.outcome`` (e.g. "skipped"), fails it by
+``cleanup``; a step ends the track early by setting ``ctx.outcome`` (e.g. ``Outcome.SKIPPED``), fails it by
 raising ``TrackFailure``, and must stop when ``ctx.cancel`` fires (``Cancelled``)."""
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from downloads import selectors
 from downloads.extras.steps import Enrich, WriteSidecar
 from downloads.models import DownloadTask, LibraryFile
 from downloads.pipeline import audio
-from downloads.pipeline.context import TrackContext, TrackFailure
+from downloads.pipeline.context import ExistingFile, Outcome, TrackContext
+from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.step import Step
+from downloads.sources.base import Candidate, SourceError
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
@@ -64,10 +66,10 @@ class CheckLibrary(Step):
     name = "check"
 
     def run(self, ctx: TrackContext) -> None:
-        if ctx.config.get("explicitFilter") and ctx.track.explicit:
-            ctx.outcome, ctx.reason = "skipped", "Explicit track skipped (explicit filter is on)."
+        if ctx.settings.explicit_filter and ctx.track.explicit:
+            ctx.outcome, ctx.reason = Outcome.SKIPPED, "Explicit track skipped (explicit filter is on)."
             return
-        owner = ctx.owner if ctx.config.get("separateTracksByUser") else None
+        owner = ctx.owner if ctx.settings.separate_tracks_by_user else None
         found = selectors.library_file_find(
             spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root), owner=owner
         )
@@ -78,11 +80,13 @@ class CheckLibrary(Step):
                 and found.created_at >= ctx.task.started_at
             )
             ctx.outcome, ctx.reason = (
-                ("done", "") if made_by_an_earlier_claim else ("skipped", "Already in the library.")
+                (Outcome.DONE, "")
+                if made_by_an_earlier_claim
+                else (Outcome.SKIPPED, "Already in the library.")
             )
             ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
             ctx.quality = found.quality
-            ctx.candidate = type("Existing", (), {"is_preview": found.is_preview, "source": found.source})()
+            ctx.candidate = ExistingFile(source=found.source, is_preview=found.is_preview)
 
 
 class Acquire(Step):
@@ -91,7 +95,6 @@ class Acquire(Step):
     name = "acquire"
 
     def run(self, ctx: TrackContext) -> None:
-        from downloads.sources.base import SourceError
         from downloads.sources.registry import sources_for
 
         problems: list[str] = []
@@ -112,7 +115,7 @@ class Acquire(Step):
                 retry_after = max(retry_after or 0.0, error.retry_after or 0.0) or retry_after
                 continue
             ctx.source, ctx.candidate, ctx.audio_path = source, candidate, path
-            ctx.quality = str(getattr(candidate, "quality", "") or "")
+            ctx.quality = str(candidate.quality or "")
             return
         detail = "; ".join(problems) or "no source is configured"
         if transient:
@@ -158,13 +161,13 @@ class Tag(Step):
         tags = TagData.from_track(
             ctx.track,
             ctx.album,
-            artist_separator=str(ctx.config.get("artistSeparator") or "; "),
+            artist_separator=ctx.settings.artist_separator,
             cover=embeddable,
             comment=PREVIEW_COMMENT if ctx.is_preview else "",
         )
-        if ctx.lyrics is not None and str(ctx.config.get("lyrics")) in ("embed", "both"):
+        if ctx.lyrics is not None and ctx.settings.lyrics in ("embed", "both"):
             tags.lyrics = ctx.lyrics.unsynced
-        tags.genres = ctx.genres if str(ctx.config.get("genres")) != "off" else []
+        tags.genres = ctx.genres if ctx.settings.genres != "off" else []
         try:
             # hardlink mode: the work file may be the user's inbox original under a second name
             assert ctx.audio_path is not None  # the fetch step set it
@@ -221,7 +224,7 @@ class Place(Step):
         ctx.final_path = self._move(ctx, target)
         ctx.relative_path = ctx.final_path.relative_to(ctx.root.resolve()).as_posix()
         ctx.size_bytes = ctx.final_path.stat().st_size
-        if ctx.config.get("saveCover") and ctx.cover and ctx.cover.startswith(_JPEG):
+        if ctx.settings.save_cover and ctx.cover and ctx.cover.startswith(_JPEG):
             self._save_cover(ctx, ctx.final_path.parent / COVER_FILE_NAME)
 
     @staticmethod
@@ -286,13 +289,14 @@ class Record(Step):
                 "is_preview": ctx.is_preview,
             },
         )
-        ctx.outcome = "done"
+        ctx.outcome = Outcome.DONE
         self._commit_source(ctx)
 
     @staticmethod
     def _commit_source(ctx: TrackContext) -> None:
         from downloads.sources.base import SourceError
 
+        assert ctx.source is not None and isinstance(ctx.candidate, Candidate)  # set by Acquire
         try:
             ctx.source.commit(ctx.candidate, config=ctx.config)
         except SourceError as error:  # the file is safe in the library; only the source's upkeep failed
@@ -301,8 +305,8 @@ class Record(Step):
             )
 
 
-class RemoveWorkDir(Step):
-    """Nothing half-made stays behind: the work folder goes whatever happened."""
+class MakeWorkDir(Step):
+    """Create the track's work folder; nothing half-made stays behind: it goes whatever happened."""
 
     name = "workdir"
 
@@ -317,7 +321,7 @@ class RemoveWorkDir(Step):
 
 
 TRACK_STEPS: tuple[type[Step], ...] = (
-    RemoveWorkDir,
+    MakeWorkDir,
     Resolve,
     CheckLibrary,
     Acquire,

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from downloads import services
 from downloads.models import DownloadTask, TaskStatus
-from downloads.pipeline import broker, leases
+from downloads.pipeline import broker
+from downloads.pipeline.claims import STALE_AFTER
+from downloads.pipeline.reaper import QUEUED_RESEND_AFTER
+from downloads.tasks import RUN_TASK
 from tests.downloads.workers import run_queue
 from tests.fakes.spotify_api import IDS
 
@@ -36,7 +39,7 @@ def _taken_by_a_cluster_that_died() -> None:
 
 
 def _waiting() -> set[str]:
-    waiting = broker.waiting_task_ids(leases.RUN_TASK)
+    waiting = broker.waiting_task_ids(RUN_TASK)
     assert waiting is not None
     return waiting
 
@@ -51,7 +54,7 @@ def test_a_queued_tasks_message_waits_in_the_broker_until_a_cluster_takes_it(alb
 
 def test_a_task_whose_message_a_dead_cluster_took_is_sent_again_and_completes(album_task, library_root):
     _taken_by_a_cluster_that_died()
-    _sent(album_task, leases.STALE_AFTER + timedelta(seconds=1))
+    _sent(album_task, STALE_AFTER + timedelta(seconds=1))
 
     assert services.downloads_reap()["tasks_restarted"] == 1
     assert _waiting() == {str(album_task.pk)}
@@ -73,7 +76,7 @@ def test_a_task_whose_message_still_waits_is_not_sent_twice(album_task):
 
 def test_a_message_taken_less_than_a_lease_period_ago_is_left_to_its_cluster(album_task):
     _taken_by_a_cluster_that_died()
-    _sent(album_task, leases.STALE_AFTER / 2)
+    _sent(album_task, STALE_AFTER / 2)
 
     assert services.downloads_reap()["tasks_restarted"] == 0
     assert _waiting() == set()
@@ -86,9 +89,9 @@ def test_a_queue_too_long_to_read_falls_back_on_the_hourly_resend(
     other = services.download_request(user=alice, download_type="album", item_id=IDS.single)
     _taken_by_a_cluster_that_died()  # the first task's message; the second one's still waits
     monkeypatch.setattr(broker, "MAX_READ", 0)
-    _sent(album_task, leases.STALE_AFTER * 2)
-    _sent(other, leases.QUEUED_RESEND_AFTER + timedelta(minutes=1))
+    _sent(album_task, STALE_AFTER * 2)
+    _sent(other, QUEUED_RESEND_AFTER + timedelta(minutes=1))
 
-    assert broker.waiting_task_ids(leases.RUN_TASK) is None
+    assert broker.waiting_task_ids(RUN_TASK) is None
     assert services.downloads_reap()["tasks_restarted"] == 1  # only the one sent over an hour ago
     assert DownloadTask.objects.get(pk=other.pk).enqueued_at > timezone.now() - timedelta(minutes=1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from downloads import services, tasks
 from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
-from downloads.pipeline import leases
+from downloads.pipeline.claims import MAX_CLAIMS, task_claim_start, track_claim_next, track_finish
 from downloads.pipeline.plan import plan_jobs, plan_save
 from library_history.models import HistoryEntry
 from tests.downloads.workers import run_queue
@@ -31,10 +31,10 @@ def album_task(alice, album_in_inbox, queued_only) -> DownloadTask:
 
 def started_by_a_dead_worker(task: DownloadTask, *, claimed_tracks: int = 1) -> None:
     """The task's first delivery started it and claimed tracks, then its process died."""
-    assert leases.task_claim_start(task=task, worker="dead")
+    assert task_claim_start(task=task, worker="dead")
     assert plan_save(task, *plan_jobs(task))
     for _ in range(claimed_tracks):
-        leases.track_claim_next(task_id=task.pk, worker="dead", limit=10)
+        track_claim_next(task_id=task.pk, worker="dead", limit=10)
     past = timezone.now() - LONG_AGO
     TrackJob.objects.filter(task=task).update(heartbeat_at=past)
     DownloadTask.objects.filter(pk=task.pk).update(worker_seen_at=past)
@@ -53,7 +53,7 @@ def test_a_second_delivery_of_a_finished_task_changes_nothing(alice_client, albu
 
 
 def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_root):
-    leases.task_enqueue(task_id=album_task.pk)  # the queue delivered it twice
+    tasks.task_enqueue(task_id=album_task.pk)  # the queue delivered it twice
 
     run_queue(workers=2)
 
@@ -105,7 +105,7 @@ def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(
 
 def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, queued_only):
     started_by_a_dead_worker(album_task)
-    TrackJob.objects.filter(task=album_task, position=1).update(attempts=leases.MAX_CLAIMS)
+    TrackJob.objects.filter(task=album_task, position=1).update(attempts=MAX_CLAIMS)
 
     services.downloads_reap()
 
@@ -114,7 +114,7 @@ def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, q
 
 
 def test_the_reaper_restarts_a_task_whose_start_up_died(album_task, inline_queue):
-    leases.task_claim_start(task=album_task, worker="dead")
+    task_claim_start(task=album_task, worker="dead")
     DownloadTask.objects.filter(pk=album_task.pk).update(heartbeat_at=timezone.now() - LONG_AGO)
 
     assert services.downloads_reap()["tasks_restarted"] == 1
@@ -143,7 +143,7 @@ def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queu
     started_by_a_dead_worker(album_task)
     job = TrackJob.objects.get(task=album_task, position=1)
 
-    recorded = leases.track_finish(job=job, worker="someone-else", status=TrackStatus.DONE)
+    recorded = track_finish(job=job, worker="someone-else", status=TrackStatus.DONE)
 
     assert not recorded and TrackJob.objects.get(pk=job.pk).status == TrackStatus.RUNNING
 
@@ -206,7 +206,7 @@ def test_a_cancel_whose_track_is_slow_to_stop_says_cancelling_until_the_track_en
     assert answer["status"] == "cancelling" and album_task.is_active and album_task.cancel_requested
     assert "Cancelling" in str(album_task.events.last().payload)
     running = TrackJob.objects.get(task=album_task, status=TrackStatus.RUNNING)
-    assert leases.track_finish(job=running, worker="dead", status=TrackStatus.CANCELLED)
+    assert track_finish(job=running, worker="dead", status=TrackStatus.CANCELLED)
     tasks.download_task_work(album_task.pk)  # what that worker does next
     album_task.refresh_from_db()
     assert album_task.status == TaskStatus.CANCELLED
