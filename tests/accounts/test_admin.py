@@ -26,7 +26,7 @@ def _action(client: Client, action: str, *users: User):
     )
 
 
-def test_the_user_list_shows_role_active_email_and_sso_provider(admin_browser, alice):
+def test_the_user_list_shows_role_active_email_and_sso_provider(admin_browser, alice) -> None:
     alice.sso_provider = "github"
     alice.save()
     page = admin_browser.get(CHANGELIST).content.decode()
@@ -35,19 +35,19 @@ def test_the_user_list_shows_role_active_email_and_sso_provider(admin_browser, a
     assert "column-role" in page and "column-is_active" in page
 
 
-def test_ordinary_users_cannot_open_the_admin(alice):
+def test_ordinary_users_cannot_open_the_admin(alice) -> None:
     client = Client()
     client.force_login(alice)
     assert client.get(CHANGELIST).status_code == 302
 
 
-def test_the_make_admin_action_promotes(admin_browser, alice):
+def test_the_make_admin_action_promotes(admin_browser, alice) -> None:
     _action(admin_browser, "make_admin", alice)
     alice.refresh_from_db()
     assert alice.role == "admin"
 
 
-def test_the_deactivate_action_ends_the_users_tokens(auth_on, admin_browser, alice, bearer):
+def test_the_deactivate_action_ends_the_users_tokens(auth_on, admin_browser, alice, bearer) -> None:
     access = issue_token_pair(alice)["access"]
     _action(admin_browser, "deactivate", alice)
     alice.refresh_from_db()
@@ -55,29 +55,31 @@ def test_the_deactivate_action_ends_the_users_tokens(auth_on, admin_browser, ali
     assert bearer(access).get("/api/auth/profile").status_code == 401
 
 
-def test_the_revoke_tokens_action_logs_the_user_out_everywhere(auth_on, admin_browser, alice, bearer):
+def test_the_revoke_tokens_action_logs_the_user_out_everywhere(auth_on, admin_browser, alice, bearer) -> None:
     access = issue_token_pair(alice)["access"]
     _action(admin_browser, "revoke_tokens", alice)
     assert bearer(access).get("/api/auth/profile").status_code == 401
 
 
-def test_an_admin_cannot_demote_themself_in_the_admin(admin_browser, admin_user):
+def test_an_admin_cannot_demote_themself_in_the_admin(admin_browser, admin_user) -> None:
     response = _action(admin_browser, "make_user", admin_user)
     admin_user.refresh_from_db()
     assert admin_user.role == "admin"
     assert "cannot demote your own account" in response.content.decode()
 
 
-def test_the_delete_action_keeps_the_guards(admin_browser, admin_user, alice):
+def test_the_delete_action_keeps_the_guards(admin_browser, admin_user, alice) -> None:
     _action(admin_browser, "delete_users", admin_user, alice)
     assert list(User.objects.values_list("username", flat=True)) == ["admin"]
 
 
-def test_the_admin_cannot_delete_themself_from_the_change_page(admin_browser, admin_user):
+def test_the_admin_cannot_delete_themself_from_the_change_page(admin_browser, admin_user) -> None:
     assert admin_browser.get(f"{CHANGELIST}{admin_user.pk}/delete/").status_code == 403
 
 
-def test_changing_a_password_in_the_admin_ends_the_users_tokens(auth_on, admin_browser, alice, bearer):
+def test_changing_a_password_in_the_admin_ends_the_users_tokens(
+    auth_on, admin_browser, alice, bearer
+) -> None:
     access = issue_token_pair(alice)["access"]
     new = "a-long-unusual-passphrase-7"
     response = admin_browser.post(

@@ -15,11 +15,11 @@ def alice_session(alice, auth_on) -> Client:
 
 
 @pytest.mark.django_db
-def test_a_session_authenticates_api_requests(alice_session):
+def test_a_session_authenticates_api_requests(alice_session) -> None:
     assert alice_session.get("/api/auth/profile").status_code == 200
 
 
 @pytest.mark.django_db
-def test_revoking_tokens_also_ends_sessions(alice, alice_session):
+def test_revoking_tokens_also_ends_sessions(alice, alice_session) -> None:
     services.user_revoke_tokens(user=alice)
     assert alice_session.get("/api/auth/profile").status_code == 401

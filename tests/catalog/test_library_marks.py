@@ -31,7 +31,9 @@ def _entries(body: dict) -> dict[str, dict]:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("spotify_owner_linked")
-def test_an_unwatched_playlist_has_no_library_marks(auth_on, alice, alice_client, spotify_api, library_root):
+def test_an_unwatched_playlist_has_no_library_marks(
+    auth_on, alice, alice_client, spotify_api, library_root
+) -> None:
     _put_in_library(library_root, IDS.track)
     body = alice_client.get(f"/api/playlist/info?id={IDS.small_playlist}&include_tracks=true").json()
     assert body["is_watched"] is False
@@ -42,7 +44,7 @@ def test_an_unwatched_playlist_has_no_library_marks(auth_on, alice, alice_client
 @pytest.mark.usefixtures("spotify_owner_linked")
 def test_a_watched_playlist_marks_the_tracks_already_in_the_library(
     auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
-):
+) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     _put_in_library(library_root, IDS.track)
     body = alice_client.get(f"/api/playlist/info?id={IDS.small_playlist}&include_tracks=true").json()
@@ -56,7 +58,7 @@ def test_a_watched_playlist_marks_the_tracks_already_in_the_library(
 @pytest.mark.usefixtures("spotify_owner_linked")
 def test_a_library_entry_whose_file_is_gone_is_not_marked(
     auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
-):
+) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     _put_in_library(library_root, IDS.track)
     (library_root / f"Artist/Album/{IDS.track}.mp3").unlink()
@@ -68,7 +70,7 @@ def test_a_library_entry_whose_file_is_gone_is_not_marked(
 @pytest.mark.usefixtures("spotify_owner_linked")
 def test_another_users_watch_does_not_mark_my_page(
     auth_on, alice, bob_client, spotify_api, library_root, quiet_queue
-):
+) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     body = bob_client.get(f"/api/playlist/metadata?id={IDS.small_playlist}").json()
     assert body["is_watched"] is False
@@ -77,7 +79,7 @@ def test_another_users_watch_does_not_mark_my_page(
 @pytest.mark.django_db
 def test_a_watched_artist_marks_releases_downloaded_as_albums(
     auth_on, alice, alice_client, spotify_api, library_root, quiet_queue
-):
+) -> None:
     watch_artist_add(user=alice, artist_id=IDS.artist)
     DownloadTask.objects.create(
         owner=alice, download_type="album", item_id=IDS.small_album, status="complete"

@@ -120,7 +120,7 @@ def _module(package: ModuleType, name: str) -> ModuleType:
 
 def test_a_generated_client_logs_in_searches_downloads_an_album_and_reads_its_history(
     service, client_package
-):
+) -> None:
     """GIVEN the live service with the album's files in its inbox
     WHEN a client generated from the schema registers, logs in, searches, starts the album's download
     and follows it

@@ -12,7 +12,7 @@ from django.conf import settings
 pytestmark = pytest.mark.contract
 
 
-def test_spectacular_validates_the_schema_without_warnings(tmp_path):
+def test_spectacular_validates_the_schema_without_warnings(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
     env["SPOTIZERR_DATA_DIR"] = str(tmp_path)
     result = subprocess.run(

@@ -189,7 +189,7 @@ def _server_errors(service: LiveService) -> str:
     return "\n".join(blocks)[-6000:] or "(none)"
 
 
-def test_no_server_errors_and_no_answer_outside_the_schema(findings, live_service):
+def test_no_server_errors_and_no_answer_outside_the_schema(findings, live_service) -> None:
     """Every check that judges the service's answers finds nothing."""
     answers = {
         op: {c: t for c, t in codes.items() if c not in INPUT_CHECKS} for op, codes in findings.items()
@@ -198,7 +198,7 @@ def test_no_server_errors_and_no_answer_outside_the_schema(findings, live_servic
     assert not answers, _describe(answers) + "\n\nServer errors logged:\n" + _server_errors(live_service)
 
 
-def test_inputs_are_judged_as_the_schema_says_except_where_explained(findings):
+def test_inputs_are_judged_as_the_schema_says_except_where_explained(findings) -> None:
     """ST202/ST201 only where INPUT_LENIENCY gives the reason."""
     unexplained = {}
     for operation, codes in findings.items():
@@ -209,11 +209,11 @@ def test_inputs_are_judged_as_the_schema_says_except_where_explained(findings):
     assert not unexplained, _describe(unexplained)
 
 
-def test_the_run_used_the_fake_spotify_catalog(findings, fake_spotify):
+def test_the_run_used_the_fake_spotify_catalog(findings, fake_spotify) -> None:
     """The catalog endpoints reached Spotify (the fake), so they were tested beyond their 400s."""
     assert fake_spotify.api_calls() > 0
 
 
-def test_the_fuzzer_was_on_this_machine_only(live_service):
+def test_the_fuzzer_was_on_this_machine_only(live_service) -> None:
     assert live_service.url.startswith("http://127.0.0.1:")
     assert os.environ.get("SPOTIZERR_CONTRACT_URL") is None  # the run's settings never leak into this process

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_api_responses_carry_security_headers(anon_client):
+def test_api_responses_carry_security_headers(anon_client) -> None:
     response = anon_client.get("/api/schema/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -13,7 +13,7 @@ def test_api_responses_carry_security_headers(anon_client):
 
 
 @pytest.mark.django_db
-def test_api_docs_are_served_without_a_cdn(anon_client):
+def test_api_docs_are_served_without_a_cdn(anon_client) -> None:
     response = anon_client.get("/api/docs/")
     assert response.status_code == 200
     body = response.content.decode()

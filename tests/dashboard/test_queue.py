@@ -16,7 +16,7 @@ def page(page_for, alice):
     return page_for(alice)
 
 
-def test_it_queues_an_album_from_a_post_and_says_so(page, alice):
+def test_it_queues_an_album_from_a_post_and_says_so(page, alice) -> None:
     response = post(
         page, f"/download/album/{IDS.small_album}/", {"next": f"/album/{IDS.small_album}/"}, follow=True
     )
@@ -26,30 +26,30 @@ def test_it_queues_an_album_from_a_post_and_says_so(page, alice):
     assert response.redirect_chain[-1][0] == f"/album/{IDS.small_album}/"
 
 
-def test_it_never_starts_a_download_from_a_get(page):
+def test_it_never_starts_a_download_from_a_get(page) -> None:
     assert page.get(f"/download/album/{IDS.small_album}/").status_code == 405
     assert not DownloadTask.objects.exists()
 
 
-def test_it_says_when_the_item_is_already_queued(page):
+def test_it_says_when_the_item_is_already_queued(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     response = post(page, f"/download/album/{IDS.small_album}/", follow=True)
     assert any("already queued" in text for text in messages_of(response))
     assert DownloadTask.objects.count() == 1
 
 
-def test_it_reports_spotify_errors_as_a_message(page):
+def test_it_reports_spotify_errors_as_a_message(page) -> None:
     response = post(page, "/download/track/0000000000000000000000/", follow=True)
     assert any("Spotify does not know this id" in text for text in messages_of(response))
 
 
-def test_it_queues_a_whole_discography(page):
+def test_it_queues_a_whole_discography(page) -> None:
     response = post(page, f"/download/artist/{IDS.artist}/", follow=True)
     assert DownloadTask.objects.filter(download_type="album").count() >= 2
     assert any("albums queued" in text for text in messages_of(response))
 
 
-def test_it_lists_tasks_with_progress_and_the_actions_that_apply(page):
+def test_it_lists_tasks_with_progress_and_the_actions_that_apply(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     body = page.get("/queue/").content.decode()
     task = DownloadTask.objects.get()
@@ -59,7 +59,7 @@ def test_it_lists_tasks_with_progress_and_the_actions_that_apply(page):
     assert 'data-stream="/api/prgs/stream"' in body
 
 
-def test_it_cancels_deletes_and_retries(page):
+def test_it_cancels_deletes_and_retries(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     task = DownloadTask.objects.get()
     response = post(page, f"/queue/{task.pk}/cancel/", follow=True)
@@ -74,14 +74,14 @@ def test_it_cancels_deletes_and_retries(page):
     assert not DownloadTask.objects.filter(pk=task.pk).exists()
 
 
-def test_it_refuses_to_delete_a_running_task_in_the_services_words(page):
+def test_it_refuses_to_delete_a_running_task_in_the_services_words(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     task = DownloadTask.objects.get()
     response = post(page, f"/queue/{task.pk}/delete/", follow=True)
     assert any("The task is still running; cancel it first." in text for text in messages_of(response))
 
 
-def test_it_hides_other_users_tasks(page_for, alice, bob):
+def test_it_hides_other_users_tasks(page_for, alice, bob) -> None:
     post(page_for(alice), f"/download/album/{IDS.small_album}/")
     task = DownloadTask.objects.get()
     bobs = page_for(bob)

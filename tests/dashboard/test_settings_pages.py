@@ -34,7 +34,7 @@ def _form(section: str, **changes: object) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_it_shows_a_validation_error_next_to_the_field_and_saves_nothing(admin_page):
+def test_it_shows_a_validation_error_next_to_the_field_and_saves_nothing(admin_page) -> None:
     response = post(admin_page, "/settings/downloads/", _form("downloads", maxConcurrentDownloads="0"))
     assert response.status_code == 400
     body = response.content.decode()
@@ -43,7 +43,7 @@ def test_it_shows_a_validation_error_next_to_the_field_and_saves_nothing(admin_p
     assert get_config()["maxConcurrentDownloads"] == 3
 
 
-def test_it_saves_a_valid_change_and_says_so(admin_page):
+def test_it_saves_a_valid_change_and_says_so(admin_page) -> None:
     response = post(
         admin_page, "/settings/downloads/", _form("downloads", maxConcurrentDownloads="5"), follow=True
     )
@@ -51,14 +51,14 @@ def test_it_saves_a_valid_change_and_says_so(admin_page):
     assert "Saved the downloads settings (1 changed)." in messages_of(response)
 
 
-def test_it_turns_an_unticked_box_into_false(admin_page):
+def test_it_turns_an_unticked_box_into_false(admin_page) -> None:
     data = _form("downloads")
     data.pop("saveCover")
     post(admin_page, "/settings/downloads/", data)
     assert get_config()["saveCover"] is False
 
 
-def test_it_saves_the_watch_section(admin_page):
+def test_it_saves_the_watch_section(admin_page) -> None:
     post(
         admin_page,
         "/settings/watch/",
@@ -68,13 +68,13 @@ def test_it_saves_the_watch_section(admin_page):
     assert config["check_interval"] == 600 and config["watchedArtistAlbumGroup"] == ["single"]
 
 
-def test_it_reports_a_bad_template_in_the_apis_words(admin_page):
+def test_it_reports_a_bad_template_in_the_apis_words(admin_page) -> None:
     response = post(admin_page, "/settings/formatting/", _form("formatting", customTrackFormat="%nope%"))
     assert response.status_code == 400
     assert "unknown placeholder %nope%" in response.content.decode()
 
 
-def test_it_previews_the_path_of_a_sample_track(admin_page):
+def test_it_previews_the_path_of_a_sample_track(admin_page) -> None:
     response = admin_page.get(
         "/settings/formatting/preview/",
         {
@@ -90,33 +90,33 @@ def test_it_previews_the_path_of_a_sample_track(admin_page):
     assert body["problems"] == {}
 
 
-def test_the_preview_names_template_problems(admin_page):
+def test_the_preview_names_template_problems(admin_page) -> None:
     body = admin_page.get("/settings/formatting/preview/", {"customDirFormat": "../%what%"}).json()
     assert "unknown placeholder %what%" in body["problems"]["customDirFormat"]
 
 
-def test_the_formatting_page_renders_the_current_preview(admin_page):
+def test_the_formatting_page_renders_the_current_preview(admin_page) -> None:
     body = admin_page.get("/settings/formatting/").content.decode()
     assert '<code id="path-preview">The Test Pattern/Sine Waves/03. Four Forty.mp3</code>' in body
 
 
-def test_it_lists_sources_in_order_with_their_health(admin_page):
+def test_it_lists_sources_in_order_with_their_health(admin_page) -> None:
     body = admin_page.get("/settings/sources/").content.decode()
     assert "<code>inbox</code>" in body and "Health" in body
 
 
-def test_it_takes_a_source_order_as_a_comma_list(admin_page):
+def test_it_takes_a_source_order_as_a_comma_list(admin_page) -> None:
     post(admin_page, "/settings/sources/", _form("sources", sourceOrder="spotify, inbox"))
     assert get_config()["sourceOrder"] == ["spotify", "inbox"]
 
 
-def test_it_refuses_an_unknown_source_in_the_apis_words(admin_page):
+def test_it_refuses_an_unknown_source_in_the_apis_words(admin_page) -> None:
     response = post(admin_page, "/settings/sources/", _form("sources", sourceOrder="inbox, napster"))
     assert response.status_code == 400
     assert "must be one of" in response.content.decode()
 
 
-def test_it_shows_credentials_masked(admin_page):
+def test_it_shows_credentials_masked(admin_page) -> None:
     from settings_app.services import credential_create
 
     credential_create(service="spotify", name="main", client_id="cid", client_secret="super-secret-value-123")
@@ -125,7 +125,7 @@ def test_it_shows_credentials_masked(admin_page):
     assert "main" in body and "active" in body
 
 
-def test_it_stores_updates_activates_and_deletes_credentials(admin_page):
+def test_it_stores_updates_activates_and_deletes_credentials(admin_page) -> None:
     from settings_app.selectors import active_credential, credential_get
 
     post(
@@ -146,7 +146,7 @@ def test_it_stores_updates_activates_and_deletes_credentials(admin_page):
     assert "Deleted the spotify credential set 'one'." in messages_of(response)
 
 
-def test_it_shows_credential_errors_next_to_the_field(admin_page):
+def test_it_shows_credential_errors_next_to_the_field(admin_page) -> None:
     response = post(
         admin_page,
         "/settings/credentials/",

@@ -11,7 +11,7 @@ from watching.models import Watch
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spotify_owner_linked", "queued_only")]
 
 
-def test_it_watches_a_playlist_from_its_page_and_lists_it(page_for, alice):
+def test_it_watches_a_playlist_from_its_page_and_lists_it(page_for, alice) -> None:
     page = page_for(alice)
     response = post(
         page,
@@ -26,12 +26,12 @@ def test_it_watches_a_playlist_from_its_page_and_lists_it(page_for, alice):
     assert "Fixture Mix" in body and "Check now" in body
 
 
-def test_it_watches_an_artist(page_for, alice):
+def test_it_watches_an_artist(page_for, alice) -> None:
     post(page_for(alice), f"/watch/artist/{IDS.artist}/", {"action": "add"})
     assert Watch.objects.filter(user=alice, target__kind="artist").exists()
 
 
-def test_it_checks_now_and_removes(page_for, alice):
+def test_it_checks_now_and_removes(page_for, alice) -> None:
     page = page_for(alice)
     post(page, f"/watch/playlist/{IDS.small_playlist}/", {"action": "add"})
     response = post(page, f"/watch/playlist/{IDS.small_playlist}/check/", follow=True)
@@ -41,7 +41,7 @@ def test_it_checks_now_and_removes(page_for, alice):
     assert not Watch.objects.exists()
 
 
-def test_removing_a_watch_you_do_not_have_says_so(page_for, alice):
+def test_removing_a_watch_you_do_not_have_says_so(page_for, alice) -> None:
     response = post(
         page_for(alice), f"/watch/playlist/{IDS.small_playlist}/", {"action": "remove"}, follow=True
     )

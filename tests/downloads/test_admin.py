@@ -30,13 +30,13 @@ def act(browser: Client, action: str, task: DownloadTask):
     )
 
 
-def test_the_task_list_shows_every_users_tasks(admin_browser, queued_task):
+def test_the_task_list_shows_every_users_tasks(admin_browser, queued_task) -> None:
     response = admin_browser.get("/admin/downloads/downloadtask/")
 
     assert response.status_code == 200 and "Sine Waves" in response.content.decode()
 
 
-def test_the_cancel_action_cancels_through_the_service(admin_browser, queued_task):
+def test_the_cancel_action_cancels_through_the_service(admin_browser, queued_task) -> None:
     act(admin_browser, "cancel_tasks", queued_task)
 
     queued_task.refresh_from_db()
@@ -45,14 +45,14 @@ def test_the_cancel_action_cancels_through_the_service(admin_browser, queued_tas
     )
 
 
-def test_the_delete_action_keeps_running_tasks(admin_browser, queued_task):
+def test_the_delete_action_keeps_running_tasks(admin_browser, queued_task) -> None:
     response = act(admin_browser, "delete_finished_tasks", queued_task)
 
     assert DownloadTask.objects.filter(pk=queued_task.pk).exists()
     assert "cancel it first" in response.content.decode()
 
 
-def test_the_delete_action_removes_finished_tasks(admin_browser, queued_task, alice):
+def test_the_delete_action_removes_finished_tasks(admin_browser, queued_task, alice) -> None:
     queued_task.move_to(TaskStatus.CANCELLED)
 
     act(admin_browser, "delete_finished_tasks", queued_task)

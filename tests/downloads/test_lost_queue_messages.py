@@ -44,7 +44,7 @@ def _waiting() -> set[str]:
     return waiting
 
 
-def test_a_queued_tasks_message_waits_in_the_broker_until_a_cluster_takes_it(album_task):
+def test_a_queued_tasks_message_waits_in_the_broker_until_a_cluster_takes_it(album_task) -> None:
     assert _waiting() == {str(album_task.pk)}
 
     _taken_by_a_cluster_that_died()
@@ -52,7 +52,9 @@ def test_a_queued_tasks_message_waits_in_the_broker_until_a_cluster_takes_it(alb
     assert _waiting() == set()
 
 
-def test_a_task_whose_message_a_dead_cluster_took_is_sent_again_and_completes(album_task, library_root):
+def test_a_task_whose_message_a_dead_cluster_took_is_sent_again_and_completes(
+    album_task, library_root
+) -> None:
     _taken_by_a_cluster_that_died()
     _sent(album_task, STALE_AFTER + timedelta(seconds=1))
 
@@ -65,7 +67,7 @@ def test_a_task_whose_message_a_dead_cluster_took_is_sent_again_and_completes(al
     assert len(list(library_root.rglob("*.mp3"))) == 3
 
 
-def test_a_task_whose_message_still_waits_is_not_sent_twice(album_task):
+def test_a_task_whose_message_still_waits_is_not_sent_twice(album_task) -> None:
     from django_q.brokers import get_broker
 
     _sent(album_task, timedelta(hours=3))
@@ -74,7 +76,7 @@ def test_a_task_whose_message_still_waits_is_not_sent_twice(album_task):
     assert get_broker().queue_size() == 1
 
 
-def test_a_message_taken_less_than_a_lease_period_ago_is_left_to_its_cluster(album_task):
+def test_a_message_taken_less_than_a_lease_period_ago_is_left_to_its_cluster(album_task) -> None:
     _taken_by_a_cluster_that_died()
     _sent(album_task, STALE_AFTER / 2)
 
@@ -84,7 +86,7 @@ def test_a_message_taken_less_than_a_lease_period_ago_is_left_to_its_cluster(alb
 
 def test_a_queue_too_long_to_read_falls_back_on_the_hourly_resend(
     album_task, alice, album_in_inbox, monkeypatch
-):
+) -> None:
     album_in_inbox(IDS.single)
     other = services.download_request(user=alice, download_type="album", item_id=IDS.single)
     _taken_by_a_cluster_that_died()  # the first task's message; the second one's still waits

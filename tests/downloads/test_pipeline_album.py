@@ -30,7 +30,9 @@ def summary_of(client, task: DownloadTask) -> dict:
     return response.json()["summary"]
 
 
-def test_a_big_album_ends_complete_with_every_track_in_order(alice_client, album_in_inbox, library_root):
+def test_a_big_album_ends_complete_with_every_track_in_order(
+    alice_client, album_in_inbox, library_root
+) -> None:
     album_in_inbox(IDS.big_album)
 
     task = download(alice_client, "album", IDS.big_album)
@@ -47,7 +49,7 @@ def test_a_big_album_ends_complete_with_every_track_in_order(alice_client, album
     assert task.summary["total_successful"] == 60
 
 
-def test_an_album_is_recorded_with_one_history_row_per_track(alice_client, album_in_inbox):
+def test_an_album_is_recorded_with_one_history_row_per_track(alice_client, album_in_inbox) -> None:
     album_in_inbox(IDS.small_album)
 
     task = download(alice_client, "album", IDS.small_album)
@@ -61,7 +63,7 @@ def test_an_album_is_recorded_with_one_history_row_per_track(alice_client, album
     ]
 
 
-def test_disc_numbers_and_totals_are_tagged(alice_client, album_in_inbox, library_root):
+def test_disc_numbers_and_totals_are_tagged(alice_client, album_in_inbox, library_root) -> None:
     album_in_inbox(IDS.two_disc_album, ".flac")
 
     download(alice_client, "album", IDS.two_disc_album)
@@ -72,7 +74,7 @@ def test_disc_numbers_and_totals_are_tagged(alice_client, album_in_inbox, librar
 
 def test_an_album_with_a_missing_track_completes_with_the_failure_in_its_summary(
     alice_client, album_in_inbox
-):
+) -> None:
     album_in_inbox(IDS.small_album, skip=(2,))  # track 2 has no preview either
 
     task = download(alice_client, "album", IDS.small_album)
@@ -83,7 +85,9 @@ def test_an_album_with_a_missing_track_completes_with_the_failure_in_its_summary
     assert HistoryEntry.objects.get(task_id=task.pk).status == "partial"
 
 
-def test_task_lists_carry_the_counts_and_the_task_itself_the_track_lists(alice_client, album_in_inbox):
+def test_task_lists_carry_the_counts_and_the_task_itself_the_track_lists(
+    alice_client, album_in_inbox
+) -> None:
     album_in_inbox(IDS.small_album, skip=(2,))
     task = download(alice_client, "album", IDS.small_album)
 
@@ -96,7 +100,7 @@ def test_task_lists_carry_the_counts_and_the_task_itself_the_track_lists(alice_c
     assert (detail["total_successful"], detail["total_failed"]) == (2, 1)
 
 
-def test_an_album_where_no_track_can_be_had_ends_in_error(alice_client, spotify_api, configure):
+def test_an_album_where_no_track_can_be_had_ends_in_error(alice_client, spotify_api, configure) -> None:
     configure(sourceOrder=["inbox"])
 
     task = download(alice_client, "album", IDS.small_album)
@@ -105,7 +109,9 @@ def test_an_album_where_no_track_can_be_had_ends_in_error(alice_client, spotify_
     assert task.error_message.startswith("No track could be downloaded")
 
 
-def test_album_tracks_already_in_the_library_count_as_skipped(alice_client, album_in_inbox, library_root):
+def test_album_tracks_already_in_the_library_count_as_skipped(
+    alice_client, album_in_inbox, library_root
+) -> None:
     album_in_inbox(IDS.small_album)
     download(alice_client, "track", IDS.track)
 
@@ -116,7 +122,7 @@ def test_album_tracks_already_in_the_library_count_as_skipped(alice_client, albu
     assert len(list(library_root.rglob("*.mp3"))) == 3
 
 
-def test_the_explicit_filter_skips_explicit_tracks(alice_client, album_in_inbox):
+def test_the_explicit_filter_skips_explicit_tracks(alice_client, album_in_inbox) -> None:
     album_in_inbox(IDS.small_album)
 
     task = download(alice_client, "album", IDS.small_album, "?explicitFilter=true")
@@ -127,7 +133,7 @@ def test_the_explicit_filter_skips_explicit_tracks(alice_client, album_in_inbox)
 
 def test_hostile_titles_never_leave_the_library(
     alice_client, spotify_api, album_in_inbox, library_root, tmp_path
-):
+) -> None:
     catalog = spotify_api.catalog
     album_id = catalog.add_album(
         "../../etc",
@@ -151,7 +157,7 @@ def test_hostile_titles_never_leave_the_library(
 
 def test_a_track_template_with_playlist_placeholders_outside_a_playlist_still_works(
     alice_client, album_in_inbox, library_root
-):
+) -> None:
     album_in_inbox(IDS.small_album)
 
     task = download(
@@ -166,7 +172,7 @@ def test_a_track_template_with_playlist_placeholders_outside_a_playlist_still_wo
     assert len(list(library_root.rglob("*.mp3"))) == 3
 
 
-def test_an_artist_download_fetches_each_release(alice_client, album_in_inbox, library_root):
+def test_an_artist_download_fetches_each_release(alice_client, album_in_inbox, library_root) -> None:
     album_in_inbox(IDS.single)
 
     response = alice_client.get(f"/api/artist/download/{IDS.artist}?album_type=single")
@@ -176,7 +182,7 @@ def test_an_artist_download_fetches_each_release(alice_client, album_in_inbox, l
     assert (library_root / "The Test Pattern" / "Square Wave" / "01. Square Wave.mp3").is_file()
 
 
-def test_work_folders_are_removed_after_each_track(alice_client, album_in_inbox, data_dir: Path):
+def test_work_folders_are_removed_after_each_track(alice_client, album_in_inbox, data_dir: Path) -> None:
     album_in_inbox(IDS.small_album)
 
     download(alice_client, "album", IDS.small_album)

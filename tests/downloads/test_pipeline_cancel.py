@@ -42,7 +42,7 @@ def child_processes(name_part: str) -> list[int]:
 
 def test_cancelling_mid_album_stops_at_once_and_leaves_only_whole_files(
     alice_client, command_source, configure, library_root, data_dir
-):
+) -> None:
     command_source(delay=0.5)
     configure(maxConcurrentDownloads=1)
     task_id = request(alice_client, "album", IDS.two_disc_album)
@@ -66,7 +66,7 @@ def test_cancelling_mid_album_stops_at_once_and_leaves_only_whole_files(
 
 def test_cancelling_kills_the_converter_and_leaves_no_partial_file(
     alice_client, inbox_file, library_root, data_dir
-):
+) -> None:
     inbox_file(IDS.track, ".flac", seconds=300)
     task_id = request(alice_client, "track", IDS.track, "?convertTo=MP3&bitrate=320k")
     cluster = in_background(run_queue, workers=1)
@@ -84,7 +84,7 @@ def test_cancelling_kills_the_converter_and_leaves_no_partial_file(
 
 
 @pytest.mark.spotify_extended_quota  # retries of the preview source: preview_url is null for 2026 apps
-def test_cancelling_a_track_waiting_to_retry_ends_the_wait(alice_client, spotify_api, configure):
+def test_cancelling_a_track_waiting_to_retry_ends_the_wait(alice_client, spotify_api, configure) -> None:
     configure(maxRetries=3, retryDelaySeconds=60)
     spotify_api.fail_next(503, count=10, path_prefix="/previews/")
     task_id = request(alice_client, "track", IDS.track)
@@ -100,7 +100,7 @@ def test_cancelling_a_track_waiting_to_retry_ends_the_wait(alice_client, spotify
 
 def test_no_file_of_a_cancelled_task_lands_after_it_is_reported_cancelled(
     alice_client, album_in_inbox, configure, library_root, data_dir
-):
+) -> None:
     """GIVEN an album converting long FLAC files to MP3, two tracks at a time
     WHEN it is cancelled right as a conversion ends (that track is about to be tagged and placed)
     THEN every file of the task is in the library, and indexed, before the task reports cancelled,

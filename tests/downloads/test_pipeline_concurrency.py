@@ -25,7 +25,7 @@ def overlap(jobs) -> int:
     return max_overlap([(job.started_at.timestamp(), job.finished_at.timestamp()) for job in jobs])
 
 
-def test_two_workers_make_two_tracks_of_one_album_at_once(alice_client, command_source, configure):
+def test_two_workers_make_two_tracks_of_one_album_at_once(alice_client, command_source, configure) -> None:
     command_source(delay=0.4)
     configure(maxConcurrentDownloads=2)
     task_id = request(alice_client, "album", IDS.two_disc_album)
@@ -36,7 +36,7 @@ def test_two_workers_make_two_tracks_of_one_album_at_once(alice_client, command_
     assert overlap(TrackJob.objects.filter(task_id=task_id)) == 2
 
 
-def test_a_limit_of_one_holds_across_workers_and_tasks(alice_client, command_source, configure):
+def test_a_limit_of_one_holds_across_workers_and_tasks(alice_client, command_source, configure) -> None:
     command_source(delay=0.2)
     configure(maxConcurrentDownloads=1)
     first, second = (
@@ -52,7 +52,7 @@ def test_a_limit_of_one_holds_across_workers_and_tasks(alice_client, command_sou
 
 def test_raising_the_limit_while_an_album_runs_applies_from_the_next_track(
     alice_client, command_source, configure
-):
+) -> None:
     """GIVEN an album running one track at a time on a two-worker cluster
     WHEN an admin raises maxConcurrentDownloads to 2 after its first track
     THEN later tracks run two at a time, without a restart."""

@@ -43,7 +43,7 @@ def library_files(root: Path) -> list[Path]:
 @pytest.mark.parametrize("mode", ["copy", "hardlink", "move"])
 def test_a_symlink_in_the_inbox_to_a_file_outside_it_is_not_imported(
     alice_client, configure, inbox_root, library_root, tmp_path, spotify_api, mode
-):
+) -> None:
     outside = outside_file(tmp_path, spotify_api)
     before = outside.read_bytes()
     (inbox_root / "link.mp3").symlink_to(outside)
@@ -58,7 +58,7 @@ def test_a_symlink_in_the_inbox_to_a_file_outside_it_is_not_imported(
 
 def test_a_symlinked_folder_in_the_inbox_is_not_read(
     alice_client, configure, inbox_root, library_root, tmp_path, spotify_api
-):
+) -> None:
     outside = outside_file(tmp_path, spotify_api)
     (inbox_root / "elsewhere").symlink_to(outside.parent, target_is_directory=True)
     configure(sourceOrder=["inbox"], fallback=False)
@@ -70,7 +70,7 @@ def test_a_symlinked_folder_in_the_inbox_is_not_read(
 
 def test_hardlink_mode_tags_a_private_copy_and_leaves_the_original_as_it_was(
     alice_client, configure, inbox_file, library_root
-):
+) -> None:
     original = inbox_file(IDS.track)
     before, inode = original.read_bytes(), original.stat().st_ino
     configure(inboxMode="hardlink")

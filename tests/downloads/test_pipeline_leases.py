@@ -40,7 +40,9 @@ def started_by_a_dead_worker(task: DownloadTask, *, claimed_tracks: int = 1) -> 
     DownloadTask.objects.filter(pk=task.pk).update(worker_seen_at=past)
 
 
-def test_a_second_delivery_of_a_finished_task_changes_nothing(alice_client, album_in_inbox, inline_queue):
+def test_a_second_delivery_of_a_finished_task_changes_nothing(
+    alice_client, album_in_inbox, inline_queue
+) -> None:
     album_in_inbox(IDS.small_album)
     task_id = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
     events = DownloadTask.objects.get(pk=task_id).events.count()
@@ -52,7 +54,7 @@ def test_a_second_delivery_of_a_finished_task_changes_nothing(alice_client, albu
     assert task.status == TaskStatus.COMPLETE and task.events.count() == events
 
 
-def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_root):
+def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_root) -> None:
     tasks.task_enqueue(task_id=album_task.pk)  # the queue delivered it twice
 
     run_queue(workers=2)
@@ -67,7 +69,7 @@ def test_two_deliveries_of_one_task_make_each_track_once(album_task, library_roo
     assert HistoryEntry.objects.get(task_id=album_task.pk).tracks.count() == 3
 
 
-def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inline_queue):
+def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inline_queue) -> None:
     started_by_a_dead_worker(album_task)
 
     counts = services.downloads_reap()
@@ -80,7 +82,7 @@ def test_the_reaper_gives_a_dead_workers_track_to_a_new_delivery(album_task, inl
 
 def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(
     album_task, inline_queue, library_root
-):
+) -> None:
     """GIVEN a worker that placed and indexed track 1, then died before marking it done WHEN the
     reaper hands the track to a new delivery THEN the track is done with that file, not skipped as
     "already in the library"."""
@@ -103,7 +105,7 @@ def test_a_track_its_dead_worker_had_already_placed_is_done_with_that_file(
     assert (job.status, job.reason, job.file_path) == (TrackStatus.DONE, "", "Placed/01. Track.mp3")
 
 
-def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, queued_only):
+def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, queued_only) -> None:
     started_by_a_dead_worker(album_task)
     TrackJob.objects.filter(task=album_task, position=1).update(attempts=MAX_CLAIMS)
 
@@ -113,7 +115,7 @@ def test_a_track_whose_workers_keep_dying_fails_instead_of_looping(album_task, q
     assert job.status == TrackStatus.FAILED and "stopped" in job.reason
 
 
-def test_the_reaper_restarts_a_task_whose_start_up_died(album_task, inline_queue):
+def test_the_reaper_restarts_a_task_whose_start_up_died(album_task, inline_queue) -> None:
     task_claim_start(task=album_task, worker="dead")
     DownloadTask.objects.filter(pk=album_task.pk).update(heartbeat_at=timezone.now() - LONG_AGO)
 
@@ -123,7 +125,7 @@ def test_the_reaper_restarts_a_task_whose_start_up_died(album_task, inline_queue
     assert album_task.status == TaskStatus.COMPLETE and album_task.attempts == 2
 
 
-def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
+def test_the_reaper_leaves_live_work_alone(album_task, queued_only) -> None:
     started_by_a_dead_worker(album_task)
     now = timezone.now()
     TrackJob.objects.filter(task=album_task).update(heartbeat_at=now)
@@ -139,7 +141,7 @@ def test_the_reaper_leaves_live_work_alone(album_task, queued_only):
     assert TrackJob.objects.get(task=album_task, position=1).status == TrackStatus.RUNNING
 
 
-def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queued_only):
+def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queued_only) -> None:
     started_by_a_dead_worker(album_task)
     job = TrackJob.objects.get(task=album_task, position=1)
 
@@ -150,7 +152,7 @@ def test_a_worker_that_lost_its_lease_does_not_record_the_track(album_task, queu
 
 def test_the_reaper_records_the_end_of_a_task_whose_worker_died_before_its_history(
     alice_client, album_in_inbox, inline_queue
-):
+) -> None:
     """GIVEN an album that ended, but whose worker died before writing its history entry (which still
     says in progress, as the start left it) WHEN the reaper runs THEN the entry gets the end: status
     and counts, once however often it runs."""
@@ -167,7 +169,7 @@ def test_the_reaper_records_the_end_of_a_task_whose_worker_died_before_its_histo
     assert (entry.status, entry.successful_tracks, entry.completed_at is not None) == ("completed", 3, True)
 
 
-def test_the_reap_command_reports_what_it_did(queued_only):
+def test_the_reap_command_reports_what_it_did(queued_only) -> None:
     out = StringIO()
 
     call_command("reap_downloads", "--schedule", stdout=out)
@@ -175,7 +177,7 @@ def test_the_reap_command_reports_what_it_did(queued_only):
     assert "tracks requeued: 0" in out.getvalue()
 
 
-def test_the_reaper_schedule_is_created_once(queued_only):
+def test_the_reaper_schedule_is_created_once(queued_only) -> None:
     from django_q.models import Schedule
 
     services.downloads_schedule_ensure()
@@ -191,7 +193,7 @@ def test_the_reaper_schedule_is_created_once(queued_only):
 
 def test_a_cancel_whose_track_is_slow_to_stop_says_cancelling_until_the_track_ends(
     album_task, alice_client, monkeypatch
-):
+) -> None:
     """GIVEN a track in progress whose worker is alive (fresh lease) but slow to stop
     WHEN the task is cancelled
     THEN the answer is "cancelling" and the task stays active; it is reported cancelled when that
@@ -213,7 +215,7 @@ def test_a_cancel_whose_track_is_slow_to_stop_says_cancelling_until_the_track_en
     assert not TrackJob.objects.filter(task=album_task).exclude(status=TrackStatus.CANCELLED).exists()
 
 
-def test_the_reaper_ends_a_cancel_whose_worker_vanished(album_task, alice_client):
+def test_the_reaper_ends_a_cancel_whose_worker_vanished(album_task, alice_client) -> None:
     started_by_a_dead_worker(album_task)
     DownloadTask.objects.filter(pk=album_task.pk).update(cancel_requested=True)
 

@@ -45,7 +45,7 @@ def library_audio(root: Path) -> list[str]:
 @pytest.mark.parametrize("damage", [truncate, scramble_the_middle], ids=["truncated", "scrambled"])
 def test_a_damaged_flac_fails_alone_and_stays_in_the_inbox(
     alice_client, album_in_inbox, configure, library_root, damage
-):
+) -> None:
     files = album_in_inbox(IDS.small_album, ".flac", seconds=4.0)
     damaged = damage(files[1])
     configure(inboxMode="move")
@@ -60,7 +60,9 @@ def test_a_damaged_flac_fails_alone_and_stays_in_the_inbox(
     assert len(library_audio(library_root)) == 2 == LibraryFile.objects.count()
 
 
-def test_a_truncated_flac_is_refused_on_the_conversion_pass_too(alice_client, inbox_file, library_root):
+def test_a_truncated_flac_is_refused_on_the_conversion_pass_too(
+    alice_client, inbox_file, library_root
+) -> None:
     original = inbox_file(IDS.track, ".flac", seconds=4.0)
     truncate(original)
 
@@ -71,7 +73,7 @@ def test_a_truncated_flac_is_refused_on_the_conversion_pass_too(alice_client, in
     assert library_audio(library_root) == [] and not LibraryFile.objects.exists()
 
 
-def test_a_truncated_mp3_with_a_length_header_is_refused(alice_client, inbox_file, library_root):
+def test_a_truncated_mp3_with_a_length_header_is_refused(alice_client, inbox_file, library_root) -> None:
     original = inbox_file(IDS.track, ".mp3", seconds=4.0)
     truncate(original)
 
@@ -82,7 +84,7 @@ def test_a_truncated_mp3_with_a_length_header_is_refused(alice_client, inbox_fil
     assert library_audio(library_root) == []
 
 
-def test_a_whole_file_passes_the_check(alice_client, inbox_file, library_root):
+def test_a_whole_file_passes_the_check(alice_client, inbox_file, library_root) -> None:
     inbox_file(IDS.track, ".flac", seconds=4.0)
 
     task = download(alice_client, "track", IDS.track)

@@ -40,7 +40,7 @@ def mix_in_inbox(album_in_inbox) -> None:
 
 
 @pytest.mark.usefixtures("mix_in_inbox")
-def test_a_playlist_gets_its_files_and_an_m3u_in_playlist_order(alice_client, library_root):
+def test_a_playlist_gets_its_files_and_an_m3u_in_playlist_order(alice_client, library_root) -> None:
     task = download(alice_client, "playlist", IDS.small_playlist)
 
     assert task.status == TaskStatus.COMPLETE and task.summary["total_successful"] == 5
@@ -54,7 +54,7 @@ def test_a_playlist_gets_its_files_and_an_m3u_in_playlist_order(alice_client, li
 
 
 @pytest.mark.usefixtures("mix_in_inbox")
-def test_tracks_already_in_the_library_are_skipped_but_listed_in_the_m3u(alice_client, library_root):
+def test_tracks_already_in_the_library_are_skipped_but_listed_in_the_m3u(alice_client, library_root) -> None:
     download(alice_client, "track", IDS.track_no_preview)
 
     task = download(alice_client, "playlist", IDS.small_playlist)
@@ -64,7 +64,7 @@ def test_tracks_already_in_the_library_are_skipped_but_listed_in_the_m3u(alice_c
 
 
 @pytest.mark.usefixtures("mix_in_inbox")
-def test_the_m3u_names_the_files_with_their_final_extension(alice_client, library_root):
+def test_the_m3u_names_the_files_with_their_final_extension(alice_client, library_root) -> None:
     download(alice_client, "playlist", IDS.small_playlist, "?convertTo=FLAC")
 
     paths = m3u_lines(library_root)[2::2]
@@ -72,7 +72,7 @@ def test_the_m3u_names_the_files_with_their_final_extension(alice_client, librar
 
 
 @pytest.mark.usefixtures("mix_in_inbox")
-def test_playlist_placeholders_name_the_files(alice_client, library_root):
+def test_playlist_placeholders_name_the_files(alice_client, library_root) -> None:
     download(
         alice_client,
         "playlist",
@@ -85,7 +85,7 @@ def test_playlist_placeholders_name_the_files(alice_client, library_root):
 
 
 @pytest.mark.usefixtures("mix_in_inbox")
-def test_the_m3u_follows_the_playlist_when_it_changes(alice_client, spotify_api, library_root):
+def test_the_m3u_follows_the_playlist_when_it_changes(alice_client, spotify_api, library_root) -> None:
     download(alice_client, "playlist", IDS.small_playlist)
     spotify_api.catalog.playlist_move(IDS.small_playlist, 0, 4)
 
@@ -95,7 +95,9 @@ def test_the_m3u_follows_the_playlist_when_it_changes(alice_client, spotify_api,
     assert m3u_lines(library_root)[10] == "../The Test Pattern/Sine Waves/01. Four Forty.mp3"
 
 
-def test_entries_that_are_not_tracks_are_skipped_with_a_reason(alice_client, spotify_api, album_in_inbox):
+def test_entries_that_are_not_tracks_are_skipped_with_a_reason(
+    alice_client, spotify_api, album_in_inbox
+) -> None:
     playlist_id = spotify_api.catalog.generate_playlist(
         "Odd Bits", 4, specials={1: "local", 2: "unavailable"}
     )
@@ -112,7 +114,9 @@ def test_entries_that_are_not_tracks_are_skipped_with_a_reason(alice_client, spo
     assert task.summary["total_successful"] == 2
 
 
-def test_a_watched_track_with_playlist_context_updates_that_playlists_m3u(alice, inbox_file, library_root):
+def test_a_watched_track_with_playlist_context_updates_that_playlists_m3u(
+    alice, inbox_file, library_root
+) -> None:
     inbox_file(IDS.track_no_preview)
 
     task = download_request(

@@ -25,7 +25,7 @@ def retry_events(task: DownloadTask) -> list[dict]:
     return [event.payload for event in task.events.filter(status="retrying").order_by("id")]
 
 
-def test_a_transient_failure_is_retried_and_then_succeeds(alice_client, spotify_api):
+def test_a_transient_failure_is_retried_and_then_succeeds(alice_client, spotify_api) -> None:
     spotify_api.fail_next(503, count=1, path_prefix="/previews/")
 
     task = download(alice_client, "track", IDS.track)
@@ -37,7 +37,7 @@ def test_a_transient_failure_is_retried_and_then_succeeds(alice_client, spotify_
     assert events[0]["task_status"] == TaskStatus.RETRYING
 
 
-def test_retries_stop_after_max_retries_and_fail_the_track(alice_client, spotify_api, configure):
+def test_retries_stop_after_max_retries_and_fail_the_track(alice_client, spotify_api, configure) -> None:
     configure(maxRetries=2)
     spotify_api.fail_next(503, count=10, path_prefix="/previews/")
 
@@ -49,7 +49,7 @@ def test_retries_stop_after_max_retries_and_fail_the_track(alice_client, spotify
     assert "right now" in task.error_message
 
 
-def test_retry_delays_grow_by_the_configured_increase(alice_client, spotify_api, configure):
+def test_retry_delays_grow_by_the_configured_increase(alice_client, spotify_api, configure) -> None:
     configure(maxRetries=2, retryDelaySeconds=0, retryDelayIncrease=1)
     spotify_api.fail_next(503, count=2, path_prefix="/previews/")
 
@@ -59,7 +59,9 @@ def test_retry_delays_grow_by_the_configured_increase(alice_client, spotify_api,
     assert task.status == TaskStatus.COMPLETE
 
 
-def test_source_fallback_takes_the_next_source_when_the_first_lacks_the_track(alice_client, configure):
+def test_source_fallback_takes_the_next_source_when_the_first_lacks_the_track(
+    alice_client, configure
+) -> None:
     configure(service="command", fallback=True, sourceOrder=["inbox", "spotify"])
 
     task = download(alice_client, "track", IDS.track)
@@ -67,7 +69,7 @@ def test_source_fallback_takes_the_next_source_when_the_first_lacks_the_track(al
     assert task.track_jobs.get().source == "spotify"
 
 
-def test_without_fallback_only_the_configured_service_is_asked(alice_client, configure):
+def test_without_fallback_only_the_configured_service_is_asked(alice_client, configure) -> None:
     configure(service="inbox", fallback=False)
 
     task = download(alice_client, "track", IDS.track)
@@ -75,7 +77,7 @@ def test_without_fallback_only_the_configured_service_is_asked(alice_client, con
     assert task.status == TaskStatus.ERROR and "inbox: not found" in task.error_message
 
 
-def test_the_command_source_delivers_a_track(alice_client, command_source, library_root):
+def test_the_command_source_delivers_a_track(alice_client, command_source, library_root) -> None:
     command_source()
 
     task = download(alice_client, "track", IDS.track_no_preview)
@@ -85,7 +87,7 @@ def test_the_command_source_delivers_a_track(alice_client, command_source, libra
     assert (library_root / job.file_path).is_file()
 
 
-def test_a_command_saying_unavailable_fails_the_track_without_retries(alice_client, command_source):
+def test_a_command_saying_unavailable_fails_the_track_without_retries(alice_client, command_source) -> None:
     command_source(known=[])
 
     task = download(alice_client, "track", IDS.track_no_preview)

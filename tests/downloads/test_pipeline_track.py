@@ -26,7 +26,7 @@ def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
     return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
-def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_file, library_root):
+def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_file, library_root) -> None:
     inbox_file(IDS.track)
 
     task = download(alice_client, "track", IDS.track)
@@ -45,7 +45,7 @@ def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_
     assert tags["has_cover"] and tags["comment"] == ""
 
 
-def test_the_album_cover_is_saved_next_to_the_track(alice_client, inbox_file, library_root):
+def test_the_album_cover_is_saved_next_to_the_track(alice_client, inbox_file, library_root) -> None:
     inbox_file(IDS.track)
 
     download(alice_client, "track", IDS.track)
@@ -53,7 +53,7 @@ def test_the_album_cover_is_saved_next_to_the_track(alice_client, inbox_file, li
     assert (library_root / TRACK_FILE).with_name("cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
 
 
-def test_save_cover_off_writes_no_cover_file(alice_client, inbox_file, library_root):
+def test_save_cover_off_writes_no_cover_file(alice_client, inbox_file, library_root) -> None:
     inbox_file(IDS.track)
 
     download(alice_client, "track", IDS.track, "?saveCover=false")
@@ -61,7 +61,9 @@ def test_save_cover_off_writes_no_cover_file(alice_client, inbox_file, library_r
     assert not (library_root / TRACK_FILE).with_name("cover.jpg").exists()
 
 
-def test_a_finished_track_is_recorded_in_history_and_the_library_index(alice_client, alice, inbox_file):
+def test_a_finished_track_is_recorded_in_history_and_the_library_index(
+    alice_client, alice, inbox_file
+) -> None:
     inbox_file(IDS.track)
 
     task = download(alice_client, "track", IDS.track)
@@ -79,7 +81,7 @@ def test_a_finished_track_is_recorded_in_history_and_the_library_index(alice_cli
 
 def test_a_track_already_in_the_library_ends_skipped_without_fetching(
     alice_client, bob_client, inbox_file, inbox_root, library_root
-):
+) -> None:
     inbox_file(IDS.track)
     download(alice_client, "track", IDS.track)
     for path in inbox_root.iterdir():
@@ -92,7 +94,7 @@ def test_a_track_already_in_the_library_ends_skipped_without_fetching(
     assert len(list(library_root.rglob("*.mp3"))) == 1
 
 
-def test_conversion_writes_the_requested_format_and_quality(alice_client, inbox_file, library_root):
+def test_conversion_writes_the_requested_format_and_quality(alice_client, inbox_file, library_root) -> None:
     inbox_file(IDS.track, ".flac")
 
     task = download(alice_client, "track", IDS.track, "?convertTo=OGG&bitrate=128k")
@@ -103,7 +105,7 @@ def test_conversion_writes_the_requested_format_and_quality(alice_client, inbox_
     assert task.track_jobs.get().quality == "OGG 128k"
 
 
-def test_a_track_no_source_has_fails_at_once_with_a_reason(alice_client, spotify_api):
+def test_a_track_no_source_has_fails_at_once_with_a_reason(alice_client, spotify_api) -> None:
     task = download(alice_client, "track", IDS.track_no_preview)
 
     assert task.status == TaskStatus.ERROR
@@ -112,7 +114,7 @@ def test_a_track_no_source_has_fails_at_once_with_a_reason(alice_client, spotify
     assert HistoryEntry.objects.get(task_id=task.pk).status == "failed"
 
 
-def test_a_2026_app_gets_no_preview_so_a_track_missing_from_the_inbox_fails(alice_client):
+def test_a_2026_app_gets_no_preview_so_a_track_missing_from_the_inbox_fails(alice_client) -> None:
     task = download(alice_client, "track", IDS.track)
 
     assert task.status == TaskStatus.ERROR
@@ -120,7 +122,7 @@ def test_a_2026_app_gets_no_preview_so_a_track_missing_from_the_inbox_fails(alic
 
 
 @pytest.mark.spotify_extended_quota  # only apps with the old extended quota still get preview_url
-def test_without_the_song_a_preview_is_used_and_labelled_as_one(alice_client, library_root):
+def test_without_the_song_a_preview_is_used_and_labelled_as_one(alice_client, library_root) -> None:
     task = download(alice_client, "track", IDS.track)
 
     assert task.status == TaskStatus.COMPLETE
@@ -131,7 +133,7 @@ def test_without_the_song_a_preview_is_used_and_labelled_as_one(alice_client, li
     assert HistoryEntry.objects.get(task_id=task.pk).is_preview
 
 
-def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file):
+def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file) -> None:
     inbox_file(IDS.track)
     task = download(alice_client, "track", IDS.track)
 
@@ -162,7 +164,7 @@ def test_the_progress_document_tells_the_whole_story(alice_client, inbox_file):
 )
 def test_every_output_format_ends_tagged_with_cover(
     alice_client, inbox_file, library_root, format_name, extension
-):
+) -> None:
     inbox_file(IDS.explicit_track, ".flac")
 
     task = download(alice_client, "track", IDS.explicit_track, f"?convertTo={format_name}")

@@ -22,7 +22,7 @@ def request_download(spotify_api):
     return make
 
 
-def test_a_task_reports_its_progress_document(alice_client, request_download):
+def test_a_task_reports_its_progress_document(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     body = alice_client.get(f"/api/prgs/{task_id}").json()
@@ -40,7 +40,7 @@ def test_a_task_reports_its_progress_document(alice_client, request_download):
     assert body["created_at"] <= body["timestamp"] <= time.time()
 
 
-def test_another_users_task_is_404(alice_client, bob_client, request_download):
+def test_another_users_task_is_404(alice_client, bob_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     assert bob_client.get(f"/api/prgs/{task_id}").status_code == 404
@@ -48,17 +48,19 @@ def test_another_users_task_is_404(alice_client, bob_client, request_download):
     assert bob_client.delete(f"/api/prgs/delete/{task_id}").status_code == 404
 
 
-def test_an_admin_sees_every_users_task(alice_client, admin_client, request_download):
+def test_an_admin_sees_every_users_task(alice_client, admin_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     assert admin_client.get(f"/api/prgs/{task_id}").json()["owner"] == "alice"
 
 
-def test_a_task_id_that_is_not_a_uuid_is_404(alice_client):
+def test_a_task_id_that_is_not_a_uuid_is_404(alice_client) -> None:
     assert alice_client.get("/api/prgs/not-a-task").status_code == 404
 
 
-def test_the_list_shows_only_the_users_own_tasks_with_counts(alice_client, bob_client, request_download):
+def test_the_list_shows_only_the_users_own_tasks_with_counts(
+    alice_client, bob_client, request_download
+) -> None:
     mine = request_download(alice_client)
     request_download(bob_client)
 
@@ -75,7 +77,7 @@ def test_the_list_shows_only_the_users_own_tasks_with_counts(alice_client, bob_c
     }
 
 
-def test_the_list_pages_newest_first(alice_client, request_download):
+def test_the_list_pages_newest_first(alice_client, request_download) -> None:
     ids = [
         request_download(alice_client, "track", track_id)
         for track_id in (IDS.track, IDS.track_no_preview, IDS.explicit_track)
@@ -87,7 +89,7 @@ def test_the_list_pages_newest_first(alice_client, request_download):
     assert body["pagination"]["total_pages"] == 2
 
 
-def test_active_only_leaves_out_finished_tasks(alice_client, request_download):
+def test_active_only_leaves_out_finished_tasks(alice_client, request_download) -> None:
     finished = request_download(alice_client, "track", IDS.track)
     DownloadTask.objects.filter(pk=finished).update(status=TaskStatus.COMPLETE)
     running = request_download(alice_client)
@@ -98,7 +100,7 @@ def test_active_only_leaves_out_finished_tasks(alice_client, request_download):
 
 
 @pytest.mark.parametrize("query", ["limit=101", "limit=0", "page=0", "page=x", "active_only=perhaps"])
-def test_bad_list_parameters_are_400(alice_client, query):
+def test_bad_list_parameters_are_400(alice_client, query) -> None:
     response = alice_client.get(f"/api/prgs/list?{query}")
 
     assert response.status_code == 400
@@ -106,11 +108,11 @@ def test_bad_list_parameters_are_400(alice_client, query):
 
 
 @pytest.mark.parametrize("since", ["yesterday", "-1", "nan", "1e300"])
-def test_a_bad_since_is_400(alice_client, since):
+def test_a_bad_since_is_400(alice_client, since) -> None:
     assert alice_client.get(f"/api/prgs/updates?since={since}").status_code == 400
 
 
-def test_updates_since_a_moment_hold_only_what_changed_after_it(alice_client, request_download):
+def test_updates_since_a_moment_hold_only_what_changed_after_it(alice_client, request_download) -> None:
     old = request_download(alice_client, "track", IDS.track)
     moment = alice_client.get("/api/prgs/updates").json()["current_timestamp"]
     new = request_download(alice_client)
@@ -122,7 +124,7 @@ def test_updates_since_a_moment_hold_only_what_changed_after_it(alice_client, re
     assert body["task_counts"]["queued"] == 2
 
 
-def test_updates_name_tasks_deleted_since_the_moment(alice_client, request_download):
+def test_updates_name_tasks_deleted_since_the_moment(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
     alice_client.post(f"/api/prgs/cancel/{task_id}")
     moment = alice_client.get("/api/prgs/updates").json()["current_timestamp"]
@@ -134,7 +136,7 @@ def test_updates_name_tasks_deleted_since_the_moment(alice_client, request_downl
 
 def test_updates_without_since_are_a_snapshot_of_active_and_a_page_of_the_rest(
     alice_client, request_download
-):
+) -> None:
     done = request_download(alice_client, "track", IDS.track)
     DownloadTask.objects.filter(pk=done).update(status=TaskStatus.ERROR)
     active = request_download(alice_client)
@@ -145,7 +147,7 @@ def test_updates_without_since_are_a_snapshot_of_active_and_a_page_of_the_rest(
     assert body["pagination"]["total_count"] == 1
 
 
-def test_cancelling_a_queued_task_ends_it_cancelled(alice_client, request_download):
+def test_cancelling_a_queued_task_ends_it_cancelled(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     response = alice_client.post(f"/api/prgs/cancel/{task_id}")
@@ -155,14 +157,16 @@ def test_cancelling_a_queued_task_ends_it_cancelled(alice_client, request_downlo
     assert body["status"] == "cancelled" and body["last_line"]["status"] == "cancelled"
 
 
-def test_cancelling_a_finished_task_is_409(alice_client, request_download):
+def test_cancelling_a_finished_task_is_409(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
     alice_client.post(f"/api/prgs/cancel/{task_id}")
 
     assert alice_client.post(f"/api/prgs/cancel/{task_id}").status_code == 409
 
 
-def test_cancel_by_type_route_works_and_comes_before_the_download_route(alice_client, request_download):
+def test_cancel_by_type_route_works_and_comes_before_the_download_route(
+    alice_client, request_download
+) -> None:
     task_id = request_download(alice_client)
 
     response = alice_client.get(f"/api/album/download/cancel?task_id={task_id}")
@@ -171,14 +175,14 @@ def test_cancel_by_type_route_works_and_comes_before_the_download_route(alice_cl
     assert DownloadTask.objects.get(pk=task_id).status == TaskStatus.CANCELLED
 
 
-def test_cancel_by_type_route_needs_the_tasks_type(alice_client, request_download):
+def test_cancel_by_type_route_needs_the_tasks_type(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     assert alice_client.get(f"/api/track/download/cancel?task_id={task_id}").status_code == 404
     assert alice_client.get("/api/track/download/cancel?task_id=nope").status_code == 400
 
 
-def test_cancel_all_cancels_only_the_users_active_tasks(alice_client, bob_client, request_download):
+def test_cancel_all_cancels_only_the_users_active_tasks(alice_client, bob_client, request_download) -> None:
     mine = [request_download(alice_client), request_download(alice_client, "track", IDS.track)]
     theirs = request_download(bob_client)
 
@@ -188,7 +192,7 @@ def test_cancel_all_cancels_only_the_users_active_tasks(alice_client, bob_client
     assert DownloadTask.objects.get(pk=theirs).status == TaskStatus.QUEUED
 
 
-def test_cancelling_marks_pending_tracks_cancelled(alice_client, request_download):
+def test_cancelling_marks_pending_tracks_cancelled(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
     TrackJob.objects.create(task_id=task_id, position=1, name="x")
 
@@ -197,7 +201,7 @@ def test_cancelling_marks_pending_tracks_cancelled(alice_client, request_downloa
     assert TrackJob.objects.get(task_id=task_id).status == TrackStatus.CANCELLED
 
 
-def test_deleting_a_running_task_is_409(alice_client, request_download):
+def test_deleting_a_running_task_is_409(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
 
     response = alice_client.delete(f"/api/prgs/delete/{task_id}")
@@ -206,7 +210,7 @@ def test_deleting_a_running_task_is_409(alice_client, request_download):
     assert DownloadTask.objects.filter(pk=task_id).exists()
 
 
-def test_deleting_a_finished_task_removes_it(alice_client, request_download):
+def test_deleting_a_finished_task_removes_it(alice_client, request_download) -> None:
     task_id = request_download(alice_client)
     alice_client.post(f"/api/prgs/cancel/{task_id}")
 
@@ -216,7 +220,7 @@ def test_deleting_a_finished_task_removes_it(alice_client, request_download):
 
 def test_with_auth_off_the_system_admin_sees_every_task(
     client_for, alice, alice_client, request_download, settings
-):
+) -> None:
     task_id = request_download(alice_client)
     settings.AUTH_ENABLED = False
 

@@ -13,7 +13,7 @@ from tests.fakes.spotify_api import IDS
 pytestmark = pytest.mark.usefixtures("auth_on", "queued_only", "library_root")
 
 
-def test_a_track_request_is_accepted_with_the_new_task_id(alice_client, alice, spotify_api):
+def test_a_track_request_is_accepted_with_the_new_task_id(alice_client, alice, spotify_api) -> None:
     response = alice_client.get(f"/api/track/download/{IDS.track}")
 
     assert response.status_code == 202
@@ -34,21 +34,21 @@ def test_a_track_request_is_accepted_with_the_new_task_id(alice_client, alice, s
         f"spotify:album:{IDS.small_album}",
     ],
 )
-def test_an_album_may_be_named_by_link_or_uri(alice_client, spotify_api, given):
+def test_an_album_may_be_named_by_link_or_uri(alice_client, spotify_api, given) -> None:
     response = alice_client.get(f"/api/album/download/{given}")
 
     assert response.status_code == 202
     assert DownloadTask.objects.get(pk=response.json()["task_id"]).item_id == IDS.small_album
 
 
-def test_a_playlist_request_takes_the_playlist_name(alice_client, spotify_owner_linked):
+def test_a_playlist_request_takes_the_playlist_name(alice_client, spotify_owner_linked) -> None:
     response = alice_client.get(f"/api/playlist/download/{IDS.small_playlist}")
 
     assert response.status_code == 202
     assert DownloadTask.objects.get(pk=response.json()["task_id"]).name == "Fixture Mix"
 
 
-def test_an_id_spotify_does_not_know_is_404(alice_client, spotify_api):
+def test_an_id_spotify_does_not_know_is_404(alice_client, spotify_api) -> None:
     response = alice_client.get("/api/track/download/0000000000000000000000")
 
     assert response.status_code == 404
@@ -56,14 +56,14 @@ def test_an_id_spotify_does_not_know_is_404(alice_client, spotify_api):
     assert not DownloadTask.objects.exists()
 
 
-def test_a_malformed_id_is_400(alice_client, spotify_api):
+def test_a_malformed_id_is_400(alice_client, spotify_api) -> None:
     response = alice_client.get("/api/track/download/not-an-id")
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_spotify_id"
 
 
-def test_the_same_item_twice_is_409_naming_the_existing_task(alice_client, spotify_api):
+def test_the_same_item_twice_is_409_naming_the_existing_task(alice_client, spotify_api) -> None:
     first = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
 
     response = alice_client.get(f"/api/album/download/{IDS.small_album}")
@@ -73,20 +73,20 @@ def test_the_same_item_twice_is_409_naming_the_existing_task(alice_client, spoti
     assert response.json()["code"] == "duplicate_download"
 
 
-def test_another_user_may_queue_the_same_item(alice_client, bob_client, spotify_api):
+def test_another_user_may_queue_the_same_item(alice_client, bob_client, spotify_api) -> None:
     alice_client.get(f"/api/album/download/{IDS.small_album}")
 
     assert bob_client.get(f"/api/album/download/{IDS.small_album}").status_code == 202
 
 
-def test_a_finished_item_may_be_requested_again(alice_client, spotify_api):
+def test_a_finished_item_may_be_requested_again(alice_client, spotify_api) -> None:
     first = alice_client.get(f"/api/track/download/{IDS.track}").json()["task_id"]
     DownloadTask.objects.filter(pk=first).update(status=TaskStatus.COMPLETE)
 
     assert alice_client.get(f"/api/track/download/{IDS.track}").status_code == 202
 
 
-def test_valid_overrides_are_kept_on_the_task(alice_client, spotify_api):
+def test_valid_overrides_are_kept_on_the_task(alice_client, spotify_api) -> None:
     response = alice_client.get(
         f"/api/track/download/{IDS.track}?convertTo=mp3&bitrate=192&tracknumPadding=false"
         "&customTrackFormat=%25music%25&unrelated=1"
@@ -114,7 +114,7 @@ def test_valid_overrides_are_kept_on_the_task(alice_client, spotify_api):
         "saveCover=maybe",
     ],
 )
-def test_invalid_overrides_are_400_and_queue_nothing(alice_client, spotify_api, query):
+def test_invalid_overrides_are_400_and_queue_nothing(alice_client, spotify_api, query) -> None:
     response = alice_client.get(f"/api/track/download/{IDS.track}?{query}")
 
     assert response.status_code == 400
@@ -122,11 +122,13 @@ def test_invalid_overrides_are_400_and_queue_nothing(alice_client, spotify_api, 
     assert not DownloadTask.objects.exists()
 
 
-def test_requests_without_login_are_401_when_auth_is_on(anon_client, spotify_api):
+def test_requests_without_login_are_401_when_auth_is_on(anon_client, spotify_api) -> None:
     assert anon_client.get(f"/api/track/download/{IDS.track}").status_code == 401
 
 
-def test_an_artist_request_queues_one_album_task_per_release_of_the_default_groups(alice_client, spotify_api):
+def test_an_artist_request_queues_one_album_task_per_release_of_the_default_groups(
+    alice_client, spotify_api
+) -> None:
     response = alice_client.get(f"/api/artist/download/{IDS.artist}")
 
     assert response.status_code == 202
@@ -137,7 +139,7 @@ def test_an_artist_request_queues_one_album_task_per_release_of_the_default_grou
     assert "4 albums queued" in body["message"]
 
 
-def test_an_artist_request_honours_album_type(alice_client, spotify_api):
+def test_an_artist_request_honours_album_type(alice_client, spotify_api) -> None:
     response = alice_client.get(f"/api/artist/download/{IDS.artist}?album_type=single")
 
     tasks = DownloadTask.objects.filter(pk__in=response.json()["queued_albums"])
@@ -146,7 +148,7 @@ def test_an_artist_request_honours_album_type(alice_client, spotify_api):
 
 def test_an_artist_request_for_compilations_never_takes_releases_it_only_appears_on(
     alice_client, spotify_api
-):
+) -> None:
     """GIVEN a 2026 app (no album_group; appears-on releases are other artists' compilations)
     THEN only the artist's own compilations are queued, read from the compilation listing alone."""
     body = alice_client.get(f"/api/artist/download/{IDS.big_artist}?album_type=compilation").json()
@@ -157,7 +159,7 @@ def test_an_artist_request_for_compilations_never_takes_releases_it_only_appears
     assert {r.query["include_groups"] for r in listings} == {"compilation"}
 
 
-def test_an_artist_request_reads_a_long_discography_in_pages_of_ten(alice_client, spotify_api):
+def test_an_artist_request_reads_a_long_discography_in_pages_of_ten(alice_client, spotify_api) -> None:
     body = alice_client.get(
         f"/api/artist/download/{IDS.big_artist}?album_type=album,single,appears_on"
     ).json()
@@ -167,7 +169,7 @@ def test_an_artist_request_reads_a_long_discography_in_pages_of_ten(alice_client
     assert all(r.status == 200 and int(r.query["limit"]) <= 10 for r in listings)
 
 
-def test_an_artist_request_reports_albums_already_queued_as_duplicates(alice_client, spotify_api):
+def test_an_artist_request_reports_albums_already_queued_as_duplicates(alice_client, spotify_api) -> None:
     existing = alice_client.get(f"/api/album/download/{IDS.small_album}").json()["task_id"]
 
     body = alice_client.get(f"/api/artist/download/{IDS.artist}?album_type=album").json()
@@ -176,12 +178,12 @@ def test_an_artist_request_reports_albums_already_queued_as_duplicates(alice_cli
     assert len(body["queued_albums"]) == 2
 
 
-def test_an_unknown_album_type_is_400(alice_client, spotify_api):
+def test_an_unknown_album_type_is_400(alice_client, spotify_api) -> None:
     response = alice_client.get(f"/api/artist/download/{IDS.artist}?album_type=bootleg")
 
     assert response.status_code == 400
     assert not DownloadTask.objects.exists()
 
 
-def test_an_unknown_artist_is_404(alice_client, spotify_api):
+def test_an_unknown_artist_is_404(alice_client, spotify_api) -> None:
     assert alice_client.get("/api/artist/download/0000000000000000000000").status_code == 404

@@ -55,7 +55,7 @@ def hub_with(events: FakeEvents, *, inbox_limit: int = 10) -> EventHub:
     )
 
 
-def test_a_reader_past_its_inbox_limit_gets_an_overflow_instead_of_a_backlog():
+def test_a_reader_past_its_inbox_limit_gets_an_overflow_instead_of_a_backlog() -> None:
     subscriber = Subscriber(user=user(1), inbox_limit=2)
 
     subscriber.deliver([(1, b"a"), (2, b"b")])
@@ -64,7 +64,7 @@ def test_a_reader_past_its_inbox_limit_gets_an_overflow_instead_of_a_backlog():
     assert subscriber.take() == (True, [])
 
 
-def test_one_poll_serves_every_stream_and_renders_once_per_visibility():
+def test_one_poll_serves_every_stream_and_renders_once_per_visibility() -> None:
     async def scenario() -> tuple[FakeEvents, list[tuple[bool, list[Any]]]]:
         events = FakeEvents()
         hub = hub_with(events)
@@ -87,7 +87,7 @@ def test_one_poll_serves_every_stream_and_renders_once_per_visibility():
     assert taken[0] == taken[1] and taken[3] == taken[4] and taken[0] != taken[2]
 
 
-def test_the_poller_stops_when_the_last_stream_leaves():
+def test_the_poller_stops_when_the_last_stream_leaves() -> None:
     async def scenario() -> tuple[int, int]:
         events = FakeEvents()
         hub = hub_with(events)

@@ -81,7 +81,9 @@ def queue(user, kind: str = "album", item_id: str = IDS.small_album):
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_the_first_frame_is_a_snapshot_of_the_users_tasks_and_counts(start_server, open_stream, alice, bob):
+def test_the_first_frame_is_a_snapshot_of_the_users_tasks_and_counts(
+    start_server, open_stream, alice, bob
+) -> None:
     mine, _theirs = queue(alice), queue(bob)
     base = start_server()
 
@@ -97,7 +99,7 @@ def test_the_first_frame_is_a_snapshot_of_the_users_tasks_and_counts(start_serve
 @pytest.mark.usefixtures("auth_on")
 def test_a_change_made_by_another_process_reaches_the_client_within_a_second(
     start_server, open_stream, alice
-):
+) -> None:
     task = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     snapshot_id = int(stream.next()["id"])
@@ -117,7 +119,7 @@ def test_a_change_made_by_another_process_reaches_the_client_within_a_second(
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_last_event_id_replays_every_missed_event_in_order(start_server, open_stream, alice):
+def test_last_event_id_replays_every_missed_event_in_order(start_server, open_stream, alice) -> None:
     task = queue(alice)
     base = start_server()
     first = open_stream(f"{base}/api/prgs/stream", headers=bearer(alice))
@@ -135,7 +137,7 @@ def test_last_event_id_replays_every_missed_event_in_order(start_server, open_st
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_too_many_missed_events_get_a_fresh_snapshot(start_server, open_stream, alice, monkeypatch):
+def test_too_many_missed_events_get_a_fresh_snapshot(start_server, open_stream, alice, monkeypatch) -> None:
     monkeypatch.setattr(streaming, "REPLAY_LIMIT", 1)
     queue(alice)
     queue(alice, "track", IDS.track)
@@ -148,7 +150,7 @@ def test_too_many_missed_events_get_a_fresh_snapshot(start_server, open_stream, 
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_a_client_sees_only_its_own_users_events(start_server, open_stream, alice, bob, monkeypatch):
+def test_a_client_sees_only_its_own_users_events(start_server, open_stream, alice, bob, monkeypatch) -> None:
     monkeypatch.setattr(streaming, "HEARTBEAT_SECONDS", 0.8)
     alices = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(bob))
@@ -160,7 +162,7 @@ def test_a_client_sees_only_its_own_users_events(start_server, open_stream, alic
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_an_admin_sees_every_users_events(start_server, open_stream, alice, admin_user):
+def test_an_admin_sees_every_users_events(start_server, open_stream, alice, admin_user) -> None:
     alices = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(admin_user))
     stream.next()
@@ -171,7 +173,7 @@ def test_an_admin_sees_every_users_events(start_server, open_stream, alice, admi
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_heartbeats_keep_an_idle_stream_alive(start_server, open_stream, alice, monkeypatch):
+def test_heartbeats_keep_an_idle_stream_alive(start_server, open_stream, alice, monkeypatch) -> None:
     monkeypatch.setattr(streaming, "HEARTBEAT_SECONDS", 0.3)
     queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
@@ -185,7 +187,7 @@ def test_heartbeats_keep_an_idle_stream_alive(start_server, open_stream, alice, 
 
 @pytest.mark.usefixtures("auth_on")
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-token"}])
-def test_a_client_without_valid_credentials_gets_401_in_the_error_shape(start_server, headers):
+def test_a_client_without_valid_credentials_gets_401_in_the_error_shape(start_server, headers) -> None:
     response = httpx.get(f"{start_server()}/api/prgs/stream", headers=headers, timeout=10)
 
     assert response.status_code == 401
@@ -193,7 +195,7 @@ def test_a_client_without_valid_credentials_gets_401_in_the_error_shape(start_se
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_a_stream_ticket_opens_the_stream_once(start_server, open_stream, alice_client):
+def test_a_stream_ticket_opens_the_stream_once(start_server, open_stream, alice_client) -> None:
     ticket = alice_client.post("/api/prgs/stream/ticket").json()
     base = start_server()
 
@@ -204,7 +206,7 @@ def test_a_stream_ticket_opens_the_stream_once(start_server, open_stream, alice_
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_the_dashboard_session_opens_the_stream(start_server, open_stream, alice):
+def test_the_dashboard_session_opens_the_stream(start_server, open_stream, alice) -> None:
     from django.test import Client
 
     browser = Client()
@@ -218,7 +220,7 @@ def test_the_dashboard_session_opens_the_stream(start_server, open_stream, alice
 
 
 @pytest.mark.usefixtures("auth_off")
-def test_with_auth_off_the_stream_shows_every_task(start_server, open_stream, alice):
+def test_with_auth_off_the_stream_shows_every_task(start_server, open_stream, alice) -> None:
     task = queue(alice)
 
     stream = open_stream(f"{start_server()}/api/prgs/stream")
@@ -227,14 +229,16 @@ def test_with_auth_off_the_stream_shows_every_task(start_server, open_stream, al
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_the_rest_of_the_api_is_still_served_by_django(start_server, alice):
+def test_the_rest_of_the_api_is_still_served_by_django(start_server, alice) -> None:
     response = httpx.get(f"{start_server()}/api/prgs/list", headers=bearer(alice), timeout=10)
 
     assert response.status_code == 200 and response.json()["tasks"] == []
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_a_client_that_goes_away_is_noticed_and_its_stream_stopped(start_server, open_stream, alice, capfd):
+def test_a_client_that_goes_away_is_noticed_and_its_stream_stopped(
+    start_server, open_stream, alice, capfd
+) -> None:
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     stream.next()
 
@@ -245,7 +249,7 @@ def test_a_client_that_goes_away_is_noticed_and_its_stream_stopped(start_server,
 
 
 @pytest.mark.usefixtures("auth_on")
-def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream, alice, monkeypatch):
+def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream, alice, monkeypatch) -> None:
     """GIVEN a stream that reads at most 2 events per poll
     WHEN 5 events arrive between two polls
     THEN the client gets one fresh snapshot instead of a backlog of frames."""

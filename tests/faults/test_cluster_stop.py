@@ -16,7 +16,9 @@ STOP_BOUND = 15.0  # seconds: the track in hand on each worker, then out
 
 
 @pytest.mark.timeout(150)
-def test_sigterm_mid_album_stops_soon_and_the_next_start_finishes_the_rest(service, fake_spotify, tmp_path):
+def test_sigterm_mid_album_stops_soon_and_the_next_start_finishes_the_rest(
+    service, fake_spotify, tmp_path
+) -> None:
     """GIVEN a 16-track album under way on two workers WHEN the cluster's main process gets SIGTERM
     THEN it exits within the bound, leaving finished tracks whole and the rest pending (none running),
     AND after the next start the album completes with one file and one history row per track."""

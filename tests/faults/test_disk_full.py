@@ -42,7 +42,7 @@ def _leftovers(service) -> list[Path]:
 @pytest.mark.timeout(120)
 def test_writes_failing_with_efbig_fail_the_track_cleanly_and_a_retry_succeeds_with_space(
     service, fake_spotify
-):
+) -> None:
     """GIVEN a worker that cannot write files over 8 MiB (RLIMIT_FSIZE: writes fail with EFBIG)
     WHEN a 10 MiB track is downloaded THEN it fails with a reason naming the write problem, nothing
     partial remains, the API and the worker keep serving a small track, AND once the limit is gone a
@@ -95,7 +95,7 @@ def tiny_library_disk(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.timeout(120)
 def test_a_full_library_disk_fails_the_track_cleanly_and_a_retry_succeeds_once_space_is_back(
     service, fake_spotify, tiny_library_disk
-):
+) -> None:
     """GIVEN the library on a 12 MiB disk with 4 MiB free WHEN a 10 MiB track is placed THEN it fails
     with ENOSPC named in its reason, no partial or temporary file is left on the disk, the API keeps
     answering, AND after space is freed a new request for the track completes."""

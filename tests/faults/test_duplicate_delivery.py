@@ -22,7 +22,9 @@ def _deliver_again(service, task_id: str, *funcs: str) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_a_track_delivered_twice_at_once_makes_one_file_and_one_history_row(service, fake_spotify, tmp_path):
+def test_a_track_delivered_twice_at_once_makes_one_file_and_one_history_row(
+    service, fake_spotify, tmp_path
+) -> None:
     """GIVEN a queued track whose delivery sits twice in the queue WHEN a two-worker cluster takes
     both at once THEN one file is written and one history row recorded."""
     album_in_inbox(service, fake_spotify, IDS.small_album, seconds=5, template_dir=tmp_path / "templates")
@@ -42,7 +44,7 @@ def test_a_track_delivered_twice_at_once_makes_one_file_and_one_history_row(serv
 
 
 @pytest.mark.timeout(120)
-def test_an_album_delivered_many_times_at_once_makes_each_track_once(service, fake_spotify, tmp_path):
+def test_an_album_delivered_many_times_at_once_makes_each_track_once(service, fake_spotify, tmp_path) -> None:
     """GIVEN a queued album with two extra start deliveries and three extra work deliveries queued
     WHEN a two-worker cluster runs them all THEN every track is made once and recorded once."""
     album_id = fake_spotify.catalog.add_album("Echo Chamber", artist_ids=[IDS.artist], tracks=8)

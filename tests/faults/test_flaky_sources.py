@@ -41,7 +41,7 @@ def decoded_md5(path: Path) -> str:
 @pytest.mark.timeout(150)
 def test_misbehaving_sources_end_in_retries_or_honest_failures(
     make_service, fake_spotify, fake_deezer, tmp_path
-):
+) -> None:
     """GIVEN a 6-track album whose Deezer previews answer 429, 5xx twice, stall, reset mid-body (each
     then recovering), send a truncated body every time, or 500 every time WHEN it is downloaded
     THEN the first four end done with files decoding exactly like the previews, the last two fail with

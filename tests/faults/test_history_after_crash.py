@@ -13,7 +13,7 @@ from library_history.models import HistoryTrack
 pytestmark = [pytest.mark.django_db]
 
 
-def test_ending_an_album_records_the_tracks_a_dead_worker_never_recorded(alice):
+def test_ending_an_album_records_the_tracks_a_dead_worker_never_recorded(alice) -> None:
     task = DownloadTask.objects.create(
         owner=alice,
         download_type="album",

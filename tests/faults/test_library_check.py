@@ -60,21 +60,21 @@ def _task(alice, status: str = TaskStatus.DOWNLOADING, **fields) -> DownloadTask
     )
 
 
-def test_a_consistent_library_has_no_findings_and_exits_zero(library):
+def test_a_consistent_library_has_no_findings_and_exits_zero(library) -> None:
     code, findings = check()
 
     assert (code, findings["total"]) == (0, 0), findings
     assert findings["roots"] == [str(library)]
 
 
-def test_the_report_says_no_problems_in_words(library):
+def test_the_report_says_no_problems_in_words(library) -> None:
     out = StringIO()
     call_command("library_check", stdout=out)
 
     assert "No problems found." in out.getvalue()
 
 
-def test_an_indexed_file_gone_from_disk_is_missing(library):
+def test_an_indexed_file_gone_from_disk_is_missing(library) -> None:
     (library / "Artist" / "Album" / "01. Song.mp3").unlink()
 
     code, findings = check()
@@ -86,7 +86,7 @@ def test_an_indexed_file_gone_from_disk_is_missing(library):
     assert findings["orphan_files"] == []
 
 
-def test_audio_the_index_does_not_know_is_an_orphan_but_covers_and_playlists_are_not(library):
+def test_audio_the_index_does_not_know_is_an_orphan_but_covers_and_playlists_are_not(library) -> None:
     (library / "Artist" / "Album" / "02. Stray.flac").write_bytes(b"audio")
     (library / "Artist" / "Album" / "notes.txt").write_text("not audio")
     (library / "playlists" / "copy.mp3").write_bytes(b"audio kept with the playlists")
@@ -99,7 +99,7 @@ def test_audio_the_index_does_not_know_is_an_orphan_but_covers_and_playlists_are
     ]
 
 
-def test_temporary_files_older_than_the_limit_are_stale(library):
+def test_temporary_files_older_than_the_limit_are_stale(library) -> None:
     old = library / "Artist" / "Album" / ".spotizerr-tmp-abc123"
     old.write_bytes(b"half a file")
     _age(old, 7200)
@@ -112,7 +112,7 @@ def test_temporary_files_older_than_the_limit_are_stale(library):
     assert findings["orphan_files"] == []
 
 
-def test_a_work_folder_no_running_track_owns_is_stale(library, data_dir):
+def test_a_work_folder_no_running_track_owns_is_stale(library, data_dir) -> None:
     leftover = data_dir / "work" / "0f0f-3.1"
     leftover.mkdir(parents=True)
     _age(leftover, 7200)
@@ -123,14 +123,14 @@ def test_a_work_folder_no_running_track_owns_is_stale(library, data_dir):
     assert findings["stale_temp_files"] == [{"path": str(leftover), "kind": "work folder"}]
 
 
-def test_a_younger_temporary_file_counts_with_a_lower_age_limit(library):
+def test_a_younger_temporary_file_counts_with_a_lower_age_limit(library) -> None:
     (library / ".spotizerr-tmp-new").write_bytes(b"x")
 
     assert check()[1]["stale_temp_files"] == []
     assert len(check("--temp-age", "0")[1]["stale_temp_files"]) == 1
 
 
-def test_a_running_track_whose_lease_went_stale_is_stuck_and_so_is_its_silent_task(library, alice):
+def test_a_running_track_whose_lease_went_stale_is_stuck_and_so_is_its_silent_task(library, alice) -> None:
     long_ago = timezone.now() - timedelta(minutes=10)
     task = _task(alice, worker_seen_at=long_ago)
     TrackJob.objects.create(
@@ -151,14 +151,14 @@ def test_a_running_track_whose_lease_went_stale_is_stuck_and_so_is_its_silent_ta
     assert [item["problem"] for item in findings["stuck_tasks"]] == ["running with no sign of a worker"]
 
 
-def test_work_with_a_fresh_heartbeat_is_not_stuck(library, alice):
+def test_work_with_a_fresh_heartbeat_is_not_stuck(library, alice) -> None:
     task = _task(alice, worker_seen_at=timezone.now())
     TrackJob.objects.create(task=task, position=1, status=TrackStatus.RUNNING, heartbeat_at=timezone.now())
 
     assert check()[0] == 0
 
 
-def test_a_finished_task_with_a_track_still_pending_is_stuck(library, alice):
+def test_a_finished_task_with_a_track_still_pending_is_stuck(library, alice) -> None:
     task = _task(alice, status=TaskStatus.COMPLETE, finished_at=timezone.now())
     TrackJob.objects.create(task=task, position=1, status=TrackStatus.DONE)
     TrackJob.objects.create(task=task, position=2, status=TrackStatus.PENDING)
@@ -171,7 +171,7 @@ def test_a_finished_task_with_a_track_still_pending_is_stuck(library, alice):
     ]
 
 
-def test_a_task_finished_long_ago_whose_history_still_says_in_progress_is_stuck(library, alice):
+def test_a_task_finished_long_ago_whose_history_still_says_in_progress_is_stuck(library, alice) -> None:
     from library_history.models import HistoryEntry
 
     long_ago = timezone.now() - timedelta(minutes=10)

@@ -37,7 +37,7 @@ def _waiting_messages(service) -> int:
 @pytest.mark.parametrize("broker", ["orm", "redis"])
 def test_tasks_a_killed_cluster_had_taken_from_the_queue_still_run(
     make_service, fake_spotify, tmp_path, broker
-):
+) -> None:
     """GIVEN a one-worker cluster making an album, with the next two albums' messages taken from the
     broker by its pusher WHEN the whole cluster gets SIGKILL and a new one starts THEN all three
     albums complete whole: the two waiting ones are sent again, not left queued for an hour."""

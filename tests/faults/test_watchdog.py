@@ -35,7 +35,9 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.timeout(150)
-def test_serves_watchdog_restarts_a_cluster_whose_only_worker_hangs(make_service, fake_spotify, tmp_path):
+def test_serves_watchdog_restarts_a_cluster_whose_only_worker_hangs(
+    make_service, fake_spotify, tmp_path
+) -> None:
     """GIVEN `serve` running an album on a one-worker cluster WHEN that worker is frozen (SIGSTOP)
     mid-track THEN the watchdog notices within its stall period, kills the frozen cluster and starts a
     new one, AND the album completes whole."""

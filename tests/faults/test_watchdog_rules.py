@@ -47,24 +47,24 @@ def _task(
     )
 
 
-def test_an_idle_cluster_with_nothing_waiting_is_not_hung(alice):
+def test_an_idle_cluster_with_nothing_waiting_is_not_hung(alice) -> None:
     assert watchdog().hung() is False
 
 
-def test_work_waiting_with_no_sign_of_life_for_the_stall_period_is_hung(alice):
+def test_work_waiting_with_no_sign_of_life_for_the_stall_period_is_hung(alice) -> None:
     _task(alice, queued_minutes_ago=20)
 
     assert watchdog().hung() is True
 
 
-def test_work_that_arrived_recently_gets_a_full_stall_period(alice):
+def test_work_that_arrived_recently_gets_a_full_stall_period(alice) -> None:
     _task(alice, queued_minutes_ago=5)
 
     assert watchdog().hung() is False
     assert watchdog(minutes_from_now=11).hung() is True
 
 
-def test_a_fresh_heartbeat_means_the_cluster_is_alive(alice):
+def test_a_fresh_heartbeat_means_the_cluster_is_alive(alice) -> None:
     task = _task(alice, status=TaskStatus.DOWNLOADING, worker_seen_at=timezone.now() - timedelta(hours=1))
     TrackJob.objects.create(
         task=task, position=1, status=TrackStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(seconds=5)
@@ -73,7 +73,7 @@ def test_a_fresh_heartbeat_means_the_cluster_is_alive(alice):
     assert watchdog().hung() is False
 
 
-def test_a_cluster_just_started_gets_a_full_stall_period(alice):
+def test_a_cluster_just_started_gets_a_full_stall_period(alice) -> None:
     _task(alice, queued_minutes_ago=120)
     cluster = Cluster()
     cluster.started_at = timezone.now()
@@ -81,7 +81,7 @@ def test_a_cluster_just_started_gets_a_full_stall_period(alice):
     assert watchdog(cluster).hung() is False
 
 
-def test_tick_restarts_a_hung_cluster_and_says_why(alice):
+def test_tick_restarts_a_hung_cluster_and_says_why(alice) -> None:
     _task(alice, queued_minutes_ago=20)
     cluster = Cluster()
 
@@ -89,7 +89,7 @@ def test_tick_restarts_a_hung_cluster_and_says_why(alice):
     assert cluster.restarts == 1
 
 
-def test_tick_restarts_a_cluster_that_died(alice):
+def test_tick_restarts_a_cluster_that_died(alice) -> None:
     cluster = Cluster()
     cluster.alive = False
 

@@ -63,7 +63,7 @@ def start_two(make_service) -> Service:
     return service
 
 
-def test_both_web_processes_take_connections(make_service):
+def test_both_web_processes_take_connections(make_service) -> None:
     service = start_two(make_service)
     clients = [http.client.HTTPConnection("127.0.0.1", service.port, timeout=10) for _ in range(16)]
     try:
@@ -82,7 +82,7 @@ def test_both_web_processes_take_connections(make_service):
     assert all(count > 0 for count in held.values()), held
 
 
-def test_a_killed_web_process_is_replaced_and_the_api_keeps_answering(make_service):
+def test_a_killed_web_process_is_replaced_and_the_api_keeps_answering(make_service) -> None:
     service = start_two(make_service)
     victim = web_processes(service)[0]
 
@@ -98,7 +98,7 @@ def test_a_killed_web_process_is_replaced_and_the_api_keeps_answering(make_servi
     assert b"ended (status" in (service.logs / "01-serve.log").read_bytes()
 
 
-def test_sigterm_to_serve_stops_every_web_process(make_service):
+def test_sigterm_to_serve_stops_every_web_process(make_service) -> None:
     service = start_two(make_service)
     children = web_processes(service)
 
@@ -113,7 +113,7 @@ def test_sigterm_to_serve_stops_every_web_process(make_service):
         http.client.HTTPConnection("127.0.0.1", service.port, timeout=2).request("GET", "/api/auth/status")
 
 
-def test_a_port_already_taken_is_refused_with_a_clear_message(make_service):
+def test_a_port_already_taken_is_refused_with_a_clear_message(make_service) -> None:
     service = make_service()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", service.port))
@@ -134,7 +134,7 @@ def _maps_libpq(pid: int) -> bool:
         return False
 
 
-def test_the_embedded_service_loads_no_postgresql_client(make_service):
+def test_the_embedded_service_loads_no_postgresql_client(make_service) -> None:
     """On SQLite, no process of serve (web or cluster) maps libpq: DRF would import psycopg for
     nothing, ~20 MB a process."""
     service = make_service(backend=Backend("sqlite", "orm"))

@@ -38,7 +38,9 @@ def _restart_web(service) -> None:
 
 
 @pytest.mark.timeout(150)
-def test_restarting_the_web_server_loses_no_task_and_streams_catch_up(service, fake_spotify, tmp_path):
+def test_restarting_the_web_server_loses_no_task_and_streams_catch_up(
+    service, fake_spotify, tmp_path
+) -> None:
     """GIVEN an album running and a track queued behind it (one download slot), and a progress
     stream open WHEN daphne is restarted mid-album THEN both tasks complete whole, AND a client that
     reconnects with the last event id it saw receives every event after it exactly once, none lost."""

@@ -42,7 +42,9 @@ def _some_tracks_done(service, task_id: str, count: int = 2) -> list[int]:
 
 
 @pytest.mark.timeout(150)
-def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, fake_spotify, tmp_path):
+def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(
+    service, fake_spotify, tmp_path
+) -> None:
     """GIVEN a 12-track album downloading on two workers WHEN one worker gets SIGKILL while it makes
     a track THEN the task completes within the reaper's period plus a minute, with one file and one
     history row per track and nothing temporary left."""
@@ -66,7 +68,7 @@ def test_a_worker_killed_mid_album_leaves_the_album_complete_and_whole(service, 
 @pytest.mark.parametrize("broker", ["orm", "redis"])
 def test_a_whole_cluster_killed_and_restarted_finishes_the_album(
     make_service, fake_spotify, tmp_path, broker
-):
+) -> None:
     """GIVEN an album under way WHEN every process of the cluster gets SIGKILL and a new cluster
     starts THEN the album completes on its own, whole, on either broker."""
     service = make_service(backend_with_broker(broker))
@@ -89,7 +91,7 @@ def test_a_whole_cluster_killed_and_restarted_finishes_the_album(
 @pytest.mark.timeout(150)
 def test_a_dead_workers_track_is_not_forgotten_when_the_other_worker_finishes_first(
     make_service, fake_spotify, tmp_path
-):
+) -> None:
     """GIVEN a slow reaper (as in production: it runs long after a lease went stale) WHEN a worker dies
     holding a track and the other worker finishes the rest of the album before the reaper comes
     THEN the task waits for that track instead of ending without it."""

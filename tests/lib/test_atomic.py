@@ -27,7 +27,7 @@ def _leftovers(directory: Path) -> list[Path]:
     return list(directory.rglob(f"{TEMP_PREFIX}*"))
 
 
-def test_atomic_write_file_copies_the_source_into_new_folders(tmp_path):
+def test_atomic_write_file_copies_the_source_into_new_folders(tmp_path) -> None:
     source = tmp_path / "source.bin"
     source.write_bytes(b"x" * 3_000_000)
     destination = tmp_path / "lib" / "a" / "b.bin"
@@ -35,26 +35,26 @@ def test_atomic_write_file_copies_the_source_into_new_folders(tmp_path):
     assert destination.read_bytes() == source.read_bytes()
 
 
-def test_atomic_write_leaves_no_temporary_file(tmp_path):
+def test_atomic_write_leaves_no_temporary_file(tmp_path) -> None:
     atomic_write_bytes(b"data", tmp_path / "f.bin")
     assert _leftovers(tmp_path) == []
 
 
-def test_atomic_write_gives_files_the_usual_mode_not_the_private_temp_mode(tmp_path):
+def test_atomic_write_gives_files_the_usual_mode_not_the_private_temp_mode(tmp_path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     destination = atomic_write_bytes(b"data", tmp_path / "f.bin")
     assert destination.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_atomic_write_replaces_an_existing_file_by_default(tmp_path):
+def test_atomic_write_replaces_an_existing_file_by_default(tmp_path) -> None:
     destination = tmp_path / "f.txt"
     destination.write_text("old")
     atomic_write_text("new ✓", destination)
     assert destination.read_text(encoding="utf-8") == "new ✓"
 
 
-def test_atomic_write_without_replace_refuses_an_existing_file(tmp_path):
+def test_atomic_write_without_replace_refuses_an_existing_file(tmp_path) -> None:
     destination = tmp_path / "f.txt"
     destination.write_text("old")
     with pytest.raises(FileExistsError):
@@ -62,7 +62,7 @@ def test_atomic_write_without_replace_refuses_an_existing_file(tmp_path):
     assert destination.read_text() == "old" and _leftovers(tmp_path) == []
 
 
-def test_atomic_write_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+def test_atomic_write_replaces_a_symlink_instead_of_writing_through_it(tmp_path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     link = tmp_path / "lib" / "f.txt"
@@ -72,7 +72,7 @@ def test_atomic_write_replaces_a_symlink_instead_of_writing_through_it(tmp_path)
     assert victim.read_text() == "precious" and not link.is_symlink()
 
 
-def test_atomic_write_refuses_a_symlinked_folder_leaving_the_root(tmp_path):
+def test_atomic_write_refuses_a_symlinked_folder_leaving_the_root(tmp_path) -> None:
     root, outside = tmp_path / "lib", tmp_path / "outside"
     root.mkdir(), outside.mkdir()
     (root / "Artist").symlink_to(outside)
@@ -81,7 +81,7 @@ def test_atomic_write_refuses_a_symlinked_folder_leaving_the_root(tmp_path):
     assert list(outside.iterdir()) == []
 
 
-def test_atomic_move_renames_the_source_into_place(tmp_path):
+def test_atomic_move_renames_the_source_into_place(tmp_path) -> None:
     source = tmp_path / "work" / "s.bin"
     source.parent.mkdir()
     source.write_bytes(b"audio")
@@ -89,7 +89,7 @@ def test_atomic_move_renames_the_source_into_place(tmp_path):
     assert destination.read_bytes() == b"audio" and not source.exists()
 
 
-def test_atomic_move_without_replace_keeps_both_files_on_conflict(tmp_path):
+def test_atomic_move_without_replace_keeps_both_files_on_conflict(tmp_path) -> None:
     source, destination = tmp_path / "s.bin", tmp_path / "d.bin"
     source.write_bytes(b"new"), destination.write_bytes(b"old")
     with pytest.raises(FileExistsError):
@@ -97,7 +97,7 @@ def test_atomic_move_without_replace_keeps_both_files_on_conflict(tmp_path):
     assert (source.read_bytes(), destination.read_bytes()) == (b"new", b"old")
 
 
-def test_a_write_failing_for_lack_of_space_leaves_no_partial_or_temporary_file(tmp_path):
+def test_a_write_failing_for_lack_of_space_leaves_no_partial_or_temporary_file(tmp_path) -> None:
     """GIVEN a process that may write at most 64 KiB per file (RLIMIT_FSIZE, as a full disk would)
     WHEN it copies a 1 MiB file into the library
     THEN the write fails with the kernel's error, and neither the destination nor a temp file exists."""
@@ -119,7 +119,7 @@ def test_a_write_failing_for_lack_of_space_leaves_no_partial_or_temporary_file(t
     assert [path for path in library.rglob("*") if path.is_file()] == []
 
 
-def test_stale_temp_files_finds_old_leftovers_only(tmp_path):
+def test_stale_temp_files_finds_old_leftovers_only(tmp_path) -> None:
     old, fresh = tmp_path / "a" / f"{TEMP_PREFIX}old", tmp_path / f"{TEMP_PREFIX}fresh"
     old.parent.mkdir()
     old.touch(), fresh.touch()
@@ -127,7 +127,7 @@ def test_stale_temp_files_finds_old_leftovers_only(tmp_path):
     assert stale_temp_files(tmp_path, older_than_s=60) == [old]
 
 
-def test_a_library_root_that_is_itself_a_symlink_is_fine(tmp_path):
+def test_a_library_root_that_is_itself_a_symlink_is_fine(tmp_path) -> None:
     (tmp_path / "disk").mkdir()
     (tmp_path / "library").symlink_to(tmp_path / "disk")
     atomic_write_text("x", tmp_path / "library" / "a" / "f.txt", root=tmp_path / "library")

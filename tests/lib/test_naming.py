@@ -60,11 +60,11 @@ def _options(dir_template: str = "%ar_album%/%album%", track_template: str = "%t
     return NamingOptions(dir_template=dir_template, track_template=track_template, **kw)
 
 
-def test_default_templates_give_album_artist_album_and_padded_number_title():
+def test_default_templates_give_album_artist_album_and_padded_number_title() -> None:
     assert render_relative_path(_naming(), NamingOptions()) == PurePosixPath("Ann/Record/07. Song")
 
 
-def test_every_placeholder_is_filled_in():
+def test_every_placeholder_is_filled_in() -> None:
     path = render_relative_path(_naming(), _options("x", ALL_PLACEHOLDERS.replace("|", " ")))
     assert path.name == (
         "Song Ann; Bob Bob Record Ann Ann 07 02 2021 2021-03-04 jazz USAAA2100001 Explicit 185 Mix 004 "
@@ -72,64 +72,64 @@ def test_every_placeholder_is_filled_in():
     )
 
 
-def test_the_artist_separator_joins_artists():
+def test_the_artist_separator_joins_artists() -> None:
     path = render_relative_path(_naming(), _options("x", "%artist%", artist_separator=" & "))
     assert path.name == "Ann & Bob"
 
 
-def test_an_indexed_artist_beyond_the_list_is_empty():
+def test_an_indexed_artist_beyond_the_list_is_empty() -> None:
     assert render_relative_path(_naming(), _options("x", "%artist_9%-%music%")).name == "-Song"
 
 
-def test_album_artist_falls_back_to_track_artists():
+def test_album_artist_falls_back_to_track_artists() -> None:
     path = render_relative_path(_naming(album_artists=()), _options("%ar_album%", "%music%"))
     assert path.parts[0] == "Ann; Bob"
 
 
-def test_a_clean_track_leaves_explicit_empty():
+def test_a_clean_track_leaves_explicit_empty() -> None:
     assert render_relative_path(_naming(explicit=False), _options("x", "%music%%explicit%")).name == "Song"
 
 
-def test_padding_off_leaves_numbers_bare():
+def test_padding_off_leaves_numbers_bare() -> None:
     path = render_relative_path(_naming(), _options("x", "%discnum%-%tracknum%", tracknum_padding=False))
     assert path.name == "2-7"
 
 
-def test_a_fixed_pad_width_is_used_for_every_number():
+def test_a_fixed_pad_width_is_used_for_every_number() -> None:
     path = render_relative_path(_naming(), _options("x", "%discnum%-%tracknum%", pad_width=3))
     assert path.name == "002-007"
 
 
-def test_auto_padding_follows_the_digits_of_the_total():
+def test_auto_padding_follows_the_digits_of_the_total() -> None:
     path = render_relative_path(_naming(tracknum=7, tracks_total=120), _options("x", "%tracknum%"))
     assert path.name == "007"
 
 
-def test_a_missing_playlist_position_renders_empty():
+def test_a_missing_playlist_position_renders_empty() -> None:
     path = render_relative_path(_naming(playlistnum=None), _options("x", "%playlistnum% %music%"))
     assert path.name == "Song"
 
 
-def test_the_user_folder_comes_first_when_tracks_are_separated_by_user():
+def test_the_user_folder_comes_first_when_tracks_are_separated_by_user() -> None:
     path = render_relative_path(_naming(), _options(separate_by_user="alice"))
     assert path.parts[0] == "alice"
 
 
-def test_a_title_with_separators_stays_one_component():
+def test_a_title_with_separators_stays_one_component() -> None:
     path = render_relative_path(_naming(music="../../etc/passwd"), _options("x", "%music%"))
     assert path.parts == ("x", "_.._etc_passwd")
 
 
-def test_an_empty_value_component_becomes_unknown():
+def test_an_empty_value_component_becomes_unknown() -> None:
     path = render_relative_path(_naming(album=""), _options("%album%", "%music%"))
     assert path.parts[0] == "Unknown"
 
 
-def test_unknown_placeholders_stay_literal():
+def test_unknown_placeholders_stay_literal() -> None:
     assert render_relative_path(_naming(), _options("x", "%nope% %music%")).name == "%nope% Song"
 
 
-def test_from_config_reads_the_camel_case_keys():
+def test_from_config_reads_the_camel_case_keys() -> None:
     options = NamingOptions.from_config(
         {
             "customDirFormat": "%artist%",
@@ -144,15 +144,15 @@ def test_from_config_reads_the_camel_case_keys():
     assert options == NamingOptions("%artist%", "%music%", False, 4, ", ", "alice")
 
 
-def test_from_config_ignores_the_username_unless_separating_by_user():
+def test_from_config_ignores_the_username_unless_separating_by_user() -> None:
     assert NamingOptions.from_config({}, "alice").separate_by_user is None
 
 
-def test_from_config_takes_auto_for_a_non_numeric_pad_width():
+def test_from_config_takes_auto_for_a_non_numeric_pad_width() -> None:
     assert NamingOptions.from_config({"padNumberWidth": "auto"}, None).pad_width == "auto"
 
 
-def test_from_track_uses_the_full_album_when_given():
+def test_from_track_uses_the_full_album_when_given() -> None:
     artist = ArtistRef("a1", "Ann")
     ref = AlbumRef("al1", "Record", release_date="2021-03-04", total_tracks=2, artists=(artist,))
     track = Track("t1", "Song", (artist, ArtistRef("b1", "Bob")), ref, 185_000, True, 1, 2, "ISRC1")
@@ -198,7 +198,7 @@ def test_from_track_uses_the_full_album_when_given():
     )
 
 
-def test_from_track_without_an_album_uses_the_embedded_album():
+def test_from_track_without_an_album_uses_the_embedded_album() -> None:
     ref = AlbumRef(None, "Record", release_date="1999", total_tracks=10)
     naming = TrackNaming.from_track(Track("t1", "Song", (ArtistRef(None, "Ann"),), ref, 1000))
     summary = (naming.album, naming.album_artists, naming.year, naming.tracks_total)
@@ -223,37 +223,37 @@ def test_from_track_without_an_album_uses_the_embedded_album():
         ("", "Unknown"),
     ],
 )
-def test_sanitize_component_makes_names_safe(value, expected):
+def test_sanitize_component_makes_names_safe(value, expected) -> None:
     assert sanitize_component(value) == expected
 
 
-def test_sanitize_component_truncates_to_255_bytes_without_splitting_characters():
+def test_sanitize_component_truncates_to_255_bytes_without_splitting_characters() -> None:
     result = sanitize_component("é" * 300)
     assert len(result.encode("utf-8")) == 254 and set(result) == {"é"}
 
 
-def test_a_long_title_leaves_room_for_extension_and_suffix():
+def test_a_long_title_leaves_room_for_extension_and_suffix() -> None:
     path = render_relative_path(_naming(music="x" * 1000), _options("a", "%music%"))
     assert len(path.name.encode()) <= 235
 
 
-def test_library_file_path_joins_root_relative_path_and_extension(tmp_path):
+def test_library_file_path_joins_root_relative_path_and_extension(tmp_path) -> None:
     path = library_file_path(tmp_path, PurePosixPath("Ann/Record/01. Song"), "mp3")
     assert path == tmp_path.resolve() / "Ann" / "Record" / "01. Song.mp3"
 
 
 @pytest.mark.parametrize("relative", ["../x", "/etc/passwd", "a/../../x"])
-def test_library_file_path_refuses_climbing_out(tmp_path, relative):
+def test_library_file_path_refuses_climbing_out(tmp_path, relative) -> None:
     with pytest.raises(UnsafePathError):
         library_file_path(tmp_path, PurePosixPath(relative), ".mp3")
 
 
-def test_library_file_path_refuses_a_bad_extension(tmp_path):
+def test_library_file_path_refuses_a_bad_extension(tmp_path) -> None:
     with pytest.raises(UnsafePathError):
         library_file_path(tmp_path, PurePosixPath("a"), "../mp3")
 
 
-def test_library_file_path_refuses_a_symlinked_folder_pointing_outside(tmp_path):
+def test_library_file_path_refuses_a_symlinked_folder_pointing_outside(tmp_path) -> None:
     root, outside = tmp_path / "lib", tmp_path / "outside"
     root.mkdir(), outside.mkdir()
     (root / "Ann").symlink_to(outside)
@@ -261,7 +261,7 @@ def test_library_file_path_refuses_a_symlinked_folder_pointing_outside(tmp_path)
         library_file_path(root, PurePosixPath("Ann/Record/01. Song"), ".mp3")
 
 
-def test_library_file_path_refuses_a_symlinked_file_pointing_outside(tmp_path):
+def test_library_file_path_refuses_a_symlinked_file_pointing_outside(tmp_path) -> None:
     root = tmp_path / "lib"
     root.mkdir()
     (root / "Song.mp3").symlink_to(tmp_path / "victim")
@@ -269,44 +269,44 @@ def test_library_file_path_refuses_a_symlinked_file_pointing_outside(tmp_path):
         library_file_path(root, PurePosixPath("Song"), ".mp3")
 
 
-def test_library_file_path_accepts_a_symlink_staying_inside(tmp_path):
+def test_library_file_path_accepts_a_symlink_staying_inside(tmp_path) -> None:
     (tmp_path / "real").mkdir()
     (tmp_path / "alias").symlink_to(tmp_path / "real")
     assert library_file_path(tmp_path, PurePosixPath("alias/x"), ".mp3").name == "x.mp3"
 
 
-def test_find_free_path_returns_a_free_path_unchanged(tmp_path):
+def test_find_free_path_returns_a_free_path_unchanged(tmp_path) -> None:
     assert find_free_path(tmp_path / "a.mp3") == tmp_path / "a.mp3"
 
 
-def test_find_free_path_numbers_taken_names(tmp_path):
+def test_find_free_path_numbers_taken_names(tmp_path) -> None:
     (tmp_path / "a.mp3").touch(), (tmp_path / "a (2).mp3").touch()
     assert find_free_path(tmp_path / "a.mp3") == tmp_path / "a (3).mp3"
 
 
-def test_find_free_path_counts_a_dangling_symlink_as_taken(tmp_path):
+def test_find_free_path_counts_a_dangling_symlink_as_taken(tmp_path) -> None:
     os.symlink(tmp_path / "missing", tmp_path / "a.mp3")
     assert find_free_path(tmp_path / "a.mp3") == tmp_path / "a (2).mp3"
 
 
-def test_find_free_path_keeps_a_long_name_within_255_bytes(tmp_path):
+def test_find_free_path_keeps_a_long_name_within_255_bytes(tmp_path) -> None:
     name = "é" * 125 + ".flac"
     (tmp_path / name).touch()
     free = find_free_path(tmp_path / name)
     assert len(free.name.encode()) <= 255 and free.name.endswith(" (2).flac")
 
 
-def test_template_problems_still_refuses_unknown_placeholders_and_climbing():
+def test_template_problems_still_refuses_unknown_placeholders_and_climbing() -> None:
     assert template_problems("../%nope%", allow_separators=True) == [
         "unknown placeholder %nope%",
         "must not contain '.' or '..' components",
     ]
 
 
-def test_find_unknown_placeholders_accepts_indexed_artists():
+def test_find_unknown_placeholders_accepts_indexed_artists() -> None:
     assert find_unknown_placeholders("%artist_2% %ar_album_10% %music_2%") == ["%music_2%"]
 
 
-def test_a_rendered_path_resolves_inside_the_root(tmp_path: Path):
+def test_a_rendered_path_resolves_inside_the_root(tmp_path: Path) -> None:
     relative = render_relative_path(_naming(music="..", album=".."), _options())
     assert library_file_path(tmp_path, relative, ".mp3").is_relative_to(tmp_path.resolve())

@@ -146,7 +146,9 @@ def _write(root: Path, naming: TrackNaming, options: NamingOptions, extension: s
 
 @PROPERTY_SETTINGS
 @given(naming=namings, options=options_strategy, extension=extensions)
-def test_any_metadata_and_accepted_template_gives_a_valid_path_inside_the_root(naming, options, extension):
+def test_any_metadata_and_accepted_template_gives_a_valid_path_inside_the_root(
+    naming, options, extension
+) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory).resolve()
         path = _write(root, naming, options, extension)
@@ -160,7 +162,7 @@ def test_any_metadata_and_accepted_template_gives_a_valid_path_inside_the_root(n
     tracks=st.lists(st.tuples(st.sampled_from(COLLIDING_TITLES), st.booleans()), min_size=2, max_size=8),
     options=options_strategy,
 )
-def test_distinct_tracks_never_share_a_file(tracks, options):
+def test_distinct_tracks_never_share_a_file(tracks, options) -> None:
     """GIVEN several distinct tracks whose metadata may render to the same name
     WHEN each is written at the free path for its rendered name
     THEN every track has its own file."""

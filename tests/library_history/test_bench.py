@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_bench_reports_every_endpoint_as_its_last_line_of_json():
+def test_the_bench_reports_every_endpoint_as_its_last_line_of_json() -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "history.py"), "--rows", "1500", "--samples", "2"],

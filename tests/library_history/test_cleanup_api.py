@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("auth_on")]
 URL = "/api/history/cleanup"
 
 
-def test_it_deletes_entries_older_than_days_old_and_says_how_many(alice, admin_client):
+def test_it_deletes_entries_older_than_days_old_and_says_how_many(alice, admin_client) -> None:
     record_download(alice, created_at=days_ago(40))
     record_download(alice, created_at=days_ago(35))
     kept = record_download(alice, created_at=days_ago(5))
@@ -25,14 +25,14 @@ def test_it_deletes_entries_older_than_days_old_and_says_how_many(alice, admin_c
     )
 
 
-def test_it_deletes_the_tracks_of_deleted_entries(alice, admin_client):
+def test_it_deletes_the_tracks_of_deleted_entries(alice, admin_client) -> None:
     album = record_download(alice, download_type="album", created_at=days_ago(40))
     record_track(album, 1)
     admin_client.post(URL, {"days_old": 30}, format="json")
     assert HistoryTrack.objects.count() == 0
 
 
-def test_it_takes_deleted_entries_out_of_the_totals(alice, admin_client, alice_client):
+def test_it_takes_deleted_entries_out_of_the_totals(alice, admin_client, alice_client) -> None:
     record_download(alice, created_at=days_ago(40))
     record_download(alice, created_at=days_ago(1))
     admin_client.post(URL, {"days_old": 30}, format="json")
@@ -42,7 +42,7 @@ def test_it_takes_deleted_entries_out_of_the_totals(alice, admin_client, alice_c
     ) == (1, 1)
 
 
-def test_it_never_touches_library_files(alice, admin_client, library_root: Path):
+def test_it_never_touches_library_files(alice, admin_client, library_root: Path) -> None:
     song = library_root / "Artist" / "Album" / "01 - Song.mp3"
     song.parent.mkdir(parents=True)
     song.write_bytes(b"audio")
@@ -51,7 +51,7 @@ def test_it_never_touches_library_files(alice, admin_client, library_root: Path)
     assert song.read_bytes() == b"audio"
 
 
-def test_a_user_gets_a_403(alice, alice_client):
+def test_a_user_gets_a_403(alice, alice_client) -> None:
     record_download(alice, created_at=days_ago(40))
     response = alice_client.post(URL, {"days_old": 30}, format="json")
     assert (response.status_code, HistoryEntry.objects.count()) == (403, 1)
@@ -69,10 +69,10 @@ def test_a_user_gets_a_403(alice, alice_client):
         {"days_old": 10**12},
     ],
 )
-def test_days_old_must_be_a_positive_integer(admin_client, body):
+def test_days_old_must_be_a_positive_integer(admin_client, body) -> None:
     response = admin_client.post(URL, body, format="json")
     assert (response.status_code, set(response.json())) == (400, {"error", "details", "code"})
 
 
-def test_get_is_not_allowed(admin_client):
+def test_get_is_not_allowed(admin_client) -> None:
     assert admin_client.get(URL).status_code == 405

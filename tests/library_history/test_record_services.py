@@ -39,7 +39,7 @@ def _counters() -> dict:
     }
 
 
-def test_recording_the_same_download_twice_keeps_one_entry(alice):
+def test_recording_the_same_download_twice_keeps_one_entry(alice) -> None:
     task_id = uuid.uuid4()
     created = days_ago(1)
     record_download(alice, task_id=task_id, created_at=created)
@@ -47,7 +47,7 @@ def test_recording_the_same_download_twice_keeps_one_entry(alice):
     assert HistoryEntry.objects.filter(task_id=task_id).count() == 1
 
 
-def test_recording_the_same_download_twice_counts_it_once(alice):
+def test_recording_the_same_download_twice_counts_it_once(alice) -> None:
     task_id = uuid.uuid4()
     created = days_ago(1)
     record_download(alice, task_id=task_id, created_at=created)
@@ -55,7 +55,7 @@ def test_recording_the_same_download_twice_counts_it_once(alice):
     assert HistoryCounter.objects.get(owner=alice, download_type="track", status="completed").entries == 1
 
 
-def test_a_status_change_moves_the_count_to_the_new_status(alice):
+def test_a_status_change_moves_the_count_to_the_new_status(alice) -> None:
     task_id = uuid.uuid4()
     created = days_ago(1)
     record_download(alice, task_id=task_id, status="in_progress", created_at=created, size_bytes=0)
@@ -64,7 +64,7 @@ def test_a_status_change_moves_the_count_to_the_new_status(alice):
     assert counts == {"in_progress": 0, "completed": 1}
 
 
-def test_counters_after_many_upserts_match_a_rebuild_from_the_entries(alice, bob):
+def test_counters_after_many_upserts_match_a_rebuild_from_the_entries(alice, bob) -> None:
     """GIVEN downloads recorded, re-recorded with other statuses, artists and days
     WHEN the counters are rebuilt from scratch
     THEN they equal the ones the services maintained."""
@@ -90,7 +90,7 @@ def test_counters_after_many_upserts_match_a_rebuild_from_the_entries(alice, bob
     assert _counters() == maintained
 
 
-def test_recording_a_track_twice_keeps_one_row_with_the_latest_values(alice):
+def test_recording_a_track_twice_keeps_one_row_with_the_latest_values(alice) -> None:
     album = record_download(alice, download_type="album", status="in_progress")
     record_track(album, 1, status="failed", reason="no source had it")
     record_track(album, 1, status="completed", reason="")
@@ -98,7 +98,7 @@ def test_recording_a_track_twice_keeps_one_row_with_the_latest_values(alice):
     assert (HistoryTrack.objects.filter(parent=album).count(), track.status) == (1, "completed")
 
 
-def test_recording_a_track_of_an_unknown_download_raises(alice):
+def test_recording_a_track_of_an_unknown_download_raises(alice) -> None:
     with pytest.raises(HistoryEntry.DoesNotExist):
         history_record_track(
             parent_task_id=uuid.uuid4(),
@@ -112,24 +112,24 @@ def test_recording_a_track_of_an_unknown_download_raises(alice):
 
 
 @pytest.mark.parametrize("path", ["/srv/music/a.mp3", "../outside.mp3", "C:\\music\\a.mp3"])
-def test_a_file_path_outside_the_library_is_refused(alice, path):
+def test_a_file_path_outside_the_library_is_refused(alice, path) -> None:
     with pytest.raises(ValueError):
         record_download(alice, file_path=path)
 
 
-def test_an_unknown_status_is_refused(alice):
+def test_an_unknown_status_is_refused(alice) -> None:
     with pytest.raises(ValueError):
         record_download(alice, status="done")
 
 
-def test_history_outlives_nothing_but_its_owner(alice):
+def test_history_outlives_nothing_but_its_owner(alice) -> None:
     record_download(alice)
     alice.delete()
     assert (HistoryEntry.objects.count(), HistoryCounter.objects.count()) == (0, 0)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 index exists on SQLite only")
-def test_the_search_index_follows_renames_and_deletes(alice):
+def test_the_search_index_follows_renames_and_deletes(alice) -> None:
     entry = record_download(alice, name="Old Title")
     record_download(alice, task_id=entry.task_id, name="New Title", created_at=entry.created_at)
 

@@ -7,35 +7,35 @@ from spotizerr.runtime.serve import check_open_access, host_names_note, is_loopb
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.5"])
-def test_loopback_hosts_are_recognised(host):
+def test_loopback_hosts_are_recognised(host) -> None:
     assert is_loopback(host)
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.org", "::"])
-def test_other_hosts_are_not_loopback(host):
+def test_other_hosts_are_not_loopback(host) -> None:
     assert not is_loopback(host)
 
 
-def test_it_refuses_to_expose_an_unauthenticated_service(settings):
+def test_it_refuses_to_expose_an_unauthenticated_service(settings) -> None:
     settings.AUTH_ENABLED = False
     settings.ALLOW_OPEN_ACCESS = False
     with pytest.raises(CommandError, match="SPOTIZERR_AUTH_ENABLED"):
         check_open_access("0.0.0.0")
 
 
-def test_it_allows_open_access_when_the_operator_says_so(settings):
+def test_it_allows_open_access_when_the_operator_says_so(settings) -> None:
     settings.AUTH_ENABLED = False
     settings.ALLOW_OPEN_ACCESS = True
     check_open_access("0.0.0.0")
 
 
-def test_it_allows_any_address_with_auth_on(settings):
+def test_it_allows_any_address_with_auth_on(settings) -> None:
     settings.AUTH_ENABLED = True
     settings.ALLOW_OPEN_ACCESS = False
     check_open_access("0.0.0.0")
 
 
-def test_loopback_is_always_allowed(settings):
+def test_loopback_is_always_allowed(settings) -> None:
     settings.AUTH_ENABLED = False
     settings.ALLOW_OPEN_ACCESS = False
     check_open_access("127.0.0.1")

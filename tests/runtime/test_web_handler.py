@@ -59,14 +59,16 @@ def quick_answers_while_a_catalog_page_waits(base: str, spotify: FakeSpotify) ->
     return quick, slow[0]
 
 
-def test_a_slow_catalog_page_holds_one_thread_and_other_requests_go_on(serve_with_threads, spotify_api):
+def test_a_slow_catalog_page_holds_one_thread_and_other_requests_go_on(
+    serve_with_threads, spotify_api
+) -> None:
     quick, slow = quick_answers_while_a_catalog_page_waits(serve_with_threads(8), spotify_api)
 
     assert slow >= SLOW_SECONDS
     assert max(quick) < 1.0, quick
 
 
-def test_with_a_single_thread_the_other_requests_wait_for_it(serve_with_threads, spotify_api):
+def test_with_a_single_thread_the_other_requests_wait_for_it(serve_with_threads, spotify_api) -> None:
     """The control: the same with one thread, which is what the pool prevents."""
     quick, slow = quick_answers_while_a_catalog_page_waits(serve_with_threads(1), spotify_api)
 

@@ -33,7 +33,7 @@ def ghosts(real: dict[str, str]) -> dict[str, str]:
     return {key: spares.get(key) or str(uuid.uuid4()) for key in real}
 
 
-def test_every_api_endpoint_is_in_the_matrix():
+def test_every_api_endpoint_is_in_the_matrix() -> None:
     missing = sorted(all_endpoints() - set(MATRIX))
     assert not missing, (
         "Add these endpoints to MATRIX in tests/security/endpoints.py, saying who may call them:\n"
@@ -41,12 +41,12 @@ def test_every_api_endpoint_is_in_the_matrix():
     )
 
 
-def test_the_matrix_names_no_endpoint_that_is_gone():
+def test_the_matrix_names_no_endpoint_that_is_gone() -> None:
     stale = sorted(key for key, row in MATRIX.items() if not row.pending and key not in all_endpoints())
     assert not stale, f"These MATRIX rows match no endpoint (renamed or removed?): {stale}"
 
 
-def test_every_endpoint_the_resolver_serves_is_in_the_schema():
+def test_every_endpoint_the_resolver_serves_is_in_the_schema() -> None:
     """The contract tests fuzz the schema; an endpoint outside it would escape them."""
     undocumented = sorted(
         resolver_endpoints() - schema_endpoints() - {("/api/schema/", "GET"), ("/api/docs/", "GET")}
@@ -71,7 +71,7 @@ def test_each_endpoint_answers_each_caller_as_the_matrix_says(
     client_for,
     owned,
     assert_no_leaks,
-):
+) -> None:
     """GIVEN auth on and, for owned rows, an object alice made
     WHEN anonymous, bob, alice and the admin call the endpoint
     THEN each gets the answer its access level allows, never a 5xx, never a leak. Bob gets 404 on

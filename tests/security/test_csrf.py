@@ -36,7 +36,7 @@ def _session(user, *, csrf: bool = False) -> Client:
 @pytest.mark.parametrize(("endpoint", "row"), UNSAFE, ids=[f"{m} {p}" for (p, m), _ in UNSAFE])
 def test_a_cookie_session_without_a_csrf_token_is_refused(
     endpoint, row, auth_on, admin_user, spotify_owner_linked, owned, library_root
-):
+) -> None:
     _, method = endpoint
     if row.pending and endpoint not in all_endpoints():
         pytest.xfail(row.pending)
@@ -46,7 +46,7 @@ def test_a_cookie_session_without_a_csrf_token_is_refused(
     assert "CSRF" in response.json()["error"]
 
 
-def test_a_cookie_session_with_the_csrf_token_is_accepted(auth_on, alice):
+def test_a_cookie_session_with_the_csrf_token_is_accepted(auth_on, alice) -> None:
     response = _session(alice, csrf=True).post(
         "/api/prgs/stream/ticket", "{}", content_type="application/json"
     )
@@ -64,7 +64,9 @@ GET_COMMANDS = [
 
 
 @pytest.mark.parametrize("url", GET_COMMANDS)
-def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spotify_api, library_root):
+def test_get_download_commands_refuse_a_cookie_session(
+    url, auth_on, alice, spotify_api, library_root
+) -> None:
     response = _session(alice).get(url)
     assert response.status_code == 403, response.content
     assert response.json()["code"] == "bearer_required"
@@ -74,13 +76,13 @@ def test_get_download_commands_refuse_a_cookie_session(url, auth_on, alice, spot
 @pytest.mark.parametrize("url", GET_COMMANDS[:4])
 def test_get_download_commands_keep_working_with_a_bearer_token(
     url, auth_on, alice_client, spotify_owner_linked, library_root
-):
+) -> None:
     assert alice_client.get(url).status_code == 202
 
 
 def test_with_auth_off_a_download_started_from_another_site_is_refused(
     auth_off, anon_client, spotify_api, library_root
-):
+) -> None:
     response = anon_client.get(f"/api/track/download/{IDS.track}", HTTP_SEC_FETCH_SITE="cross-site")
     assert response.status_code == 403
 
@@ -107,20 +109,20 @@ def _ask(client_headers: dict, *, user=None, session: bool = False):
     return _Command.as_view()(request)
 
 
-def test_the_permission_lets_a_bearer_token_through(auth_on, alice):
+def test_the_permission_lets_a_bearer_token_through(auth_on, alice) -> None:
     from accounts.tokens import issue_token_pair
 
     token = issue_token_pair(alice)["access"]
     assert _ask({"HTTP_AUTHORIZATION": f"Bearer {token}"}).status_code == 200
 
 
-def test_the_permission_refuses_a_session_with_a_clear_message(auth_on, alice):
+def test_the_permission_refuses_a_session_with_a_clear_message(auth_on, alice) -> None:
     response = _ask({}, user=alice, session=True)
     assert response.status_code == 403
     assert response.data["code"] == "bearer_required" and "bearer token" in response.data["error"]
 
 
-def test_the_permission_leaves_anonymous_callers_a_401(auth_on):
+def test_the_permission_leaves_anonymous_callers_a_401(auth_on) -> None:
     assert _ask({}).status_code == 401
 
 
@@ -128,6 +130,6 @@ def test_the_permission_leaves_anonymous_callers_a_401(auth_on):
     ("site", "status"),
     [("cross-site", 403), ("same-site", 403), ("same-origin", 200), ("none", 200), (None, 200)],
 )
-def test_with_auth_off_the_permission_refuses_requests_other_sites_started(auth_off, site, status):
+def test_with_auth_off_the_permission_refuses_requests_other_sites_started(auth_off, site, status) -> None:
     headers = {"HTTP_SEC_FETCH_SITE": site} if site else {}
     assert _ask(headers).status_code == status

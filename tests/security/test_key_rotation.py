@@ -45,7 +45,7 @@ def _catalog_works(service: LiveService) -> bool:
     return response.status_code == 200
 
 
-def test_rotating_the_key_re_encrypts_the_secret_and_the_service_keeps_working(service):
+def test_rotating_the_key_re_encrypts_the_secret_and_the_service_keeps_working(service) -> None:
     key_file = service.root / "data" / "encryption_key"
     before, old_keys = _stored_ciphertext(service), key_file.read_text().split()
     assert SECRET not in before and _catalog_works(service)

@@ -24,7 +24,7 @@ def _api_login(username: str, password: str, address: str = "10.9.8.7"):
     )
 
 
-def test_five_failed_dashboard_logins_lock_the_user_name_with_429(auth_on, alice):
+def test_five_failed_dashboard_logins_lock_the_user_name_with_429(auth_on, alice) -> None:
     client = Client()
     for _ in range(5):
         assert _dashboard_login(client, "alice", "wrong-password").status_code == 401
@@ -33,7 +33,7 @@ def test_five_failed_dashboard_logins_lock_the_user_name_with_429(auth_on, alice
     assert "_auth_user_id" not in client.session
 
 
-def test_ten_failed_dashboard_logins_from_one_address_lock_it(auth_on, alice, bob):
+def test_ten_failed_dashboard_logins_from_one_address_lock_it(auth_on, alice, bob) -> None:
     client = Client()
     for attempt in range(10):
         assert _dashboard_login(client, f"nobody{attempt}", "wrong-password").status_code == 401
@@ -41,13 +41,13 @@ def test_ten_failed_dashboard_logins_from_one_address_lock_it(auth_on, alice, bo
     assert _dashboard_login(client, "bob", PASSWORD, address="10.9.8.8").status_code != 429
 
 
-def test_api_failures_lock_the_dashboard_login_too(auth_on, alice):
+def test_api_failures_lock_the_dashboard_login_too(auth_on, alice) -> None:
     for _ in range(5):
         assert _api_login("alice", "wrong-password").status_code == 401
     assert _dashboard_login(Client(), "alice", PASSWORD, address="10.1.1.1").status_code == 429
 
 
-def test_dashboard_failures_lock_the_api_and_the_django_admin(auth_on, admin_user):
+def test_dashboard_failures_lock_the_api_and_the_django_admin(auth_on, admin_user) -> None:
     client = Client()
     for _ in range(5):
         _dashboard_login(client, "admin", "wrong-password")
@@ -58,7 +58,7 @@ def test_dashboard_failures_lock_the_api_and_the_django_admin(auth_on, admin_use
     assert admin.status_code == 429
 
 
-def test_a_forged_forwarded_for_does_not_escape_the_dashboard_lock(auth_on, alice, settings):
+def test_a_forged_forwarded_for_does_not_escape_the_dashboard_lock(auth_on, alice, settings) -> None:
     settings.TRUSTED_PROXIES = []
     client = Client()
     for attempt in range(10):

@@ -25,7 +25,7 @@ PRIVILEGED = {
 }
 
 
-def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, anon_client):
+def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, anon_client) -> None:
     body = {"username": "mallory", "password": "velvet-horse-battery-5", **PRIVILEGED}
     response = anon_client.post("/api/auth/register", body, format="json")
     assert response.status_code == 201, response.content
@@ -41,7 +41,7 @@ def test_registering_with_role_admin_makes_a_plain_user(auth_on, admin_user, ano
 
 def test_changing_ones_password_with_extra_fields_changes_only_the_password(
     auth_on, alice, bob, alice_client
-):
+) -> None:
     body = {
         "current_password": PASSWORD,
         "new_password": "brand-new-horse-77",
@@ -56,7 +56,7 @@ def test_changing_ones_password_with_extra_fields_changes_only_the_password(
     assert bob.check_password(PASSWORD)
 
 
-def test_an_admin_creating_a_user_cannot_make_a_staff_user_behind_the_role(auth_on, admin_client):
+def test_an_admin_creating_a_user_cannot_make_a_staff_user_behind_the_role(auth_on, admin_client) -> None:
     body = {
         "username": "dave",
         "password": "amber-horse-battery-5",
@@ -70,7 +70,7 @@ def test_an_admin_creating_a_user_cannot_make_a_staff_user_behind_the_role(auth_
     assert (dave.role, dave.is_staff, dave.is_superuser, dave.is_system) == ("user", False, False, False)
 
 
-def test_a_role_change_with_extra_fields_changes_only_the_role(auth_on, admin_client, bob):
+def test_a_role_change_with_extra_fields_changes_only_the_role(auth_on, admin_client, bob) -> None:
     body = {"role": "admin", "username": "mallory", "email": "m@evil.test", "is_active": False}
     assert admin_client.put("/api/auth/users/bob/role", body, format="json").status_code == 200
     bob.refresh_from_db()
@@ -78,7 +78,7 @@ def test_a_role_change_with_extra_fields_changes_only_the_role(auth_on, admin_cl
 
 
 @pytest.mark.parametrize("url", ["/api/config/", "/api/config/watch"])
-def test_configuration_refuses_unknown_keys_and_stores_none(auth_on, admin_client, library_root, url):
+def test_configuration_refuses_unknown_keys_and_stores_none(auth_on, admin_client, library_root, url) -> None:
     response = admin_client.put(url, {"role": "admin", "owner": 1, "notASetting": 1}, format="json")
     assert response.status_code == 400
     assert set(response.json()["details"]) >= {"role", "owner", "notASetting"}
@@ -88,7 +88,7 @@ def test_configuration_refuses_unknown_keys_and_stores_none(auth_on, admin_clien
 
 def test_a_download_request_cannot_be_made_in_someone_elses_name(
     auth_on, alice, bob, alice_client, spotify_api, library_root
-):
+) -> None:
     from downloads.models import DownloadTask
 
     response = alice_client.get(f"/api/track/download/{IDS.track}?owner={bob.pk}&user=bob&requested_by=bob")
@@ -101,7 +101,7 @@ def test_a_download_request_cannot_be_made_in_someone_elses_name(
 
 def test_download_settings_outside_the_overridable_ones_are_never_applied(
     auth_on, alice_client, spotify_api, library_root
-):
+) -> None:
     from downloads.models import DownloadTask
 
     response = alice_client.get(
@@ -113,7 +113,7 @@ def test_download_settings_outside_the_overridable_ones_are_never_applied(
         assert task.settings_snapshot["downloadPath"] == str(library_root)
 
 
-def test_a_credential_body_cannot_set_other_fields(auth_on, admin_client, tmp_path, settings):
+def test_a_credential_body_cannot_set_other_fields(auth_on, admin_client, tmp_path, settings) -> None:
     from settings_app.models import Credential
 
     settings.DATA_DIR = tmp_path
@@ -131,7 +131,7 @@ def test_a_credential_body_cannot_set_other_fields(auth_on, admin_client, tmp_pa
 
 def test_a_watch_cannot_be_made_for_someone_else(
     auth_on, alice, bob, alice_client, spotify_api, library_root
-):
+) -> None:
     from settings_app.services import watch_config_update
     from watching.models import Watch
 

@@ -36,7 +36,7 @@ LISTS = [
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_bobs_lists_never_show_alices_things(auth_on, alices_things, bob_client, url):
+def test_bobs_lists_never_show_alices_things(auth_on, alices_things, bob_client, url) -> None:
     response = bob_client.get(url)
     assert response.status_code == 200
     text = response.content.decode()
@@ -45,18 +45,20 @@ def test_bobs_lists_never_show_alices_things(auth_on, alices_things, bob_client,
 
 
 @pytest.mark.parametrize("url", ["/api/prgs/list", "/api/history/"])
-def test_alices_lists_show_her_things(auth_on, alices_things, alice_client, url):
+def test_alices_lists_show_her_things(auth_on, alices_things, alice_client, url) -> None:
     """The positive control of the test above."""
     text = alice_client.get(url).content.decode()
     assert alices_things["task"] in text or alices_things["history"] in text
 
 
-def test_bob_cancelling_all_leaves_alices_task_running(auth_on, alices_things, bob_client, alice_client):
+def test_bob_cancelling_all_leaves_alices_task_running(
+    auth_on, alices_things, bob_client, alice_client
+) -> None:
     assert bob_client.post("/api/prgs/cancel/all").json()["cancelled_count"] == 0
     assert alice_client.get(f"/api/prgs/{alices_things['task']}").json()["status"] == "queued"
 
 
-def test_bobs_progress_events_leave_out_alices(auth_on, alices_things, alice, bob):
+def test_bobs_progress_events_leave_out_alices(auth_on, alices_things, alice, bob) -> None:
     """What the progress stream reads: events after an id, for one user."""
     from downloads.selectors import events_after
     from downloads.services import download_request
@@ -116,7 +118,9 @@ async def _read_stream(path: str, seconds: float, after_open) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_bobs_progress_stream_never_carries_alices_events(auth_on, alice, bob, spotify_api, library_root):
+def test_bobs_progress_stream_never_carries_alices_events(
+    auth_on, alice, bob, spotify_api, library_root
+) -> None:
     """GIVEN bob's open progress stream WHEN alice and then bob queue downloads
     THEN bob's stream carries his task's events and none of alice's."""
     from downloads.services import download_request, stream_ticket_issue

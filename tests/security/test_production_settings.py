@@ -55,17 +55,17 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_the_documented_production_settings_are_complete():
+def test_the_documented_production_settings_are_complete() -> None:
     env = documented_production_env()
     assert env["SPOTIZERR_AUTH_ENABLED"] == "true" and env["SPOTIZERR_BEHIND_TLS_PROXY"] == "true"
 
 
-def test_check_deploy_passes_with_the_documented_production_settings(production_env):
+def test_check_deploy_passes_with_the_documented_production_settings(production_env) -> None:
     result = _manage(["check", "--deploy", "--fail-level", "WARNING"], production_env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_warns_when_the_tls_switches_are_left_out(production_env):
+def test_check_deploy_warns_when_the_tls_switches_are_left_out(production_env) -> None:
     """The control: the same command does fail when HTTPS settings are missing."""
     production_env["SPOTIZERR_BEHIND_TLS_PROXY"] = "false"
     result = _manage(["check", "--deploy", "--fail-level", "WARNING"], production_env)
@@ -90,7 +90,7 @@ PAGES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("auth", ["auth_on", "auth_off"])
 @pytest.mark.parametrize("url", PAGES)
-def test_every_response_carries_the_protection_headers(url, auth, request):
+def test_every_response_carries_the_protection_headers(url, auth, request) -> None:
     request.getfixturevalue(auth)
     response = Client().get(url)
     csp = response.get("Content-Security-Policy", "")
@@ -102,12 +102,12 @@ def test_every_response_carries_the_protection_headers(url, auth, request):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_pages_exist_to_carry_them(auth_on):
+def test_the_dashboard_pages_exist_to_carry_them(auth_on) -> None:
     assert Client().get("/login/").status_code == 200
 
 
 @pytest.mark.django_db
-def test_behind_a_tls_proxy_https_responses_carry_hsts(settings):
+def test_behind_a_tls_proxy_https_responses_carry_hsts(settings) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_HSTS_SECONDS = 31536000
     response = Client().get("/api/auth/status", HTTP_X_FORWARDED_PROTO="https")
@@ -115,7 +115,7 @@ def test_behind_a_tls_proxy_https_responses_carry_hsts(settings):
 
 
 @pytest.mark.django_db
-def test_behind_a_tls_proxy_plain_http_is_redirected(settings):
+def test_behind_a_tls_proxy_plain_http_is_redirected(settings) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_SSL_REDIRECT = True
     response = Client().get("/api/auth/status", HTTP_X_FORWARDED_PROTO="http")
@@ -123,7 +123,7 @@ def test_behind_a_tls_proxy_plain_http_is_redirected(settings):
 
 
 @pytest.mark.django_db
-def test_the_session_cookie_is_http_only_and_same_site(admin_user):
+def test_the_session_cookie_is_http_only_and_same_site(admin_user) -> None:
     from tests.conftest import PASSWORD
 
     client = Client()

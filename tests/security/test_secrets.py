@@ -144,7 +144,7 @@ def _every_get_url() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_the_secret_never_appears_in_api_responses_or_logs(secret_set, admin_client, caplog):
+def test_the_secret_never_appears_in_api_responses_or_logs(secret_set, admin_client, caplog) -> None:
     """GIVEN the secret in use (catalog calls fetch tokens with it) WHEN an admin reads every endpoint
     THEN no response, log line or column holds it."""
     seen = 0
@@ -159,7 +159,7 @@ def test_the_secret_never_appears_in_api_responses_or_logs(secret_set, admin_cli
 
 
 @pytest.mark.django_db
-def test_the_stored_column_is_ciphertext_that_decrypts_to_the_secret(secret_set):
+def test_the_stored_column_is_ciphertext_that_decrypts_to_the_secret(secret_set) -> None:
     from settings_app.selectors import active_spotify_credentials
 
     with connection.cursor() as cursor:
@@ -172,7 +172,7 @@ def test_the_stored_column_is_ciphertext_that_decrypts_to_the_secret(secret_set)
 @pytest.mark.django_db
 def test_queued_download_tasks_carry_ids_not_secrets(
     secret_set, alice_client, library_root, monkeypatch, django_capture_on_commit_callbacks, caplog
-):
+) -> None:
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)  # only store what would be sent to the workers
@@ -186,7 +186,7 @@ def test_queued_download_tasks_carry_ids_not_secrets(
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(
     secret_set, alice_client, library_root, inbox_root, spotify_server, monkeypatch, caplog, assert_no_leaks
-):
+) -> None:
     """GIVEN the album's files in the inbox WHEN alice downloads it with the worker run inline
     THEN progress events, django-q2's task rows, history and logs hold no trace of the secret, and
     what alice reads about it names no server path."""
@@ -241,14 +241,14 @@ def test_a_whole_download_leaves_the_secret_in_no_event_task_or_log(
 
 # ---------------------------------------------------------------------------------------------- the scanner itself
 @pytest.mark.django_db
-def test_the_scanner_finds_a_secret_in_a_log_line(secret_set, caplog):
+def test_the_scanner_finds_a_secret_in_a_log_line(secret_set, caplog) -> None:
     logging.getLogger("spotizerr.anything").debug("token request with %s", secret_set)
     with pytest.raises(AssertionError, match="logged by"):
         _assert_nowhere(secret_set, caplog)
 
 
 @pytest.mark.django_db
-def test_the_scanner_finds_a_secret_in_a_plain_column(secret_set, caplog):
+def test_the_scanner_finds_a_secret_in_a_plain_column(secret_set, caplog) -> None:
     from accounts.models import User
 
     User.objects.filter(username="admin").update(first_name=secret_set)
@@ -257,7 +257,7 @@ def test_the_scanner_finds_a_secret_in_a_plain_column(secret_set, caplog):
 
 
 @pytest.mark.django_db
-def test_the_scanner_finds_a_secret_in_the_cache(secret_set, caplog):
+def test_the_scanner_finds_a_secret_in_the_cache(secret_set, caplog) -> None:
     from django.core.cache import cache
 
     cache.set("some-key", {"nested": [secret_set]})
@@ -266,7 +266,7 @@ def test_the_scanner_finds_a_secret_in_the_cache(secret_set, caplog):
 
 
 @pytest.mark.django_db
-def test_the_scanner_finds_a_secret_in_a_queued_task(secret_set, caplog, monkeypatch):
+def test_the_scanner_finds_a_secret_in_a_queued_task(secret_set, caplog, monkeypatch) -> None:
     from django_q.conf import Conf
     from django_q.tasks import async_task
 

@@ -22,7 +22,7 @@ def _start_link(sso_browser, user: User, provider: str = "github") -> str:
     return response["Location"]
 
 
-def test_a_signed_in_user_links_github_from_the_profile_and_stays_signed_in(sso_browser, alice):
+def test_a_signed_in_user_links_github_from_the_profile_and_stays_signed_in(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
 
     trip = sso_browser.visit(_start_link(sso_browser, alice))
@@ -37,7 +37,7 @@ def test_a_signed_in_user_links_github_from_the_profile_and_stays_signed_in(sso_
     assert "Linked GitHub." in sso_browser.client.get("/profile/").content.decode()
 
 
-def test_after_linking_a_github_sign_in_opens_that_account(sso_browser, alice, sso_on):
+def test_after_linking_a_github_sign_in_opens_that_account(sso_browser, alice, sso_on) -> None:
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     sso_browser.visit(_start_link(sso_browser, alice))
     sso_browser.client.logout()
@@ -49,7 +49,7 @@ def test_after_linking_a_github_sign_in_opens_that_account(sso_browser, alice, s
     assert User.objects.count() == 1
 
 
-def test_a_provider_account_linked_to_someone_else_is_refused(sso_browser, alice, bob):
+def test_a_provider_account_linked_to_someone_else_is_refused(sso_browser, alice, bob) -> None:
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     sso_browser.visit(_start_link(sso_browser, bob))
 
@@ -60,7 +60,7 @@ def test_a_provider_account_linked_to_someone_else_is_refused(sso_browser, alice
     assert SocialAccount.objects.get(uid="7007").user == bob
 
 
-def test_a_second_account_of_a_linked_provider_is_refused(sso_browser, alice):
+def test_a_second_account_of_a_linked_provider_is_refused(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     sso_browser.visit(_start_link(sso_browser, alice))
     sso_browser.fake.sign_in("github", FakeAccount(uid="8008", email="other@elsewhere.test", login="other"))
@@ -72,7 +72,7 @@ def test_a_second_account_of_a_linked_provider_is_refused(sso_browser, alice):
     assert list(SocialAccount.objects.filter(user=alice).values_list("uid", flat=True)) == ["7007"]
 
 
-def test_linking_again_the_same_account_changes_nothing(sso_browser, alice):
+def test_linking_again_the_same_account_changes_nothing(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     sso_browser.visit(_start_link(sso_browser, alice))
 
@@ -82,7 +82,7 @@ def test_linking_again_the_same_account_changes_nothing(sso_browser, alice):
     assert SocialAccount.objects.filter(user=alice).count() == 1
 
 
-def test_a_link_finished_after_signing_out_is_refused(sso_browser, alice, bob):
+def test_a_link_finished_after_signing_out_is_refused(sso_browser, alice, bob) -> None:
     """Signing out (or in as someone else) ends the session, and the link's state with it."""
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     provider_url = _start_link(sso_browser, alice)
@@ -95,7 +95,7 @@ def test_a_link_finished_after_signing_out_is_refused(sso_browser, alice, bob):
     assert not SocialAccount.objects.exists()
 
 
-def test_a_link_whose_user_no_longer_signs_in_is_refused(sso_browser, alice):
+def test_a_link_whose_user_no_longer_signs_in_is_refused(sso_browser, alice) -> None:
     """Deactivated meanwhile: the session stays, but no longer holds a signed-in user."""
     sso_browser.fake.sign_in("github", _ALICE_AT_GITHUB)
     provider_url = _start_link(sso_browser, alice)
@@ -108,7 +108,7 @@ def test_a_link_whose_user_no_longer_signs_in_is_refused(sso_browser, alice):
     assert not SocialAccount.objects.exists()
 
 
-def test_the_link_button_is_a_csrf_checked_post(sso_browser, alice):
+def test_the_link_button_is_a_csrf_checked_post(sso_browser, alice) -> None:
     sso_browser.client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
 
     assert sso_browser.client.get("/profile/sso/github/link/").status_code == 405
@@ -116,7 +116,9 @@ def test_the_link_button_is_a_csrf_checked_post(sso_browser, alice):
     assert not SocialAccount.objects.exists()
 
 
-def test_the_profile_offers_a_link_button_per_configured_provider_not_linked(sso_browser, alice, settings):
+def test_the_profile_offers_a_link_button_per_configured_provider_not_linked(
+    sso_browser, alice, settings
+) -> None:
     settings.SSO_PROVIDERS = ["github"]
     sso_browser.client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -126,7 +128,7 @@ def test_the_profile_offers_a_link_button_per_configured_provider_not_linked(sso
     assert 'action="/profile/sso/google/link/"' not in page
 
 
-def test_a_provider_not_configured_here_is_not_linked(sso_browser, alice, settings):
+def test_a_provider_not_configured_here_is_not_linked(sso_browser, alice, settings) -> None:
     settings.SSO_PROVIDERS = ["google"]
     sso_browser.client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
 
@@ -136,7 +138,7 @@ def test_a_provider_not_configured_here_is_not_linked(sso_browser, alice, settin
     assert "not enabled" in sso_browser.client.get("/profile/").content.decode()
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page(sso_browser):
+def test_an_anonymous_visitor_is_sent_to_the_login_page(sso_browser) -> None:
     response = post(sso_browser.client, "/profile/sso/github/link/")
 
     assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -15,7 +15,7 @@ def _session_user(sso_browser) -> User | None:
     return User.objects.get(pk=user_id) if user_id else None
 
 
-def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(sso_browser, octocat):
+def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(sso_browser, octocat) -> None:
     sso_browser.fake.sign_in("github", octocat)
 
     trip = sso_browser.sign_in("github")
@@ -32,7 +32,9 @@ def test_a_first_github_sign_in_creates_a_user_and_lands_on_the_dashboard(sso_br
     assert _session_user(sso_browser) == user
 
 
-def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email(sso_browser, octocat):
+def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email(
+    sso_browser, octocat
+) -> None:
     sso_browser.fake.sign_in("github", octocat)
 
     sso_browser.sign_in("github")
@@ -46,7 +48,7 @@ def test_a_new_sso_user_is_a_real_allauth_link_with_its_token_and_verified_email
     ).exists()
 
 
-def test_a_first_google_sign_in_creates_a_user_named_after_the_email(sso_browser, googler):
+def test_a_first_google_sign_in_creates_a_user_named_after_the_email(sso_browser, googler) -> None:
     sso_browser.fake.sign_in("google", googler)
 
     trip = sso_browser.sign_in("google")
@@ -61,7 +63,7 @@ def test_a_first_google_sign_in_creates_a_user_named_after_the_email(sso_browser
     )
 
 
-def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(sso_browser, googler):
+def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(sso_browser, googler) -> None:
     sso_browser.fake.sign_in("google", googler)
 
     sso_browser.sign_in("google")
@@ -70,7 +72,7 @@ def test_google_sign_in_proves_the_pkce_verifier_to_the_token_endpoint(sso_brows
     assert len(token_request["code_verifier"]) >= 43  # the fake refuses a verifier that does not match
 
 
-def test_google_sign_in_works_from_userinfo_when_no_id_token_is_returned(sso_browser, googler):
+def test_google_sign_in_works_from_userinfo_when_no_id_token_is_returned(sso_browser, googler) -> None:
     sso_browser.fake.sign_in("google", googler)
     sso_browser.fake.google_id_token = False
 
@@ -80,7 +82,7 @@ def test_google_sign_in_works_from_userinfo_when_no_id_token_is_returned(sso_bro
     assert SocialAccount.objects.get(provider="google").uid == googler.uid
 
 
-def test_a_linked_provider_account_logs_in_to_the_same_user_again(sso_browser, octocat, client_for):
+def test_a_linked_provider_account_logs_in_to_the_same_user_again(sso_browser, octocat, client_for) -> None:
     sso_browser.fake.sign_in("github", octocat)
     sso_browser.sign_in("github")
     sso_browser.client.logout()
@@ -92,7 +94,7 @@ def test_a_linked_provider_account_logs_in_to_the_same_user_again(sso_browser, o
     assert _session_user(sso_browser).username == "octocat"
 
 
-def test_a_linked_account_logs_in_even_after_its_email_changed_at_the_provider(sso_browser, octocat):
+def test_a_linked_account_logs_in_even_after_its_email_changed_at_the_provider(sso_browser, octocat) -> None:
     sso_browser.fake.sign_in("github", octocat)
     sso_browser.sign_in("github")
     sso_browser.client.logout()
@@ -104,7 +106,7 @@ def test_a_linked_account_logs_in_even_after_its_email_changed_at_the_provider(s
     assert SocialAccount.objects.get(provider="github").user.username == "octocat"
 
 
-def test_a_verified_email_links_the_provider_to_the_existing_user(sso_browser, alice):
+def test_a_verified_email_links_the_provider_to_the_existing_user(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("github", FakeAccount(uid="42", email="ALICE@example.test", login="alice-gh"))
 
     trip = sso_browser.sign_in("github")
@@ -117,7 +119,7 @@ def test_a_verified_email_links_the_provider_to_the_existing_user(sso_browser, a
     assert User.objects.filter(is_system=False).count() == 1
 
 
-def test_linking_by_email_keeps_the_users_password(sso_browser, alice):
+def test_linking_by_email_keeps_the_users_password(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("google", FakeAccount(uid="g-alice", email="alice@example.test", name="Alice A"))
 
     sso_browser.sign_in("google")
@@ -126,7 +128,7 @@ def test_linking_by_email_keeps_the_users_password(sso_browser, alice):
     assert alice.check_password(PASSWORD)
 
 
-def test_a_verified_secondary_github_email_is_enough_to_link(sso_browser, alice):
+def test_a_verified_secondary_github_email_is_enough_to_link(sso_browser, alice) -> None:
     sso_browser.fake.sign_in(
         "github",
         FakeAccount(
@@ -143,7 +145,7 @@ def test_a_verified_secondary_github_email_is_enough_to_link(sso_browser, alice)
     assert SocialAccount.objects.get(provider="github", uid="77").user == alice
 
 
-def test_a_new_username_that_is_taken_gets_a_suffix(sso_browser, alice):
+def test_a_new_username_that_is_taken_gets_a_suffix(sso_browser, alice) -> None:
     sso_browser.fake.sign_in("github", FakeAccount(uid="99", email="other-alice@example.test", login="alice"))
 
     sso_browser.sign_in("github")
@@ -152,7 +154,7 @@ def test_a_new_username_that_is_taken_gets_a_suffix(sso_browser, alice):
     assert user.username.startswith("alice") and user.username != "alice"
 
 
-def test_no_token_ever_appears_in_a_url_of_the_flow(sso_browser, octocat):
+def test_no_token_ever_appears_in_a_url_of_the_flow(sso_browser, octocat) -> None:
     sso_browser.fake.sign_in("github", octocat)
 
     trip = sso_browser.sign_in("github")

@@ -17,7 +17,7 @@ def _csrf(sso_browser) -> str:
     return sso_browser.client.cookies["csrftoken"].value
 
 
-def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(sso_browser, octocat):
+def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(sso_browser, octocat) -> None:
     _signed_in(sso_browser, octocat)
 
     response = sso_browser.client.post(
@@ -32,7 +32,7 @@ def test_the_session_from_a_sign_in_gets_a_jwt_pair_and_the_user(sso_browser, oc
     assert body["user"]["is_sso_user"] is True
 
 
-def test_the_issued_access_token_authenticates_api_calls(sso_browser, octocat):
+def test_the_issued_access_token_authenticates_api_calls(sso_browser, octocat) -> None:
     _signed_in(sso_browser, octocat)
     access = sso_browser.client.post(
         "/api/auth/sso/token", content_type=JSON, HTTP_X_CSRFTOKEN=_csrf(sso_browser)
@@ -46,7 +46,7 @@ def test_the_issued_access_token_authenticates_api_calls(sso_browser, octocat):
     assert response.json()["username"] == "octocat"
 
 
-def test_the_token_exchange_requires_the_csrf_token(sso_browser, octocat):
+def test_the_token_exchange_requires_the_csrf_token(sso_browser, octocat) -> None:
     _signed_in(sso_browser, octocat)
 
     response = sso_browser.client.post("/api/auth/sso/token", content_type=JSON)
@@ -55,14 +55,14 @@ def test_the_token_exchange_requires_the_csrf_token(sso_browser, octocat):
     assert "error" in response.json()
 
 
-def test_the_token_exchange_without_a_session_is_401(sso_on):
+def test_the_token_exchange_without_a_session_is_401(sso_on) -> None:
     response = Client(enforce_csrf_checks=True).post("/api/auth/sso/token")
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_a_bearer_token_alone_cannot_mint_new_tokens(sso_on, alice_client):
+def test_a_bearer_token_alone_cannot_mint_new_tokens(sso_on, alice_client) -> None:
     assert alice_client.post("/api/auth/sso/token").status_code == 401
 
 

@@ -19,7 +19,7 @@ def admin_browser(admin_user) -> Client:
     return browser
 
 
-def test_the_admin_lists_watched_playlists_with_their_watchers(spotify, alice, admin_browser):
+def test_the_admin_lists_watched_playlists_with_their_watchers(spotify, alice, admin_browser) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     target = WatchTarget.objects.get()
 
@@ -30,7 +30,7 @@ def test_the_admin_lists_watched_playlists_with_their_watchers(spotify, alice, a
     assert "alice" in page
 
 
-def test_the_check_now_action_makes_the_watch_due(spotify, alice, admin_browser, later):
+def test_the_check_now_action_makes_the_watch_due(spotify, alice, admin_browser, later) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     target = WatchTarget.objects.get()
 

@@ -22,7 +22,7 @@ def _error_shape(response) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- adding
-def test_watching_a_playlist_without_a_body_answers_201_with_its_state(alice_client):
+def test_watching_a_playlist_without_a_body_answers_201_with_its_state(alice_client) -> None:
     response = alice_client.put(URL)
 
     assert response.status_code == 201
@@ -38,7 +38,7 @@ def test_watching_a_playlist_without_a_body_answers_201_with_its_state(alice_cli
     assert body["counts"]["items"] == body["counts"]["known"] == 5
 
 
-def test_watching_a_playlist_again_answers_200_with_the_current_state_and_no_duplicate(alice_client):
+def test_watching_a_playlist_again_answers_200_with_the_current_state_and_no_duplicate(alice_client) -> None:
     alice_client.put(URL, {"watch_new_additions": False}, format="json")
 
     response = alice_client.put(URL, {}, format="json")
@@ -49,7 +49,7 @@ def test_watching_a_playlist_again_answers_200_with_the_current_state_and_no_dup
     assert Watch.objects.count() == 1
 
 
-def test_watching_a_playlist_spotify_does_not_know_is_a_404(alice_client):
+def test_watching_a_playlist_spotify_does_not_know_is_a_404(alice_client) -> None:
     response = alice_client.put(f"/api/playlist/watch/{fake_id('no such playlist')}")
 
     assert response.status_code == 404
@@ -57,7 +57,7 @@ def test_watching_a_playlist_spotify_does_not_know_is_a_404(alice_client):
     assert WatchTarget.objects.count() == 0
 
 
-def test_a_malformed_playlist_id_is_a_400(alice_client):
+def test_a_malformed_playlist_id_is_a_400(alice_client) -> None:
     response = alice_client.put("/api/playlist/watch/not-an-id!")
 
     assert response.status_code == 400
@@ -69,7 +69,7 @@ def test_a_malformed_playlist_id_is_a_400(alice_client):
     [{"watch_new_additions": "perhaps"}, {"download_everything": True}, ["a", "b"]],
     ids=["bad value", "unknown field", "a list"],
 )
-def test_a_bad_body_is_a_400_in_the_error_shape(alice_client, body):
+def test_a_bad_body_is_a_400_in_the_error_shape(alice_client, body) -> None:
     response = alice_client.put(URL, body, format="json")
 
     assert response.status_code == 400
@@ -79,7 +79,7 @@ def test_a_bad_body_is_a_400_in_the_error_shape(alice_client, body):
 
 def test_download_existing_on_add_queues_the_playlist_at_a_check_started_after_the_request(
     alice, alice_client, django_capture_on_commit_callbacks
-):
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = alice_client.put(URL, {"download_existing": True}, format="json")
 
@@ -89,7 +89,7 @@ def test_download_existing_on_add_queues_the_playlist_at_a_check_started_after_t
     assert len(downloads_of(alice)) == 5
 
 
-def test_watching_an_artist_defaults_to_the_configured_album_types(alice_client, watch_config):
+def test_watching_an_artist_defaults_to_the_configured_album_types(alice_client, watch_config) -> None:
     watch_config(watchedArtistAlbumGroup=["album"])
 
     response = alice_client.put(f"/api/artist/watch/{IDS.artist}")
@@ -102,7 +102,7 @@ def test_watching_an_artist_defaults_to_the_configured_album_types(alice_client,
     }
 
 
-def test_an_unknown_album_type_is_a_400(alice_client):
+def test_an_unknown_album_type_is_a_400(alice_client) -> None:
     response = alice_client.put(
         f"/api/artist/watch/{IDS.artist}", {"album_types": ["bootleg"]}, format="json"
     )
@@ -112,7 +112,7 @@ def test_an_unknown_album_type_is_a_400(alice_client):
 
 
 # ---------------------------------------------------------------------------------------------- disabled
-def test_with_watching_disabled_adding_is_refused_with_how_to_enable_it(alice_client, watch_config):
+def test_with_watching_disabled_adding_is_refused_with_how_to_enable_it(alice_client, watch_config) -> None:
     watch_config(enabled=False)
 
     response = alice_client.put(URL)
@@ -123,7 +123,7 @@ def test_with_watching_disabled_adding_is_refused_with_how_to_enable_it(alice_cl
     assert 'PUT /api/config/watch {"enabled": true}' in body["error"]
 
 
-def test_with_watching_disabled_triggering_is_refused(alice_client, watch_config):
+def test_with_watching_disabled_triggering_is_refused(alice_client, watch_config) -> None:
     alice_client.put(URL)
     watch_config(enabled=False)
 
@@ -131,7 +131,7 @@ def test_with_watching_disabled_triggering_is_refused(alice_client, watch_config
     assert alice_client.post(f"/api/playlist/watch/trigger_check/{PLAYLIST}").status_code == 403
 
 
-def test_with_watching_disabled_list_and_status_still_answer(alice_client, watch_config):
+def test_with_watching_disabled_list_and_status_still_answer(alice_client, watch_config) -> None:
     alice_client.put(URL)
     watch_config(enabled=False)
 
@@ -140,14 +140,14 @@ def test_with_watching_disabled_list_and_status_still_answer(alice_client, watch
 
 
 # ---------------------------------------------------------------------------------------------- reading
-def test_the_status_of_a_playlist_nobody_watches_says_so(alice_client):
+def test_the_status_of_a_playlist_nobody_watches_says_so(alice_client) -> None:
     response = alice_client.get(f"{URL}/status")
 
     assert response.status_code == 200
     assert response.json() == {"is_watched": False, "spotify_id": PLAYLIST}
 
 
-def test_the_list_shows_each_watch_with_options_counts_schedule_and_last_result(alice_client):
+def test_the_list_shows_each_watch_with_options_counts_schedule_and_last_result(alice_client) -> None:
     alice_client.put(URL)
     alice_client.put(f"/api/playlist/watch/{IDS.big_playlist}")
 
@@ -168,7 +168,9 @@ def test_the_list_shows_each_watch_with_options_counts_schedule_and_last_result(
     assert watches[1]["counts"]["items"] == 117
 
 
-def test_users_see_only_their_own_watches_and_admins_see_everyones(alice_client, bob_client, admin_client):
+def test_users_see_only_their_own_watches_and_admins_see_everyones(
+    alice_client, bob_client, admin_client
+) -> None:
     alice_client.put(URL)
     bob_client.put(f"/api/artist/watch/{IDS.artist}")
     bob_client.put(f"/api/playlist/watch/{IDS.big_playlist}")
@@ -182,7 +184,7 @@ def test_users_see_only_their_own_watches_and_admins_see_everyones(alice_client,
     assert everyone == [(PLAYLIST, "alice"), (IDS.big_playlist, "bob")]
 
 
-def test_another_users_watch_is_not_watched_for_you_and_cannot_be_removed(alice_client, bob_client):
+def test_another_users_watch_is_not_watched_for_you_and_cannot_be_removed(alice_client, bob_client) -> None:
     alice_client.put(URL)
 
     assert bob_client.get(f"{URL}/status").json()["is_watched"] is False
@@ -192,12 +194,12 @@ def test_another_users_watch_is_not_watched_for_you_and_cannot_be_removed(alice_
     assert Watch.objects.count() == 1
 
 
-def test_anonymous_requests_are_refused_when_auth_is_on(anon_client):
+def test_anonymous_requests_are_refused_when_auth_is_on(anon_client) -> None:
     assert anon_client.get("/api/playlist/watch/list").status_code == 401
 
 
 # ---------------------------------------------------------------------------------------------- removing
-def test_removing_the_last_watch_forgets_the_playlist(alice_client):
+def test_removing_the_last_watch_forgets_the_playlist(alice_client) -> None:
     alice_client.put(URL)
 
     response = alice_client.delete(URL)
@@ -207,7 +209,7 @@ def test_removing_the_last_watch_forgets_the_playlist(alice_client):
     assert WatchTarget.objects.count() == 0
 
 
-def test_removing_ones_watch_keeps_the_playlist_for_the_other_watcher(alice_client, bob_client):
+def test_removing_ones_watch_keeps_the_playlist_for_the_other_watcher(alice_client, bob_client) -> None:
     alice_client.put(URL)
     bob_client.put(URL)
 
@@ -217,7 +219,7 @@ def test_removing_ones_watch_keeps_the_playlist_for_the_other_watcher(alice_clie
 
 
 # ---------------------------------------------------------------------------------------------- items
-def test_tracks_given_as_a_bare_list_are_marked_known(spotify, alice_client):
+def test_tracks_given_as_a_bare_list_are_marked_known(spotify, alice_client) -> None:
     alice_client.put(URL)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
 
@@ -228,7 +230,9 @@ def test_tracks_given_as_a_bare_list_are_marked_known(spotify, alice_client):
     assert WatchItemState.objects.get(item_id=track).status == ItemStatus.KNOWN
 
 
-def test_a_track_marked_known_before_it_is_added_is_not_downloaded(spotify, alice, alice_client, check):
+def test_a_track_marked_known_before_it_is_added_is_not_downloaded(
+    spotify, alice, alice_client, check
+) -> None:
     alice_client.put(URL)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
     alice_client.post(f"{URL}/tracks", {"track_ids": [track]}, format="json")
@@ -239,7 +243,7 @@ def test_a_track_marked_known_before_it_is_added_is_not_downloaded(spotify, alic
     assert DownloadTask.objects.count() == 0
 
 
-def test_forgotten_tracks_are_queued_at_the_next_check(spotify, alice, alice_client, check):
+def test_forgotten_tracks_are_queued_at_the_next_check(spotify, alice, alice_client, check) -> None:
     alice_client.put(URL)
     first = spotify.catalog.playlists[PLAYLIST].entries[0].item_id
 
@@ -255,7 +259,7 @@ def test_forgotten_tracks_are_queued_at_the_next_check(spotify, alice, alice_cli
     [{"track_ids": []}, {"track_ids": ["nope!"]}, {"tracks": ["x"]}, "text"],
     ids=["empty", "bad id", "wrong key", "not json object"],
 )
-def test_bad_track_lists_are_a_400(alice_client, body):
+def test_bad_track_lists_are_a_400(alice_client, body) -> None:
     alice_client.put(URL)
 
     response = alice_client.post(f"{URL}/tracks", body, format="json")
@@ -264,13 +268,13 @@ def test_bad_track_lists_are_a_400(alice_client, body):
     _error_shape(response)
 
 
-def test_marking_tracks_of_a_playlist_you_do_not_watch_is_a_404(alice_client):
+def test_marking_tracks_of_a_playlist_you_do_not_watch_is_a_404(alice_client) -> None:
     response = alice_client.post(f"{URL}/tracks", {"track_ids": [IDS.track]}, format="json")
 
     assert response.status_code == 404
 
 
-def test_albums_of_a_watched_artist_can_be_marked_known(alice_client):
+def test_albums_of_a_watched_artist_can_be_marked_known(alice_client) -> None:
     alice_client.put(f"/api/artist/watch/{IDS.artist}", {"album_types": ["compilation"]}, format="json")
 
     response = alice_client.post(
@@ -284,7 +288,7 @@ def test_albums_of_a_watched_artist_can_be_marked_known(alice_client):
 # ---------------------------------------------------------------------------------------------- triggering
 def test_triggering_a_check_starts_it_once_the_request_commits(
     spotify, alice, alice_client, django_capture_on_commit_callbacks
-):
+) -> None:
     alice_client.put(URL)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
     spotify.catalog.playlist_add(PLAYLIST, [track])
@@ -298,7 +302,7 @@ def test_triggering_a_check_starts_it_once_the_request_commits(
     assert downloads_of(alice) == [track]
 
 
-def test_triggering_all_checks_only_your_own_watches(alice_client, bob_client):
+def test_triggering_all_checks_only_your_own_watches(alice_client, bob_client) -> None:
     alice_client.put(URL)
     bob_client.put(f"/api/playlist/watch/{IDS.big_playlist}")
 
@@ -307,7 +311,7 @@ def test_triggering_all_checks_only_your_own_watches(alice_client, bob_client):
     assert response.json() == {"message": "Checking 1 watched playlists now", "checks": 1}
 
 
-def test_triggering_a_playlist_you_do_not_watch_is_a_404(alice_client, bob_client):
+def test_triggering_a_playlist_you_do_not_watch_is_a_404(alice_client, bob_client) -> None:
     bob_client.put(URL)
 
     assert alice_client.post(f"/api/playlist/watch/trigger_check/{PLAYLIST}").status_code == 404

@@ -19,7 +19,7 @@ def _artist_check(check) -> str:
     return check(ARTIST, kind=WatchKind.ARTIST)
 
 
-def test_adding_an_artist_marks_its_existing_releases_known(spotify, alice):
+def test_adding_an_artist_marks_its_existing_releases_known(spotify, alice) -> None:
     watch, created = watch_artist_add(user=alice, artist_id=ARTIST)
 
     assert created and watch.album_types == ["album", "single"]
@@ -33,7 +33,7 @@ def test_adding_an_artist_marks_its_existing_releases_known(spotify, alice):
     assert DownloadTask.objects.count() == 0
 
 
-def test_a_new_release_of_a_watched_type_is_queued_as_an_album_download(spotify, alice, check):
+def test_a_new_release_of_a_watched_type_is_queued_as_an_album_download(spotify, alice, check) -> None:
     watch_artist_add(user=alice, artist_id=ARTIST)
     single = spotify.catalog.artist_add_release(ARTIST, "Fresh Single", album_group="single", tracks=1)
 
@@ -43,7 +43,9 @@ def test_a_new_release_of_a_watched_type_is_queued_as_an_album_download(spotify,
     assert result.startswith("1 added, 0 removed")
 
 
-def test_a_new_release_of_a_type_the_watcher_left_out_is_remembered_but_not_queued(spotify, alice, check):
+def test_a_new_release_of_a_type_the_watcher_left_out_is_remembered_but_not_queued(
+    spotify, alice, check
+) -> None:
     watch_artist_add(user=alice, artist_id=ARTIST, album_types=["album"])
     single = spotify.catalog.artist_add_release(ARTIST, "Fresh Single", album_group="single", tracks=1)
 
@@ -53,7 +55,9 @@ def test_a_new_release_of_a_type_the_watcher_left_out_is_remembered_but_not_queu
     assert WatchItem.objects.get(spotify_id=single).album_group == "single"
 
 
-def test_a_release_the_artist_only_appears_on_is_never_filed_as_their_compilation(spotify, alice, check):
+def test_a_release_the_artist_only_appears_on_is_never_filed_as_their_compilation(
+    spotify, alice, check
+) -> None:
     """GIVEN a 2026 app (items without album_group) and a watch of albums and compilations
     WHEN the artist turns up on another artist's compilation
     THEN it is filed as appears_on and not queued."""
@@ -67,7 +71,7 @@ def test_a_release_the_artist_only_appears_on_is_never_filed_as_their_compilatio
     assert downloads_of(alice, "album") == [own]
 
 
-def test_download_existing_queues_every_release_of_the_chosen_types(spotify, alice, check):
+def test_download_existing_queues_every_release_of_the_chosen_types(spotify, alice, check) -> None:
     watch_artist_add(user=alice, artist_id=ARTIST, album_types=["single"], download_existing=True)
 
     _artist_check(check)
@@ -75,7 +79,7 @@ def test_download_existing_queues_every_release_of_the_chosen_types(spotify, ali
     assert downloads_of(alice, "album") == [IDS.single]
 
 
-def test_every_page_of_releases_is_read_in_one_check(spotify, alice, check):
+def test_every_page_of_releases_is_read_in_one_check(spotify, alice, check) -> None:
     watch_artist_add(user=alice, artist_id=IDS.big_artist, album_types=["compilation"])
     spotify.catalog.artist_add_release(IDS.big_artist, "Late Compilation", album_group="compilation")
     spotify.clear_requests()
@@ -91,7 +95,7 @@ def test_every_page_of_releases_is_read_in_one_check(spotify, alice, check):
     assert len(downloads_of(alice, "album")) == 1
 
 
-def test_watch_new_releases_off_queues_nothing(spotify, alice, check):
+def test_watch_new_releases_off_queues_nothing(spotify, alice, check) -> None:
     watch_artist_add(user=alice, artist_id=ARTIST, watch_new_releases=False)
     spotify.catalog.artist_add_release(ARTIST, "Fresh Album")
 
@@ -100,7 +104,9 @@ def test_watch_new_releases_off_queues_nothing(spotify, alice, check):
     assert DownloadTask.objects.count() == 0
 
 
-def test_watching_again_with_more_album_types_does_not_download_their_past_releases(spotify, alice, check):
+def test_watching_again_with_more_album_types_does_not_download_their_past_releases(
+    spotify, alice, check
+) -> None:
     """GIVEN alice watches albums only and a single came out meanwhile (seen by a check, not for her)
     WHEN she adds singles to her album types THEN that single is known, not queued at the next check."""
     watch_artist_add(user=alice, artist_id=ARTIST, album_types=["album"])
@@ -115,7 +121,7 @@ def test_watching_again_with_more_album_types_does_not_download_their_past_relea
     assert watch.states.get(item_id=single).status == ItemStatus.KNOWN
 
 
-def test_two_watchers_of_one_artist_each_get_their_own_album_types(spotify, alice, bob, check):
+def test_two_watchers_of_one_artist_each_get_their_own_album_types(spotify, alice, bob, check) -> None:
     watch_artist_add(user=alice, artist_id=ARTIST, album_types=["album"])
     watch_artist_add(user=bob, artist_id=ARTIST, album_types=["single"])
     album = spotify.catalog.artist_add_release(ARTIST, "Fresh Album")

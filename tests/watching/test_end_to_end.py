@@ -15,7 +15,7 @@ PLAYLIST = IDS.small_playlist
 @pytest.mark.django_db(transaction=True)
 def test_a_track_added_to_a_watched_playlist_ends_up_in_the_library_and_its_playlist_file(
     engine, spotify_owner_linked, inline_queue, inbox_file, alice, library_root, check
-):
+) -> None:
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     track = engine.catalog.albums[IDS.big_album].track_ids[0]
     inbox_file(track)

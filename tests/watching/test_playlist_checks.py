@@ -33,7 +33,7 @@ def _current(playlist_id: str = PLAYLIST) -> list[str]:
     )
 
 
-def test_adding_a_playlist_marks_its_current_tracks_known_without_queueing(spotify, alice):
+def test_adding_a_playlist_marks_its_current_tracks_known_without_queueing(spotify, alice) -> None:
     watch, created = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
 
     assert created
@@ -42,7 +42,7 @@ def test_adding_a_playlist_marks_its_current_tracks_known_without_queueing(spoti
     assert DownloadTask.objects.count() == 0
 
 
-def test_download_existing_queues_every_current_track_at_the_first_check(spotify, alice, check):
+def test_download_existing_queues_every_current_track_at_the_first_check(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST, download_existing=True)
 
     check(PLAYLIST)
@@ -50,7 +50,7 @@ def test_download_existing_queues_every_current_track_at_the_first_check(spotify
     assert downloads_of(alice) == _playlist_order(spotify)
 
 
-def test_an_unchanged_snapshot_costs_one_small_api_call_and_nothing_else(spotify, alice, check):
+def test_an_unchanged_snapshot_costs_one_small_api_call_and_nothing_else(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     spotify.clear_requests()
 
@@ -63,7 +63,7 @@ def test_an_unchanged_snapshot_costs_one_small_api_call_and_nothing_else(spotify
     assert DownloadTask.objects.count() == 0
 
 
-def test_tracks_added_between_checks_are_queued_with_their_playlist_context(spotify, alice, check):
+def test_tracks_added_between_checks_are_queued_with_their_playlist_context(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     new = _tracks(spotify, count=2)
     spotify.catalog.playlist_add(PLAYLIST, new, position=1)
@@ -88,7 +88,7 @@ def test_tracks_added_between_checks_are_queued_with_their_playlist_context(spot
     ]
 
 
-def test_removed_tracks_are_marked_removed_with_the_time_of_the_check(spotify, alice, check, later):
+def test_removed_tracks_are_marked_removed_with_the_time_of_the_check(spotify, alice, check, later) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     gone = _playlist_order(spotify)[2]
     spotify.catalog.playlist_remove(PLAYLIST, gone)
@@ -102,7 +102,7 @@ def test_removed_tracks_are_marked_removed_with_the_time_of_the_check(spotify, a
     assert DownloadTask.objects.count() == 0
 
 
-def test_a_removed_track_that_comes_back_is_not_downloaded_again(spotify, alice, check):
+def test_a_removed_track_that_comes_back_is_not_downloaded_again(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     track = _playlist_order(spotify)[0]
     spotify.catalog.playlist_remove(PLAYLIST, track)
@@ -117,7 +117,7 @@ def test_a_removed_track_that_comes_back_is_not_downloaded_again(spotify, alice,
     assert result.startswith("1 added, 0 removed")
 
 
-def test_moved_tracks_take_their_new_positions(spotify, alice, check):
+def test_moved_tracks_take_their_new_positions(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     spotify.catalog.playlist_move(PLAYLIST, 4, 0)
 
@@ -128,7 +128,7 @@ def test_moved_tracks_take_their_new_positions(spotify, alice, check):
     assert DownloadTask.objects.count() == 0
 
 
-def test_a_changed_playlist_is_read_in_full_in_one_check(spotify, alice, check):
+def test_a_changed_playlist_is_read_in_full_in_one_check(spotify, alice, check) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.big_playlist)
     spotify.catalog.playlist_add(IDS.big_playlist, _tracks(spotify, count=1))
     spotify.clear_requests()
@@ -141,7 +141,7 @@ def test_a_changed_playlist_is_read_in_full_in_one_check(spotify, alice, check):
     assert downloads_of(alice) == _tracks(spotify, count=1)
 
 
-def test_with_snapshot_checking_off_every_check_reads_every_page(spotify, alice, check, watch_config):
+def test_with_snapshot_checking_off_every_check_reads_every_page(spotify, alice, check, watch_config) -> None:
     watch_config(useSnapshotIdChecking=False)
     watch_playlist_add(user=alice, playlist_id=IDS.big_playlist)
     spotify.clear_requests()
@@ -152,7 +152,7 @@ def test_with_snapshot_checking_off_every_check_reads_every_page(spotify, alice,
     assert result.startswith("0 added, 0 removed, 0 moved")
 
 
-def test_watch_new_additions_off_queues_nothing_and_marks_new_tracks_known(spotify, alice, check):
+def test_watch_new_additions_off_queues_nothing_and_marks_new_tracks_known(spotify, alice, check) -> None:
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST, watch_new_additions=False)
     new = _tracks(spotify, count=1)
     spotify.catalog.playlist_add(PLAYLIST, new)
@@ -164,7 +164,9 @@ def test_watch_new_additions_off_queues_nothing_and_marks_new_tracks_known(spoti
     assert _current()[-1] == new[0]
 
 
-def test_two_users_watching_one_playlist_cost_one_check_and_both_get_new_tracks(spotify, alice, bob, check):
+def test_two_users_watching_one_playlist_cost_one_check_and_both_get_new_tracks(
+    spotify, alice, bob, check
+) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     watch_playlist_add(user=bob, playlist_id=PLAYLIST)
     new = _tracks(spotify, count=1)
@@ -178,7 +180,7 @@ def test_two_users_watching_one_playlist_cost_one_check_and_both_get_new_tracks(
     assert (downloads_of(alice), downloads_of(bob)) == (new, new)
 
 
-def test_a_track_the_user_already_has_queued_counts_as_queued(spotify, alice, check):
+def test_a_track_the_user_already_has_queued_counts_as_queued(spotify, alice, check) -> None:
     from downloads.services import download_request
 
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
@@ -193,7 +195,9 @@ def test_a_track_the_user_already_has_queued_counts_as_queued(spotify, alice, ch
     assert (state.status, state.task_id) == (ItemStatus.QUEUED, existing.pk)
 
 
-def test_a_deleted_playlist_is_reported_on_the_watch_and_checked_again_later(spotify, alice, check, later):
+def test_a_deleted_playlist_is_reported_on_the_watch_and_checked_again_later(
+    spotify, alice, check, later
+) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     spotify.catalog.remove("playlist", PLAYLIST)
     at = later(seconds=10)

@@ -41,7 +41,7 @@ def _listed(library_root: Path, files: dict[str, Path]) -> list[str]:
 
 def test_adding_a_playlist_writes_its_m3u_with_the_tracks_already_in_the_library(
     spotify, alice, library_root
-):
+) -> None:
     order = [entry.item_id for entry in spotify.catalog.playlists[PLAYLIST].entries]
     files = _in_library(library_root, spotify, order[:3])
 
@@ -50,7 +50,9 @@ def test_adding_a_playlist_writes_its_m3u_with_the_tracks_already_in_the_library
     assert _listed(library_root, files) == order[:3]
 
 
-def test_the_m3u_is_rewritten_in_the_new_order_without_removed_tracks(spotify, alice, library_root, check):
+def test_the_m3u_is_rewritten_in_the_new_order_without_removed_tracks(
+    spotify, alice, library_root, check
+) -> None:
     order = [entry.item_id for entry in spotify.catalog.playlists[PLAYLIST].entries]
     files = _in_library(library_root, spotify, order)
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
@@ -63,7 +65,7 @@ def test_the_m3u_is_rewritten_in_the_new_order_without_removed_tracks(spotify, a
     assert files[order[1]].is_file()
 
 
-def test_m3u_lines_carry_length_artist_and_title(spotify, alice, library_root):
+def test_m3u_lines_carry_length_artist_and_title(spotify, alice, library_root) -> None:
     first = spotify.catalog.playlists[PLAYLIST].entries[0].item_id
     _in_library(library_root, spotify, [first])
     track = spotify.catalog.tracks[first]
@@ -76,7 +78,7 @@ def test_m3u_lines_carry_length_artist_and_title(spotify, alice, library_root):
     ]
 
 
-def test_no_m3u_is_written_for_a_playlist_with_nothing_in_the_library(spotify, alice, library_root):
+def test_no_m3u_is_written_for_a_playlist_with_nothing_in_the_library(spotify, alice, library_root) -> None:
     watch_playlist_add(user=alice, playlist_id=PLAYLIST)
 
     assert not (library_root / "playlists").exists()

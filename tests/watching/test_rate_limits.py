@@ -47,7 +47,7 @@ def changed_big_playlist(spotify, alice):
 
 def test_a_rate_limit_mid_check_keeps_the_place_and_moves_the_next_check(
     changed_big_playlist, spotify, check, monkeypatch, later
-):
+) -> None:
     _fail_nth(spotify, monkeypatch, f"/v1/playlists/{BIG}/items", nth=2, retry_after=30)
     at = later()
 
@@ -62,7 +62,7 @@ def test_a_rate_limit_mid_check_keeps_the_place_and_moves_the_next_check(
 
 def test_the_next_check_resumes_at_the_page_that_was_refused(
     changed_big_playlist, spotify, alice, check, monkeypatch
-):
+) -> None:
     _fail_nth(spotify, monkeypatch, f"/v1/playlists/{BIG}/items", nth=2, retry_after=1)
     check(BIG)
     time.sleep(1.05)  # the shared back-off lasts Retry-After seconds
@@ -76,7 +76,7 @@ def test_the_next_check_resumes_at_the_page_that_was_refused(
     assert WatchTarget.objects.get().cursor == {}
 
 
-def test_a_rate_limit_pauses_every_other_watch_check(spotify, alice, inline_queue, later):
+def test_a_rate_limit_pauses_every_other_watch_check(spotify, alice, inline_queue, later) -> None:
     watch_playlist_add(user=alice, playlist_id=IDS.small_playlist)
     watch_playlist_add(user=alice, playlist_id=BIG)
     spotify.fail_next(429, retry_after=30)
@@ -91,7 +91,9 @@ def test_a_rate_limit_pauses_every_other_watch_check(spotify, alice, inline_queu
     assert watch_lanes_start(now=at + timedelta(seconds=1)) == 0
 
 
-def test_a_spent_daily_quota_moves_the_next_check_past_the_renewal_and_says_so(spotify, alice, check, later):
+def test_a_spent_daily_quota_moves_the_next_check_past_the_renewal_and_says_so(
+    spotify, alice, check, later
+) -> None:
     watch_artist_add(user=alice, artist_id=IDS.artist)
     spotify_cache_clear()
     spotify.exhaust_quota()

@@ -36,7 +36,9 @@ def failed_track(spotify, alice, check, later):
     return watch, track
 
 
-def test_a_failed_download_is_not_retried_before_retry_failed_after(failed_track, alice, check, later):
+def test_a_failed_download_is_not_retried_before_retry_failed_after(
+    failed_track, alice, check, later
+) -> None:
     watch, track = failed_track
 
     check(PLAYLIST, at=later(minutes=29))
@@ -47,7 +49,7 @@ def test_a_failed_download_is_not_retried_before_retry_failed_after(failed_track
 
 def test_a_failed_download_is_queued_again_at_the_first_check_after_retry_failed_after(
     failed_track, alice, check, later
-):
+) -> None:
     watch, track = failed_track
 
     result = check(PLAYLIST, at=later(minutes=31))
@@ -58,7 +60,9 @@ def test_a_failed_download_is_queued_again_at_the_first_check_after_retry_failed
     assert "(1 retried)" in result
 
 
-def test_the_retry_wait_follows_the_watch_configuration(failed_track, alice, check, later, watch_config):
+def test_the_retry_wait_follows_the_watch_configuration(
+    failed_track, alice, check, later, watch_config
+) -> None:
     watch_config(retry_failed_after=60)
 
     check(PLAYLIST, at=later(minutes=2))
@@ -66,7 +70,7 @@ def test_the_retry_wait_follows_the_watch_configuration(failed_track, alice, che
     assert len(downloads_of(alice)) == 2
 
 
-def test_a_track_that_keeps_failing_shows_its_last_error_on_the_watch(failed_track, check, later):
+def test_a_track_that_keeps_failing_shows_its_last_error_on_the_watch(failed_track, check, later) -> None:
     watch, track = failed_track
     check(PLAYLIST, at=later(minutes=31))
     _fail(
@@ -82,7 +86,7 @@ def test_a_track_that_keeps_failing_shows_its_last_error_on_the_watch(failed_tra
     assert detail["counts"]["failed"] == 1
 
 
-def test_a_cancelled_download_is_not_retried(spotify, alice, check, later):
+def test_a_cancelled_download_is_not_retried(spotify, alice, check, later) -> None:
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
     spotify.catalog.playlist_add(PLAYLIST, [track])
@@ -95,7 +99,7 @@ def test_a_cancelled_download_is_not_retried(spotify, alice, check, later):
     assert watch.states.get(item_id=track).status == ItemStatus.CANCELLED
 
 
-def test_a_finished_download_marks_the_track_downloaded(spotify, alice, check):
+def test_a_finished_download_marks_the_track_downloaded(spotify, alice, check) -> None:
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     track = spotify.catalog.albums[IDS.big_album].track_ids[0]
     spotify.catalog.playlist_add(PLAYLIST, [track])

@@ -23,7 +23,7 @@ A, B = IDS.small_playlist, IDS.big_playlist
 
 
 @pytest.fixture
-def two_watches(spotify, alice):
+def two_watches(spotify, alice) -> None:
     """GIVEN alice watches two playlists."""
     watch_playlist_add(user=alice, playlist_id=A)
     watch_playlist_add(user=alice, playlist_id=B)
@@ -37,7 +37,9 @@ def _checked_at(spotify_id: str):
     return WatchTarget.objects.get(spotify_id=spotify_id).last_checked_at
 
 
-def test_a_new_watch_is_first_checked_one_check_interval_after_it_was_added(spotify, alice, watch_config):
+def test_a_new_watch_is_first_checked_one_check_interval_after_it_was_added(
+    spotify, alice, watch_config
+) -> None:
     watch_config(check_interval=600)
     before = timezone.now()
 
@@ -47,7 +49,9 @@ def test_a_new_watch_is_first_checked_one_check_interval_after_it_was_added(spot
     assert before + timedelta(seconds=600) <= next_check <= timezone.now() + timedelta(seconds=600)
 
 
-def test_each_watch_is_next_checked_one_check_interval_after_its_own_last_check(two_watches, check, later):
+def test_each_watch_is_next_checked_one_check_interval_after_its_own_last_check(
+    two_watches, check, later
+) -> None:
     first, second = later(minutes=5), later(minutes=17)
 
     check(A, at=first)
@@ -57,7 +61,9 @@ def test_each_watch_is_next_checked_one_check_interval_after_its_own_last_check(
     assert WatchTarget.objects.get(spotify_id=B).next_check_at == second + timedelta(hours=1)
 
 
-def test_a_tick_checks_the_watches_that_are_due_and_leaves_the_others(two_watches, inline_queue, later):
+def test_a_tick_checks_the_watches_that_are_due_and_leaves_the_others(
+    two_watches, inline_queue, later
+) -> None:
     tick = later(hours=3)
     _due(A, tick - timedelta(seconds=10))
     _due(B, tick + timedelta(minutes=10))
@@ -70,7 +76,7 @@ def test_a_tick_checks_the_watches_that_are_due_and_leaves_the_others(two_watche
 
 def test_a_tick_checks_a_watch_due_before_the_next_tick_so_no_gap_exceeds_the_interval(
     two_watches, inline_queue, later
-):
+) -> None:
     tick = later(hours=3)
     _due(A, tick + timedelta(seconds=30))
     _due(B, tick + timedelta(seconds=61))
@@ -83,7 +89,7 @@ def test_a_tick_checks_a_watch_due_before_the_next_tick_so_no_gap_exceeds_the_in
 
 def test_successive_ticks_check_a_watch_again_only_once_its_interval_has_passed(
     spotify, alice, inline_queue, later
-):
+) -> None:
     watch_playlist_add(user=alice, playlist_id=A)
     start = later(hours=2)
     checks = []
@@ -98,7 +104,9 @@ def test_successive_ticks_check_a_watch_again_only_once_its_interval_has_passed(
     ]
 
 
-def test_no_more_lanes_start_than_max_concurrent_checks(spotify, alice, queued_only, watch_config, later):
+def test_no_more_lanes_start_than_max_concurrent_checks(
+    spotify, alice, queued_only, watch_config, later
+) -> None:
     from tests.watching.conftest import queued_payloads
 
     watch_config(max_concurrent_checks=2)
@@ -111,7 +119,9 @@ def test_no_more_lanes_start_than_max_concurrent_checks(spotify, alice, queued_o
     assert len(queued_payloads()) == 2
 
 
-def test_a_lane_runs_due_checks_one_after_another_and_frees_its_slot(two_watches, watch_config, later):
+def test_a_lane_runs_due_checks_one_after_another_and_frees_its_slot(
+    two_watches, watch_config, later
+) -> None:
     tick = later(hours=3)
     CheckSlot.objects.update_or_create(pk=1, defaults={"holder": "lane-1-test", "lease_until": tick})
 
@@ -121,7 +131,7 @@ def test_a_lane_runs_due_checks_one_after_another_and_frees_its_slot(two_watches
     assert CheckSlot.objects.get(pk=1).holder == ""
 
 
-def test_a_check_already_running_is_not_started_twice(two_watches, later):
+def test_a_check_already_running_is_not_started_twice(two_watches, later) -> None:
     tick = later(hours=3)
     first = target_claim_next(holder="lane-a", horizon=tick, now=tick)
 
@@ -132,7 +142,7 @@ def test_a_check_already_running_is_not_started_twice(two_watches, later):
     assert third is None
 
 
-def test_a_crashed_check_is_picked_up_again_once_its_lease_expired(spotify, alice, later):
+def test_a_crashed_check_is_picked_up_again_once_its_lease_expired(spotify, alice, later) -> None:
     watch_playlist_add(user=alice, playlist_id=A)
     tick = later(hours=3)
     crashed = target_claim_next(holder="lane-crashed", horizon=tick, now=tick)
@@ -146,14 +156,14 @@ def test_a_crashed_check_is_picked_up_again_once_its_lease_expired(spotify, alic
     assert taken_over is not None and taken_over.lease_holder == "lane-new"
 
 
-def test_no_checks_start_while_watching_is_disabled(two_watches, inline_queue, watch_config, later):
+def test_no_checks_start_while_watching_is_disabled(two_watches, inline_queue, watch_config, later) -> None:
     watch_config(enabled=False)
 
     assert watch_lanes_start(now=later(hours=3)) == 0
     assert WatchTarget.objects.filter(check_count__gt=0).count() == 0
 
 
-def test_the_schedule_is_created_once(db):
+def test_the_schedule_is_created_once(db) -> None:
     from django_q.models import Schedule
 
     watch_schedule_ensure()
@@ -167,7 +177,7 @@ def test_the_schedule_is_created_once(db):
     )
 
 
-def test_bootstrap_creates_the_watch_schedule(db):
+def test_bootstrap_creates_the_watch_schedule(db) -> None:
     from django_q.models import Schedule
 
     from spotizerr import bootstrap

@@ -13,7 +13,7 @@ from tests.fakes.spotify_api import IDS
 pytestmark = pytest.mark.browser
 
 
-def test_an_admin_downloads_an_album_and_watches_it_finish_live(page, log_in, live_app, readme_shot):
+def test_an_admin_downloads_an_album_and_watches_it_finish_live(page, log_in, live_app, readme_shot) -> None:
     """GIVEN the queue open in one tab WHEN an album is searched and downloaded from its page in
     another THEN the queue shows the task and its bar reaches 100% without a reload, and its history
     entry lists every track."""
@@ -68,7 +68,7 @@ def link_spotify(page, live_app) -> None:
     expect(page.locator(".messages")).to_contain_text("Linked Spotify account Fixture User.")
 
 
-def test_a_user_links_spotify_sees_it_and_unlinks(page, log_in, live_app):
+def test_a_user_links_spotify_sees_it_and_unlinks(page, log_in, live_app) -> None:
     """GIVEN alice's profile WHEN she links Spotify (PKCE against the fake Accounts service, the browser
     follows the redirects) THEN the profile shows the account; unlinking removes it; linking again works."""
     log_in("alice")
@@ -90,7 +90,7 @@ def test_a_user_links_spotify_sees_it_and_unlinks(page, log_in, live_app):
     expect(page.locator("#spotify")).to_contain_text("Linked as Fixture User")
 
 
-def test_a_user_watches_a_playlist_and_removes_it(page, log_in, live_app):
+def test_a_user_watches_a_playlist_and_removes_it(page, log_in, live_app) -> None:
     log_in("alice")
     link_spotify(page, live_app)  # Spotify shows a playlist's tracks only to its owner's account (2026)
     page.goto(f"/playlist/{IDS.small_playlist}/")
@@ -108,7 +108,7 @@ def test_a_user_watches_a_playlist_and_removes_it(page, log_in, live_app):
     expect(page.locator(".watch", has_text="Fixture Mix")).to_have_count(0)
 
 
-def test_an_admin_fixes_a_setting_after_a_validation_error(page, log_in):
+def test_an_admin_fixes_a_setting_after_a_validation_error(page, log_in) -> None:
     log_in("admin")
     page.get_by_role("link", name="Settings").click()
     field = page.get_by_label("Tracks downloaded at once")
@@ -122,7 +122,7 @@ def test_an_admin_fixes_a_setting_after_a_validation_error(page, log_in):
     expect(page.get_by_label("Tracks downloaded at once")).to_have_value("4")
 
 
-def test_the_formatting_preview_follows_the_template_as_it_is_typed(page, log_in):
+def test_the_formatting_preview_follows_the_template_as_it_is_typed(page, log_in) -> None:
     log_in("admin")
     page.goto("/settings/formatting/")
     expect(page.locator("#path-preview")).to_have_text("The Test Pattern/Sine Waves/03. Four Forty.mp3")
@@ -134,7 +134,7 @@ def test_the_formatting_preview_follows_the_template_as_it_is_typed(page, log_in
     expect(page.locator("#preview-problems")).to_contain_text("unknown placeholder %bogus%")
 
 
-def test_a_plain_user_is_refused_admin_pages(page, log_in):
+def test_a_plain_user_is_refused_admin_pages(page, log_in) -> None:
     log_in("alice")
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
     response = page.goto("/settings/users/")
@@ -142,7 +142,7 @@ def test_a_plain_user_is_refused_admin_pages(page, log_in):
     expect(page.locator("main")).to_contain_text("Only administrators may open this page.")
 
 
-def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(page, log_in):
+def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(page, log_in) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     log_in("alice")
     menu = page.get_by_role("button", name="Menu")
@@ -154,7 +154,7 @@ def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(page, log_in):
     expect(queue_link).to_be_visible()
 
 
-def test_the_queue_catches_up_after_losing_its_connection(page, log_in, chromium_browser, live_app):
+def test_the_queue_catches_up_after_losing_its_connection(page, log_in, chromium_browser, live_app) -> None:
     """GIVEN the queue open WHEN the web server goes away while a download fails in the worker THEN,
     once the server is back, the queue reconnects and shows the task with its error reason and Retry,
     without a reload."""

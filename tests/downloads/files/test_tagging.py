@@ -42,7 +42,7 @@ def _tags(**overrides) -> TagData:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_text_tags_read_back_the_same(kind, audio_copy):
+def test_text_tags_read_back_the_same(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags())
     tags = read_tags(path)
@@ -58,14 +58,14 @@ def test_text_tags_read_back_the_same(kind, audio_copy):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_artists_read_back_as_a_list(kind, audio_copy):
+def test_artists_read_back_as_a_list(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags())
     assert (read_tags(path)["artists"], read_tags(path)["album_artists"]) == (["Ann", "Bob"], ["Ann"])
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_track_and_disc_numbers_carry_their_totals(kind, audio_copy):
+def test_track_and_disc_numbers_carry_their_totals(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags())
     tags = read_tags(path)
@@ -73,21 +73,21 @@ def test_track_and_disc_numbers_carry_their_totals(kind, audio_copy):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_explicit_flag_reads_back(kind, audio_copy):
+def test_the_explicit_flag_reads_back(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags(explicit=True))
     assert read_tags(path)["explicit"] is True
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_clean_track_reads_back_as_not_explicit(kind, audio_copy):
+def test_a_clean_track_reads_back_as_not_explicit(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags(explicit=False))
     assert read_tags(path)["explicit"] is False
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_spotify_url_and_preview_comment_read_back(kind, audio_copy):
+def test_the_spotify_url_and_preview_comment_read_back(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags())
     tags = read_tags(path)
@@ -95,21 +95,21 @@ def test_the_spotify_url_and_preview_comment_read_back(kind, audio_copy):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_jpeg_cover_is_embedded(kind, audio_copy, cover_jpeg):
+def test_a_jpeg_cover_is_embedded(kind, audio_copy, cover_jpeg) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags(cover=cover_jpeg))
     assert (read_tags(path)["has_cover"], read_tags(path)["cover_mime"]) == (True, "image/jpeg")
 
 
 @pytest.mark.parametrize("kind", ["mp3", "aac", "flac", "opus"])
-def test_a_png_cover_is_embedded_as_png(kind, audio_copy, cover_png):
+def test_a_png_cover_is_embedded_as_png(kind, audio_copy, cover_png) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags(cover=cover_png))
     assert read_tags(path)["cover_mime"] == "image/png"
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_writing_replaces_the_tags_the_file_had(kind, audio_copy):
+def test_writing_replaces_the_tags_the_file_had(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags(isrc="", comment=""))
     tags = read_tags(path)
@@ -117,13 +117,13 @@ def test_writing_replaces_the_tags_the_file_had(kind, audio_copy):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_tagging_keeps_the_audio_playable_with_its_duration(kind, audio_copy):
+def test_tagging_keeps_the_audio_playable_with_its_duration(kind, audio_copy) -> None:
     path = audio_copy(kind)
     write_tags(path, _tags())
     assert abs(read_tags(path)["duration_ms"] - 1000) < 100
 
 
-def test_mp3_gets_id3v24_with_multi_value_artist_frame(audio_copy, cover_jpeg):
+def test_mp3_gets_id3v24_with_multi_value_artist_frame(audio_copy, cover_jpeg) -> None:
     path = audio_copy("mp3")
     write_tags(path, _tags(cover=cover_jpeg))
     id3 = mutagen.File(path).tags
@@ -135,26 +135,26 @@ def test_mp3_gets_id3v24_with_multi_value_artist_frame(audio_copy, cover_jpeg):
     )
 
 
-def test_wav_carries_an_id3_chunk(audio_copy):
+def test_wav_carries_an_id3_chunk(audio_copy) -> None:
     path = audio_copy("wav")
     write_tags(path, _tags())
     assert mutagen.File(path).tags["TIT2"].text == ["Ünïcode Song"]
 
 
-def test_m4a_shows_artists_joined_with_the_separator_and_rates_explicit(audio_copy):
+def test_m4a_shows_artists_joined_with_the_separator_and_rates_explicit(audio_copy) -> None:
     path = audio_copy("aac")
     write_tags(path, _tags())
     tags = mutagen.File(path).tags
     assert (tags["©ART"], tags["rtng"], tags["trkn"]) == (["Ann & Bob"], [1], [(3, 12)])
 
 
-def test_m4a_stores_the_isrc_as_an_itunes_freeform_atom(audio_copy):
+def test_m4a_stores_the_isrc_as_an_itunes_freeform_atom(audio_copy) -> None:
     path = audio_copy("alac")
     write_tags(path, _tags())
     assert bytes(mutagen.File(path).tags["----:com.apple.iTunes:ISRC"][0]) == b"USAAA2100001"
 
 
-def test_ogg_cover_is_a_metadata_block_picture(audio_copy, cover_jpeg):
+def test_ogg_cover_is_a_metadata_block_picture(audio_copy, cover_jpeg) -> None:
     path = audio_copy("ogg")
     write_tags(path, _tags(cover=cover_jpeg))
     encoded = mutagen.File(path).tags["METADATA_BLOCK_PICTURE"][0]
@@ -162,25 +162,25 @@ def test_ogg_cover_is_a_metadata_block_picture(audio_copy, cover_jpeg):
     assert (picture.type, picture.mime, picture.data) == (3, "image/jpeg", cover_jpeg)
 
 
-def test_flac_cover_is_a_front_cover_picture_block(audio_copy, cover_jpeg):
+def test_flac_cover_is_a_front_cover_picture_block(audio_copy, cover_jpeg) -> None:
     path = audio_copy("flac")
     write_tags(path, _tags(cover=cover_jpeg))
     pictures = mutagen.File(path).pictures
     assert [(p.type, p.data) for p in pictures] == [(3, cover_jpeg)]
 
 
-def test_opus_artists_are_separate_vorbis_comments(audio_copy):
+def test_opus_artists_are_separate_vorbis_comments(audio_copy) -> None:
     path = audio_copy("opus")
     write_tags(path, _tags())
     assert mutagen.File(path).tags["ARTIST"] == ["Ann", "Bob"]
 
 
-def test_a_cover_that_is_not_an_image_is_refused(audio_copy):
+def test_a_cover_that_is_not_an_image_is_refused(audio_copy) -> None:
     with pytest.raises(TaggingError, match="neither a JPEG nor a PNG"):
         write_tags(audio_copy("mp3"), _tags(cover=b"<html>not an image</html>"))
 
 
-def test_a_file_that_is_not_audio_is_refused(tmp_path):
+def test_a_file_that_is_not_audio_is_refused(tmp_path) -> None:
     path = tmp_path / "notes.mp3"
     path.write_text("just text")
     with pytest.raises(TaggingError):
@@ -188,16 +188,16 @@ def test_a_file_that_is_not_audio_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["mp3", "ogg", "opus", "flac"])  # ffmpeg writes no ISRC to .m4a
-def test_read_tags_finds_title_artist_and_isrc_written_by_other_tools(kind, audio_originals):
+def test_read_tags_finds_title_artist_and_isrc_written_by_other_tools(kind, audio_originals) -> None:
     tags = read_tags(audio_originals[kind])
     assert (tags["title"], tags["artists"], tags["isrc"]) == ("Old title", ["Old artist"], "OLD000000001")
 
 
-def test_read_tags_reports_the_codec(audio_originals):
+def test_read_tags_reports_the_codec(audio_originals) -> None:
     assert read_tags(audio_originals["alac"])["codec"] == "alac"
 
 
-def test_tag_data_from_track_takes_album_details():
+def test_tag_data_from_track_takes_album_details() -> None:
     artist = ArtistRef("a", "Ann")
     ref = AlbumRef("al", "Record", release_date="2021-03-04", total_tracks=9, artists=(artist,))
     track = Track("t1", "Song", (artist, ArtistRef("b", "Bob")), ref, 1000, True, 4, 1, "ISRC1")
