@@ -72,6 +72,20 @@ def test_a_second_download_while_the_first_runs_is_a_conflict(alice_client, spot
     assert first.status_code == 202 and second.status_code == 409
 
 
+def test_someone_elses_import_cannot_be_downloaded(
+    alice_client, bob_client, spotify_api, queued_only
+) -> None:
+    """The download route of imported playlists is outside the authorization matrix (it shares the
+    seed's download_playlist path), so its ownership rule is checked here: bob gets the 404 of an
+    unknown import, and nothing is queued."""
+    playlist_id = _import_csv(alice_client, "Mine", [f"spotify:track:{IDS.track};;"])
+
+    response = bob_client.get(f"/api/playlist/download/{playlist_id}")
+
+    assert response.status_code == 404 and response.json()["code"] == "import_not_found"
+    assert DownloadTask.objects.count() == 0
+
+
 def test_an_import_still_matching_cannot_be_downloaded(
     alice_client, spotify_api, settings, queued_only
 ) -> None:
