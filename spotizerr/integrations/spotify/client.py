@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.conf import settings
 
@@ -62,72 +62,6 @@ class SpotifyClient(UserReads):
     ARTIST_PAGE = 10  # /artists/{id}/albums refuses more for development-mode apps (400 "Invalid limit")
     PLAYLIST_PAGE = 50  # /playlists/{id}/items documents 50 for new apps (100 before)
     SEARCH_PAGE = 10  # search answers at most 10 items a call for new apps
-
-    def __init__(
-        self, transport: SpotifyTransport, *, max_wait: float, user: UserToken | None = None
-    ) -> None:
-        self.transport = transport
-        self.max_wait = max_wait
-        self.user = user
-
-    def _get(
-        self,
-        path: str,
-        params: dict[str, Any] | None = None,
-        *,
-        cached: bool = True,
-        cache_extra: str = "",
-        as_user: bool = False,
-    ) -> dict[str, Any]:
-        return self.transport.get(
-            path,
-            params,
-            max_wait=self.max_wait,
-            cached=cached,
-            cache_extra=cache_extra,
-            user=self.user if as_user else None,
-        )
-
-    def _collect(
-        self,
-        path: str,
-        params: dict[str, Any],
-        *,
-        limit: int | None,
-        offset: int,
-        page_size: int,
-        unwrap: str | None = None,
-        cache_extra: str = "",
-        cached: bool = True,
-        as_user: bool = False,
-    ) -> tuple[list[dict], int]:
-        """Items from ``offset`` on, ``limit`` of them (None: all), in calls of at most ``page_size``.
-        ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``)."""
-        items: list[dict] = []
-        total = offset
-        while limit is None or len(items) < limit:
-            want = page_size if limit is None else min(page_size, limit - len(items))
-            body = self._get(
-                path,
-                {**params, "limit": want, "offset": offset + len(items)},
-                cache_extra=cache_extra,
-                cached=cached,
-                as_user=as_user,
-            )
-            paging = body.get(unwrap) or {} if unwrap else body
-            page_items = [item for item in paging.get("items") or () if item is not None]
-            total = paging.get("total", 0)
-            items.extend(page_items)
-            if not page_items or offset + len(items) >= total or not paging.get("next"):
-                break
-        return items, total
-
-    @staticmethod
-    def _page(items: tuple, total: int, limit: int, offset: int) -> Page:
-        end = offset + len(items)
-        return Page(
-            items=items, total=total, limit=limit, offset=offset, next_offset=end if end < total else None
-        )
 
     # ------------------------------------------------------------ tracks and albums
     def track(self, track_id: str) -> Track:

@@ -4,14 +4,12 @@ their playlists and the artists they follow. A mixin of ``client.SpotifyClient``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from spotizerr.integrations.catalog_types import Page, Playlist
 from spotizerr.integrations.spotify import parse
 from spotizerr.integrations.spotify.errors import SpotifyAccountNotLinked
-
-if TYPE_CHECKING:
-    from spotizerr.integrations.spotify.transport import UserToken
+from spotizerr.integrations.spotify.reader import SpotifyReader
 
 LIKED_ID = "liked"  # the id that names the caller's Liked Songs wherever a playlist id is accepted
 LIKED_NAME = "Liked Songs"
@@ -43,36 +41,8 @@ class FollowedArtist:
     name: str
 
 
-class UserReads:
+class UserReads(SpotifyReader):
     """Reads signed with ``self.user``; each raises ``SpotifyAccountNotLinked`` when there is none."""
-
-    user: UserToken | None
-
-    def _get(
-        self,
-        path: str,
-        params: dict[str, Any] | None = None,
-        *,
-        cached: bool = True,
-        cache_extra: str = "",
-        as_user: bool = False,
-    ) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _collect(
-        self,
-        path: str,
-        params: dict[str, Any],
-        *,
-        limit: int | None,
-        offset: int,
-        page_size: int,
-        unwrap: str | None = None,
-        cache_extra: str = "",
-        cached: bool = True,
-        as_user: bool = False,
-    ) -> tuple[list[dict], int]:
-        raise NotImplementedError
 
     def _require_user(self) -> None:
         if self.user is None:
@@ -106,10 +76,7 @@ class UserReads:
             as_user=True,
         )
         entries = tuple(parse.playlist_entry(item, offset + n) for n, item in enumerate(items))
-        end = offset + len(entries)
-        return Page(
-            items=entries, total=total, limit=limit, offset=offset, next_offset=end if end < total else None
-        )
+        return self._page(entries, total, limit, offset)
 
     def liked_playlist(self, *, include_entries: bool) -> Playlist:
         """Liked Songs as a playlist named "Liked Songs" (newest like first, as Spotify lists them)."""
