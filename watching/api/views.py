@@ -19,12 +19,10 @@ from rest_framework.views import APIView
 from accounts.current import request_user
 from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest
-from spotizerr.integrations.spotify import parse_playlist_id, parse_spotify_id
 from watching import selectors, services
 from watching.api import serializers as s
-from watching.liked import target_spotify_id
+from watching.liked import client_playlist_id
 from watching.models import Watch, WatchKind
-from watching.services.imported import is_imported, target_id
 
 _AUTH = error_responses({401: "Not logged in."})
 _BAD = error_responses({400: "A malformed id or body."})
@@ -85,16 +83,10 @@ class _ListView(_KindView):
 class _StatusView(_KindView):
     def get(self, request: Request, spotify_id: str) -> Response:
         user = request_user(request)
-        if self.kind == WatchKind.PLAYLIST and is_imported(spotify_id):
-            spotify_id = stored_id = target_id(spotify_id, self.kind)
-        elif self.kind == WatchKind.PLAYLIST:
-            spotify_id = parse_playlist_id(spotify_id)
-            stored_id = target_spotify_id(user=user, playlist_id=spotify_id)
-        else:
-            spotify_id = stored_id = parse_spotify_id(spotify_id, self.kind)
+        stored_id = services.watch_target_id(user, self.kind, spotify_id)
         watch = selectors.watch_find(user=user, kind=self.kind, spotify_id=stored_id)
-        if watch is None:
-            return Response({"is_watched": False, "spotify_id": spotify_id})
+        if watch is None:  # the id as the API names it ("liked", not the stored "liked:<pk>")
+            return Response({"is_watched": False, "spotify_id": client_playlist_id(stored_id)})
         return Response(self._status(watch))
 
 

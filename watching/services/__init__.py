@@ -26,6 +26,7 @@ from watching.services.subscriptions import (
     watch_items_mark_known,
     watch_playlist_add,
     watch_remove,
+    watch_target_id,
 )
 from watching.services.sync import target_sync
 
@@ -44,5 +45,6 @@ __all__ = [
     "watch_playlist_add",
     "watch_remove",
     "watch_schedule_ensure",
+    "watch_target_id",
     "watching_require_enabled",
 ]

@@ -67,7 +67,7 @@ def _target_create(
     return target
 
 
-def _watched_id(user: User, kind: str, value: str, *, own_import: bool = False) -> str:
+def watch_target_id(user: User, kind: str, value: str, *, own_import: bool = False) -> str:
     """The target's ``spotify_id`` for an id given to the API (``liked``: ``user``'s Liked Songs;
     ``import:<uuid>``: an imported playlist, which with ``own_import`` must be one ``user`` may see)."""
     if kind == WatchKind.PLAYLIST and is_imported(value):
@@ -207,7 +207,7 @@ def watch_playlist_add(
     id), SpotifyNotFound (unknown playlist) and the Spotify client's other errors.
     """
     watching_require_enabled()
-    spotify_id = _watched_id(user, WatchKind.PLAYLIST, playlist_id, own_import=True)
+    spotify_id = watch_target_id(user, WatchKind.PLAYLIST, playlist_id, own_import=True)
     at = now or timezone.now()
     existing = _existing(user, WatchKind.PLAYLIST, spotify_id)
     if existing is not None:
@@ -298,7 +298,7 @@ def watch_remove(*, user: User, kind: str, spotify_id: str) -> int:
     """Stop watching: ``user``'s own watch, or for an admin without one every watch of it. A target
     nobody watches any more is forgotten with its items (library files stay). Returns how many watches
     ended; raises NotFound when ``user`` sees none."""
-    spotify_id = _watched_id(user, kind, spotify_id)
+    spotify_id = watch_target_id(user, kind, spotify_id)
     watch = selectors.watch_get(user=user, kind=kind, spotify_id=spotify_id)
     watches = Watch.objects.filter(target=watch.target)
     if watch.user_id == user.pk or not user.is_admin:
@@ -321,7 +321,7 @@ def watch_items_mark_known(
 ) -> list[str]:
     """Mark tracks (playlists) or albums (artists) as known for ``user``'s watch, so checks never queue
     them; items with a download queued keep it. Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=watch_target_id(user, kind, spotify_id))
     ids = _item_ids(kind, item_ids)
     at = now or timezone.now()
     with transaction.atomic():
@@ -335,7 +335,7 @@ def watch_items_mark_known(
 def watch_items_forget(*, user: User, kind: str, spotify_id: str, item_ids: Iterable[str]) -> list[str]:
     """Forget what was done with these items for ``user``'s watch: the next check treats them as new
     (queued when the watch takes new items). Returns the ids. Raises NotFound and BadRequest."""
-    watch = selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id))
+    watch = selectors.watch_get(user=user, kind=kind, spotify_id=watch_target_id(user, kind, spotify_id))
     ids = _item_ids(kind, item_ids)
     WatchItemState.objects.filter(watch=watch, item_id__in=ids).delete()
     return ids
@@ -351,6 +351,8 @@ def watch_checks_trigger(
         targets = list(selectors.targets_visible_to(user=user, kind=kind))
     else:
         targets = [
-            selectors.watch_get(user=user, kind=kind, spotify_id=_watched_id(user, kind, spotify_id)).target
+            selectors.watch_get(
+                user=user, kind=kind, spotify_id=watch_target_id(user, kind, spotify_id)
+            ).target
         ]
     return watch_checks_request(targets=targets, now=now)
