@@ -282,6 +282,10 @@ class LibraryFile(models.Model):
     source = models.CharField(max_length=50, blank=True, default="")
     quality = models.CharField(max_length=50, blank=True, default="")
     is_preview = models.BooleanField(default=False)
+    # The file's container/codec as a lower-case extension ("flac", "mp3", "m4a") and its bitrate in
+    # kbit/s (0 when unknown or lossless), shown as the track's library state.
+    format = models.CharField(max_length=16, blank=True, default="")
+    bitrate = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -334,3 +338,41 @@ class LyricsLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track_key}: {self.status}"
+
+
+class WantedTrack(models.Model):
+    """A track a user asked for that no source had yet: kept until a file for it arrives (inbox scan,
+    ``POST /api/library/wanted/check``) or the user drops it. One row per user and Spotify track;
+    ``task_id`` and ``position`` name the task child whose history turns completed on fulfilment."""
+
+    class Context(models.TextChoices):
+        TRACK = "track", "Track"
+        ALBUM = "album", "Album"
+        PLAYLIST = "playlist", "Playlist"
+        WATCH = "watch", "Watch"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    track_id = models.CharField(max_length=64)
+    isrc = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    name = models.CharField(max_length=500, blank=True, default="")
+    artists = models.JSONField(default=list, blank=True)
+    album = models.CharField(max_length=500, blank=True, default="")
+    album_id = models.CharField(max_length=64, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(default=0)
+    track_data = models.JSONField(default=dict, blank=True, help_text="The catalog track, as JSON.")
+    context_type = models.CharField(max_length=10, choices=Context.choices, default=Context.TRACK)
+    context_id = models.CharField(max_length=100, blank=True, default="")
+    context_name = models.CharField(max_length=500, blank=True, default="")
+    task_id = models.UUIDField(null=True, blank=True, db_index=True)
+    position = models.PositiveIntegerField(default=0, help_text="The track's place in that task.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "track_id"], name="wanted_track_unique_per_owner"),
+        ]
+        indexes = [models.Index(fields=["track_id"], name="wanted_track_track_id")]
+
+    def __str__(self) -> str:
+        return f"wanted {self.track_id} ({self.name})"
