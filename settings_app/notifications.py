@@ -20,7 +20,12 @@ from django.utils import timezone
 from accounts.models import User
 from settings_app.models import NotificationEvent, NotificationTarget
 from spotizerr.errors import BadRequest, NotFound
-from spotizerr.integrations.notify.transport import AppriseTransport, url_problem, url_scheme
+from spotizerr.integrations.notify.transport import (
+    AppriseTransport,
+    url_private_host,
+    url_problem,
+    url_scheme,
+)
 from spotizerr.integrations.transport import TransportError
 from spotizerr.lib import crypto
 
@@ -45,6 +50,13 @@ def _check(name: Any, url: Any, events: Any) -> dict[str, list[str]]:
 def notification_target_create(*, owner: User | None, name: Any, url: Any, events: Any) -> NotificationTarget:
     """A new target; ``owner`` None makes it operator-wide. Raises ``BadRequest`` naming bad fields."""
     errors = _check(name, url, events)
+    if not errors and owner is not None and not owner.is_admin and not settings.NOTIFY_ALLOW_PRIVATE:
+        host = url_private_host(url)
+        if host:
+            errors["url"] = [
+                f"points at {host}, a local or private address; only an administrator may add such a "
+                "target (as an operator-wide one), unless the operator sets SPOTIZERR_NOTIFY_ALLOW_PRIVATE"
+            ]
     if errors:
         raise BadRequest("Invalid notification target.", details=errors, code="invalid")
     return NotificationTarget.objects.create(

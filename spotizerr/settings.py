@@ -331,6 +331,8 @@ IMPORT_MAX_BYTES = env_int("SPOTIZERR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimu
 IMPORT_INLINE_MAX = env_int("SPOTIZERR_IMPORT_INLINE_MAX", 50, minimum=0)  # matched before the answer
 # Lists imported from a URL: private/loopback addresses only when the operator says so (SSRF risk).
 IMPORT_URL_ALLOW_PRIVATE = env_bool("SPOTIZERR_IMPORT_URL_ALLOW_PRIVATE", False)
+# Users' own notification targets: private/loopback hosts only when the operator says so (SSRF risk).
+NOTIFY_ALLOW_PRIVATE = env_bool("SPOTIZERR_NOTIFY_ALLOW_PRIVATE", False)
 IMPORT_URL_TIMEOUT_SECONDS = env_int("SPOTIZERR_IMPORT_URL_TIMEOUT_SECONDS", 20, minimum=1)
 ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 

@@ -28,7 +28,9 @@ def lrclib(settings, spotify_api) -> Iterator[FakeLrclib]:
 
 @pytest.fixture
 def webhook(settings) -> Iterator[FakeWebhook]:
-    """A local JSON webhook for Apprise; notification retries wait 0.1 s."""
+    """A local JSON webhook for Apprise; notification retries wait 0.1 s. It listens on 127.0.0.1, so
+    users may add it only with the operator's permission for private hosts."""
+    settings.NOTIFY_ALLOW_PRIVATE = True
     settings.NOTIFY_RETRY_DELAYS = [0.1, 0.1]
     settings.INTEGRATION_TIMEOUT_SECONDS = 2
     with FakeWebhook() as fake:

@@ -106,3 +106,34 @@ def test_a_success_clears_the_failing_mark(alice_client, webhook) -> None:
     assert notification_deliver(target_id=target_id, title="t", body="b") is True
 
     assert NotificationTarget.objects.get().failing is False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "json://127.0.0.1:8080/hook",
+        "gotify://192.168.1.5/token",
+        "ntfy://10.0.0.1/topic",
+        "json://[::1]:9000/",
+        "json://169.254.169.254/latest/meta-data",
+        "json://localhost:2375/containers",
+    ],
+)
+def test_a_user_may_not_point_a_target_at_a_private_address(alice_client, url: str) -> None:
+    response = create(alice_client, url)
+
+    assert response.status_code == 400, response.json()
+    assert "private address" in response.json()["details"]["url"][0]
+    assert not NotificationTarget.objects.exists()
+
+
+def test_services_with_a_fixed_public_endpoint_are_not_resolved(alice_client) -> None:
+    # Telegram's "host" is a bot id; ntfy without a host posts to ntfy.sh.
+    for url in ("tgram://123456789:abcdefg_hijklmnop/12345", "ntfy://my-topic"):
+        assert create(alice_client, url).status_code == 201, url
+
+
+def test_an_admin_or_the_operator_setting_allows_private_hosts(alice_client, admin_client, settings) -> None:
+    assert create(admin_client, "json://127.0.0.1:8080/hook").status_code == 201
+    settings.NOTIFY_ALLOW_PRIVATE = True
+    assert create(alice_client, "gotify://192.168.1.5/token").status_code == 201

@@ -3,9 +3,12 @@ treated as worth retrying; a URL Apprise cannot parse is permanent."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from typing import Any
 
 from spotizerr.integrations.transport import TransportError
+from spotizerr.lib.user_fetch import is_public_address
 
 KINDS = ("info", "success", "warning", "failure")  # Apprise's notify types, by their values
 
@@ -27,6 +30,42 @@ def url_problem(url: str) -> str | None:
     if not _apprise().Apprise().add(url.strip()):
         return "is not a URL Apprise understands (see https://github.com/caronc/apprise/wiki)"
     return None
+
+
+def _service_host(url: str) -> str:
+    """The host an Apprise URL makes the server connect to, or "" for a service with a fixed public
+    endpoint (Telegram, Discord, Pushover, ntfy.sh …), whose URL "host" is a token or an id."""
+    sender = _apprise().Apprise()
+    if not sender.add(url.strip()):
+        return ""
+    service = next(iter(sender))
+    fixed_endpoint = str(getattr(type(service), "notify_url", "") or "").startswith("https://")
+    if fixed_endpoint or getattr(service, "mode", None) == "cloud":
+        return ""
+    return str(getattr(service, "host", "") or "")
+
+
+def url_private_host(url: str) -> str | None:
+    """The host of ``url`` when it is, or resolves to, a loopback, private, link-local or otherwise
+    non-public address (None otherwise). A name that does not resolve now is not refused: Apprise
+    cannot reach it either, and a later DNS change is outside what a check at saving time can see."""
+    host = _service_host(url).strip("[]")
+    if not host:
+        return None
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan", ".home.arpa")):
+        return host
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        return None if is_public_address(literal) else host
+    try:
+        answers = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    addresses = {ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0]) for answer in answers}
+    return None if all(is_public_address(address) for address in addresses) else host
 
 
 def url_scheme(url: str) -> str:
