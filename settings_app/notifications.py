@@ -47,16 +47,24 @@ def _check(name: Any, url: Any, events: Any) -> dict[str, list[str]]:
     return errors
 
 
+def _private_host_problem(url: str) -> str | None:
+    """Why a user may not add ``url``: it makes the server connect into the local network (SSRF)."""
+    host = url_private_host(url)
+    if not host:
+        return None
+    return (
+        f"points at {host}, a local or private address; only an administrator may add such a target "
+        "(as an operator-wide one), unless the operator sets SPOTIZERR_NOTIFY_ALLOW_PRIVATE"
+    )
+
+
 def notification_target_create(*, owner: User | None, name: Any, url: Any, events: Any) -> NotificationTarget:
     """A new target; ``owner`` None makes it operator-wide. Raises ``BadRequest`` naming bad fields."""
     errors = _check(name, url, events)
     if not errors and owner is not None and not owner.is_admin and not settings.NOTIFY_ALLOW_PRIVATE:
-        host = url_private_host(url)
-        if host:
-            errors["url"] = [
-                f"points at {host}, a local or private address; only an administrator may add such a "
-                "target (as an operator-wide one), unless the operator sets SPOTIZERR_NOTIFY_ALLOW_PRIVATE"
-            ]
+        problem = _private_host_problem(url)
+        if problem:
+            errors["url"] = [problem]
     if errors:
         raise BadRequest("Invalid notification target.", details=errors, code="invalid")
     return NotificationTarget.objects.create(
