@@ -24,7 +24,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from downloads.tagging import TaggingError, audio_duration_ms
+from downloads.tag_reading import audio_duration_ms
+from downloads.tagging import TaggingError
 from spotizerr.lib.atomic import TEMP_PREFIX
 from spotizerr.lib.cancel import Cancelled, CancelToken
 from spotizerr.lib.formats import OutputFormat, get_format, normalise_bitrate

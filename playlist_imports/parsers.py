@@ -12,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 
 from downloads.sources.inbox.matching import guess_from_path
-from downloads.tagging import TaggingError, read_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import TaggingError
 from playlist_imports.errors import ImportTooLarge
 from spotizerr.errors import BadRequest
 from spotizerr.integrations.spotify import parse_spotify_id

@@ -14,7 +14,8 @@ from django.core.cache import cache
 
 from downloads.extras import lyrics as lyrics_service
 from downloads.models import LibraryFile
-from downloads.tagging import TaggingError, read_tags, write_lyrics
+from downloads.tag_reading import read_tags
+from downloads.tagging import TaggingError, write_lyrics
 from spotizerr.integrations.lyrics.transport import Lyrics, TrackQuery
 from spotizerr.lib import atomic
 

@@ -17,7 +17,8 @@ from downloads.pipeline.context import ExistingFile, Outcome, TrackContext
 from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.step import Step
 from downloads.sources.base import Candidate, SourceError
-from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
 from spotizerr.lib.cancel import Cancelled

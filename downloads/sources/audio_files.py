@@ -1,6 +1,6 @@
 """What a source needs to know about an audio file: is it real audio, how long, what quality.
 
-Reads go through ``downloads.tagging`` (the only module that imports mutagen).
+Reads go through ``downloads.tag_reading`` (it and ``downloads.tagging`` are the only modules that import mutagen).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from downloads import tagging
+from downloads import tag_reading, tagging
 from downloads.sources.base import SourceError
 
 AUDIO_EXTENSIONS = frozenset(
@@ -52,7 +52,7 @@ class AudioFacts:
     extension: str  # the extension the content calls for, with the dot
     lossless: bool
     kbps: int | None  # None for lossless
-    tags: dict[str, Any] = field(default_factory=dict)  # tagging.read_tags' shape; {} when unreadable
+    tags: dict[str, Any] = field(default_factory=dict)  # tag_reading.read_tags' shape; {} when unreadable
 
     @property
     def quality(self) -> str:
@@ -64,7 +64,7 @@ def probe(path: Path) -> AudioFacts:
     """Facts about the audio file at ``path``. Raises SourceError (permanent) when it is not audio
     mutagen can read or plays for no time at all."""
     try:
-        tags = tagging.read_tags(path)
+        tags = tag_reading.read_tags(path)
     except tagging.TaggingError:
         tags = _untaggable(path)
     duration_ms = int(tags.get("duration_ms") or 0)
@@ -78,7 +78,7 @@ def probe(path: Path) -> AudioFacts:
 def _untaggable(path: Path) -> dict[str, Any]:
     """Formats tagging cannot tag (raw AAC, WavPack, ...) still have a duration."""
     try:
-        return {"duration_ms": tagging.audio_duration_ms(path), "format": ""}
+        return {"duration_ms": tag_reading.audio_duration_ms(path), "format": ""}
     except tagging.TaggingError as error:
         raise SourceError(f"{path.name} is not audio Spotizerr can read: {error}", permanent=True) from None
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from downloads.models import DownloadTask, TaskStatus
-from downloads.tagging import read_tags
+from downloads.tag_reading import read_tags
 from settings_app.media_servers import media_servers_refresh_due
 from settings_app.notifications import notification_target_create
 from tests.fakes.lrclib import record

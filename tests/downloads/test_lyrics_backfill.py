@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from downloads.extras.backfill import CHECKPOINT_KEY
 from downloads.models import LibraryFile
-from downloads.tagging import read_tags
+from downloads.tag_reading import read_tags
 from tests.fakes.lrclib import record
 from tests.fakes.spotify_api import IDS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from downloads.models import DownloadTask, TaskStatus
-from downloads.tagging import read_tags
+from downloads.tag_reading import read_tags
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [

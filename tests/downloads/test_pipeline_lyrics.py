@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from downloads.models import DownloadTask, LibraryFile, LyricsLookup, TaskStatus
-from downloads.tagging import read_tags
+from downloads.tag_reading import read_tags
 from library_history.models import HistoryTrack
 from tests.fakes.http_service import down_url
 from tests.fakes.lrclib import record

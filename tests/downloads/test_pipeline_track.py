@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from downloads.models import DownloadTask, LibraryFile, TaskStatus
-from downloads.tagging import PREVIEW_COMMENT, read_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import PREVIEW_COMMENT
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 

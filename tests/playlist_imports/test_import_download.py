@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from downloads.models import DownloadTask, TaskStatus
-from downloads.tagging import read_tags
+from downloads.tag_reading import read_tags
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 

@@ -12,7 +12,8 @@ import mutagen
 import pytest
 
 from downloads.conversion import ConversionError, convert_audio, probe_duration_ms
-from downloads.tagging import TagData, read_tags, write_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import TagData, write_tags
 from spotizerr.lib.atomic import TEMP_PREFIX
 from spotizerr.lib.cancel import Cancelled, CancelToken
 

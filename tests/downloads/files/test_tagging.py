@@ -8,7 +8,8 @@ import mutagen
 import pytest
 from mutagen.flac import Picture
 
-from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_lyrics, write_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, write_lyrics, write_tags
 from spotizerr.integrations.catalog_types import Album, AlbumRef, ArtistRef, Track
 from tests.downloads.files.conftest import AUDIO_KINDS
 

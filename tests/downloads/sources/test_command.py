@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from downloads import tagging
+from downloads import tag_reading
 from downloads.sources.base import SourceError
 from downloads.sources.command import CommandSource, render_argv
 from spotizerr.lib.cancel import Cancelled, CancelToken
@@ -84,7 +84,7 @@ def test_the_programs_audio_file_is_returned_inside_the_work_folder(
 ) -> None:
     result = run(configure(source_config, script, record, "flac"), temp_dir)
     assert result.parent == temp_dir and result.suffix == ".flac"
-    assert tagging.audio_duration_ms(result) == 1000
+    assert tag_reading.audio_duration_ms(result) == 1000
     assert [path.name for path in temp_dir.iterdir()] == [result.name]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from downloads import tagging
+from downloads import tag_reading
 from downloads.sources.base import SourceError
 from downloads.sources.deezer import DeezerPreviewSource
 from spotizerr.lib.cancel import CancelToken
@@ -97,7 +97,7 @@ def test_fetch_downloads_a_real_mp3_into_the_work_folder(known, source_config, t
     result = fetch(source_config, temp_dir)
     assert result.parent == temp_dir and result.suffix == ".mp3"
     assert result.read_bytes() == preview_mp3
-    assert tagging.audio_duration_ms(result) > 2500
+    assert tag_reading.audio_duration_ms(result) > 2500
 
 
 def test_a_preview_that_is_not_audio_is_a_permanent_error_and_is_removed(
