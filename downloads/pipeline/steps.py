@@ -17,7 +17,14 @@ from downloads.pipeline.context import ExistingFile, Outcome, TrackContext
 from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.step import Step
 from downloads.sources.base import Candidate, SourceError
-from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
+from downloads.tagging import (
+    PREVIEW_COMMENT,
+    TagData,
+    TaggingError,
+    audio_bitrate_kbps,
+    read_tags,
+    write_tags,
+)
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
 from spotizerr.lib.cancel import Cancelled
@@ -287,6 +294,11 @@ class Record(Step):
                 "source": ctx.source_name,
                 "quality": ctx.quality,
                 "is_preview": ctx.is_preview,
+                "format": Path(ctx.relative_path).suffix.lstrip(".").lower()[:16],
+                "bitrate": _bitrate(ctx),
+                "album_id": ((ctx.album.id if ctx.album is not None else None) or ctx.track.album.id or "")[
+                    :64
+                ],
             },
         )
         ctx.outcome = Outcome.DONE
@@ -303,6 +315,14 @@ class Record(Step):
             logger.warning(
                 "Source %s could not finish up after %s: %s", ctx.source_name, ctx.track.id, error.reason
             )
+
+
+def _bitrate(ctx: TrackContext) -> int:
+    """The placed file's bitrate in kbit/s (0 lossless or unknown), read from the stream itself."""
+    try:
+        return audio_bitrate_kbps(ctx.final_path or ctx.root / ctx.relative_path)
+    except (TaggingError, OSError):
+        return 0
 
 
 class MakeWorkDir(Step):
