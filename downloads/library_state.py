@@ -23,7 +23,17 @@ from settings_app.selectors import get_config
 
 PRESENT, PREVIEW, WANTED, MISSING = "present", "preview", "wanted", "missing"
 STATES = (PRESENT, PREVIEW, WANTED, MISSING)
-_FILE_FIELDS = ("spotify_id", "isrc", "relative_path", "is_preview", "format", "bitrate", "album_id")
+_FILE_FIELDS = (
+    "library_root",
+    "owner_id",
+    "spotify_id",
+    "isrc",
+    "relative_path",
+    "is_preview",
+    "format",
+    "bitrate",
+    "album_id",
+)
 
 
 @dataclass(frozen=True)
@@ -45,12 +55,18 @@ def _scope(user: User, config: dict[str, Any] | None = None) -> tuple[Path, User
 
 
 def _files(match: Q, root: Path, owner: User | None) -> list[dict[str, Any]]:
-    """Matching files still on disk, full files before previews and newest first (one query)."""
-    files = LibraryFile.objects.filter(match, library_root=str(root))
-    if owner is not None:
-        files = files.filter(owner=owner)
-    rows = files.order_by("is_preview", "-created_at").values(*_FILE_FIELDS)
-    return [row for row in rows if (root / row["relative_path"]).is_file()]
+    """Matching files still on disk, full files before previews and newest first (one query).
+
+    Root and owner are checked here, not in SQL: every row has the same root, and SQLite would then
+    walk the whole (root, path) index instead of looking the ids and ISRCs up in theirs."""
+    rows = LibraryFile.objects.filter(match).order_by("is_preview", "-created_at").values(*_FILE_FIELDS)
+    return [
+        row
+        for row in rows
+        if row["library_root"] == str(root)
+        and (owner is None or row["owner_id"] == owner.pk)
+        and (root / row["relative_path"]).is_file()
+    ]
 
 
 def _file_state(row: dict[str, Any]) -> dict[str, Any]:
