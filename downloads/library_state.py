@@ -23,6 +23,7 @@ from settings_app.selectors import get_config
 
 PRESENT, PREVIEW, WANTED, MISSING = "present", "preview", "wanted", "missing"
 STATES = (PRESENT, PREVIEW, WANTED, MISSING)
+CHUNK = 2000  # tracks per query pair: within SQLite's bound on query parameters (ids and ISRCs)
 _FILE_FIELDS = (
     "library_root",
     "owner_id",
@@ -82,27 +83,33 @@ def track_states(
     *, user: User, tracks: Iterable[TrackKey], config: dict[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Each track's ``{"state", "format", "bitrate", "file_path"}`` by Spotify id (``file_path``
-    relative to the library root); one query for files and one for wanted rows however many tracks.
-    ``config`` (e.g. a task's settings snapshot) replaces the current configuration."""
-    keys = [track for track in tracks if track.id]
-    if not keys:
-        return {}
-    root, owner = _scope(user, config)
-    ids = sorted({track.id for track in keys})
-    isrcs = sorted({track.isrc.upper() for track in keys if track.isrc})
-    match = Q(spotify_id__in=ids) | Q(isrc__in=isrcs) if isrcs else Q(spotify_id__in=ids)
+    relative to the library root); one query for files and one for wanted rows for a page of up to
+    ``CHUNK`` tracks (longer lists, e.g. a whole playlist when a task is planned, take one pair per
+    chunk). ``config`` (e.g. a task's settings snapshot) replaces the current configuration."""
+    keys = list({track.id: track for track in tracks if track.id}.values())
+    root, owner = _scope(user, config) if keys else (Path(), None)
     by_id: dict[str, dict[str, Any]] = {}
     by_isrc: dict[str, dict[str, Any]] = {}
-    for row in _files(match, root, owner):  # the first row of each id or ISRC is the best one
-        if row["spotify_id"]:
-            by_id.setdefault(row["spotify_id"], row)
-        if row["isrc"]:
-            by_isrc.setdefault(row["isrc"], row)
-    wanted = set(WantedTrack.objects.filter(owner=user, track_id__in=ids).values_list("track_id", flat=True))
-    states: dict[str, dict[str, Any]] = {}
-    for track in keys:
-        states[track.id] = _one_state(track, by_id, by_isrc, wanted)
-    return states
+    wanted: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        part = keys[start : start + CHUNK]
+        ids = [track.id for track in part]
+        isrcs = sorted({track.isrc.upper() for track in part if track.isrc})
+        match = Q(spotify_id__in=ids) | Q(isrc__in=isrcs) if isrcs else Q(spotify_id__in=ids)
+        for row in _files(match, root, owner):
+            _keep_best(by_id, row["spotify_id"], row)
+            _keep_best(by_isrc, row["isrc"], row)
+        wanted.update(
+            WantedTrack.objects.filter(owner=user, track_id__in=ids).values_list("track_id", flat=True)
+        )
+    return {track.id: _one_state(track, by_id, by_isrc, wanted) for track in keys}
+
+
+def _keep_best(found: dict[str, dict[str, Any]], key: str, row: dict[str, Any]) -> None:
+    """Rows come full files first, newest first: keep the first, unless a full file follows a
+    preview (the same file may come again from a later chunk)."""
+    if key and (key not in found or (found[key]["is_preview"] and not row["is_preview"])):
+        found[key] = row
 
 
 def _one_state(

@@ -75,3 +75,23 @@ def test_without_missing_only_every_track_goes_to_a_worker(
 
     assert task.status == TaskStatus.COMPLETE
     assert TrackJob.objects.get(task=task, track_id=first).attempts >= 1
+
+
+@pytest.mark.django_db
+def test_a_list_longer_than_a_chunk_is_answered_in_a_few_queries(alice, library_root) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from downloads.library_state import CHUNK, TrackKey, track_states
+
+    put_file(library_root, "track00000", isrc="ISRC00000")
+    put_file(library_root, "other", isrc=f"ISRC{CHUNK + 5:05d}", preview=True)
+    keys = [TrackKey(id=f"track{n:05d}", isrc=f"ISRC{n:05d}") for n in range(CHUNK * 2 + 1)]
+
+    with CaptureQueriesContext(connection) as captured:
+        states = track_states(user=alice, tracks=keys)
+
+    assert len(states) == CHUNK * 2 + 1 and len(captured) == 1 + 3 * 2  # config, then files + wanted
+    assert states["track00000"]["state"] == "present"
+    assert states[f"track{CHUNK + 5:05d}"]["state"] == "preview"
+    assert states["track00001"]["state"] == "missing"
