@@ -56,7 +56,7 @@ def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
 
 
 def _skip_present(task: DownloadTask, jobs: list[TrackJob]) -> None:
-    """ "Download missing": a track the library holds in full is skipped now, with its file (so a
+    """For "Download missing": a track the library holds in full is skipped now, with its file (so a
     playlist's M3U still lists it); previews, wanted and missing tracks stay to be fetched."""
     from downloads.library_state import PRESENT, TrackKey, track_states
 
