@@ -286,6 +286,8 @@ class LibraryFile(models.Model):
     # kbit/s (0 when unknown or lossless), shown as the track's library state.
     format = models.CharField(max_length=16, blank=True, default="")
     bitrate = models.PositiveIntegerField(default=0)
+    # The Spotify album of the track: how an artist page counts, per release, what the library holds.
+    album_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

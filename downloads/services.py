@@ -144,6 +144,7 @@ def download_request(
     item_id: str,
     overrides: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
+    missing_only: bool = False,
 ) -> DownloadTask:
     """Queue a download of a track, album or playlist for ``user`` and return its task.
 
@@ -151,6 +152,8 @@ def download_request(
     changes settings for this download only (``OVERRIDABLE_SETTINGS``). ``context`` says which
     playlist a track belongs to (``playlist_id``, ``playlist_name``, ``playlist_position``,
     ``playlist_total``): it feeds ``%playlist%``/``%playlistnum%`` and that playlist's M3U file.
+    ``missing_only`` ("Download missing"): tracks the library already holds in full are skipped when
+    the task is planned, with their files, so only the rest is fetched and the M3U stays whole.
 
     Raises BadRequest (bad id, type or overrides), NotFound (unknown on Spotify), Conflict with
     ``existing_task`` (the same item is already queued or running for ``user``) and Spotify's
@@ -177,6 +180,7 @@ def download_request(
         artist=artist,
         overrides=clean,
         context=clean_context,
+        extra={"missing_only": True} if missing_only else None,
     )
 
 

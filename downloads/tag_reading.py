@@ -43,6 +43,18 @@ def audio_duration_ms(path: Path) -> int:
     return round((open_audio(path).info.length or 0) * 1000)
 
 
+_LOSSLESS_TYPES = ("FLAC", "WAVE", "AIFF")
+
+
+def audio_bitrate_kbps(path: Path) -> int:
+    """The stream's bitrate in kbit/s, 0 for lossless files (FLAC, WAV, AIFF, ALAC) and when mutagen
+    cannot tell. Raises TaggingError."""
+    audio = open_audio(path)
+    if type(audio).__name__ in _LOSSLESS_TYPES or getattr(audio.info, "codec", None) == "alac":
+        return 0
+    return max(0, round((getattr(audio.info, "bitrate", 0) or 0) / 1000))
+
+
 def _empty_result() -> dict[str, Any]:
     return {
         "title": "",

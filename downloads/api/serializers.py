@@ -47,6 +47,20 @@ class DownloadOverridesSerializer(serializers.Serializer):
         return values
 
 
+class DownloadQuerySerializer(DownloadOverridesSerializer):
+    missing_only = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Download missing: tracks your library holds in full are skipped at once "
+        '("Already in the library."); previews, wanted and missing tracks are fetched.',
+    )
+
+    def overrides(self) -> dict[str, Any]:
+        values = super().overrides()
+        values.pop("missing_only", None)
+        return values
+
+
 class ArtistDownloadQuerySerializer(DownloadOverridesSerializer):
     album_type = serializers.CharField(
         required=False,

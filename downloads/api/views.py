@@ -44,12 +44,13 @@ class DownloadRequestView(APIView):
     download_type = ""
 
     def get(self, request: Request, **ids: str) -> Response:
-        query = validate(s.DownloadOverridesSerializer, request.query_params.dict())
+        query = validate(s.DownloadQuerySerializer, request.query_params.dict())
         task = services.download_request(
             user=request_user(request),
             download_type=self.download_type,
             item_id=ids[f"{self.download_type}_id"].rstrip("/"),  # "/api/track/download/<id>/" too
             overrides=query.overrides(),
+            missing_only=query.validated_data["missing_only"],
         )
         return Response({"task_id": str(task.pk)}, status=status.HTTP_202_ACCEPTED)
 
@@ -121,7 +122,7 @@ def _download_view(kind: str) -> type[APIView]:
             OpenApiParameter(
                 f"{kind}_id", OpenApiTypes.STR, OpenApiParameter.PATH, description=_ID_DESCRIPTION
             ),
-            s.DownloadOverridesSerializer,
+            s.DownloadQuerySerializer,
         ],
         responses={
             202: s.DownloadAcceptedSerializer,

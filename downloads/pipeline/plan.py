@@ -16,6 +16,7 @@ from spotizerr.integrations.catalog_types import Track
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 
 PREFETCH_THREADS = 8
+ALREADY_PRESENT = "Already in the library."
 
 SKIP_REASONS = {
     "local_file": "A local file in the playlist; Spotify has no such track.",
@@ -48,6 +49,30 @@ def _job(task: DownloadTask, position: int, track: Track | None, skip_reason: st
 
 def plan_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
     """The task's jobs (not saved) and the metadata to keep on the task. Raises Spotify's errors."""
+    jobs, meta = _planned_jobs(task)
+    if (task.original_request or {}).get("missing_only"):
+        _skip_present(task, jobs)
+    return jobs, meta
+
+
+def _skip_present(task: DownloadTask, jobs: list[TrackJob]) -> None:
+    """For "Download missing": a track the library holds in full is skipped now, with its file (so a
+    playlist's M3U still lists it); previews, wanted and missing tracks stay to be fetched."""
+    from downloads.library_state import PRESENT, TrackKey, track_states
+
+    keys = [
+        TrackKey(id=job.track_id, isrc=str((job.track_data or {}).get("isrc") or ""))
+        for job in jobs
+        if job.track_id and job.status == TrackStatus.PENDING
+    ]
+    states = track_states(user=task.owner, tracks=keys, config=task.settings_snapshot or None)
+    for job in jobs:
+        state = states.get(job.track_id)
+        if job.status == TrackStatus.PENDING and state is not None and state["state"] == PRESENT:
+            job.status, job.reason, job.file_path = TrackStatus.SKIPPED, ALREADY_PRESENT, state["file_path"]
+
+
+def _planned_jobs(task: DownloadTask) -> tuple[list[TrackJob], dict[str, Any]]:
     # a playlist's entries are read through its requester's linked Spotify account (2026 rules)
     client = get_spotify_client(user=spotify_user_token(user=task.owner))
     if task.download_type == DownloadType.TRACK:

@@ -17,7 +17,7 @@ from downloads.pipeline.context import ExistingFile, Outcome, TrackContext
 from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.step import Step
 from downloads.sources.base import Candidate, SourceError
-from downloads.tag_reading import read_tags
+from downloads.tag_reading import audio_bitrate_kbps, read_tags
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
@@ -288,6 +288,11 @@ class Record(Step):
                 "source": ctx.source_name,
                 "quality": ctx.quality,
                 "is_preview": ctx.is_preview,
+                "format": Path(ctx.relative_path).suffix.lstrip(".").lower()[:16],
+                "bitrate": _bitrate(ctx),
+                "album_id": ((ctx.album.id if ctx.album is not None else None) or ctx.track.album.id or "")[
+                    :64
+                ],
             },
         )
         ctx.outcome = Outcome.DONE
@@ -304,6 +309,14 @@ class Record(Step):
             logger.warning(
                 "Source %s could not finish up after %s: %s", ctx.source_name, ctx.track.id, error.reason
             )
+
+
+def _bitrate(ctx: TrackContext) -> int:
+    """The placed file's bitrate in kbit/s (0 lossless or unknown), read from the stream itself."""
+    try:
+        return audio_bitrate_kbps(ctx.final_path or ctx.root / ctx.relative_path)
+    except (TaggingError, OSError):
+        return 0
 
 
 class MakeWorkDir(Step):

@@ -120,6 +120,30 @@ class CatalogPageFieldsSerializer(serializers.Serializer):
     next_offset = serializers.IntegerField(allow_null=True)
 
 
+class CatalogLibraryStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["present", "preview", "wanted", "missing"],
+        help_text="present: a full file; preview: only a preview clip; wanted: you asked for it and no "
+        "source had it yet; missing: never asked for.",
+    )
+    format = serializers.CharField(
+        help_text='The file\'s extension, lower case ("flac", "mp3"); "" when none.'
+    )
+    bitrate = serializers.IntegerField(help_text="kbit/s; 0 when lossless, unknown or no file.")
+    file_path = serializers.CharField(help_text='Relative to the library root; "" when no file.')
+
+
+class CatalogLibrarySummarySerializer(serializers.Serializer):
+    present = serializers.IntegerField()
+    preview = serializers.IntegerField()
+    wanted = serializers.IntegerField()
+    missing = serializers.IntegerField()
+
+
+_LIBRARY_HELP = "Your library's copy of this track (per user; never cached)."
+_SUMMARY_HELP = "How many of the tracks in this response your library has, by state."
+
+
 # ------------------------------------------------------------------ tracks and albums
 class CatalogAlbumTrackSerializer(serializers.Serializer):
     id = serializers.CharField()
@@ -135,6 +159,7 @@ class CatalogAlbumTrackSerializer(serializers.Serializer):
     preview_url = serializers.URLField(allow_null=True)
     is_playable = serializers.BooleanField()
     external_urls = CatalogExternalUrlsSerializer(source="*")
+    library = CatalogLibraryStateSerializer(required=False, help_text=_LIBRARY_HELP)
 
 
 class CatalogTrackSerializer(CatalogAlbumTrackSerializer):
@@ -163,6 +188,7 @@ class CatalogAlbumSerializer(serializers.Serializer):
     copyrights = serializers.ListField(child=serializers.CharField())
     external_urls = CatalogExternalUrlsSerializer(source="*")
     tracks = serializers.SerializerMethodField()
+    library = CatalogLibrarySummarySerializer(required=False, help_text=_SUMMARY_HELP)
 
     @extend_schema_field(CatalogAlbumTracksPageSerializer)
     def get_tracks(self, album: Any) -> dict[str, Any]:
@@ -184,6 +210,11 @@ class CatalogArtistReleaseSerializer(serializers.Serializer):
     in_library = serializers.BooleanField(
         required=False,
         help_text="Only when you watch this artist: whether the release is already in the library.",
+    )
+    library = CatalogLibrarySummarySerializer(
+        required=False,
+        help_text="The release's tracks by library state: files and wanted tracks recorded for this "
+        "album; missing is the rest of total_tracks.",
     )
 
 
@@ -264,6 +295,9 @@ class CatalogPlaylistSerializer(serializers.Serializer):
     external_urls = CatalogExternalUrlsSerializer(source="*")
     tracks = serializers.SerializerMethodField()
     is_watched = serializers.BooleanField(required=False, help_text="Whether you watch this playlist.")
+    library = CatalogLibrarySummarySerializer(
+        required=False, help_text=_SUMMARY_HELP + " Only when entries are included."
+    )
 
     @extend_schema_field(CatalogPlaylistTracksSerializer)
     def get_tracks(self, playlist: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from playlist_imports import selectors as imports
 from spotizerr.api import error_responses, validate
 from spotizerr.catalog import serializers as s
 from spotizerr.catalog.library_marks import mark_artist_releases, mark_playlist_entries
+from spotizerr.catalog.library_state import mark_entries, mark_releases, mark_tracks
 from spotizerr.integrations.catalog_types import Page, Playlist
 from spotizerr.integrations.spotify import (
     LIKED_ID,
@@ -116,7 +117,9 @@ class TrackInfoView(APIView):
         track_id = parse_spotify_id(
             validate(s.IdQuerySerializer, request.query_params).validated_data["id"], "track"
         )
-        return Response(s.CatalogTrackSerializer(_client().track(track_id)).data)
+        body = s.CatalogTrackSerializer(_client().track(track_id)).data
+        mark_tracks(user=request_user(request), tracks=[body])
+        return Response(body)
 
 
 class AlbumInfoView(APIView):
@@ -143,6 +146,7 @@ class AlbumInfoView(APIView):
                 album_id, limit=query.get("limit") or s.MAX_PAGE, offset=query["offset"]
             )
         body = s.CatalogAlbumSerializer(album, context={"tracks": _page_body(request, page)}).data
+        body["library"] = mark_tracks(user=request_user(request), tracks=body["tracks"]["items"])
         return Response(body)
 
 
@@ -162,6 +166,7 @@ class ArtistInfoView(APIView):
         mark_artist_releases(
             user=request_user(request), artist_id=artist_id, body=body, items=body["albums"]["items"]
         )
+        mark_releases(user=request_user(request), releases=body["albums"]["items"])
         return Response(body)
 
 
@@ -188,6 +193,8 @@ class PlaylistInfoView(APIView):
                 "next_offset": None,
             }
         body = s.CatalogPlaylistSerializer(playlist, context=context).data
+        if query["include_tracks"]:
+            body["library"] = mark_entries(user=request_user(request), entries=body["tracks"]["items"])
         mark_playlist_entries(
             user=request_user(request),
             playlist_id=playlist_id,
@@ -227,6 +234,7 @@ class PlaylistMetadataView(APIView):
             params = urlencode({"id": playlist_id, "offset": page.next_offset, "limit": page.limit})
             body["next"] = request.build_absolute_uri(f"{request.path.rsplit('/', 1)[0]}/tracks?{params}")
         result = s.CatalogPlaylistSerializer(playlist, context={"tracks": body}).data
+        result["library"] = mark_entries(user=request_user(request), entries=result["tracks"]["items"])
         mark_playlist_entries(
             user=request_user(request),
             playlist_id=playlist_id,
@@ -259,6 +267,7 @@ class PlaylistTracksView(APIView):
             except SpotifyPlaylistForbidden as error:
                 _forbidden_with_metadata(client, error, playlist_id)
         body = s.CatalogPlaylistEntriesPageSerializer(_page_body(request, page)).data
+        mark_entries(user=request_user(request), entries=body["items"])
         mark_playlist_entries(
             user=request_user(request), playlist_id=playlist_id, body={}, items=body["items"]
         )

@@ -98,3 +98,31 @@ def spotify_banner(context: template.Context) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"check": None}
     return {"check": spotify_check(), "is_admin": getattr(user, "is_admin", False)}
+
+
+@register.inclusion_tag("dashboard/_library_badge.html")
+def library_badge(states: Any, track_id: str | None) -> dict[str, Any]:
+    """A track row's library badge ("In library · FLAC", "Preview only", "Wanted"; none when missing)
+    from the page's ``{track id: state}`` map (``downloads.library_state.track_states``)."""
+    state = (states or {}).get(track_id) if track_id else None
+    return {"library": state if state and state["state"] != "missing" else None}
+
+
+@register.inclusion_tag("dashboard/_library_badge.html")
+def release_badge(summaries: Any, release_id: str | None, total: int = 0) -> dict[str, Any]:
+    """A release card's library badge ("In library", "3 of 12", "Preview only", "Wanted")."""
+    counts = (summaries or {}).get(release_id) if release_id else None
+    if not counts:
+        return {"release": None}
+    present, total = counts["present"], int(total or 0)
+    if total and present >= total:
+        text, kind = "In library", "present"
+    elif present:
+        text, kind = f"{present} of {total}", "partial"
+    elif counts["preview"]:
+        text, kind = "Preview only", "preview"
+    elif counts["wanted"]:
+        text, kind = "Wanted", "wanted"
+    else:
+        return {"release": None}
+    return {"release": {"text": text, "kind": kind}}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from accounts.current import request_user
 from accounts.models import User
 from accounts.spotify.services import spotify_user_token
+from downloads.library_state import PRESENT, TrackKey, release_summaries, track_states
 from playlist_imports import selectors as import_selectors
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
@@ -42,6 +43,15 @@ def target_spotify_id(*, user: User, playlist_id: str) -> str:
     from watching.liked import target_spotify_id as target_id
 
     return target_id(user=user, playlist_id=playlist_id)
+
+
+def _library(user: User, tracks: list) -> tuple[dict[str, dict], int]:
+    """The page's ``{track id: library state}`` (two queries for any number of tracks) and how many of
+    its tracks are not in the library in full (what "Download missing" would queue)."""
+    states = track_states(
+        user=user, tracks=[TrackKey(id=track.id, isrc=track.isrc or "") for track in tracks]
+    )
+    return states, sum(1 for state in states.values() if state["state"] != PRESENT)
 
 
 def _watch_state(kind: str, spotify_id: str, user: User) -> Watch | None:
@@ -85,7 +95,8 @@ def track_view(request: HttpRequest, track_id: str) -> HttpResponse:
     except ApiError as error:
         return error_page(request, error, title="Track not available")
     hidden = track.explicit and explicit_hidden()
-    return render(request, "dashboard/track.html", {"track": track, "hidden": hidden})
+    library, _ = _library(request_user(request), [track])
+    return render(request, "dashboard/track.html", {"track": track, "hidden": hidden, "library": library})
 
 
 @require_GET
@@ -99,6 +110,7 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
     except ApiError as error:
         return error_page(request, error, title="Album not available")
     tracks, hidden = _without_explicit(list(page.items))
+    library, missing = _library(request_user(request), tracks)
     return render(
         request,
         "dashboard/album.html",
@@ -106,6 +118,8 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
             "album": album,
             "tracks": tracks,
             "hidden": hidden,
+            "library": library,
+            "library_missing": missing or page.total > len(page.items),  # other pages may miss some
             "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
         },
     )
@@ -139,6 +153,7 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
     if explicit_hidden():
         kept = [entry for entry in entries if entry.track is None or not entry.track.explicit]
         hidden, entries = len(entries) - len(kept), kept
+    library, missing = _library(request_user(request), [entry.track for entry in entries if entry.track])
     return render(
         request,
         "dashboard/playlist.html",
@@ -146,6 +161,8 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
             "playlist": playlist,
             "entries": entries,
             "hidden": hidden,
+            "library": library,
+            "library_missing": missing or page.total > len(page.items),  # other pages may miss some
             "watch": _watch_state(
                 "playlist",
                 target_spotify_id(user=request_user(request), playlist_id=spotify_id),
@@ -175,6 +192,10 @@ def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
         {
             "artist": artist,
             "releases": list(page.items),
+            "release_library": release_summaries(
+                user=request_user(request),
+                releases=[(release.id, release.total_tracks) for release in page.items],
+            ),
             "watch": _watch_state("artist", spotify_id, request_user(request)),
             "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
         },

@@ -28,10 +28,15 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
                 request, f"{result['message']} {len(result['duplicate_albums'])} already queued."
             )
         else:
+            missing_only = request.POST.get("missing_only") == "1"
             task = services.download_request(
-                user=request_user(request), download_type=download_type, item_id=item_id
+                user=request_user(request),
+                download_type=download_type,
+                item_id=item_id,
+                missing_only=missing_only,
             )
-            messages.success(request, f"Queued {task.download_type} “{task.name}”.")
+            what = "the missing tracks of" if missing_only else task.download_type
+            messages.success(request, f"Queued {what} “{task.name}”.")
     except Conflict as conflict:
         messages.info(request, f"{conflict.message} See the queue.")
     except ApiError as error:
