@@ -250,7 +250,8 @@ class SpotifyClient(UserReads):
         if not types or any(kind not in SEARCH_TYPES for kind in types):
             raise ValueError(f"search types must be among {SEARCH_TYPES}")
         body = self._get(
-            "search", {"q": query, "type": ",".join(types), "limit": min(limit, self.SEARCH_PAGE), "offset": 0}
+            "search",
+            {"q": query, "type": ",".join(types), "limit": min(limit, self.SEARCH_PAGE), "offset": 0},
         )
         found: dict[str, list[SearchItem]] = {}
         for kind in types:
