@@ -57,6 +57,11 @@ urlpatterns = [
         name="watch-toggle",
     ),
     re_path(
+        r"^watch/(?P<kind>playlist|artist)/(?P<spotify_id>[^/]+)/cover/$",
+        watchlist.watch_cover_view,
+        name="watch-cover",
+    ),
+    re_path(
         r"^watch/(?P<kind>playlist|artist)/(?P<spotify_id>[^/]+)/check/$",
         watchlist.watch_check_view,
         name="watch-check",

@@ -58,7 +58,7 @@ def test_it_shows_a_playlist_with_its_watch_toggle(page) -> None:
     body = page.get(f"/playlist/{IDS.small_playlist}/").content.decode()
     assert "Fixture Mix" in body
     assert f'action="/watch/playlist/{IDS.small_playlist}/"' in body
-    assert 'aria-pressed="false">Watch' in body
+    assert 'command="show-modal">Watch</button>' in body
 
 
 @pytest.mark.usefixtures("spotify_owner_linked")
@@ -67,22 +67,22 @@ def test_it_says_which_playlist_entries_cannot_be_downloaded(page) -> None:
     assert "Not downloadable (Local file)" in body
 
 
-def test_it_shows_an_artists_releases_paged(page) -> None:
+def test_it_shows_an_artists_releases_grouped(page) -> None:
     body = page.get(f"/artist/{IDS.big_artist}/").content.decode()
     assert "Prolific Painter" in body
-    assert "1–20 of 60" in body
+    for label, total in (("Albums", 30), ("Singles", 15), ("Compilations", 5), ("Appears on", 10)):
+        assert f'{label} <span class="count">{total}</span>' in body
 
 
-def test_the_artist_page_labels_each_release_with_the_group_spotify_listed_it_in(page, spotify_api) -> None:
-    body = page.get(f"/artist/{IDS.big_artist}/", {"offset": 40}).content.decode()
-    assert "41–60 of 60" in body
-    assert body.count("Appears on ·") == 10 and body.count("Compilation ·") == 5
+def test_one_group_of_an_artists_releases_is_paged_with_limits_of_ten(page, spotify_api) -> None:
+    body = page.get(f"/artist/{IDS.big_artist}/", {"group": "album", "offset": 20}).content.decode()
+    assert "21–30 of 30" in body
     calls = [r for r in spotify_api.requests if r.path.endswith("/albums")]
     assert calls and all(r.status == 200 and int(r.query["limit"]) <= 10 for r in calls)
 
 
 def test_the_artist_page_clamps_an_offset_past_spotifys_bound(page, spotify_api) -> None:
-    response = page.get(f"/artist/{IDS.big_artist}/", {"offset": 200_000})
+    response = page.get(f"/artist/{IDS.big_artist}/", {"group": "single", "offset": 200_000})
     assert response.status_code == 200
     assert all(r.status == 200 for r in spotify_api.requests)
 

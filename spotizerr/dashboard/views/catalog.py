@@ -12,6 +12,8 @@ from accounts.models import User
 from accounts.spotify.services import spotify_user_token
 from downloads.library_state import PRESENT, TrackKey, release_summaries, track_states
 from playlist_imports import selectors as import_selectors
+from settings_app.selectors import get_watch_config
+from spotizerr.dashboard import discography, search
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import error_page, explicit_hidden, int_param, pager
 from spotizerr.errors import ApiError
@@ -26,10 +28,7 @@ from spotizerr.integrations.spotify import (
 )
 from watching.models import Watch
 
-SEARCH_TYPES = ("track", "album", "artist", "playlist")
-SEARCH_LIMIT = 20
 TRACKS_PAGE = 50
-RELEASES_PAGE = 20
 VIEW_MAX_WAIT_SECONDS = 5.0
 
 
@@ -63,27 +62,35 @@ def _watch_state(kind: str, spotify_id: str, user: User) -> Watch | None:
 @require_GET
 @member_required
 def search_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    search_type = request.GET.get("type", "track")
-    if search_type not in SEARCH_TYPES:
-        search_type = "track"
-    items: list = []
-    hidden = 0
+    """Top results first, a type's tab with "More", or (for a pasted link, URI or id) the item's page."""
+    query = request.GET.get("q", "").strip()[:200]
+    search_type = request.GET.get("type", search.TOP)
+    if search_type not in {search.TOP, *search.PAGE_KINDS}:
+        search_type = search.TOP
+    results = search.Results()
     if query:
         try:
-            items = _client().search(query[:200], search_type, limit=SEARCH_LIMIT)
+            client = _client()
+            destination = search.link_destination(client, query)
+            if destination is not None:
+                return HttpResponseRedirect(destination)
+            if search_type == search.TOP:
+                results = search.top_results(client, query, hide_explicit=explicit_hidden())
+            else:
+                page = int_param(request, "page", 1, maximum=search.MAX_PAGES)
+                results = search.type_results(
+                    client, query, search_type, page=page, hide_explicit=explicit_hidden()
+                )
         except ApiError as error:
             return error_page(request, error, title="Search failed")
-        if explicit_hidden():
-            kept = [item for item in items if not item.explicit]
-            hidden, items = len(items) - len(kept), kept
-    tabs = [
-        {"type": kind, "label": f"{kind.title()}s", "active": kind == search_type} for kind in SEARCH_TYPES
+    tabs = [{"type": search.TOP, "label": "Top results", "active": search_type == search.TOP}]
+    tabs += [
+        {"type": kind, "label": label, "active": kind == search_type} for kind, label in search.TYPE_TABS
     ]
     return render(
         request,
         "dashboard/search.html",
-        {"query": query, "type": search_type, "tabs": tabs, "items": items, "hidden": hidden},
+        {"query": query, "type": search_type, "tabs": tabs, "results": results, "hidden": results.hidden},
     )
 
 
@@ -120,6 +127,7 @@ def album_view(request: HttpRequest, album_id: str) -> HttpResponse:
             "hidden": hidden,
             "library": library,
             "library_missing": missing or page.total > len(page.items),  # other pages may miss some
+            "multi_disc": any(track.disc_number > 1 for track in page.items),
             "pager": pager(request, offset=offset, limit=TRACKS_PAGE, total=page.total),
         },
     )
@@ -178,26 +186,41 @@ def playlist_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
 @require_GET
 @member_required
 def artist_view(request: HttpRequest, artist_id: str) -> HttpResponse:
+    """The artist with releases grouped (Albums, Singles, Compilations, Appears on); ``?group=album``
+    pages through one group."""
+    group_key = request.GET.get("group", "")
     offset = int_param(request, "offset", maximum=MAX_OFFSET)
+    watch_groups = set(get_watch_config()["watchedArtistAlbumGroup"])
     try:
         spotify_id = parse_spotify_id(artist_id, "artist")
         client = _client()
         artist = client.artist(spotify_id)
-        page = client.artist_releases_page(spotify_id, limit=RELEASES_PAGE, offset=offset)
+        groups = discography.release_groups(client, spotify_id, checked=watch_groups)
+        opened, page = (None, None)
+        if group_key in discography.GROUP_LABELS:
+            opened, page = discography.group_page(client, spotify_id, group_key, offset=offset)
     except ApiError as error:
         return error_page(request, error, title="Artist not available")
+    shown = opened.releases if opened else [release for group in groups for release in group.releases]
     return render(
         request,
         "dashboard/artist.html",
         {
             "artist": artist,
-            "releases": list(page.items),
             "release_library": release_summaries(
                 user=request_user(request),
-                releases=[(release.id, release.total_tracks) for release in page.items],
+                releases=[(release.id, release.total_tracks) for release in shown],
             ),
+            "groups": groups,
+            "has_releases": any(group.total for group in groups),
+            "opened": opened,
+            "chosen_text": discography.chosen_text(groups),
+            "watch_groups": watch_groups,
+            "release_groups": discography.GROUPS,
             "watch": _watch_state("artist", spotify_id, request_user(request)),
-            "pager": pager(request, offset=offset, limit=RELEASES_PAGE, total=page.total),
+            "pager": pager(request, offset=offset, limit=discography.GROUP_PAGE, total=page.total)
+            if page
+            else None,
         },
     )
 

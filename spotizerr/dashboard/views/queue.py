@@ -12,7 +12,7 @@ from accounts.current import request_user
 from downloads import selectors, services
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import back_to, int_param, report_error
-from spotizerr.errors import ApiError, Conflict
+from spotizerr.errors import ApiError, BadRequest, Conflict
 
 QUEUE_PAGE = 50
 
@@ -23,7 +23,12 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
     """Queue a track, album or playlist, or (for an artist) one album task per release."""
     try:
         if download_type == "artist":
-            result = services.download_artist_request(user=request_user(request), artist_id=item_id)
+            groups = request.POST.getlist("album_type")  # the discography dialog's ticked groups
+            if request.POST.get("groups_chosen") and not groups:
+                raise BadRequest("Choose at least one release group.", code="invalid_album_type")
+            result = services.download_artist_request(
+                user=request_user(request), artist_id=item_id, album_types=groups or None
+            )
             messages.success(
                 request, f"{result['message']} {len(result['duplicate_albums'])} already queued."
             )

@@ -36,7 +36,7 @@ from spotizerr.integrations.spotify.errors import (
     SpotifyRateLimited,
     SpotifyUnavailable,
 )
-from spotizerr.integrations.spotify.ids import KINDS, parse_spotify_id
+from spotizerr.integrations.spotify.ids import KINDS, looks_like_spotify_id, parse_spotify_id, spotify_link
 from spotizerr.integrations.spotify.me import (
     LIKED_ID,
     LIKED_NAME,
@@ -72,9 +72,11 @@ __all__ = [
     "UserToken",
     "blocked_for",
     "get_spotify_client",
+    "looks_like_spotify_id",
     "parse_playlist_id",
     "parse_spotify_id",
     "spotify_app_client_id",
     "spotify_cache_clear",
     "spotify_clients_close",
+    "spotify_link",
 ]

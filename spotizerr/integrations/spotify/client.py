@@ -243,6 +243,22 @@ class SpotifyClient(UserReads):
         )
         return [parse.search_item(search_type, item) for item in items if item.get("id")]
 
+    def search_top(
+        self, query: str, types: tuple[str, ...] = ("track", "album", "artist", "playlist"), *, limit: int = 5
+    ) -> dict[str, list[SearchItem]]:
+        """The first ``limit`` (at most 10) hits of each of ``types``, from one multi-type search call."""
+        if not types or any(kind not in SEARCH_TYPES for kind in types):
+            raise ValueError(f"search types must be among {SEARCH_TYPES}")
+        body = self._get(
+            "search",
+            {"q": query, "type": ",".join(types), "limit": min(limit, self.SEARCH_PAGE), "offset": 0},
+        )
+        found: dict[str, list[SearchItem]] = {}
+        for kind in types:
+            items = (body.get(f"{kind}s") or {}).get("items") or ()
+            found[kind] = [parse.search_item(kind, item) for item in items if item and item.get("id")]
+        return found
+
     def search_tracks(self, query: str, *, limit: int = 10) -> list[Track]:
         """Up to ``limit`` (at most 10: one call) tracks for ``query`` as full ``Track`` objects, which a
         search answers with (track numbers and ISRC included), so no look-up per hit is needed."""

@@ -44,6 +44,25 @@ def parse_spotify_id(value: str, kind: str) -> str:
     return found_id
 
 
+def spotify_link(value: str) -> tuple[str, str] | None:
+    """``(kind, id)`` for an ``open.spotify.com`` link or a ``spotify:`` URI of any kind in ``KINDS``, else
+    None (bare ids too: they do not say their kind)."""
+    text = (value or "").strip()
+    if text.lower().startswith("spotify:"):
+        parts = text.split(":")[1:]
+    elif "spotify.com" in text and not any(space in text for space in " \t\n"):
+        parts = _url_parts(text)
+    else:
+        return None
+    kind, found = _kind_and_id(parts)
+    return (kind, found) if kind is not None and found is not None else None
+
+
+def looks_like_spotify_id(value: str) -> bool:
+    """A bare 22-character base-62 token: what a pasted Spotify id looks like (its kind unknown)."""
+    return bool(_ID.fullmatch((value or "").strip()))
+
+
 def _url_parts(text: str) -> list[str]:
     url = urlsplit(text if "://" in text else f"https://{text}")
     if url.hostname not in _HOSTS:

@@ -95,12 +95,16 @@ def test_a_user_watches_a_playlist_and_removes_it(page, log_in, live_app) -> Non
     link_spotify(page, live_app)  # Spotify shows a playlist's tracks only to its owner's account (2026)
     page.goto(f"/playlist/{IDS.small_playlist}/")
     page.get_by_role("button", name="Watch").click()
+    page.get_by_role("dialog", name="Watch this playlist").get_by_role(
+        "button", name="Start watching"
+    ).click()
     expect(page.locator(".messages")).to_contain_text("Watching “Fixture Mix”")
     expect(page.get_by_role("button", name=re.compile("Watching"))).to_have_attribute("aria-pressed", "true")
 
     page.get_by_role("link", name="Watchlist").click()
     watch = page.locator(".watch", has_text="Fixture Mix")
     expect(watch).to_be_visible()
+    expect(watch.locator(".watch-counts")).to_contain_text("5 tracks")
     watch.get_by_role("button", name="Check now").click()
     expect(page.locator(".messages")).to_contain_text("A check was asked for")
     page.locator(".watch", has_text="Fixture Mix").get_by_role("button", name=re.compile("Remove")).click()
