@@ -63,9 +63,10 @@ def _components(serve_pid: int) -> dict[str, dict[str, float]]:
     for child in children_of(serve_pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            name = Path(f"/proc/{child}/comm").read_text().strip()
         except FileNotFoundError:
             continue
-        if command.rstrip().endswith("qcluster"):
+        if command.rstrip().endswith("qcluster") or name == "qcluster":  # exec'd or forked from serve
             parts["cluster (main + sentinel + monitor + pusher + workers)"] = tree_memory(process_tree(child))
         else:
             web.append(child)  # a forked web process (--web-processes)
