@@ -4,8 +4,10 @@
 time it starts the cluster (``preload``), and froze those objects out of the garbage collector's
 sweeps (``gc.freeze``). A cluster forked from it shares all those pages with serve and its web
 processes instead of loading its own copy of Django (about 70 MB less PSS for the service). django-q2
-forks its sentinel, pusher, monitor and workers from the cluster in turn; each of those forks freezes
-first too (``_freeze_before_fork``), so a collection in a worker does not copy its parent's pages.
+forks its pusher, monitor and workers from the cluster in turn; each of those forks freezes first too
+(``_freeze_before_fork``), so a collection in a worker does not copy its parent's pages. The forked
+cluster is django-q2's sentinel itself (``run_cluster``): ``qcluster``'s main process, which only
+passes signals on to it, is not needed.
 
 A fork is only safe from a process with one thread (another thread's locks are copied held): with
 daphne running in ``serve``'s own process, the watchdog thread restarts a cluster with
@@ -23,8 +25,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
+import uuid
 from typing import IO, Any
 
 from spotizerr.runtime.watchdog import die_with_parent
@@ -133,13 +137,52 @@ def _child(stdout: IO | None) -> None:  # pragma: no cover (the forked cluster)
         os._exit(code)
 
 
-def run_cluster() -> int:  # pragma: no cover (the forked cluster)
-    """What ``manage.py qcluster`` does: start django-q2's cluster, then wait for its sentinel (a
-    SIGTERM or SIGINT stops it through the handler ``Cluster`` installs)."""
-    from django_q.cluster import Cluster
+class _PusherThread(threading.Thread):
+    """django-q2's pusher as a thread of the sentinel; ``pid`` for the cluster's published status."""
 
-    cluster = Cluster()
-    cluster.start()
-    while cluster.sentinel is not None and cluster.sentinel.is_alive():
-        time.sleep(0.2)
+    @property
+    def pid(self) -> int:
+        return os.getpid()
+
+
+def lean_sentinel_class() -> type:
+    """django-q2's ``Sentinel`` with its pusher in a thread instead of a process of its own.
+
+    The pusher only takes messages from the broker and puts them on the workers' task queue: it
+    needs no process, and one process fewer is ~17 MB. The guard loop sees a thread the same way
+    (``is_alive()``: started again when it died), and ``stop()`` waits for it as for the process.
+    The monitor stays a process: ``stop()`` closes the result queue's reader in the sentinel's
+    process, under a monitor thread that would still be reading it."""
+    from django_q.cluster import Sentinel
+    from django_q.pusher import pusher
+
+    class LeanSentinel(Sentinel):  # type: ignore[misc]  # django-q2 is untyped
+        def spawn_pusher(self) -> threading.Thread:
+            thread = _PusherThread(
+                target=pusher, args=(self.task_queue, self.event_out, None), name="pusher", daemon=True
+            )
+            thread.start()
+            return thread
+
+    return LeanSentinel
+
+
+def run_cluster() -> int:  # pragma: no cover (the forked cluster)
+    """django-q2's sentinel in this very process: what ``manage.py qcluster`` runs in a child of its
+    main process, whose only other work is passing SIGTERM or SIGINT on. Here the signal sets the
+    sentinel's stop event itself; the sentinel then stops the pusher, lets each worker finish the
+    task in hand, stops the monitor and returns. One process fewer than ``qcluster``."""
+    from multiprocessing import Event
+
+    stop_event, start_event = Event(), Event()
+    sentinel = lean_sentinel_class()(stop_event, start_event, uuid.uuid4(), start=False)
+    sentinel.parent_pid = os.getpid()  # the cluster's published pid: this process, not serve
+
+    def stop(signum: int, frame: Any) -> None:
+        # not set here: the guard loop may hold the event's lock when the signal arrives
+        threading.Thread(target=stop_event.set, name="cluster-stop", daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)  # Sentinel() set SIGTERM to its default and ignores SIGINT
+    signal.signal(signal.SIGINT, stop)
+    sentinel.start()  # spawns the workers, monitor and pusher, guards them until stopped
     return 0

@@ -140,9 +140,9 @@ def test_the_embedded_service_loads_no_postgresql_client(make_service) -> None:
     service = make_service(backend=Backend("sqlite", "orm"))
     service.start_serve()
     service.wait_for(
-        lambda: len(descendants(service.serve.pid)) >= 1 + 2 + 2 + 4,
+        lambda: len(descendants(service.serve.pid)) >= 1 + 2 + 1 + 2 + 1,
         timeout=30,
         what="the web processes and the cluster",
-    )  # serve, 2 web, the cluster with 2 workers
+    )  # serve, 2 web, the cluster (sentinel) with 2 workers and its monitor
 
     assert not [pid for pid in descendants(service.serve.pid) if _maps_libpq(pid)]
