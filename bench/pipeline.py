@@ -5,8 +5,8 @@
 
 Sets up a temporary data directory (WAL SQLite, production settings), the local fake Spotify Web API, an
 inbox of ``--tracks`` generated FLAC files of ``--seconds`` each (tagged with the album's ISRCs), and a
-real django-q2 cluster (``manage.py qcluster``, ``--concurrency`` workers, ``maxConcurrentDownloads`` the
-same). Then it measures, end to end from the request to the finished task:
+real django-q2 cluster (``manage.py serve --no-web``: the cluster forked from serve, ``--concurrency``
+workers, ``maxConcurrentDownloads`` the same). Then it measures, end to end from the request to the finished task:
 
 * copy-and-tag: the album kept in its source format (tracks per second), with lyrics off;
 * lyrics: the same album again with lyrics on (``both``) from a local fake LRCLIB; the difference is
@@ -107,8 +107,8 @@ def _make_inbox(fake: Any, album_id: str, inbox: Path, seconds: float) -> list[P
 
 
 def _start_cluster(env: dict[str, str]) -> subprocess.Popen:
-    cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
+    cluster = subprocess.Popen(  # the workers as users run them: serve's cluster, without the web side
+        [sys.executable, "manage.py", "serve", "--no-web", "--skip-migrate"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
