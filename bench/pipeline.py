@@ -5,8 +5,9 @@
 
 Sets up a temporary data directory (WAL SQLite, production settings), the local fake Spotify Web API, an
 inbox of ``--tracks`` generated FLAC files of ``--seconds`` each (tagged with the album's ISRCs), and a
-real django-q2 cluster (``manage.py serve --no-web``: the cluster forked from serve, ``--concurrency``
-workers, ``maxConcurrentDownloads`` the same). Then it measures, end to end from the request to the finished task:
+real django-q2 cluster (``--cluster serve``, the default: ``manage.py serve --no-web``, the cluster forked
+from serve; ``--cluster qcluster``: ``manage.py qcluster``; ``--concurrency`` workers,
+``maxConcurrentDownloads`` the same). Then it measures, end to end from the request to the finished task:
 
 * copy-and-tag: the album kept in its source format (tracks per second), with lyrics off;
 * lyrics: the same album again with lyrics on (``both``) from a local fake LRCLIB; the difference is
@@ -106,9 +107,12 @@ def _make_inbox(fake: Any, album_id: str, inbox: Path, seconds: float) -> list[P
     return files
 
 
-def _start_cluster(env: dict[str, str]) -> subprocess.Popen:
-    cluster = subprocess.Popen(  # the workers as users run them: serve's cluster, without the web side
-        [sys.executable, "manage.py", "serve", "--no-web", "--skip-migrate"],
+def _start_cluster(env: dict[str, str], kind: str) -> subprocess.Popen:
+    """``serve``: the workers as users run them (the cluster forked from serve, no web side);
+    ``qcluster``: django-q2's own command (a main process, sentinel, pusher, monitor, workers)."""
+    command = ["serve", "--no-web", "--skip-migrate"] if kind == "serve" else ["qcluster"]
+    cluster = subprocess.Popen(
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -233,7 +237,8 @@ def _fresh_library(data_dir: Path, name: str) -> None:
     config_update(changes={"downloadPath": str(library)})
 
 
-def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int) -> dict[str, Any]:
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    tracks, seconds, concurrency = args.tracks, args.seconds, args.concurrency
     from tests.fakes.lrclib import FakeLrclib
     from tests.fakes.spotify_api import IDS, FakeSpotify
 
@@ -261,9 +266,9 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         album_id = fake.catalog.add_album("Bench Album", artist_ids=[IDS.artist], tracks=tracks)
         files = _make_inbox(fake, album_id, data_dir / "inbox", seconds)
         _lyrics_for(lrclib, fake, album_id)
-        cluster = _start_cluster(env)
+        cluster = _start_cluster(env, args.cluster)
         load_before = load_average()
-        latencies = _latencies(user, fake, samples)
+        latencies = _latencies(user, fake, args.latency_samples)
         copy = _run_album(user, album_id, {"lyrics": "off"}, cluster)
         check_s = _check_decodes(files, concurrency)
         _fresh_library(data_dir, "library-lyrics")
@@ -272,7 +277,7 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         # the machine's load may drift: service and direct runs alternate, and medians are compared
         direct = [_direct_conversions(files, data_dir / "direct", concurrency)]
         converts = []
-        for round_number in range(rounds):
+        for round_number in range(args.rounds):
             _fresh_library(data_dir, f"library-mp3-{round_number}")
             converts.append(_run_album(user, album_id, {"convertTo": "MP3", "bitrate": "320k"}, cluster))
             direct.append(_direct_conversions(files, data_dir / "direct", concurrency))
@@ -282,6 +287,7 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
             "check_decode_s": round(check_s, 3),
             "check_ms_per_track": round(1000 * check_s / tracks, 1),
             **lyrics_report(tracks, copy, lyrics, lrc_files),
+            "cluster": args.cluster,
             "load_before": load_before,
             "load_after": load_average(),
         }
@@ -317,8 +323,8 @@ def main() -> None:
         default=5,
         help="service conversion runs, each between two direct runs (median ratio is reported)",
     )
-    args = parser.parse_args()
-    result = run(args.tracks, args.seconds, args.concurrency, args.latency_samples, args.rounds)
+    parser.add_argument("--cluster", choices=("serve", "qcluster"), default="serve")
+    result = run(parser.parse_args())
     print_table(result)
     print(json.dumps(result))
 

@@ -149,14 +149,14 @@ def lean_sentinel_class() -> type:
     """django-q2's ``Sentinel`` with its pusher in a thread instead of a process of its own.
 
     The pusher only takes messages from the broker and puts them on the workers' task queue: it
-    needs no process, and one process fewer is ~17 MB. The guard loop sees a thread the same way
+    needs no process, and a process is 6–10 MB of its own. The guard loop sees a thread the same way
     (``is_alive()``: started again when it died), and ``stop()`` waits for it as for the process.
     The monitor stays a process: ``stop()`` closes the result queue's reader in the sentinel's
     process, under a monitor thread that would still be reading it."""
     from django_q.cluster import Sentinel
     from django_q.pusher import pusher
 
-    class LeanSentinel(Sentinel):  # type: ignore[misc]  # django-q2 is untyped
+    class LeanSentinel(Sentinel):  # django-q2 is untyped
         def spawn_pusher(self) -> threading.Thread:
             thread = _PusherThread(
                 target=pusher, args=(self.task_queue, self.event_out, None), name="pusher", daemon=True
