@@ -5,18 +5,20 @@
 
 Sets up a temporary data directory (WAL SQLite, production settings), the local fake Spotify Web API, an
 inbox of ``--tracks`` generated FLAC files of ``--seconds`` each (tagged with the album's ISRCs), and a
-real django-q2 cluster (``manage.py qcluster``, ``--concurrency`` workers, ``maxConcurrentDownloads`` the
-same). Then it measures, end to end from the request to the finished task:
+real django-q2 cluster (``--cluster serve``, the default: ``manage.py serve --no-web``, the cluster forked
+from serve; ``--cluster qcluster``: ``manage.py qcluster``; ``--concurrency`` workers,
+``maxConcurrentDownloads`` the same). Then it measures, end to end from the request to the finished task:
 
 * copy-and-tag: the album kept in its source format (tracks per second), with lyrics off;
 * lyrics: the same album again with lyrics on (``both``) from a local fake LRCLIB; the difference is
   the cost of lyrics per track (the conversion runs below also have lyrics on, so the ratio target
   holds with them);
 * conversion to MP3 320k through the service, against the same ffmpeg conversions run directly,
-  ``--concurrency`` at a time (target: service at most 1.15 x direct). Service and direct runs
-  alternate (``--rounds``), because a shared machine's load drifts: each service run is set against
-  the mean of the direct runs just before and just after it, and the median of those paired ratios is
-  the ratio reported (the ratio of the medians is reported too, as ``convert_ratio_of_medians``);
+  ``--concurrency`` at a time (target: service at most 1.05 x direct, in CPU time: the whole cluster's
+  user + system time, its ffmpeg children included, against the direct ffmpeg processes'; wall-clock
+  time is reported too). Service and direct runs alternate (``--rounds``), because a shared machine's
+  load drifts: each service run is set against the mean of the direct runs just before and just after
+  it, and the median of those paired ratios is the ratio reported; the load average is reported;
 * the playability check's own cost: the full decode the pipeline runs on a file kept in its format
   (``downloads.conversion.decode_audio``), on every inbox file, ``--concurrency`` at a time (a
   conversion reuses its own pass, so converted tracks pay nothing more);
@@ -31,9 +33,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,10 +44,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import cpu_seconds, process_tree
+from bench._pipeline_report import (
+    Run,
+    conversion_report,
+    load_average,
+    lyrics_report,
+    print_table,
+    report,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RATIO_TARGET = 1.15
-LATENCY_TARGET_MS = 200.0
 SECRET = "bench-only-secret-key-not-for-production-use-0123456789"
 
 
@@ -96,9 +107,12 @@ def _make_inbox(fake: Any, album_id: str, inbox: Path, seconds: float) -> list[P
     return files
 
 
-def _start_cluster(env: dict[str, str]) -> subprocess.Popen:
+def _start_cluster(env: dict[str, str], kind: str) -> subprocess.Popen:
+    """``serve``: the workers as users run them (the cluster forked from serve, no web side);
+    ``qcluster``: django-q2's own command (a main process, sentinel, pusher, monitor, workers)."""
+    command = ["serve", "--no-web", "--skip-migrate"] if kind == "serve" else ["qcluster"]
     cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -127,24 +141,29 @@ def _wait_finished(task_id: Any, timeout: float = 1800) -> Any:
     raise TimeoutError(f"task {task_id} did not finish")
 
 
-def _run_album(user: Any, album_id: str, overrides: dict[str, Any]) -> tuple[float, float, Any]:
-    """End-to-end seconds (request to finished task), the pipeline's part (first claim to finish), the task."""
+def _run_album(user: Any, album_id: str, overrides: dict[str, Any], cluster: subprocess.Popen) -> Run:
+    """End-to-end seconds (request to finished task), the CPU time of the whole cluster meanwhile (its
+    ffmpeg children included), the pipeline's part (first claim to finish), the task."""
     from django.utils import timezone
 
     from downloads.services import download_request
 
+    cpu_before = cpu_seconds(process_tree(cluster.pid))
     requested = timezone.now()
     task = download_request(user=user, download_type="album", item_id=album_id, overrides=overrides)
     task = _wait_finished(task.pk)
+    cpu = cpu_seconds(process_tree(cluster.pid)) - cpu_before
     first_claim = min(job.started_at for job in task.track_jobs.all())
-    return (
-        (task.finished_at - requested).total_seconds(),
-        (task.finished_at - first_claim).total_seconds(),
-        task,
+    return Run(
+        wall_s=(task.finished_at - requested).total_seconds(),
+        cpu_s=cpu,
+        pipeline_s=(task.finished_at - first_claim).total_seconds(),
+        task=task,
     )
 
 
-def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float:
+def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> Run:
+    """The same conversions with ffmpeg run directly: wall-clock and CPU seconds (user + system)."""
     from downloads.conversion import ffmpeg_executable
 
     out.mkdir(parents=True, exist_ok=True)
@@ -174,10 +193,13 @@ def _direct_conversions(files: list[Path], out: Path, concurrency: int) -> float
             check=True,
         )
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(convert, files))
-    return time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Run(wall_s=time.monotonic() - started, cpu_s=cpu)
 
 
 def _check_decodes(files: list[Path], concurrency: int) -> float:
@@ -215,7 +237,8 @@ def _fresh_library(data_dir: Path, name: str) -> None:
     config_update(changes={"downloadPath": str(library)})
 
 
-def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int) -> dict[str, Any]:
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    tracks, seconds, concurrency = args.tracks, args.seconds, args.concurrency
     from tests.fakes.lrclib import FakeLrclib
     from tests.fakes.spotify_api import IDS, FakeSpotify
 
@@ -243,26 +266,30 @@ def run(tracks: int, seconds: float, concurrency: int, samples: int, rounds: int
         album_id = fake.catalog.add_album("Bench Album", artist_ids=[IDS.artist], tracks=tracks)
         files = _make_inbox(fake, album_id, data_dir / "inbox", seconds)
         _lyrics_for(lrclib, fake, album_id)
-        cluster = _start_cluster(env)
-        latencies = _latencies(user, fake, samples)
-        copy = _run_album(user, album_id, {"lyrics": "off"})
+        cluster = _start_cluster(env, args.cluster)
+        load_before = load_average()
+        latencies = _latencies(user, fake, args.latency_samples)
+        copy = _run_album(user, album_id, {"lyrics": "off"}, cluster)
         check_s = _check_decodes(files, concurrency)
         _fresh_library(data_dir, "library-lyrics")
-        lyrics = _run_album(user, album_id, {"lyrics": "both"})
+        lyrics = _run_album(user, album_id, {"lyrics": "both"}, cluster)
         lrc_files = len(list((data_dir / "library-lyrics").rglob("*.lrc")))
         # the machine's load may drift: service and direct runs alternate, and medians are compared
         direct = [_direct_conversions(files, data_dir / "direct", concurrency)]
         converts = []
-        for round_number in range(rounds):
+        for round_number in range(args.rounds):
             _fresh_library(data_dir, f"library-mp3-{round_number}")
-            converts.append(_run_album(user, album_id, {"convertTo": "MP3", "bitrate": "320k"}))
+            converts.append(_run_album(user, album_id, {"convertTo": "MP3", "bitrate": "320k"}, cluster))
             direct.append(_direct_conversions(files, data_dir / "direct", concurrency))
-        result = _report(tracks, seconds, concurrency, copy, converts, direct, latencies)
+        conversion = conversion_report(converts, direct, tracks)
         return {
-            **result,
+            **report(tracks, seconds, concurrency, copy, conversion, latencies),
             "check_decode_s": round(check_s, 3),
             "check_ms_per_track": round(1000 * check_s / tracks, 1),
-            **_lyrics_report(tracks, copy, lyrics, lrc_files),
+            **lyrics_report(tracks, copy, lyrics, lrc_files),
+            "cluster": args.cluster,
+            "load_before": load_before,
+            "load_after": load_average(),
         }
     finally:
         if cluster is not None:
@@ -284,119 +311,6 @@ def _lyrics_for(lrclib: Any, fake: Any, album_id: str) -> None:
         lrclib.add(record(track.name, "The Test Pattern", track.duration_ms / 1000))
 
 
-def _lyrics_report(
-    tracks: int, copy: tuple[float, float, Any], lyrics: tuple[float, float, Any], lrc_files: int
-) -> dict[str, Any]:
-    return {
-        "lyrics_done": lyrics[2].summary.get("total_successful"),
-        "lyrics_lrc_files": lrc_files,
-        "lyrics_wall_s": round(lyrics[0], 3),
-        "lyrics_ms_per_track": round(1000 * (lyrics[1] - copy[1]) / tracks, 1),
-    }
-
-
-def _paired_ratios(converts: list[tuple[float, float, Any]], direct: list[float], part: int) -> list[float]:
-    """Each service run (``part`` 0: end to end, 1: tracks only) over the mean of its neighbouring direct runs."""
-    return [run[part] / ((direct[i] + direct[i + 1]) / 2) for i, run in enumerate(converts)]
-
-
-def _report(
-    tracks: int,
-    seconds: float,
-    concurrency: int,
-    copy: tuple[float, float, Any],
-    converts: list[tuple[float, float, Any]],
-    direct: list[float],
-    latencies: list[float],
-) -> dict[str, Any]:
-    copy_wall, copy_pipeline, copy_task = copy
-    convert_wall, convert_pipeline, convert_task = sorted(converts, key=lambda run: run[0])[
-        len(converts) // 2
-    ]
-    direct_wall = statistics.median(direct)
-    paired = _paired_ratios(converts, direct, 0)
-    ratio = statistics.median(paired)
-    failed = [run[2] for run in converts if run[2].summary.get("total_successful") != tracks]
-    convert_task = failed[0] if failed else convert_task
-    median_ms = statistics.median(latencies) if latencies else float("nan")
-    return {
-        "tracks": tracks,
-        "track_seconds": seconds,
-        "concurrency": concurrency,
-        "copy_tag_status": copy_task.status,
-        "copy_tag_done": copy_task.summary.get("total_successful"),
-        "copy_tag_wall_s": round(copy_wall, 3),
-        "copy_tag_pipeline_s": round(copy_pipeline, 3),
-        "copy_tag_tracks_per_s": round(tracks / copy_wall, 2),
-        "convert_status": convert_task.status,
-        "convert_done": convert_task.summary.get("total_successful"),
-        "convert_service_wall_s": round(convert_wall, 3),
-        "convert_service_pipeline_s": round(convert_pipeline, 3),
-        "convert_direct_wall_s": round(direct_wall, 3),
-        "convert_ratio": round(ratio, 3),
-        "convert_ratio_rounds": [round(value, 3) for value in paired],
-        "convert_ratio_of_medians": round(convert_wall / direct_wall, 3),
-        "convert_pipeline_ratio": round(statistics.median(_paired_ratios(converts, direct, 1)), 3),
-        "convert_ratio_target": RATIO_TARGET,
-        "queue_to_start_ms_median": round(median_ms, 1),
-        "queue_to_start_ms_max": round(max(latencies), 1),
-        "latency_target_ms": LATENCY_TARGET_MS,
-        "ok": bool(
-            copy_task.summary.get("total_successful")
-            == tracks
-            == convert_task.summary.get("total_successful")
-            and ratio <= RATIO_TARGET
-            and median_ms < LATENCY_TARGET_MS
-        ),
-    }
-
-
-def _print_table(result: dict[str, Any]) -> None:
-    rows = [
-        (
-            "album",
-            f"{result['tracks']} tracks x {result['track_seconds']} s, {result['concurrency']} concurrent",
-        ),
-        (
-            "copy and tag",
-            f"{result['copy_tag_wall_s']:.2f} s  ({result['copy_tag_tracks_per_s']:.1f} tracks/s)",
-        ),
-        (
-            "  of which decode check",
-            (
-                f"{result['check_decode_s']:.2f} s if run alone ({result['check_ms_per_track']:.0f} ms a track, "
-                f"{result['concurrency']} at a time)"
-            ),
-        ),
-        (
-            "MP3 320k, service",
-            (
-                f"{result['convert_service_wall_s']:.2f} s  (tracks only: "
-                f"{result['convert_service_pipeline_s']:.2f} s)"
-            ),
-        ),
-        ("MP3 320k, ffmpeg direct", f"{result['convert_direct_wall_s']:.2f} s  (median, runs alternating)"),
-        (
-            "service / direct",
-            (
-                f"{result['convert_ratio']:.3f}  (median of paired runs; target <= {RATIO_TARGET}; "
-                f"tracks only: {result['convert_pipeline_ratio']:.3f})"
-            ),
-        ),
-        ("  per round", ", ".join(f"{value:.3f}" for value in result["convert_ratio_rounds"])),
-        ("  ratio of medians", f"{result['convert_ratio_of_medians']:.3f}"),
-        (
-            "queue-to-start, median",
-            f"{result['queue_to_start_ms_median']:.0f} ms  (target < {LATENCY_TARGET_MS:.0f})",
-        ),
-        ("queue-to-start, max", f"{result['queue_to_start_ms_max']:.0f} ms"),
-        ("all targets met", "yes" if result["ok"] else "no"),
-    ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=40)
@@ -409,9 +323,9 @@ def main() -> None:
         default=5,
         help="service conversion runs, each between two direct runs (median ratio is reported)",
     )
-    args = parser.parse_args()
-    result = run(args.tracks, args.seconds, args.concurrency, args.latency_samples, args.rounds)
-    _print_table(result)
+    parser.add_argument("--cluster", choices=("serve", "qcluster"), default="serve")
+    result = run(parser.parse_args())
+    print_table(result)
     print(json.dumps(result))
 
 

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from spotizerr.runtime.forked_cluster import preload_workers
 from spotizerr.runtime.watchdog import ClusterProcess, Watchdog
-from spotizerr.runtime.web_processes import WebProcesses, run_daphne
+from spotizerr.runtime.web_processes import WebProcesses, preload_application, run_daphne
 
 
 def is_loopback(host: str) -> bool:
@@ -45,6 +46,15 @@ def check_open_access(host: str) -> None:
         f"Refusing to listen on {host} with authentication disabled: anyone on the network would be an "
         "admin. Set SPOTIZERR_AUTH_ENABLED=true (recommended) or SPOTIZERR_ALLOW_OPEN_ACCESS=true."
     )
+
+
+def _preload(*, web: bool, workers: bool) -> None:
+    """Load what the web processes and the workers run before any of them is forked, so they share
+    it (``web_processes.preload_application``, ``forked_cluster.preload_workers``)."""
+    if web:
+        preload_application()
+    if workers:
+        preload_workers()
 
 
 class Command(BaseCommand):
@@ -80,6 +90,7 @@ class Command(BaseCommand):
         if not options["skip_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("bootstrap", verbosity=0)
+        _preload(web=not options["no_web"], workers=not options["no_workers"])
         cluster = None if options["no_workers"] else ClusterProcess()
         watchdog = Watchdog(cluster) if cluster is not None else None
         if cluster is not None:

@@ -24,12 +24,15 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.db.models import Max, Min
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from spotizerr.runtime.forked_cluster import ForkedProcess
 
 logger = logging.getLogger("spotizerr.watchdog")
 
@@ -48,22 +51,31 @@ def die_with_parent() -> None:
 
 
 class ClusterProcess:
-    """``manage.py qcluster`` as a child in its own process group."""
+    """The worker cluster as a child in its own process group: forked from this process when it has
+    a single thread (``forked_cluster``: it shares serve's loaded pages), else ``manage.py qcluster``."""
 
-    def __init__(self, *, stdout: IO | None = None) -> None:
-        self.process: subprocess.Popen | None = None
+    def __init__(self, *, stdout: IO | None = None, fork: bool = True) -> None:
+        self.process: subprocess.Popen | ForkedProcess | None = None
         self.started_at: datetime | None = None
         self.restarts = 0
+        self.forked = False
         self._stdout = stdout
+        self._fork = fork
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
-            cwd=settings.BASE_DIR,
-            start_new_session=True,
-            stdout=self._stdout,
-            preexec_fn=die_with_parent,
-        )
+        from spotizerr.runtime.forked_cluster import fork_cluster
+
+        self.forked = self._fork and threading.active_count() == 1
+        if self.forked:
+            self.process = fork_cluster(stdout=self._stdout)
+        else:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "qcluster"],
+                cwd=settings.BASE_DIR,
+                start_new_session=True,
+                stdout=self._stdout,
+                preexec_fn=die_with_parent,
+            )
         self.started_at = timezone.now()
 
     @property

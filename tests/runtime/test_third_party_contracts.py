@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -135,3 +136,40 @@ def test_daphne_server_lets_web_processes_adopt_a_socket() -> None:
     from twisted.internet.interfaces import IReactorSocket
 
     assert "adoptStreamPort" in IReactorSocket.names()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_django_q2_sentinel_runs_in_the_forked_cluster_with_its_pusher_in_a_thread() -> None:
+    """forked_cluster builds django-q2's ``Sentinel(stop_event, start_event, cluster_id, start=False)``
+    and calls ``start()`` itself; its pusher is a thread (``spawn_pusher``), which the guard loop, the
+    stop and the published status treat through ``is_alive()`` and ``pid``."""
+    import signal
+
+    from django_q.cluster import Sentinel
+    from django_q.status import Stat
+
+    from spotizerr.runtime.forked_cluster import lean_sentinel_class
+
+    assert list(inspect.signature(Sentinel).parameters)[:3] == ["stop_event", "start_event", "cluster_id"]
+    assert "start" in inspect.signature(Sentinel).parameters
+    for method, uses in (
+        (Sentinel.spawn_cluster, "self.spawn_pusher()"),
+        (Sentinel.reincarnate, "self.spawn_pusher()"),
+        (Sentinel.guard, "self.pusher.is_alive()"),
+        (Sentinel.stop, "self.pusher.is_alive()"),
+        (Stat.__init__, "sentinel.pusher.pid"),
+    ):
+        assert uses in inspect.getsource(method), (method, uses)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        sentinel = lean_sentinel_class()(
+            multiprocessing.Event(), multiprocessing.Event(), "contract", start=False
+        )
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])  # Sentinel() ignores SIGINT, resets SIGTERM
+        signal.signal(signal.SIGTERM, handlers[1])
+    sentinel.event_out.set()  # the pusher looks at the broker once, then stops
+    pusher = sentinel.spawn_pusher()
+    pusher.join(timeout=30)
+    assert isinstance(pusher, threading.Thread) and not pusher.is_alive()
+    assert pusher.pid == os.getpid()
