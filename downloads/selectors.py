@@ -22,6 +22,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.outcome import summary_document
 from spotizerr.errors import NotFound
 
 
@@ -110,18 +111,8 @@ def task_progress(*, user: User, task_id: uuid.UUID | str) -> dict[str, Any]:
     document = tasks_progress([task])[0]
     summary = task_summary(task)
     if summary["total_tracks"]:
-        document["summary"] = summary
+        document["summary"] = {**document["summary"], **summary}
     return document
-
-
-_SUMMARY_LISTS = ("successful_tracks", "skipped_tracks", "failed_tracks")
-
-
-def _counts_only(summary: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A summary without its per-track lists (tasks finished by older versions stored them)."""
-    if not summary:
-        return None
-    return {key: value for key, value in summary.items() if key not in _SUMMARY_LISTS}
 
 
 # Keys of an event that a client tells the kind of line by (``"track" in last_line``): present only
@@ -162,7 +153,7 @@ def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any
         "current_track": task.current_track,
         "total_tracks": task.total_tracks,
         "status_count": getattr(task, "events_count", 0),
-        "summary": _counts_only(task.summary),
+        "summary": summary_document(task),
         "error": task.error_message or None,
         "last_line": last_line_of(last_event) if last_event else None,
     }
