@@ -22,7 +22,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
-from downloads.outcome import summary_document
+from downloads.outcome import outcome_counts, summary_document
 from spotizerr.errors import NotFound
 
 
@@ -328,4 +328,29 @@ def tasks_updates(
         "changes_count": len(rows) + len(deleted),
         "truncated": truncated,
         "pagination": pagination,
+    }
+
+
+def tasks_queue(*, user: User, page: int, limit: int) -> dict[str, Any]:
+    """The queue page: every active task (up to ``MAX_UPDATES``, oldest first: the order they run),
+    a page of the finished ones (newest first), counts per status and per outcome."""
+    visible = tasks_visible_to(user)
+    counts = task_counts(visible)
+    active = list(
+        tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("created_at"))[:MAX_UPDATES]
+    )
+    finished, pagination = _page(
+        visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
+        page=page,
+        limit=limit,
+        total=all_tasks_count(counts) - counts["active"],
+    )
+    fields = ("pk", "status", "download_type", "summary", "total_tracks")
+    return {
+        "active": tasks_progress(active),
+        "finished": tasks_progress(finished),
+        "pagination": pagination,
+        "task_counts": counts,
+        "outcomes": outcome_counts(visible.only(*fields).order_by().iterator()),
+        "timestamp": timezone.now().timestamp(),
     }
