@@ -95,7 +95,7 @@ def queue_nav_count(context: template.Context) -> str:
     app.js keep it current."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None or user is None or not user.is_authenticated:
         return ""
     count = tasks_visible_to(request_user(request)).filter(status__in=ACTIVE_STATUSES).count()
     return format_html(
