@@ -346,9 +346,15 @@ def tasks_queue(*, user: User, page: int, limit: int) -> dict[str, Any]:
         total=all_tasks_count(counts) - counts["active"],
     )
     fields = ("pk", "status", "download_type", "summary", "total_tracks")
+    # A task that ended between the two reads is in both: keep its newer document, in the finished list.
+    newest: dict[str, dict[str, Any]] = {}
+    for doc in tasks_progress(active) + tasks_progress(finished):
+        if doc["task_id"] not in newest or doc["timestamp"] >= newest[doc["task_id"]]["timestamp"]:
+            newest[doc["task_id"]] = doc
+    docs = list(newest.values())
     return {
-        "active": tasks_progress(active),
-        "finished": tasks_progress(finished),
+        "active": [doc for doc in docs if doc["status"] in ACTIVE_STATUSES],
+        "finished": [doc for doc in docs if doc["status"] not in ACTIVE_STATUSES],
         "pagination": pagination,
         "task_counts": counts,
         "outcomes": outcome_counts(visible.only(*fields).order_by().iterator()),

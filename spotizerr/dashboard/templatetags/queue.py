@@ -49,6 +49,11 @@ def _preview_text(summary: dict[str, Any]) -> str:
     return PREVIEW_LABEL if previews == completed else f"{previews} previews (30 s)"
 
 
+def _share(part: int, total: int) -> int:
+    """``part`` of ``total`` in percent, halves rounded up (as ``Math.round`` in queue.js)."""
+    return int(100 * part / total + 0.5)
+
+
 @register.filter
 def task_view(doc: dict[str, Any]) -> dict[str, Any]:
     """What the queue row of ``doc`` (a progress document) shows: the status in the history's words
@@ -79,7 +84,7 @@ def task_view(doc: dict[str, Any]) -> dict[str, Any]:
     view.update(
         label=HistoryStatus(outcome).label if outcome in HistoryStatus.values else outcome.capitalize(),
         css=outcome,
-        bar=round(100 * got / total) if total else (100 if outcome == HistoryStatus.COMPLETED else 0),
+        bar=_share(got, total) if total else (100 if outcome == HistoryStatus.COMPLETED else 0),
         track="",
         title="",
         counts=_counts_text(doc, summary, total),
