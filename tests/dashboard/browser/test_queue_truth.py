@@ -4,6 +4,7 @@ and on a 390 px phone, light and dark, without a console error; and the README's
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -114,9 +115,15 @@ def test_a_cancelled_album_keeps_its_bar_at_the_real_fraction_and_names_the_curr
     album_id, _ = album_with_files(live_app, name, 40, range(1, 41))
     errors = console_errors(page)
     log_in("admin")
+    elsewhere = page.context.new_page()  # another page than the queue: its count follows too
+    elsewhere_errors = console_errors(elsewhere)
+    elsewhere.goto("/history/")
+    expect(elsewhere.locator(".nav-count")).to_be_hidden()
     live_app.spotify.delay(0.3)
     try:
         download_from_album_page(page, album_id, name)
+        expect(elsewhere.locator(".nav-count")).to_have_text("1", timeout=15_000)
+        expect(elsewhere.get_by_role("link", name="Queue 1")).to_be_visible()
         page.goto("/queue/")
         row = page.locator(".task", has_text=name)
         expect(row.locator(".task-track")).to_contain_text("of 40", timeout=30_000)
@@ -134,7 +141,8 @@ def test_a_cancelled_album_keeps_its_bar_at_the_real_fraction_and_names_the_curr
     assert 0 < got < 40 and "cancelled" in counts, counts
     expect(row.locator("progress")).to_have_attribute("value", str(int(100 * got / 40 + 0.5)))
     expect(row.get_by_role("button", name="Retry")).to_be_hidden()
-    assert errors == []
+    expect(elsewhere.locator(".nav-count")).to_be_hidden(timeout=15_000)
+    assert errors == [] and elsewhere_errors == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -155,6 +163,9 @@ def test_on_a_phone_a_failed_download_offers_retry_and_clear_finished_empties_th
     expect(row.get_by_role("button", name="Retry")).to_be_visible()
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, width
+    page.goto("/")
+    expect(page.locator(".queue-counts")).to_contain_text(re.compile(r"[1-9]\d* failed"))
+    page.goto("/queue/")
 
     page.get_by_role("button", name="Clear finished").click()
     expect(page.locator(".messages")).to_contain_text("finished task(s) from the queue; their history stays.")
