@@ -31,7 +31,9 @@ class TaskStatus(models.TextChoices):
       | cancelled | skipped
     - downloading → retrying | complete | error | cancelled | skipped
     - retrying → downloading | complete | error | cancelled
-    - complete, error, cancelled, skipped: terminal, no way out.
+    - complete, error, cancelled, skipped: terminal; the only way out is a retry of its failed tracks
+      (``downloads.requeue``: → downloading, or → queued when it never had tracks), a conditional
+      update of its own and never ``move_to``.
     """
 
     QUEUED = "queued", "Queued"
@@ -177,7 +179,7 @@ class TrackStatus(models.TextChoices):
 
     - pending → running | cancelled | skipped | failed
     - running → done | skipped | failed | cancelled | pending (the reaper, when its worker vanished)
-    - done, skipped, failed, cancelled: terminal.
+    - done, skipped, cancelled: terminal; failed → pending only by a retry (``downloads.requeue``).
     """
 
     PENDING = "pending", "Pending"

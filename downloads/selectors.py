@@ -22,6 +22,7 @@ from downloads.models import (
     TrackJob,
     TrackStatus,
 )
+from downloads.outcome import outcome_counts, summary_document
 from spotizerr.errors import NotFound
 
 
@@ -110,18 +111,8 @@ def task_progress(*, user: User, task_id: uuid.UUID | str) -> dict[str, Any]:
     document = tasks_progress([task])[0]
     summary = task_summary(task)
     if summary["total_tracks"]:
-        document["summary"] = summary
+        document["summary"] = {**document["summary"], **summary}
     return document
-
-
-_SUMMARY_LISTS = ("successful_tracks", "skipped_tracks", "failed_tracks")
-
-
-def _counts_only(summary: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A summary without its per-track lists (tasks finished by older versions stored them)."""
-    if not summary:
-        return None
-    return {key: value for key, value in summary.items() if key not in _SUMMARY_LISTS}
 
 
 # Keys of an event that a client tells the kind of line by (``"track" in last_line``): present only
@@ -162,7 +153,7 @@ def _progress(task: DownloadTask, last_event: TaskEvent | None) -> dict[str, Any
         "current_track": task.current_track,
         "total_tracks": task.total_tracks,
         "status_count": getattr(task, "events_count", 0),
-        "summary": _counts_only(task.summary),
+        "summary": summary_document(task),
         "error": task.error_message or None,
         "last_line": last_line_of(last_event) if last_event else None,
     }
@@ -337,4 +328,35 @@ def tasks_updates(
         "changes_count": len(rows) + len(deleted),
         "truncated": truncated,
         "pagination": pagination,
+    }
+
+
+def tasks_queue(*, user: User, page: int, limit: int) -> dict[str, Any]:
+    """The queue page: every active task (up to ``MAX_UPDATES``, oldest first: the order they run),
+    a page of the finished ones (newest first), counts per status and per outcome."""
+    visible = tasks_visible_to(user)
+    counts = task_counts(visible)
+    active = list(
+        tasks_annotated(visible.filter(status__in=ACTIVE_STATUSES).order_by("created_at"))[:MAX_UPDATES]
+    )
+    finished, pagination = _page(
+        visible.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at"),
+        page=page,
+        limit=limit,
+        total=all_tasks_count(counts) - counts["active"],
+    )
+    fields = ("pk", "status", "download_type", "summary", "total_tracks")
+    # A task that ended between the two reads is in both: keep its newer document, in the finished list.
+    newest: dict[str, dict[str, Any]] = {}
+    for doc in tasks_progress(active) + tasks_progress(finished):
+        if doc["task_id"] not in newest or doc["timestamp"] >= newest[doc["task_id"]]["timestamp"]:
+            newest[doc["task_id"]] = doc
+    docs = list(newest.values())
+    return {
+        "active": [doc for doc in docs if doc["status"] in ACTIVE_STATUSES],
+        "finished": [doc for doc in docs if doc["status"] not in ACTIVE_STATUSES],
+        "pagination": pagination,
+        "task_counts": counts,
+        "outcomes": outcome_counts(visible.only(*fields).order_by().iterator()),
+        "timestamp": timezone.now().timestamp(),
     }

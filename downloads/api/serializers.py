@@ -128,6 +128,24 @@ class TaskDeletedSerializer(serializers.Serializer):
     task_id = serializers.UUIDField()
 
 
+class TaskRetriedSerializer(serializers.Serializer):
+    task_id = serializers.UUIDField()
+    retried = serializers.IntegerField(
+        help_text="Failed tracks queued again (0 when nothing had failed; 1 for a task that failed "
+        "before it had tracks and starts again)."
+    )
+
+
+class TasksRetriedSerializer(serializers.Serializer):
+    retried = serializers.IntegerField(help_text="Failed tracks queued again, over all tasks.")
+    tasks = TaskRetriedSerializer(many=True, help_text="Each task reopened, with its count.")
+
+
+class TasksClearedSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    deleted_count = serializers.IntegerField()
+
+
 class StreamTicketSerializer(serializers.Serializer):
     ticket = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the ticket stays valid; it works once.")
@@ -183,6 +201,32 @@ class LastLineSerializer(serializers.Serializer):
     timestamp = serializers.FloatField()
 
 
+class TaskSummarySerializer(serializers.Serializer):
+    """How the task went so far, in the history's words; the same on every task document."""
+
+    status = serializers.ChoiceField(
+        choices=["in_progress", "completed", "partial", "failed", "cancelled", "skipped"],
+        help_text="As history says it: partial = some tracks in the library, some failed or cancelled; "
+        "in_progress while the task is active.",
+    )
+    completed = serializers.IntegerField(help_text="Tracks downloaded (previews included).")
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Already in the library, or not downloadable.")
+    cancelled = serializers.IntegerField()
+    previews = serializers.IntegerField(help_text="Completed tracks that are 30-second previews.")
+    total_tracks = serializers.IntegerField()
+    total_successful = serializers.IntegerField(required=False, help_text="Same as completed.")
+    total_skipped = serializers.IntegerField(required=False)
+    total_failed = serializers.IntegerField(required=False)
+    total_cancelled = serializers.IntegerField(required=False)
+    m3u_file = serializers.CharField(required=False, allow_null=True, help_text="A playlist's M3U.")
+    successful_tracks = TrackRefSerializer(
+        many=True, required=False, help_text="GET /api/prgs/{task_id} only."
+    )
+    skipped_tracks = TrackRefSerializer(many=True, required=False, help_text="GET /api/prgs/{task_id} only.")
+    failed_tracks = TrackRefSerializer(many=True, required=False, help_text="GET /api/prgs/{task_id} only.")
+
+
 class TaskProgressSerializer(serializers.Serializer):
     task_id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=TaskStatus.choices)
@@ -202,11 +246,9 @@ class TaskProgressSerializer(serializers.Serializer):
     current_track = serializers.IntegerField()
     total_tracks = serializers.IntegerField()
     status_count = serializers.IntegerField(help_text="How many progress events the task has.")
-    summary = serializers.JSONField(
-        allow_null=True,
-        help_text="Counts per outcome (total_successful, total_skipped, total_failed, ...) and "
-        "m3u_file; in GET /api/prgs/{task_id} also the per-track lists (successful_tracks, skipped_tracks, "
-        "failed_tracks).",
+    summary = TaskSummarySerializer(
+        help_text="Counts per outcome and the outcome so far (status); in GET /api/prgs/{task_id} also "
+        "the per-track lists (successful_tracks, skipped_tracks, failed_tracks).",
     )
     error = serializers.CharField(allow_null=True)
     last_line = LastLineSerializer(allow_null=True)

@@ -25,5 +25,9 @@ urlpatterns = [
     path("prgs/cancel/all", views.TaskCancelAllView.as_view(), name="progress-cancel-all"),
     path("prgs/cancel/<str:task_id>", views.TaskCancelView.as_view(), name="progress-cancel"),
     path("prgs/delete/<str:task_id>", views.TaskDeleteView.as_view(), name="progress-delete"),
+    path("prgs/clear", views.TaskClearView.as_view(), name="progress-clear"),
+    # "failed" before the id: a task id is never that word, but the route would otherwise swallow it
+    path("prgs/retry/failed", views.TaskRetryFailedView.as_view(), name="progress-retry-failed"),
+    path("prgs/retry/<str:task_id>", views.TaskRetryView.as_view(), name="progress-retry"),
     path("prgs/<str:task_id>", views.TaskProgressView.as_view(), name="progress-get"),
 ]

@@ -13,7 +13,7 @@ from accounts.current import request_user
 from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from accounts.selectors import stream_credential
-from downloads import selectors, services
+from downloads import requeue, selectors, services
 from downloads.api import serializers as s
 from downloads.models import DownloadTask, TaskStatus
 from spotizerr.api import error_responses, validate
@@ -195,6 +195,52 @@ class TaskDeleteView(APIView):
     def delete(self, request: Request, task_id: str) -> Response:
         services.task_delete(user=request_user(request), task_id=task_id)
         return Response({"status": "deleted", "task_id": task_id})
+
+
+class TaskRetryView(APIView):
+    @extend_schema(
+        operation_id="progress_retry",
+        tags=["progress"],
+        request=None,
+        responses={200: s.TaskRetriedSerializer, **error_responses(_ERROR_TEXT, 401, 404, 409)},
+        summary="Queue a finished task's failed tracks again",
+        description="Reopens the task (same id, same history entry): only its failed tracks are "
+        "downloaded again. 409 `task_active` while it is queued or running; asking twice is harmless.",
+    )
+    def post(self, request: Request, task_id: str) -> Response:
+        retried = requeue.task_retry_failed(user=request_user(request), task_id=task_id)
+        return Response({"task_id": task_id, "retried": retried})
+
+
+class TaskRetryFailedView(APIView):
+    @extend_schema(
+        operation_id="progress_retry_failed",
+        tags=["progress"],
+        request=None,
+        responses={200: s.TasksRetriedSerializer, **error_responses(_ERROR_TEXT, 401)},
+        summary="Queue the failed tracks of all your finished tasks again",
+    )
+    def post(self, request: Request) -> Response:
+        done = requeue.tasks_retry_failed(user=request_user(request))
+        return Response(
+            {
+                "retried": sum(count for _, count in done),
+                "tasks": [{"task_id": task_id, "retried": count} for task_id, count in done],
+            }
+        )
+
+
+class TaskClearView(APIView):
+    @extend_schema(
+        operation_id="progress_clear",
+        tags=["progress"],
+        request=None,
+        responses={200: s.TasksClearedSerializer, **error_responses(_ERROR_TEXT, 401)},
+        summary="Delete all your finished tasks (history and files stay)",
+    )
+    def post(self, request: Request) -> Response:
+        deleted = requeue.tasks_clear_finished(user=request_user(request))
+        return Response({"status": "cleared", "deleted_count": deleted})
 
 
 class TaskProgressView(APIView):

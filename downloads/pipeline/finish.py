@@ -56,10 +56,11 @@ def task_track_started(task: DownloadTask, *, current: int) -> None:
 
 
 def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> None:
-    """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started."""
+    """Recompute progress (share of tracks over) and the summary; ``current`` is the track now started.
+    Cancelled tracks never count as over: a task cancelled at track 8 of 40 stays at its real fraction."""
     total = task.total_tracks or 1
     counts, previews = selectors.track_job_counts(task)
-    over = sum(counts[status] for status in TRACK_TERMINAL)
+    over = sum(counts[status] for status in TRACK_TERMINAL if status != TrackStatus.CANCELLED)
     fields: dict[str, Any] = {
         "progress": min(100, round(100 * over / total)),
         "summary": _summary_counts(counts, previews),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet, Sum
 
-from downloads.models import TERMINAL_STATUSES, DownloadTask, DownloadType, TaskStatus, TrackJob, TrackStatus
+from downloads.models import TERMINAL_STATUSES, DownloadTask, DownloadType, TrackJob, TrackStatus
+from downloads.outcome import outcome_status
 from library_history.models import HistoryEntry, HistoryStatus, HistoryTrack
 from library_history.services import history_record_download, history_record_track
 
@@ -24,18 +25,14 @@ def _album_name(task: DownloadTask) -> str:
 
 
 def _final_status(task: DownloadTask, counts: dict[str, int]) -> HistoryStatus:
-    done, skipped, failed = counts[TrackStatus.DONE], counts[TrackStatus.SKIPPED], counts[TrackStatus.FAILED]
-    if task.status == TaskStatus.SKIPPED:
-        return HistoryStatus.SKIPPED
-    if task.status == TaskStatus.COMPLETE:
-        if task.download_type == DownloadType.TRACK:
-            return HistoryStatus.SKIPPED if skipped and not done else HistoryStatus.COMPLETED
-        return HistoryStatus.PARTIAL if failed else HistoryStatus.COMPLETED
-    if task.status in (TaskStatus.CANCELLED, TaskStatus.ERROR):
-        if done + skipped:
-            return HistoryStatus.PARTIAL
-        return HistoryStatus.CANCELLED if task.status == TaskStatus.CANCELLED else HistoryStatus.FAILED
-    return HistoryStatus.IN_PROGRESS
+    status = outcome_status(
+        task_status=task.status,
+        download_type=task.download_type,
+        done=counts[TrackStatus.DONE],
+        skipped=counts[TrackStatus.SKIPPED],
+        failed=counts[TrackStatus.FAILED],
+    )
+    return HistoryStatus(status)
 
 
 def _counts(task: DownloadTask) -> dict[str, int]:

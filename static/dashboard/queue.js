@@ -8,23 +8,70 @@
   var POLL_MS = 2000;
   var REOPEN_MS = 10000;
 
+  var TASK_LABEL = { queued: "Queued", initializing: "Initializing", downloading: "Downloading", retrying: "Retrying" };
+  var OUTCOME_LABEL = {
+    completed: "Completed", partial: "Partial", failed: "Failed", cancelled: "Cancelled", skipped: "Skipped",
+    in_progress: "In progress"
+  };
+  var PREVIEW_LABEL = "Preview (30 s)";
+
+  function num(value) { return typeof value === "number" ? value : 0; }
+
+  // What a row shows for one progress document: the same rules as templatetags/queue.py task_view.
+  function view(doc) {
+    var summary = doc.summary || {};
+    var status = doc.status || "";
+    var active = Boolean(ACTIVE[status]);
+    var total = num(summary.total_tracks) || num(doc.total_tracks);
+    var outcome = summary.status || (active ? "in_progress" : status);
+    if (outcome === "complete") { outcome = "completed"; }  // summary.status says "complete", history "completed"
+    var previews = num(summary.previews);
+    var completed = num(summary.completed);
+    var result = {
+      active: active, outcome: outcome, track: "", title: "", counts: "", message: "", retryable: false,
+      preview: previews ? (previews === completed ? PREVIEW_LABEL : previews + " previews (30 s)") : ""
+    };
+    if (active) {
+      var line = doc.last_line || {};
+      var track = line.track || {};
+      var current = num(doc.current_track);
+      var busy = track.status === "downloading" || track.status === "retrying";
+      result.label = TASK_LABEL[status] || status;
+      result.css = status;
+      result.bar = num(doc.progress);
+      result.track = total && current ? "Track " + current + " of " + total : "";
+      result.title = busy ? String(track.name || "") : "";
+      result.message = track.status === "downloading" ? "" : ((line.status_info || {}).message || "");
+      return result;
+    }
+    var got = completed + num(summary.skipped);
+    var failed = num(summary.failed);
+    result.label = OUTCOME_LABEL[outcome] || outcome;
+    result.css = outcome;
+    result.bar = total ? Math.round(100 * got / total) : (outcome === "completed" ? 100 : 0);
+    if (doc.download_type !== "track" && total) {
+      var parts = [got + " of " + total];
+      if (failed) { parts.push(failed + " failed"); }
+      if (num(summary.cancelled)) { parts.push(summary.cancelled + " cancelled"); }
+      result.counts = parts.join(" · ");
+    }
+    result.retryable = failed > 0 || (status === "error" && !total);
+    return result;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var list = document.getElementById("task-list");
+    var container = document.getElementById("queue-lists");
     var state = document.getElementById("live-state");
-    if (!list) { return; }
-    var since = parseFloat(list.dataset.since) || Date.now() / 1000;
+    if (!container) { return; }
+    var since = parseFloat(container.dataset.since) || Date.now() / 1000;
     var source = null;
     var pollTimer = null;
     var refreshing = false;
+    var refreshAgain = false;
     var lastEventId = "";
 
     function setState(name, text) {
       if (state) { state.dataset.state = name; state.textContent = text; }
-    }
-
-    function label(status) {
-      var text = String(status || "").replace(/_/g, " ");
-      return text.charAt(0).toUpperCase() + text.slice(1);
     }
 
     function taskIdOf(data) {
@@ -32,7 +79,7 @@
     }
 
     function rowFor(taskId) {
-      return list.querySelector('[data-task-id="' + String(taskId).replace(/"/g, "") + '"]');
+      return container.querySelector('[data-task-id="' + String(taskId).replace(/"/g, "") + '"]');
     }
 
     function setText(row, selector, text) {
@@ -40,13 +87,13 @@
       if (node && text !== undefined && text !== null) { node.textContent = text; }
     }
 
-    // One progress document (from /api/prgs/*) or stream event onto its row; idempotent.
+    // One progress document (from /api/prgs/*) or stream event onto its row; idempotent. A task that
+    // started or ended moves between the lists: the server renders them again (refreshList).
     function apply(data) {
       if (!data) { return; }
       var taskId = taskIdOf(data);
       if (!taskId) { return; }
-      var status = data.task_status || (data.task && data.task.status) || data.status;
-      if (status === "deleted") {
+      if ((data.task_status || data.status) === "deleted") {
         var gone = rowFor(taskId);
         if (gone) { gone.remove(); }
         return;
@@ -54,39 +101,47 @@
       var row = rowFor(taskId);
       if (!row) { refreshList(); return; }
       var doc = data.task || data;
-      if (status) {
-        row.dataset.status = status;
-        row.dataset.active = ACTIVE[status] ? "true" : "false";
-        var badge = row.querySelector(".task-status");
-        if (badge) { badge.textContent = label(status); badge.className = "badge task-status status-" + status; }
-      }
-      if (typeof doc.progress === "number") {
-        var bar = row.querySelector("progress");
-        if (bar) { bar.value = doc.progress; bar.textContent = doc.progress + "%"; }
-        setText(row, ".task-percent", doc.progress + "%");
-      }
-      if (doc.total_tracks) {
-        setText(row, ".task-track", "Track " + (doc.current_track || 0) + " of " + doc.total_tracks);
-      }
-      var info = data.status_info || (doc.last_line && doc.last_line.status_info) || {};
-      if (info.message) { setText(row, ".task-message", info.message); }
-      var error = doc.error || info.error;
+      if (!doc.status) { return; }
+      var shown = view(doc);
+      var wasActive = row.dataset.active === "true";
+      row.dataset.status = doc.status;
+      row.dataset.outcome = shown.outcome;
+      row.dataset.active = shown.active ? "true" : "false";
+      row.dataset.retryable = shown.retryable ? "true" : "false";
+      var badge = row.querySelector(".task-status");
+      if (badge) { badge.textContent = shown.label; badge.className = "badge task-status status-" + shown.css; }
+      var bar = row.querySelector("progress");
+      if (bar) { bar.value = shown.bar; bar.textContent = shown.bar + "%"; }
+      setText(row, ".task-percent", shown.bar + "%");
+      var preview = row.querySelector(".preview-badge");
+      if (preview) { preview.textContent = shown.preview; preview.hidden = !shown.preview; }
+      setText(row, ".task-counts", shown.counts);
+      setText(row, ".task-track", shown.track);
+      setText(row, ".task-title", shown.title);
+      setText(row, ".task-message", shown.message);
       var errorNode = row.querySelector(".task-error");
-      if (errorNode && error) { errorNode.textContent = error; errorNode.hidden = false; }
-      else if (errorNode && status && ACTIVE[status]) { errorNode.hidden = true; }
+      if (errorNode) {
+        errorNode.textContent = doc.error || "";
+        errorNode.hidden = shown.active || !doc.error;
+      }
+      if (wasActive !== shown.active) { refreshList(); }
     }
 
     // A task this page has not seen: take the freshly rendered list from the server.
     function refreshList() {
-      if (refreshing) { return; }
+      if (refreshing) { refreshAgain = true; return; }
       refreshing = true;
       fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
-          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("task-list");
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("queue-lists");
           if (!fresh) { throw new Error("no list"); }
-          list.innerHTML = fresh.innerHTML;
+          var folded = container.querySelector("#finished-tasks:not([open])");
+          container.innerHTML = fresh.innerHTML;
+          var details = container.querySelector("#finished-tasks");
+          if (folded && details) { details.open = false; }
           refreshing = false;
+          if (refreshAgain) { refreshAgain = false; refreshList(); }
         })
         .catch(function () {  // offline or the server is restarting: try again shortly
           refreshing = false;
@@ -98,12 +153,15 @@
       if (!counts) { return; }
       Array.prototype.forEach.call(document.querySelectorAll("[data-count]"), function (node) {
         var value = counts[node.dataset.count];
-        if (typeof value === "number") { node.textContent = String(value); }
+        if (typeof value === "number") {
+          node.textContent = String(value);
+          if (node.hasAttribute("data-hide-zero")) { node.hidden = value === 0; }
+        }
       });
     }
 
     function catchUp() {
-      var url = list.dataset.updates + "?since=" + encodeURIComponent(since);
+      var url = container.dataset.updates + "?since=" + encodeURIComponent(since);
       return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (body) {
@@ -160,7 +218,7 @@
       if (!window.EventSource) { startPolling(); return; }
       if (source) { source.close(); }
       // A stream opened anew (not the browser's own reconnect) asks for what it missed by query.
-      var url = list.dataset.stream + (lastEventId ? "?last_event_id=" + encodeURIComponent(lastEventId) : "");
+      var url = container.dataset.stream + (lastEventId ? "?last_event_id=" + encodeURIComponent(lastEventId) : "");
       source = new EventSource(url, { withCredentials: true });
       source.onopen = function () {
         var wasPolling = Boolean(pollTimer);

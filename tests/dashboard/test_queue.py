@@ -22,7 +22,9 @@ def test_it_queues_an_album_from_a_post_and_says_so(page, alice) -> None:
     )
     task = DownloadTask.objects.get(owner=alice)
     assert (task.download_type, task.item_id, task.status) == ("album", IDS.small_album, TaskStatus.QUEUED)
-    assert "Queued album “Sine Waves”." in messages_of(response)
+    assert messages_of(response) == [
+        f'Queued album “Sine Waves”. <a href="/queue/#task-{task.pk}">See it in the queue</a>'
+    ]
     assert response.redirect_chain[-1][0] == f"/album/{IDS.small_album}/"
 
 
@@ -53,13 +55,14 @@ def test_it_lists_tasks_with_progress_and_the_actions_that_apply(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     body = page.get("/queue/").content.decode()
     task = DownloadTask.objects.get()
-    assert f'data-task-id="{task.pk}" data-status="queued" data-active="true"' in body
+    assert f'id="task-{task.pk}" data-task-id="{task.pk}" data-status="queued"' in body
+    assert 'data-outcome="in_progress" data-active="true" data-retryable="false"' in body
     assert '<progress max="100" value="0"' in body
     assert f'action="/queue/{task.pk}/cancel/"' in body
     assert 'data-stream="/api/prgs/stream"' in body
 
 
-def test_it_cancels_deletes_and_retries(page) -> None:
+def test_it_cancels_deletes_and_offers_no_retry_when_nothing_failed(page) -> None:
     post(page, f"/download/album/{IDS.small_album}/")
     task = DownloadTask.objects.get()
     response = post(page, f"/queue/{task.pk}/cancel/", follow=True)
@@ -67,8 +70,9 @@ def test_it_cancels_deletes_and_retries(page) -> None:
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
     response = post(page, f"/queue/{task.pk}/retry/", follow=True)
-    assert "Queued “Sine Waves” again." in messages_of(response)
-    assert DownloadTask.objects.filter(status=TaskStatus.QUEUED).count() == 1
+    assert messages_of(response) == ["Nothing of “Sine Waves” failed; there is nothing to retry."]
+    assert 'data-outcome="cancelled" data-active="false" data-retryable="false"' in response.content.decode()
+    assert DownloadTask.objects.get().status == TaskStatus.CANCELLED
     response = post(page, f"/queue/{task.pk}/delete/", follow=True)
     assert "Removed “Sine Waves” from the queue." in messages_of(response)
     assert not DownloadTask.objects.filter(pk=task.pk).exists()

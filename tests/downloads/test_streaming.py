@@ -269,3 +269,15 @@ def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream
 
     frame = stream.next()
     assert frame["event"] == "snapshot" and int(frame["id"]) == int(first["id"]) + 5
+
+
+@pytest.mark.usefixtures("auth_on")
+def test_frames_carry_the_task_summary_in_the_historys_words(start_server, open_stream, alice) -> None:
+    task = queue(alice)
+    stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
+    assert stream.next()["data"]["tasks"][0]["summary"]["status"] == "in_progress"
+
+    services.task_cancel(user=alice, task_id=task.pk)
+    summary = stream.next()["data"]["tasks"][0]["summary"]
+
+    assert (summary["status"], summary["completed"], summary["failed"]) == ("cancelled", 0, 0)

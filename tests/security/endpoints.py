@@ -148,6 +148,9 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/prgs/cancel/{task_id}", "POST"): Row(OWN_TASK, "/api/prgs/cancel/{task}"),
     ("/api/prgs/delete/{task_id}", "DELETE"): Row(OWN_TASK, "/api/prgs/delete/{task}"),
     ("/api/prgs/{task_id}", "GET"): Row(OWN_TASK, "/api/prgs/{task}"),
+    ("/api/prgs/retry/{task_id}", "POST"): Row(OWN_TASK, "/api/prgs/retry/{task}"),
+    ("/api/prgs/retry/failed", "POST"): Row(USER, "/api/prgs/retry/failed"),
+    ("/api/prgs/clear", "POST"): Row(USER, "/api/prgs/clear"),
     # ------------------------------------------------------------------ history
     ("/api/history/", "GET"): Row(USER, "/api/history/"),
     ("/api/history/stats/", "GET"): Row(USER, "/api/history/stats"),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.current import request_user
 from downloads import selectors as download_selectors
+from downloads.outcome import outcome_counts
 from library_history import selectors as history_selectors
 from spotizerr.dashboard.access import member_required
 
@@ -17,7 +18,10 @@ RECENT = 8
 @require_GET
 @member_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    counts = download_selectors.task_counts(download_selectors.tasks_visible_to(request_user(request)))
+    tasks = download_selectors.tasks_visible_to(request_user(request))
+    counts = outcome_counts(
+        tasks.only("status", "download_type", "summary", "total_tracks").order_by().iterator()
+    )
     return render(
         request,
         "dashboard/home.html",

@@ -1,4 +1,5 @@
-"""Starting downloads (POST only) and the queue: every task with live progress, Cancel, Delete, Retry."""
+"""Starting downloads (POST only) and the queue: active tasks with live progress, then the finished
+ones; Cancel, Delete, Retry (failed tracks only), Cancel all, Retry failed and Clear finished."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.current import request_user
-from downloads import selectors, services
+from downloads import requeue, selectors, services
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import back_to, int_param, report_error
 from spotizerr.errors import ApiError, BadRequest, Conflict
@@ -41,28 +43,47 @@ def download_view(request: HttpRequest, download_type: str, item_id: str) -> Htt
                 missing_only=missing_only,
             )
             what = "the missing tracks of" if missing_only else task.download_type
-            messages.success(request, f"Queued {what} “{task.name}”.")
+            messages.success(
+                request,
+                format_html(
+                    'Queued {} “{}”. <a href="{}">See it in the queue</a>',
+                    what,
+                    task.name,
+                    _queue_link(task.pk),
+                ),
+            )
     except Conflict as conflict:
-        messages.info(request, f"{conflict.message} See the queue.")
+        existing = (conflict.extra or {}).get("existing_task")
+        messages.info(
+            request, format_html('{} <a href="{}">See the queue</a>', conflict.message, _queue_link(existing))
+        )
     except ApiError as error:
         report_error(request, error)
     return back_to(request, reverse("dashboard:queue"))
+
+
+def _queue_link(task_id: object) -> str:
+    """The queue, scrolled to the task's row (``id="task-<id>"``)."""
+    url = reverse("dashboard:queue")
+    return f"{url}#task-{task_id}" if task_id else url
 
 
 @require_GET
 @member_required
 def queue_view(request: HttpRequest) -> HttpResponse:
     page = max(1, int_param(request, "page", 1))
-    listing = selectors.tasks_list(user=request_user(request), page=page, limit=QUEUE_PAGE, active_only=False)
+    queue = selectors.tasks_queue(user=request_user(request), page=page, limit=QUEUE_PAGE)
     return render(
         request,
         "dashboard/queue.html",
         {
-            "tasks": listing["tasks"],
-            "pagination": listing["pagination"],
-            "counts": listing["task_counts"],
+            "active_tasks": queue["active"],
+            "finished_tasks": queue["finished"],
+            "pagination": queue["pagination"],
+            "counts": queue["task_counts"],
+            "outcomes": queue["outcomes"],
             "show_owner": request_user(request).is_admin,
-            "timestamp": listing["timestamp"],
+            "timestamp": queue["timestamp"],
         },
     )
 
@@ -97,17 +118,47 @@ def task_delete_view(request: HttpRequest, task_id: str) -> HttpResponse:
 @require_POST
 @member_required
 def task_retry_view(request: HttpRequest, task_id: str) -> HttpResponse:
-    """Queue the same item again, with the same per-request settings and context, for the same owner."""
+    """Download the task's failed tracks again, in the same task (``POST /api/prgs/retry/{task_id}``)."""
     try:
-        old = selectors.task_get_visible(user=request_user(request), task_id=task_id)
-        task = services.download_request(
-            user=old.owner,
-            download_type=old.download_type,
-            item_id=old.item_id,
-            overrides=old.overrides or None,
-            context=old.context or None,
-        )
-        messages.success(request, f"Queued “{task.name}” again.")
+        task = selectors.task_get_visible(user=request_user(request), task_id=task_id)
+        retried = requeue.task_retry_failed(user=request_user(request), task_id=task_id)
+        name = task.name or task.item_id
+        if retried:
+            messages.success(request, f"Retrying {_tracks(retried)} of “{name}”.")
+        else:
+            messages.info(request, f"Nothing of “{name}” failed; there is nothing to retry.")
     except ApiError as error:
         report_error(request, error)
+    return back_to(request, reverse("dashboard:queue"))
+
+
+def _tracks(count: int) -> str:
+    return f"{count} failed track" + ("" if count == 1 else "s")
+
+
+@require_POST
+@member_required
+def queue_retry_failed_view(request: HttpRequest) -> HttpResponse:
+    done = requeue.tasks_retry_failed(user=request_user(request))
+    total = sum(count for _, count in done)
+    if done:
+        messages.success(request, f"Retrying {_tracks(total)} in {len(done)} task(s).")
+    else:
+        messages.info(request, "Nothing failed; there is nothing to retry.")
+    return back_to(request, reverse("dashboard:queue"))
+
+
+@require_POST
+@member_required
+def queue_cancel_all_view(request: HttpRequest) -> HttpResponse:
+    cancelled = services.task_cancel_all(user=request_user(request))
+    messages.success(request, f"Cancelled {len(cancelled)} task(s).")
+    return back_to(request, reverse("dashboard:queue"))
+
+
+@require_POST
+@member_required
+def queue_clear_view(request: HttpRequest) -> HttpResponse:
+    deleted = requeue.tasks_clear_finished(user=request_user(request))
+    messages.success(request, f"Cleared {deleted} finished task(s) from the queue; their history stays.")
     return back_to(request, reverse("dashboard:queue"))
