@@ -119,7 +119,7 @@ def test_a_cancelled_album_keeps_its_bar_at_the_real_fraction_and_names_the_curr
     elsewhere_errors = console_errors(elsewhere)
     elsewhere.goto("/history/")
     expect(elsewhere.locator(".nav-count")).to_be_hidden()
-    live_app.spotify.delay(0.3)
+    live_app.spotify.delay(1.0)  # about 13 s for 40 tracks: longer than one 5 s count poll
     try:
         download_from_album_page(page, album_id, name)
         expect(elsewhere.locator(".nav-count")).to_have_text("1", timeout=15_000)
@@ -131,7 +131,7 @@ def test_a_cancelled_album_keeps_its_bar_at_the_real_fraction_and_names_the_curr
         assert row.locator(".task-meta").inner_text().count(" of 40") == 1
         expect(page.locator(".nav-count")).to_have_text("1")
         expect(row.locator("progress")).not_to_have_attribute("value", "0", timeout=30_000)
-        row.get_by_role("button", name="Cancel").click()
+        row.get_by_role("button", name="Cancel").click(force=True)  # the row re-renders at each track
     finally:
         live_app.spotify.delay(0)
     row = page.locator(".task", has_text=name)
