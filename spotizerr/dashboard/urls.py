@@ -64,6 +64,12 @@ urlpatterns = [
     path("settings/", settings.settings_section_view, name="settings"),
     path("settings/formatting/preview/", settings.formatting_preview_view, name="formatting-preview"),
     path("settings/credentials/", credentials.credentials_view, name="credentials"),
+    path("settings/credentials/test/", credentials.credential_test_view, name="credential-test"),
+    path(
+        "settings/credentials/<str:service>/<str:name>/test/",
+        credentials.credential_test_stored_view,
+        name="credential-test-stored",
+    ),
     path(
         "settings/credentials/<str:service>/<str:name>/update/",
         credentials.credential_update_view,

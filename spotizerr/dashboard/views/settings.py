@@ -14,7 +14,7 @@ from accounts.current import request_user
 from downloads.sources.registry import available_sources, source_order
 from settings_app import selectors, services
 from spotizerr.dashboard import config_forms
-from spotizerr.dashboard.access import admin_required, forbidden
+from spotizerr.dashboard.access import admin_required, not_found
 from spotizerr.dashboard.preview import path_preview
 from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.errors import BadRequest
@@ -67,7 +67,7 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
 @admin_required
 def settings_section_view(request: HttpRequest, section: str = "downloads") -> HttpResponse:
     if section not in config_forms.SECTIONS:
-        return forbidden(request, "There is no such settings page.")
+        return not_found(request, f"There is no settings page called {section!r}.")
     current = _current(section)
     values, errors, status = current, {}, 200
     if request.method == "POST":
