@@ -108,6 +108,7 @@ urlpatterns = [
     path("settings/users/", users.users_view, name="users"),
     path("settings/users/<str:username>/role/", users.user_role_view, name="user-role"),
     path("settings/users/<str:username>/password/", users.user_password_view, name="user-password"),
+    path("settings/users/<str:username>/active/", users.user_active_view, name="user-active"),
     path("settings/users/<str:username>/delete/", users.user_delete_view, name="user-delete"),
     path("settings/<str:section>/", settings.settings_section_view, name="settings-section"),
     path("profile/", profile.profile_view, name="profile"),
