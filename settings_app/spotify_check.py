@@ -13,6 +13,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from spotizerr.errors import BadRequest, NotFound
 from spotizerr.integrations.spotify import (
     SpotifyCredentialsRejected,
     SpotifyError,
@@ -24,7 +25,6 @@ from spotizerr.integrations.spotify import (
     get_spotify_client,
     spotify_credentials_try,
 )
-from spotizerr.errors import BadRequest, NotFound
 from spotizerr.lib import crypto
 
 CACHE_KEY = "spotify:check"
@@ -118,8 +118,8 @@ def credential_test(
     if service != "spotify":
         return {"ok": False, "message": DEEZER_UNTESTABLE}
     try:
-        found_id = client_id or stored.client_id  # type: ignore[union-attr]
-        found_secret = client_secret or stored.client_secret  # type: ignore[union-attr]
+        found_id = client_id or (stored.client_id if stored else "")
+        found_secret = client_secret or (stored.client_secret if stored else "")
     except crypto.DecryptionError:
         return {"ok": False, "message": UNDECRYPTABLE}
     try:

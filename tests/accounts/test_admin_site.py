@@ -21,11 +21,18 @@ def test_the_admin_is_branded(admin_index: str) -> None:
 
 
 def test_apps_have_readable_names(admin_index: str) -> None:
-    for name in ("Users and sign-in", "Settings and credentials", "Library and history", "Imported playlists"):
+    for name in (
+        "Users and sign-in",
+        "Settings and credentials",
+        "Library and history",
+        "Imported playlists",
+    ):
         assert name in admin_index
 
 
-@pytest.mark.parametrize("hidden", ["/admin/sites/", "/admin/token_blacklist/", "/admin/account/emailaddress/"])
+@pytest.mark.parametrize(
+    "hidden", ["/admin/sites/", "/admin/token_blacklist/", "/admin/account/emailaddress/"]
+)
 def test_internal_tables_are_hidden(admin_index: str, hidden: str) -> None:
     assert f'href="{hidden}' not in admin_index
 

@@ -55,7 +55,9 @@ def test_test_tries_unsaved_values_and_keeps_them_in_the_form(
 ) -> None:
     form = {"service": "spotify", "name": "home", "client_id": spotify_server.client_id}
     client = page_for(admin_user)
-    good = post(client, "/settings/credentials/test/", {**form, "client_secret": spotify_server.client_secret})
+    good = post(
+        client, "/settings/credentials/test/", {**form, "client_secret": spotify_server.client_secret}
+    )
     assert "Test passed: Spotify accepted the client id and secret" in good.content.decode()
     assert f'value="{spotify_server.client_id}"' in good.content.decode()
     bad = post(client, "/settings/credentials/test/", {**form, "client_secret": "nope"}).content.decode()
@@ -63,7 +65,9 @@ def test_test_tries_unsaved_values_and_keeps_them_in_the_form(
     assert client.get("/api/credentials/spotify").json() == []  # nothing was stored
 
 
-def test_test_without_a_secret_says_what_is_missing(page_for, admin_user, spotify_server: FakeSpotify) -> None:
+def test_test_without_a_secret_says_what_is_missing(
+    page_for, admin_user, spotify_server: FakeSpotify
+) -> None:
     response = post(page_for(admin_user), "/settings/credentials/test/", {"service": "spotify", "name": "x"})
     assert response.status_code == 400
     assert "Enter a client id and a client secret to test them." in response.content.decode()
@@ -122,6 +126,11 @@ def test_the_users_page_deactivates_and_shows_the_last_login(page_for, admin_use
 
 
 def test_an_admin_cannot_deactivate_themselves(page_for, admin_user) -> None:
-    response = post(page_for(admin_user), f"/settings/users/{admin_user.username}/active/", {"active": "false"}, follow=True)
+    response = post(
+        page_for(admin_user),
+        f"/settings/users/{admin_user.username}/active/",
+        {"active": "false"},
+        follow=True,
+    )
     admin_user.refresh_from_db()
     assert admin_user.is_active and "deactivate" in " ".join(messages_of(response))

@@ -28,7 +28,9 @@ def test_a_stored_set_spotify_refuses_answers_not_ok(auth_on, admin_client, spot
     assert spotify_api.api_calls("/v1/search") == 0
 
 
-def test_unsaved_values_can_be_tried_before_saving(auth_on, admin_client, spotify_server: FakeSpotify) -> None:
+def test_unsaved_values_can_be_tried_before_saving(
+    auth_on, admin_client, spotify_server: FakeSpotify
+) -> None:
     good = {"client_id": spotify_server.client_id, "client_secret": spotify_server.client_secret}
     assert admin_client.post(URL.format("new"), good, format="json").json()["ok"] is True
     bad = {**good, "client_secret": "not-the-secret"}

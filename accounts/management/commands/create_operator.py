@@ -35,7 +35,9 @@ class Command(BaseCommand):
             details = error.details if isinstance(error.details, dict) else {}
             problems = "; ".join(f"{key}: {' '.join(map(str, value))}" for key, value in details.items())
             raise CommandError(f"{error.message} {problems}".strip()) from error
-        self.stdout.write(f"Created the admin {user.username!r}. Log in at /admin/ (or /login/ once auth is on).")
+        self.stdout.write(
+            f"Created the admin {user.username!r}. Log in at /admin/ (or /login/ once auth is on)."
+        )
 
     def _password(self, *, from_stdin: bool) -> str:
         if from_stdin:

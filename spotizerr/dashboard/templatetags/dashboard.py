@@ -129,4 +129,4 @@ def settings_links(text: Any, admin: Any = True) -> SafeString:
         label = f"{match.group(1)} › {match.group(2)}"
         return format_html('<a href="{}">{}</a>', url, label) if url else match.group(0)
 
-    return mark_safe(_PAGE_NAME.sub(link, str(conditional_escape(text))))  # noqa: S308 - escaped above
+    return mark_safe(_PAGE_NAME.sub(link, str(conditional_escape(text))))  # the text was escaped above
