@@ -38,7 +38,7 @@
     if (status) { status.textContent = text; }
   }
 
-  function rowName(row) { return row.querySelector("label").textContent.trim(); }
+  function rowName(row) { return row.dataset.label; }
 
   function orderList(list) {
     list.addEventListener("click", function (event) {
