@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from library_history.selectors import SORTS
 from library_history.models import DownloadType, HistoryEntry, HistoryStatus, HistoryTrack
+from library_history.selectors import SORTS
 
 #: 100 years; larger values would overflow the date arithmetic
 MAX_DAYS_OLD = 36500

@@ -92,7 +92,7 @@ class BoundField:
         value = self.value if isinstance(self.value, dict) else {}
         argv = [str(arg) for arg in value.get("argv") or []] if isinstance(value.get("argv"), list) else []
         return {
-            "argv": argv + ["", ""],
+            "argv": [*argv, "", ""],
             "timeout": value.get("timeoutSeconds", COMMAND_TIMEOUT_DEFAULT) if value else "",
             "placeholders": words.COMMAND_PLACEHOLDERS,
         }
@@ -192,7 +192,10 @@ SECTIONS: dict[str, tuple[str, str, list[FieldSpec]]] = {
                 "Folders separated by /, e.g. %ar_album%/%album% (%year%).",
             ),
             FieldSpec(
-                "customTrackFormat", "File name template", TEMPLATE, "Without extension, e.g. %tracknum%. %music%"
+                "customTrackFormat",
+                "File name template",
+                TEMPLATE,
+                "Without extension, e.g. %tracknum%. %music%",
             ),
             FieldSpec("tracknumPadding", "Pad track numbers with zeros", BOOL),
             FieldSpec("padNumberWidth", "Digits when padding", TEXT, '"auto" or a number from 1 to 10.'),

@@ -34,13 +34,19 @@ def test_the_table_is_newest_first_and_sorts_by_name_both_ways(page_for, alice, 
     assert _names(page.get("/history/").content.decode()) == ["Charlie", "alpha", "Bravo"]
     assert _names(page.get("/history/", {"sort": "name"}).content.decode()) == ["alpha", "Bravo", "Charlie"]
     assert _names(page.get("/history/", {"sort": "-name"}).content.decode()) == ["Charlie", "Bravo", "alpha"]
-    assert _names(page.get("/history/", {"sort": "created_at"}).content.decode()) == ["Bravo", "alpha", "Charlie"]
+    assert _names(page.get("/history/", {"sort": "created_at"}).content.decode()) == [
+        "Bravo",
+        "alpha",
+        "Charlie",
+    ]
 
 
 def test_the_headers_link_to_the_other_direction_and_say_the_current_order(page_for, alice, three) -> None:
     body = page_for(alice).get("/history/", {"sort": "name", "status": "completed"}).content.decode()
     assert '<th scope="col" aria-sort="ascending"><a href="/history/?sort=-name&amp;status=completed"' in body
-    assert '<th scope="col" aria-sort="none"><a href="/history/?sort=-created_at&amp;status=completed"' in body
+    assert (
+        '<th scope="col" aria-sort="none"><a href="/history/?sort=-created_at&amp;status=completed"' in body
+    )
 
 
 def test_a_range_of_days_limits_the_table_and_its_total(page_for, alice, three) -> None:
@@ -50,7 +56,9 @@ def test_a_range_of_days_limits_the_table_and_its_total(page_for, alice, three) 
 
 
 def test_search_results_follow_the_range_and_the_order(page_for, alice, three) -> None:
-    body = page_for(alice).get("/history/", {"q": "Artist", "sort": "name", "to": "2026-11-05"}).content.decode()
+    body = (
+        page_for(alice).get("/history/", {"q": "Artist", "sort": "name", "to": "2026-11-05"}).content.decode()
+    )
     assert _names(body) == ["alpha", "Bravo"]
 
 
@@ -60,7 +68,9 @@ def test_an_empty_range_says_nothing_matches(page_for, alice, three) -> None:
 
 
 def test_the_api_sorts_and_filters_by_days(auth_on, alice_client, three) -> None:
-    body = alice_client.get("/api/history/", {"sort": "name", "created_from": "2026-11-02", "created_to": "2026-11-05"}).json()
+    body = alice_client.get(
+        "/api/history/", {"sort": "name", "created_from": "2026-11-02", "created_to": "2026-11-05"}
+    ).json()
     assert [row["name"] for row in body["downloads"]] == ["alpha", "Bravo"]
     assert body["pagination"]["total"] == 2
 

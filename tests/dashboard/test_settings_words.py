@@ -57,7 +57,9 @@ def test_the_bitrate_list_holds_the_chosen_formats_bitrates(admin_page) -> None:
 
 
 def test_a_bitrate_the_format_refuses_is_explained_in_words(admin_page) -> None:
-    response = post(admin_page, "/settings/conversion/", _form("conversion", convertTo="FLAC", bitrate="320k"))
+    response = post(
+        admin_page, "/settings/conversion/", _form("conversion", convertTo="FLAC", bitrate="320k")
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert "FLAC is lossless and takes no bitrate; set bitrate to empty" in body
@@ -67,7 +69,9 @@ def test_a_bitrate_the_format_refuses_is_explained_in_words(admin_page) -> None:
 def test_sources_are_ticked_and_ordered_with_buttons(admin_page) -> None:
     config_update(changes={"sourceOrder": ["spotify", "inbox"]})
     body = admin_page.get("/settings/sources/").content.decode()
-    assert body.index('data-name="spotify"') < body.index('data-name="inbox"') < body.index('data-name="deezer"')
+    assert (
+        body.index('data-name="spotify"') < body.index('data-name="inbox"') < body.index('data-name="deezer"')
+    )
     assert 'aria-label="Move Your own files (inbox folder) up"' in body
     assert 'value="deezer"> Deezer previews (30 s)' in body  # listed, not ticked
 
@@ -94,7 +98,10 @@ def test_the_naming_templates_have_a_placeholder_picker(admin_page) -> None:
 def test_check_messages_name_fields_by_label(admin_page) -> None:
     config_update(changes={"service": "deezer", "sourceOrder": ["inbox"]})
     body = admin_page.get("/settings/sources/").content.decode()
-    assert "First source: &#x27;deezer&#x27; is not in “Order of the other sources”, so it is never tried" in body
+    assert (
+        "First source: &#x27;deezer&#x27; is not in “Order of the other sources”, so it is never tried"
+        in body
+    )
     assert "sourceOrder" not in body.split("Configuration check")[1]
 
 

@@ -52,7 +52,7 @@ class HistoryFilters:
             query=request.GET.get("q", "").strip()[:200],
             download_type=_choice(request.GET.get("type"), DownloadType.values),
             status=_choice(request.GET.get("status"), HistoryStatus.values),
-            sort=request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "-created_at",
+            sort=_choice(request.GET.get("sort"), list(selectors.SORTS)) or "-created_at",
             created_from=first,
             created_to=last,
         )

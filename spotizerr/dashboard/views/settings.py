@@ -77,7 +77,9 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
         except BadRequest as error:
             values = {**current, **changes}
             errors = error.details if isinstance(error.details, dict) else {"": [error.message]}
-            messages.error(request, "Nothing was saved: some values are not allowed. The fields to fix are marked below.")
+            messages.error(
+                request, "Nothing was saved: some values are not allowed. The fields to fix are marked below."
+            )
             status = 400
         else:
             title = config_forms.SECTIONS[section][0]
