@@ -134,3 +134,13 @@ def test_an_admin_cannot_deactivate_themselves(page_for, admin_user) -> None:
     )
     admin_user.refresh_from_db()
     assert admin_user.is_active and "deactivate" in " ".join(messages_of(response))
+
+
+def test_action_errors_name_fields_by_their_labels(page_for, admin_user, spotify_api: FakeSpotify) -> None:
+    response = post(
+        page_for(admin_user),
+        "/settings/credentials/spotify/test/update/",
+        {"client_id": "bad id\x07"},
+        follow=True,
+    )
+    assert messages_of(response) == ["Invalid credential set. Client id: must be printable ASCII characters"]
