@@ -144,3 +144,9 @@ def test_action_errors_name_fields_by_their_labels(page_for, admin_user, spotify
         follow=True,
     )
     assert messages_of(response) == ["Invalid credential set. Client id: must be printable ASCII characters"]
+
+
+def test_anonymous_visitors_get_the_styled_404_too(page_for) -> None:
+    response = page_for(None).get("/no-such-page/")
+    body = response.content.decode()
+    assert response.status_code == 404 and "<h1>Page not found</h1>" in body and 'id="site-nav"' not in body
