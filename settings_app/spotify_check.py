@@ -13,6 +13,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from settings_app import selectors
 from spotizerr.errors import BadRequest, NotFound
 from spotizerr.integrations.spotify import (
     SpotifyCredentialsRejected,
@@ -104,8 +105,6 @@ def credential_test(
     """``{"ok", "message"}`` for the set ``name`` of ``service`` with ``client_id``/``client_secret``
     (when given) in place of the stored values, so a set can be tried before it is saved. Raises
     ``BadRequest`` for an unknown service, ``NotFound`` when a value is missing and no set is stored."""
-    from settings_app import selectors
-
     if service not in selectors.SERVICES:
         raise BadRequest(
             f"Unknown service {service!r}.",
