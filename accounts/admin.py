@@ -141,3 +141,29 @@ class UserAdmin(DjangoUserAdmin):
             lambda u: services.user_delete(actor=request_user(request), user=u),
             "Deleted",
         )
+
+
+# Tables the operator never needs to touch, hidden from the admin's index. accounts is listed after
+# django.contrib.sites, simplejwt's blacklist and allauth in INSTALLED_APPS, so they are registered by now.
+INTERNAL_MODELS = (
+    "sites.Site",  # one row, written by migrations
+    "token_blacklist.OutstandingToken",  # kept by the login services; nothing to edit by hand
+    "token_blacklist.BlacklistedToken",
+    "account.EmailAddress",  # e-mail lives on the user; no allauth sign-up or verification
+    "socialaccount.SocialApp",  # providers are configured from the environment
+)
+
+
+def _hide_internal_models() -> None:
+    from django.apps import apps
+
+    for label in INTERNAL_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_hide_internal_models()

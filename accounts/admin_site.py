@@ -43,6 +43,10 @@ class ThrottledAdminSite(admin.AdminSite):
     """Answers 429 with Retry-After while the login throttle holds the user name or address."""
 
     login_form = ThrottledAdminLoginForm
+    site_header = "Spotizerr administration"
+    site_title = "Spotizerr admin"
+    index_title = "Operator tools"
+    site_url = "/"  # "View site" opens the dashboard
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         response = super().login(request, extra_context)

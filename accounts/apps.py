@@ -7,6 +7,7 @@ from django.contrib.admin import apps as admin_apps
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+    verbose_name = "Users and sign-in"
 
     def ready(self) -> None:
         from accounts import checks, schema  # noqa: F401  (register the system checks, the OpenAPI auth)

@@ -10,6 +10,7 @@ from django.db.models.signals import pre_delete
 class LibraryHistoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "library_history"
+    verbose_name = "Library and history"
 
     def ready(self) -> None:
         # Bookkeeping, not business: like an ON DELETE trigger, it keeps the all-owner artist

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from library_history import search
@@ -49,13 +50,48 @@ def visible_entries(*, user: Any) -> QuerySet[HistoryEntry]:
     return entries if owner_id is None else entries.filter(owner_id=owner_id)
 
 
+#: ``sort`` values of the history list and the order each one means (names ignore case)
+SORTS: dict[str, tuple[Any, str]] = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "name": (Lower("name").asc(), "id"),
+    "-name": (Lower("name").desc(), "-id"),
+}
+
+
 def history_list(
-    *, user: Any, limit: int, offset: int, download_type: str | None = None, status: str | None = None
+    *,
+    user: Any,
+    limit: int,
+    offset: int,
+    download_type: str | None = None,
+    status: str | None = None,
+    sort: str = "-created_at",
+    created_from: date | None = None,
+    created_to: date | None = None,
 ) -> HistoryPage:
-    """One page of visible entries, optionally of one type and status, plus the filtered total."""
+    """One page of visible entries, optionally of one type and status and made between two days
+    (inclusive, UTC), in ``sort`` order (a key of ``SORTS``), plus the filtered total. Without a
+    date range the total comes from the counters; with one it is counted."""
     filters = {key: value for key, value in (("download_type", download_type), ("status", status)) if value}
-    entries = list(visible_entries(user=user).filter(**filters)[offset : offset + limit])
-    return HistoryPage(entries=entries, total=_counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0)
+    entries = visible_entries(user=user).filter(**filters)
+    span = _day_span(created_from, created_to)
+    if span:
+        entries = entries.filter(**span)
+        total = entries.count()
+    else:
+        total = _counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0
+    page = list(entries.order_by(*SORTS[sort])[offset : offset + limit])
+    return HistoryPage(entries=page, total=total)
+
+
+def _day_span(first: date | None, last: date | None) -> dict[str, datetime]:
+    span = {}
+    if first is not None:
+        span["created_at__gte"] = datetime.combine(first, time.min, tzinfo=UTC)
+    if last is not None:
+        span["created_at__lt"] = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
+    return span
 
 
 def _counted(user: Any, filters: dict[str, str]) -> QuerySet[HistoryCounter]:

@@ -12,3 +12,4 @@ class PlaylistImportsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "playlist_imports"
+    verbose_name = "Imported playlists"

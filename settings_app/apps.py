@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class SettingsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "settings_app"
+    verbose_name = "Settings and credentials"
 
     def ready(self) -> None:
         from settings_app.selectors import active_spotify_credentials

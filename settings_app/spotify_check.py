@@ -2,7 +2,8 @@
 
 ``spotify_check()`` answers ``{"status", "ok", "message", "retry_after", "checked_at"}`` where status is one
 of ``STATUSES``. The dashboard's banner and ``GET /api/config/check`` read it; the credential services call
-``spotify_check_forget()`` so a fixed set is checked again at once.
+``spotify_check_forget()`` so a fixed set is checked again at once. ``credential_test()`` tries one set,
+stored or not yet saved, without touching the cache.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from settings_app import selectors
+from spotizerr.errors import BadRequest, NotFound
 from spotizerr.integrations.spotify import (
     SpotifyCredentialsRejected,
     SpotifyError,
@@ -21,6 +24,7 @@ from spotizerr.integrations.spotify import (
     SpotifyRateLimited,
     SpotifyUnavailable,
     get_spotify_client,
+    spotify_credentials_try,
 )
 from spotizerr.lib import crypto
 
@@ -87,3 +91,38 @@ def _result(status: str, message: str, retry_after: int | None = None) -> dict[s
         "retry_after": retry_after,
         "checked_at": timezone.now().isoformat(),
     }
+
+
+DEEZER_UNTESTABLE = (
+    "Nothing to test: no built-in source uses Deezer credentials (Deezer's previews and public playlists "
+    "need no account). They are kept for the original web UI."
+)
+
+
+def credential_test(
+    *, service: str, name: str, client_id: str | None = None, client_secret: str | None = None
+) -> dict[str, Any]:
+    """``{"ok", "message"}`` for the set ``name`` of ``service`` with ``client_id``/``client_secret``
+    (when given) in place of the stored values, so a set can be tried before it is saved. Raises
+    ``BadRequest`` for an unknown service, ``NotFound`` when a value is missing and no set is stored."""
+    if service not in selectors.SERVICES:
+        raise BadRequest(
+            f"Unknown service {service!r}.",
+            code="unknown_service",
+            details={"service": [f"must be one of {', '.join(selectors.SERVICES)}"]},
+        )
+    stored = selectors.credential_get(service=service, name=name)
+    if stored is None and not (client_id and client_secret):
+        raise NotFound(f"No {service} credential set named {name!r}: send client_id and client_secret.")
+    if service != "spotify":
+        return {"ok": False, "message": DEEZER_UNTESTABLE}
+    try:
+        found_id = client_id or (stored.client_id if stored else "")
+        found_secret = client_secret or (stored.client_secret if stored else "")
+    except crypto.DecryptionError:
+        return {"ok": False, "message": UNDECRYPTABLE}
+    try:
+        spotify_credentials_try(found_id, found_secret)
+    except SpotifyError as error:
+        return {"ok": False, "message": error.message}
+    return {"ok": True, "message": "Spotify accepted the client id and secret and answered a search."}

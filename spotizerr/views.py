@@ -1,4 +1,4 @@
-"""Project-level error views: JSON under /api/, plain pages elsewhere."""
+"""Project-level error views: JSON under /api/, pages elsewhere (a 404 is the dashboard's styled page)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseNotFound,
     HttpResponseServerError,
 )
 
@@ -38,7 +37,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_error("Not found.", status_code=404, code="not_found")
-    return HttpResponseNotFound("<h1>Not found</h1>")
+    from spotizerr.dashboard.access import not_found as page_not_found
+
+    return page_not_found(request)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from library_history.models import DownloadType, HistoryEntry, HistoryStatus, HistoryTrack
+from library_history.selectors import SORTS
 
 #: 100 years; larger values would overflow the date arithmetic
 MAX_DAYS_OLD = 36500
@@ -15,6 +18,23 @@ class HistoryListQuerySerializer(serializers.Serializer):
     offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     download_type = serializers.ChoiceField(choices=DownloadType.choices, required=False)
     status = serializers.ChoiceField(choices=HistoryStatus.choices, required=False)
+    sort = serializers.ChoiceField(
+        choices=list(SORTS),
+        default="-created_at",
+        help_text="created_at or name; a leading - for descending. Default: newest first.",
+    )
+    created_from = serializers.DateField(
+        required=False, help_text="Only downloads made on or after this day (YYYY-MM-DD, UTC)."
+    )
+    created_to = serializers.DateField(
+        required=False, help_text="Only downloads made on or before this day (YYYY-MM-DD, UTC)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        first, last = attrs.get("created_from"), attrs.get("created_to")
+        if first and last and first > last:
+            raise serializers.ValidationError({"created_to": ["must not be before created_from"]})
+        return attrs
 
 
 class HistorySearchQuerySerializer(serializers.Serializer):

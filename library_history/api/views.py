@@ -34,7 +34,8 @@ class HistoryListView(APIView):
         operation_id="history_list",
         parameters=[s.HistoryListQuerySerializer],
         responses={200: s.HistoryListSerializer, **_BAD, **_AUTH},
-        description="Your downloads (everyone's for admins), newest first.",
+        description="Your downloads (everyone's for admins), newest first unless `sort` says otherwise; "
+        "`created_from`/`created_to` limit them to a range of days.",
     )
     def get(self, request: Request) -> Response:
         query = validate(s.HistoryListQuerySerializer, request.query_params).validated_data
@@ -44,6 +45,9 @@ class HistoryListView(APIView):
             offset=query["offset"],
             download_type=query.get("download_type"),
             status=query.get("status"),
+            sort=query["sort"],
+            created_from=query.get("created_from"),
+            created_to=query.get("created_to"),
         )
         pagination = {
             "limit": query["limit"],

@@ -14,6 +14,7 @@ from accounts.permissions import IsAdmin
 from settings_app import selectors, services
 from settings_app.api import serializers as s
 from settings_app.models import Credential
+from settings_app.spotify_check import credential_test
 from spotizerr.api import error_responses, validate
 from spotizerr.errors import BadRequest, NotFound
 from spotizerr.lib import crypto
@@ -152,6 +153,31 @@ class CredentialDetailView(APIView):
     def delete(self, request: Request, service: str, name: str) -> Response:
         services.credential_delete(service=service, name=name)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CredentialTestView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(
+        operation_id="credentials_test",
+        request=s.CredentialTestRequestSerializer,
+        responses={200: s.CredentialTestResultSerializer, **_BAD_SERVICE, **_MISSING, **_AUTH},
+        description=(
+            "Fetch a token with the set and make one search. Body values replace the stored ones, so a "
+            "set can be tried before it is saved (then both are required). Refused credentials answer "
+            '200 with `"ok": false`.'
+        ),
+    )
+    def post(self, request: Request, service: str, name: str) -> Response:
+        _refuse_stream_ripping(request.data)
+        body = validate(s.CredentialTestRequestSerializer, request.data).validated_data
+        result = credential_test(
+            service=service,
+            name=name,
+            client_id=body.get("client_id"),
+            client_secret=_unmasked(body.get("client_secret")),
+        )
+        return Response(result)
 
 
 def _spotify_api_config() -> dict[str, Any]:

@@ -191,6 +191,19 @@ class CredentialUpdateSerializer(serializers.Serializer):
     client_secret = serializers.CharField(max_length=1000, required=False, write_only=True)
 
 
+class CredentialTestRequestSerializer(serializers.Serializer):
+    """Values to try instead of the stored ones (a set not yet saved needs both); a masked secret
+    means the stored one."""
+
+    client_id = serializers.CharField(max_length=255, required=False)
+    client_secret = serializers.CharField(max_length=1000, required=False, write_only=True)
+
+
+class CredentialTestResultSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(help_text="Whether Spotify issued a token and answered one search.")
+    message = serializers.CharField(help_text="What happened, in words to show a person.")
+
+
 class SpotifyApiConfigSerializer(serializers.Serializer):
     """The Spotify API credentials in use; all null when none are configured."""
 

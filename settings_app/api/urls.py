@@ -57,4 +57,9 @@ urlpatterns = [
         credential_views.CredentialDetailView.as_view(),
         name="credentials-detail",
     ),
+    path(
+        "credentials/<str:service>/<str:name>/test",
+        credential_views.CredentialTestView.as_view(),
+        name="credentials-test",
+    ),
 ]

@@ -67,3 +67,13 @@ def admin_required(view: View) -> View:
 
 def forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "dashboard/error.html", {"title": "Not allowed", "message": message}, status=403)
+
+
+def not_found(request: HttpRequest, message: str = "") -> HttpResponse:
+    """The styled 404 page, with the navigation of whoever is looking."""
+    user = dashboard_user(request)
+    if user is not None:
+        request.user = user
+    text = message or "There is no page at this address. It may have moved, or the link is mistyped."
+    context = {"title": "Page not found", "message": text, "not_found": True}
+    return render(request, "dashboard/error.html", context, status=404)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from library_history.models import DownloadType, HistoryStatus
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -122,12 +124,17 @@ def row_chart(
 
 
 def stats_charts(stats: dict[str, Any]) -> list[BarChart]:
-    """The statistics page's three charts from ``library_history.selectors.history_stats``."""
-    per_day = [(row["date"].isoformat(), row["count"]) for row in stats["downloads_per_day"]]
-    by_status = list(stats["by_status"].items())
+    """The statistics page's charts, labelled in words, from ``library_history.selectors.history_stats``."""
+    per_day = [(f"{row['date']:%a %-d %b}", row["count"]) for row in stats["downloads_per_day"]]
+    statuses = dict(HistoryStatus.choices)
+    by_status = [(statuses.get(status, status), count) for status, count in stats["by_status"].items()]
+    css = {statuses.get(status, status): f"status-{status}" for status in stats["by_status"]}
+    types = {value: f"{label}s" for value, label in DownloadType.choices}
+    by_type = [(types.get(kind, kind), count) for kind, count in stats["by_type"].items()]
     top = [(row["artist"], row["count"]) for row in stats["top_artists"]]
     return [
         column_chart(f"Downloads per day (last {len(per_day)} days)", per_day),
-        row_chart("By status", by_status, css={status: f"status-{status}" for status, _ in by_status}),
+        row_chart("By status", by_status, css=css),
+        row_chart("By kind", by_type),
         row_chart("Top artists", top),
     ]

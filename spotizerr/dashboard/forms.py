@@ -81,11 +81,23 @@ class PasswordResetForm(forms.Form):
 
 
 class CredentialCreateForm(forms.Form):
-    service = forms.ChoiceField(choices=Credential.Service.choices, label="Service")
-    name = forms.CharField(label="Name", strip=False)
+    service = forms.ChoiceField(
+        choices=Credential.Service.choices,
+        label="Service",
+        help_text="Spotify: the catalog (search, albums, artists, playlists) and every tag. "
+        "Deezer: kept for the original web UI; no built-in source needs it.",
+    )
+    name = forms.CharField(
+        label="Name",
+        strip=False,
+        help_text="Your own label for this set, e.g. “home”. Several sets can be stored; one is active.",
+    )
     client_id = forms.CharField(label="Client id", strip=False)
     client_secret = forms.CharField(
-        label="Client secret", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+        label="Client secret",
+        strip=False,
+        # shown again only on this admin's own page after a Test, so the secret need not be typed twice
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=True),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

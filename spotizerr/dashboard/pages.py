@@ -73,11 +73,25 @@ def back_to(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+#: Field names the services put in error details, as the dashboard's forms label them
+FIELD_LABELS = {
+    "client_id": "Client id",
+    "client_secret": "Client secret",
+    "name": "Name",
+    "service": "Service",
+    "new_password": "New password",
+    "password": "Password",
+    "username": "User name",
+    "role": "Role",
+    "email": "E-mail",
+}
+
+
 def report_error(request: HttpRequest, error: ApiError) -> None:
-    """An action's failure as a message, with the field details when there are any."""
+    """An action's failure as a message, with the field details (under their labels) when there are any."""
     details = error.details if isinstance(error.details, dict) else {}
     extra = "; ".join(
-        f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+        f"{FIELD_LABELS.get(key, key)}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
         for key, value in details.items()
         if key not in {"retry_after", "task_id", "status"}
     )

@@ -72,6 +72,12 @@ urlpatterns = [
     path("settings/", settings.settings_section_view, name="settings"),
     path("settings/formatting/preview/", settings.formatting_preview_view, name="formatting-preview"),
     path("settings/credentials/", credentials.credentials_view, name="credentials"),
+    path("settings/credentials/test/", credentials.credential_test_view, name="credential-test"),
+    path(
+        "settings/credentials/<str:service>/<str:name>/test/",
+        credentials.credential_test_stored_view,
+        name="credential-test-stored",
+    ),
     path(
         "settings/credentials/<str:service>/<str:name>/update/",
         credentials.credential_update_view,
@@ -110,6 +116,7 @@ urlpatterns = [
     path("settings/users/", users.users_view, name="users"),
     path("settings/users/<str:username>/role/", users.user_role_view, name="user-role"),
     path("settings/users/<str:username>/password/", users.user_password_view, name="user-password"),
+    path("settings/users/<str:username>/active/", users.user_active_view, name="user-active"),
     path("settings/users/<str:username>/delete/", users.user_delete_view, name="user-delete"),
     path("settings/<str:section>/", settings.settings_section_view, name="settings-section"),
     path("profile/", profile.profile_view, name="profile"),

@@ -21,7 +21,7 @@
           Object.keys(body.problems || {}).forEach(function (key) {
             body.problems[key].forEach(function (text) {
               var item = document.createElement("li");
-              item.textContent = key + ": " + text;
+              item.textContent = ((body.labels || {})[key] || key) + ": " + text;
               problems.appendChild(item);
             });
           });

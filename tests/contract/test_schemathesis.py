@@ -90,6 +90,10 @@ INPUT_LENIENCY: dict[str, tuple[str, str]] = {
     "POST /api/credentials/{service}/{name}": (f"{_SERVICE}; {_CREDENTIALS}", ""),
     "PUT /api/credentials/{service}/{name}": (f"{_SERVICE}; {_CREDENTIALS}", ""),
     "DELETE /api/credentials/{service}/{name}": (_SERVICE, ""),
+    "POST /api/credentials/{service}/{name}/test": (
+        f"{_SERVICE}; a set not stored yet is tried only with both client_id and client_secret (else 404)",
+        "",
+    ),
     "PUT /api/credentials/spotify_api_config": (_CREDENTIALS, _COERCE),
     "GET /api/history/": ("", _EMPTY_QUERY),
     "GET /api/history/search/": ("", _EMPTY_QUERY),

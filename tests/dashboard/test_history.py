@@ -57,9 +57,10 @@ def test_it_draws_the_statistics_as_svg(page_for, alice) -> None:
     record_download(alice, artist="New Order")
     record_download(alice, artist="New Order", status="failed")
     body = page_for(alice).get("/history/stats/").content.decode()
-    assert body.count("<svg") == 3
+    assert body.count("<svg") == 4
     assert "<title>New Order: 1</title>" in body
-    assert "<title>failed: 1</title>" in body
+    assert "<title>Failed: 1</title>" in body and "<title>In progress: 0</title>" in body
+    assert "<title>Tracks: 2</title>" in body
 
 
 def test_it_filters_and_labels_cancelled_downloads(page_for, alice) -> None:

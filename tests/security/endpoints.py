@@ -109,6 +109,7 @@ MATRIX: dict[Endpoint, Row] = {
         ADMIN, "/api/credentials/spotify/test", {"region": "DE"}
     ),
     ("/api/credentials/{service}/{name}", "DELETE"): Row(ADMIN, "/api/credentials/spotify/test"),
+    ("/api/credentials/{service}/{name}/test", "POST"): Row(ADMIN, "/api/credentials/spotify/test/test"),
     # ------------------------------------------------------------------ integrations
     # a target of another user is a 404 (tests/settings_app/test_notification_targets.py checks that)
     ("/api/notifications/targets", "GET"): Row(USER, "/api/notifications/targets"),

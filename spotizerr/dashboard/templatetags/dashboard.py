@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -126,3 +129,32 @@ def release_badge(summaries: Any, release_id: str | None, total: int = 0) -> dic
     else:
         return {"release": None}
     return {"release": {"text": text, "kind": kind}}
+
+
+_PAGE_NAME = re.compile(r"\b(Settings|Profile) (?:&gt;|›) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+
+
+def _page_url(area: str, page: str) -> str | None:
+    from spotizerr.dashboard.config_forms import SECTIONS
+
+    if area == "Profile":
+        return reverse("dashboard:profile")
+    fixed = {"Credentials": "dashboard:credentials", "Users": "dashboard:users"}
+    if page in fixed:
+        return reverse(fixed[page])
+    key = next((key for key, (title, _, _) in SECTIONS.items() if title == page), None)
+    return reverse("dashboard:settings-section", args=[key]) if key else None
+
+
+@register.filter
+def settings_links(text: Any, admin: Any = True) -> SafeString:
+    """``text`` escaped, with every "Settings > Credentials" (or another page's name) linking to that
+    page; settings pages only for ``admin`` (others would meet a 403)."""
+
+    def link(match: re.Match[str]) -> str:
+        allowed = admin or match.group(1) == "Profile"
+        url = _page_url(match.group(1), match.group(2)) if allowed else None
+        label = f"{match.group(1)} › {match.group(2)}"
+        return format_html('<a href="{}">{}</a>', url, label) if url else match.group(0)
+
+    return mark_safe(_PAGE_NAME.sub(link, str(conditional_escape(text))))  # the text was escaped above

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.spotify.selectors import spotify_redirect_uri
 from settings_app import selectors, services
+from settings_app.spotify_check import credential_test
 from spotizerr.dashboard.access import admin_required
 from spotizerr.dashboard.forms import CredentialCreateForm, CredentialUpdateForm, apply_api_error
 from spotizerr.dashboard.pages import report_error
@@ -31,7 +34,13 @@ def _groups() -> list[dict]:
     return groups
 
 
-def _page(request: HttpRequest, form: CredentialCreateForm, *, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    form: CredentialCreateForm,
+    *,
+    status: int = 200,
+    test_result: dict[str, Any] | None = None,
+) -> HttpResponse:
     return render(
         request,
         "dashboard/credentials.html",
@@ -42,6 +51,7 @@ def _page(request: HttpRequest, form: CredentialCreateForm, *, status: int = 200
             "sections": section_tabs("credentials"),
             "title": "Credentials",
             "spotify_redirect": spotify_redirect_uri(),
+            "test_result": test_result,
         },
         status=status,
     )
@@ -61,6 +71,42 @@ def credentials_view(request: HttpRequest) -> HttpResponse:
         apply_api_error(form, error)
         return _page(request, form, status=error.status_code)
     messages.success(request, f"Stored the {credential.service} credential set {credential.name!r}.")
+    return HttpResponseRedirect(reverse("dashboard:credentials"))
+
+
+@require_POST
+@admin_required
+def credential_test_view(request: HttpRequest) -> HttpResponse:
+    """Try the add form's values before they are saved; the page comes back with the form filled in."""
+    form = CredentialCreateForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    if not (data.get("client_id") and data.get("client_secret")):
+        form.add_error(None, "Enter a client id and a client secret to test them.")
+        return _page(request, form, status=400)
+    try:
+        result = credential_test(
+            service=data.get("service") or "spotify",
+            name=data.get("name") or "",
+            client_id=data["client_id"],
+            client_secret=data["client_secret"],
+        )
+    except ApiError as error:
+        apply_api_error(form, error)
+        return _page(request, form, status=error.status_code)
+    return _page(request, form, test_result=result)
+
+
+@require_POST
+@admin_required
+def credential_test_stored_view(request: HttpRequest, service: str, name: str) -> HttpResponse:
+    try:
+        result = credential_test(service=service, name=name)
+    except ApiError as error:
+        report_error(request, error)
+    else:
+        level = messages.success if result["ok"] else messages.error
+        level(request, f"Test of {name!r}: {result['message']}")
     return HttpResponseRedirect(reverse("dashboard:credentials"))
 
 

@@ -14,7 +14,7 @@ from accounts.current import request_user
 from downloads.sources.registry import available_sources, source_order
 from settings_app import selectors, services
 from spotizerr.dashboard import config_forms
-from spotizerr.dashboard.access import admin_required, forbidden
+from spotizerr.dashboard.access import admin_required, not_found
 from spotizerr.dashboard.preview import path_preview
 from spotizerr.dashboard.views.integrations import integrations_context
 from spotizerr.errors import BadRequest
@@ -67,7 +67,7 @@ def _sources(config: dict[str, Any]) -> list[dict[str, Any]]:
 @admin_required
 def settings_section_view(request: HttpRequest, section: str = "downloads") -> HttpResponse:
     if section not in config_forms.SECTIONS:
-        return forbidden(request, "There is no such settings page.")
+        return not_found(request, f"There is no settings page called {section!r}.")
     current = _current(section)
     values, errors, status = current, {}, 200
     if request.method == "POST":
@@ -77,7 +77,9 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
         except BadRequest as error:
             values = {**current, **changes}
             errors = error.details if isinstance(error.details, dict) else {"": [error.message]}
-            messages.error(request, f"Nothing was saved: {error.message}")
+            messages.error(
+                request, "Nothing was saved: some values are not allowed. The fields to fix are marked below."
+            )
             status = 400
         else:
             title = config_forms.SECTIONS[section][0]
@@ -96,14 +98,17 @@ def settings_section_view(request: HttpRequest, section: str = "downloads") -> H
         "other_errors": config_forms.unplaced_errors(section, errors),
     }
     if section == "formatting":
-        context["preview"] = path_preview(
-            {**selectors.get_config(), **values}, username=request.user.username
-        )
+        preview = path_preview({**selectors.get_config(), **values}, username=request.user.username)
+        context["preview"] = {**preview, "problems": config_forms.labelled(preview["problems"])}
     if section == "integrations":
         context.update(integrations_context(request_user(request), operator=True))
     if section == "sources":
         context["sources"] = _sources(selectors.get_config())
-        context["check"] = selectors.config_check()
+        check = selectors.config_check()
+        context["check"] = {
+            "errors": config_forms.labelled(check["errors"]),
+            "warnings": config_forms.labelled(check["warnings"]),
+        }
     return render(request, "dashboard/settings.html", context, status=status)
 
 
@@ -131,4 +136,5 @@ def formatting_preview_view(request: HttpRequest) -> JsonResponse:
         **selectors.get_config(),
         **{key: value for key, value in submitted.items() if key in NAMING_KEYS},
     }
-    return JsonResponse(path_preview(config, username=request.user.username))
+    preview = path_preview(config, username=request.user.username)
+    return JsonResponse({**preview, "labels": config_forms.labels()})

@@ -1,4 +1,5 @@
-"""User management (admins): create, change role, reset password, delete, through accounts.services."""
+"""User management (admins): create, change role, reset password, (de)activate, delete, through
+accounts.services."""
 
 from __future__ import annotations
 
@@ -72,6 +73,22 @@ def user_password_view(request: HttpRequest, username: str) -> HttpResponse:
             user=selectors.user_get(username=username), new_password=request.POST.get("new_password", "")
         )
         messages.success(request, f"Password of {user.username!r} changed; their sessions and tokens ended.")
+    except ApiError as error:
+        report_error(request, error)
+    return HttpResponseRedirect(reverse("dashboard:users"))
+
+
+@require_POST
+@admin_required
+def user_active_view(request: HttpRequest, username: str) -> HttpResponse:
+    """Deactivate (sessions and tokens end, the account stays) or activate again."""
+    active = request.POST.get("active") == "true"
+    try:
+        user = services.user_set_active(
+            actor=request_user(request), user=selectors.user_get(username=username), active=active
+        )
+        state = "active again" if active else "deactivated; their sessions and tokens ended"
+        messages.success(request, f"{user.username!r} is {state}.")
     except ApiError as error:
         report_error(request, error)
     return HttpResponseRedirect(reverse("dashboard:users"))

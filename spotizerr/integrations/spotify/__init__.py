@@ -22,6 +22,7 @@ from spotizerr.integrations.spotify.client import (
     get_spotify_client,
     spotify_app_client_id,
     spotify_clients_close,
+    spotify_credentials_try,
 )
 from spotizerr.integrations.spotify.errors import (
     SpotifyAccountNotLinked,
@@ -78,5 +79,6 @@ __all__ = [
     "spotify_app_client_id",
     "spotify_cache_clear",
     "spotify_clients_close",
+    "spotify_credentials_try",
     "spotify_link",
 ]

@@ -320,6 +320,20 @@ def get_spotify_client(*, max_wait: float | None = None, user: UserToken | None 
     return SpotifyClient(transport, max_wait=wait, user=user)
 
 
+def spotify_credentials_try(client_id: str, client_secret: str) -> None:
+    """Fetch a token with these (possibly unsaved) credentials and make the ``check`` call, on a
+    transport of their own that is closed afterwards. Raises what Spotify would raise now."""
+    transport = SpotifyTransport(
+        Credentials(client_id, client_secret),
+        api_url=settings.SPOTIFY_API_URL,
+        token_url=settings.SPOTIFY_TOKEN_URL,
+    )
+    try:
+        SpotifyClient(transport, max_wait=0).check()
+    finally:
+        transport.close()
+
+
 def spotify_clients_close() -> None:
     """Close and forget the pooled connections (tests, after their fake server stops)."""
     with _transports_lock:
