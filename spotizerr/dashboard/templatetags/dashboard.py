@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django import template
+from django.contrib.messages.storage.base import Message
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -157,4 +158,6 @@ def settings_links(text: Any, admin: Any = True) -> SafeString:
         label = f"{match.group(1)} › {match.group(2)}"
         return format_html('<a href="{}">{}</a>', url, label) if url else match.group(0)
 
+    if isinstance(text, Message):  # a flash message: its text keeps its safe-HTML mark (a queue link)
+        text = text.message
     return mark_safe(_PAGE_NAME.sub(link, str(conditional_escape(text))))  # the text was escaped above
