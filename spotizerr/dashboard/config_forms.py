@@ -139,6 +139,8 @@ SECTIONS: dict[str, tuple[str, str, list[FieldSpec]]] = {
             FieldSpec("sourceOrder", "Order of the other sources", LIST, "Names separated by commas."),
             FieldSpec("inboxPath", "Inbox folder", TEXT),
             FieldSpec("inboxMode", "Take inbox files by", CHOICE, choices=_pairs(INBOX_MODES)),
+            FieldSpec("inboxScanSeconds", "Look in the inbox for wanted tracks every (seconds)", INT),
+            FieldSpec("upgradeToLossless", "Replace lossy library files by lossless inbox files", BOOL),
             FieldSpec("spotifyQuality", "Spotify quality", CHOICE, choices=_pairs(SPOTIFY_QUALITIES)),
             FieldSpec("deezerQuality", "Deezer quality", CHOICE, choices=_pairs(DEEZER_QUALITIES)),
             FieldSpec(

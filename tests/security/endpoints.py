@@ -148,6 +148,12 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/prgs/cancel/{task_id}", "POST"): Row(OWN_TASK, "/api/prgs/cancel/{task}"),
     ("/api/prgs/delete/{task_id}", "DELETE"): Row(OWN_TASK, "/api/prgs/delete/{task}"),
     ("/api/prgs/{task_id}", "GET"): Row(OWN_TASK, "/api/prgs/{task}"),
+    # ------------------------------------------------------------------ wanted list (each user's own)
+    ("/api/library/wanted", "GET"): Row(USER, "/api/library/wanted?limit=5&all_users=true"),
+    ("/api/library/wanted/check", "POST"): Row(USER, "/api/library/wanted/check"),
+    ("/api/library/wanted/{track_id}", "DELETE"): Row(
+        USER, f"/api/library/wanted/{IDS.track}", notes="404 unless on the caller's own list"
+    ),
     # ------------------------------------------------------------------ history
     ("/api/history/", "GET"): Row(USER, "/api/history/"),
     ("/api/history/stats/", "GET"): Row(USER, "/api/history/stats"),
