@@ -125,9 +125,7 @@ def test_a_wanted_check_fills_the_playlist_m3u_in_order(alice_client, album_in_i
 
 
 @pytest.mark.usefixtures("inbox_only")
-def test_a_track_that_lands_through_another_task_leaves_the_wanted_list(
-    alice_client, inbox_file
-) -> None:
+def test_a_track_that_lands_through_another_task_leaves_the_wanted_list(alice_client, inbox_file) -> None:
     download(alice_client, "track", IDS.track)
     assert [item["track_id"] for item in wanted_of(alice_client)] == [IDS.track]
 
