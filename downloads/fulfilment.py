@@ -22,6 +22,7 @@ import fcntl
 import logging
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,6 +46,7 @@ from downloads.models import (
     TrackStatus,
     WantedTrack,
 )
+from downloads.pipeline.claims import FULFIL_LEASE_PREFIX, fulfil_work_dir_for
 from downloads.pipeline.codec import track_from_json
 from downloads.pipeline.context import Outcome, TrackContext
 from downloads.pipeline.failure import TrackFailure
@@ -136,7 +139,7 @@ def _upgradable(isrcs: set[str], lossless: set[str]) -> list[LibraryFile]:
 # ---------------------------------------------------------------------------------------------- claims
 def _claim(job: TrackJob, *, statuses: tuple[str, ...]) -> str | None:
     """Take ``job`` for one fulfilment or upgrade while it is in one of ``statuses``; None if taken."""
-    holder = f"fulfil:{os.getpid()}:{uuid.uuid4().hex[:10]}"
+    holder = f"{FULFIL_LEASE_PREFIX}{os.getpid()}:{uuid.uuid4().hex[:10]}"
     stale = timezone.now() - timedelta(seconds=settings.LEASE_STALE_SECONDS)
     taken = (
         TrackJob.objects.filter(pk=job.pk, status__in=statuses)
@@ -150,15 +153,35 @@ def _release(job: TrackJob, holder: str) -> None:
     TrackJob.objects.filter(pk=job.pk, lease_owner=holder).update(lease_owner="")
 
 
+@contextmanager
+def _lease_kept(job: TrackJob, holder: str) -> Iterator[None]:
+    """Renew the claim's heartbeat while the pipeline runs (a long conversion outlives a lease
+    period); a worker that dies stops renewing it, and the next scan takes the job over."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(max(settings.LEASE_STALE_SECONDS / 4, 0.5)):
+                TrackJob.objects.filter(pk=job.pk, lease_owner=holder).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name="spotizerr-fulfil-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _context(task: DownloadTask, job: TrackJob) -> TrackContext:
     """The job's context as the runner builds it, its sources narrowed to the inbox."""
     from downloads.pipeline import runner
 
     ctx = runner._context(task, job, CancelToken())
     ctx.config = {**ctx.config, **_INBOX_ONLY}
-    ctx.work_dir = (
-        Path(settings.DATA_DIR) / "work" / f"fulfil-{job.task_id}-{job.position}-{uuid.uuid4().hex[:8]}"
-    )
+    ctx.work_dir = fulfil_work_dir_for(job)
     return ctx
 
 
@@ -197,7 +220,8 @@ def wanted_fulfil(entry: WantedTrack) -> int:
     if holder is None:
         return 0
     try:
-        ctx = _run(job.task, job, isrc=entry.isrc)
+        with _lease_kept(job, holder):
+            ctx = _run(job.task, job, isrc=entry.isrc)
         if ctx is None:
             return 0
         for other in _wanting_jobs(job):
@@ -303,7 +327,8 @@ def library_upgrade(found: LibraryFile) -> int:
     if holder is None:
         return 0
     try:
-        ctx = _run(job.task, job, isrc=found.isrc)
+        with _lease_kept(job, holder):
+            ctx = _run(job.task, job, isrc=found.isrc)
         if ctx is None or ctx.outcome != Outcome.DONE or ctx.replaces is None:
             return 0
         _child_done(job, ctx, note=UPGRADED_NOTE, holder=holder)
