@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 
 SCAN_LOCK_FILE = "inbox-scan.lock"
 FULFILLED_NOTE = "Fulfilled: the file arrived in the inbox after the download."
+LANDED_NOTE = "Fulfilled: the track reached the library through another download."
 UPGRADED_NOTE = "Upgraded: the library copy was replaced by a better file from the inbox."
 _INBOX_ONLY = {"service": "inbox", "fallback": False}
 
@@ -230,6 +231,28 @@ def wanted_fulfil(entry: WantedTrack) -> int:
         return 1
     finally:
         _release(job, holder)
+
+
+def wanted_landed(ctx: TrackContext) -> int:
+    """A full file of ``ctx.track`` just reached the library (``Record``): every wanted entry for it
+    (the owner's, or everyone's when the library is shared) is fulfilled with that file, its
+    wanting task children turn done, and the entries go. Returns how many entries went."""
+    entries = WantedTrack.objects.filter(track_id=ctx.track.id)
+    if ctx.settings.separate_tracks_by_user:
+        entries = entries.filter(owner=ctx.owner)
+    for entry in list(entries):
+        job = (
+            TrackJob.objects.select_related("task", "task__owner")
+            .filter(task_id=entry.task_id, position=entry.position, track_id=entry.track_id)
+            .first()
+        )
+        if job is None or job.pk == ctx.job.pk or job.task.status not in TERMINAL_STATUSES:
+            continue
+        for other in _wanting_jobs(job):
+            if not other.lease_owner:  # a claimed one is being fulfilled by the scan right now
+                _child_done(other, ctx, note=LANDED_NOTE, holder="")
+    deleted, _ = entries.delete()
+    return deleted
 
 
 def _wanting_jobs(job: TrackJob) -> list[TrackJob]:

@@ -3,8 +3,9 @@
 A track whose every source answered "not found" ends its task child failed, as always, and is also
 recorded here with the context it was asked in (album, playlist, watch). The inbox scan
 (``downloads.fulfilment``) imports a file for it when one arrives; a track that lands by any other
-route (a retry, another task) leaves the list too. Recording is an upsert, so a redelivered track
-records it again harmlessly.
+route (a retry, another task) leaves the list too, its wanting child turned done
+(``fulfilment.wanted_landed``). Recording is an upsert, so a redelivered track records it again
+harmlessly.
 """
 
 from __future__ import annotations
@@ -68,18 +69,6 @@ def wanted_record(*, task: DownloadTask, job: TrackJob, isrc: str | None = None)
     except IntegrityError:  # a second delivery recorded it at the same moment
         wanted = WantedTrack.objects.get(owner_id=task.owner_id, track_id=job.track_id)
     return wanted
-
-
-def wanted_landed(*, owner: User | None, track_id: str) -> int:
-    """A full file of ``track_id`` reached the library: it is wanted no more (by ``owner``, or by
-    anyone when the library is shared, ``owner`` None). Returns how many entries left the list."""
-    if not track_id:
-        return 0
-    entries = WantedTrack.objects.filter(track_id=track_id)
-    if owner is not None:
-        entries = entries.filter(owner=owner)
-    deleted, _ = entries.delete()
-    return deleted
 
 
 def wanted_list(*, user: User, everyone: bool = False) -> QuerySet[WantedTrack]:

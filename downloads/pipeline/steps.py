@@ -18,7 +18,6 @@ from downloads.pipeline.failure import TrackFailure
 from downloads.pipeline.step import Step
 from downloads.sources.base import Candidate, SourceError
 from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, read_tags, write_tags
-from downloads.wanted import wanted_landed
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
 from spotizerr.lib.cancel import Cancelled
@@ -305,9 +304,9 @@ class Record(Step):
         ctx.outcome = Outcome.DONE
         upgrades.upgrade_finish(ctx)
         if not ctx.is_preview:
-            wanted_landed(
-                owner=ctx.owner if ctx.settings.separate_tracks_by_user else None, track_id=ctx.track.id
-            )
+            from downloads.fulfilment import wanted_landed
+
+            wanted_landed(ctx)
         self._commit_source(ctx)
 
     @staticmethod

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from downloads.fulfilment import inbox_scan
+from downloads.fulfilment import LANDED_NOTE, inbox_scan
 from downloads.models import DownloadTask, TaskEvent, TaskStatus, TrackJob, TrackStatus, WantedTrack
 from library_history.models import HistoryEntry
 from spotizerr.runtime import upkeep
@@ -126,13 +126,18 @@ def test_a_wanted_check_fills_the_playlist_m3u_in_order(alice_client, album_in_i
 
 @pytest.mark.usefixtures("inbox_only")
 def test_a_track_that_lands_through_another_task_leaves_the_wanted_list(alice_client, inbox_file) -> None:
-    download(alice_client, "track", IDS.track)
-    assert [item["track_id"] for item in wanted_of(alice_client)] == [IDS.track]
+    first = download(alice_client, "album", IDS.small_album)
+    assert len(wanted_of(alice_client)) == 3 and first.status == TaskStatus.ERROR
 
     inbox_file(IDS.track)
     task = download(alice_client, "track", IDS.track)
 
-    assert task.status == TaskStatus.COMPLETE and wanted_of(alice_client) == []
+    assert task.status == TaskStatus.COMPLETE
+    assert IDS.track not in [item["track_id"] for item in wanted_of(alice_client)]
+    first.refresh_from_db()  # the album that wanted it has the track now
+    assert (first.status, first.summary["total_successful"]) == (TaskStatus.COMPLETE, 1)
+    row = HistoryEntry.objects.get(task_id=first.pk).tracks.get(position=1)
+    assert (row.status, row.reason) == ("completed", LANDED_NOTE)
 
 
 @pytest.mark.usefixtures("inbox_only")
