@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from downloads import upgrades
@@ -131,6 +131,11 @@ def _upgradable(isrcs: set[str], lossless: set[str]) -> list[LibraryFile]:
     for start in range(0, len(wanted_isrcs), 500):
         chunk = wanted_isrcs[start : start + 500]
         files = LibraryFile.objects.filter(Q(is_preview=True) | Q(isrc__in=lossless), isrc__in=chunk)
+        # a preview next to a full copy of the same track is no candidate (the full copy wins anyway)
+        full = LibraryFile.objects.filter(is_preview=False, spotify_id=OuterRef("spotify_id")).exclude(
+            spotify_id=""
+        )
+        files = files.exclude(Q(is_preview=True) & Exists(full))
         for file in files.order_by("pk"):
             if file.is_preview or upgrades.file_format(file) not in upgrades.LOSSLESS_FORMATS:
                 found.append(file)
