@@ -31,7 +31,8 @@ class TaskStatus(models.TextChoices):
       | cancelled | skipped
     - downloading → retrying | complete | error | cancelled | skipped
     - retrying → downloading | complete | error | cancelled
-    - complete, error, cancelled, skipped: terminal, no way out.
+    - complete, error, cancelled, skipped: terminal, no way out; except error → complete when the
+      inbox scan later brings the tracks that failed (``downloads.fulfilment``, not ``move_to``).
     """
 
     QUEUED = "queued", "Queued"
@@ -177,7 +178,8 @@ class TrackStatus(models.TextChoices):
 
     - pending → running | cancelled | skipped | failed
     - running → done | skipped | failed | cancelled | pending (the reaper, when its worker vanished)
-    - done, skipped, failed, cancelled: terminal.
+    - done, skipped, failed, cancelled: terminal; except failed → done when the track's file arrives
+      later (``downloads.fulfilment``: the inbox scan, or another download placing it).
     """
 
     PENDING = "pending", "Pending"
