@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from downloads import upgrades
@@ -88,7 +88,10 @@ def _scan_lock() -> Iterator[bool]:
 
 
 def inbox_scan() -> ScanResult:
-    """Import inbox files for wanted tracks and better copies of library tracks (see the module)."""
+    """Import inbox files for wanted tracks and better copies of library tracks (see the module).
+    A round that finds the inbox, the wanted list and the library as the last complete round left
+    them does nothing more than refresh the index and compare."""
+    global _quiet_state
     result = ScanResult()
     config = get_config()
     root = inbox_root(config)
@@ -99,7 +102,7 @@ def inbox_scan() -> ScanResult:
             result.skipped = True
             return result
         try:
-            wanted, better = _matches(root, config)
+            state, wanted, better = _matches(root, config)
         except sqlite3.Error as error:
             logger.warning("The inbox index is unavailable: %s", error)
             return result
@@ -107,14 +110,38 @@ def inbox_scan() -> ScanResult:
             result.fulfilled += wanted_fulfil(entry)
         for found in better:
             result.upgraded += library_upgrade(found)
+        # a claim still held elsewhere (e.g. by a worker that died) is work the next round must see
+        held_elsewhere = TrackJob.objects.filter(lease_owner__startswith=FULFIL_LEASE_PREFIX).exists()
+        _quiet_state = None if held_elsewhere else state
     return result
 
 
-def _matches(root: Path, config: dict) -> tuple[list[WantedTrack], list[LibraryFile]]:
-    """Wanted tracks with an inbox file, and upgradable library files with one (by ISRC)."""
+#: what the last round that left nothing behind saw (per process): the same again means nothing to do
+_quiet_state: tuple[object, ...] | None = None
+
+
+def _state(conn: sqlite3.Connection, root: Path, config: dict) -> tuple[object, ...]:
+    wanted = WantedTrack.objects.aggregate(count=Count("id"), last=Max("id"), newest=Max("created_at"))
+    files = LibraryFile.objects.aggregate(count=Count("id"), last=Max("id"))
+    return (
+        str(root),
+        index.fingerprint(conn, root),
+        tuple(wanted.values()),
+        tuple(files.values()),
+        bool(config.get("upgradeToLossless")),
+        config.get("convertTo"),
+    )
+
+
+def _matches(root: Path, config: dict) -> tuple[tuple[object, ...], list[WantedTrack], list[LibraryFile]]:
+    """Wanted tracks with an inbox file, and upgradable library files with one (by ISRC); nothing
+    when the state is that of the last quiet round."""
     source = InboxSource()
     with index.connect() as conn:
         index.refresh(conn, root)
+        state = _state(conn, root, config)
+        if state == _quiet_state:
+            return state, [], []
         wanted = [
             entry
             for entry in WantedTrack.objects.select_related("owner").order_by("created_at", "id")
@@ -122,7 +149,7 @@ def _matches(root: Path, config: dict) -> tuple[list[WantedTrack], list[LibraryF
         ]
         isrcs = index.isrcs(conn, root)
         lossless = index.isrcs(conn, root, lossless=True) if config.get("upgradeToLossless") else set()
-    return wanted, _upgradable(isrcs, lossless)
+    return state, wanted, _upgradable(isrcs, lossless)
 
 
 def _upgradable(isrcs: set[str], lossless: set[str]) -> list[LibraryFile]:
