@@ -46,7 +46,7 @@ from downloads.models import (
     TrackStatus,
     WantedTrack,
 )
-from downloads.pipeline.claims import FULFIL_LEASE_PREFIX, fulfil_work_dir_for
+from downloads.pipeline.claims import FULFIL_LEASE_PREFIX, STALE_AFTER, fulfil_work_dir_for
 from downloads.pipeline.codec import track_from_json
 from downloads.pipeline.context import Outcome, TrackContext
 from downloads.pipeline.failure import TrackFailure
@@ -281,7 +281,8 @@ def wanted_landed(ctx: TrackContext) -> int:
         if job is None or job.pk == ctx.job.pk or job.task.status not in TERMINAL_STATUSES:
             continue
         for other in _wanting_jobs(job):
-            if not other.lease_owner:  # a claimed one is being fulfilled by the scan right now
+            # one a live scan holds is being fulfilled right now; a dead scan's claim counts for nothing
+            if not other.lease_owner or other.is_stale(stale_after=STALE_AFTER):
                 _child_done(other, ctx, note=LANDED_NOTE, holder="")
     deleted, _ = entries.delete()
     return deleted
@@ -298,12 +299,14 @@ def _wanting_jobs(job: TrackJob) -> list[TrackJob]:
     return [job, *others.exclude(pk=job.pk)]
 
 
-def _child_done(job: TrackJob, ctx: TrackContext, *, note: str, holder: str) -> None:
-    """Turn a failed (or, for an upgrade, done) child into a done one with the new file; then the task."""
+def _child_done(job: TrackJob, ctx: TrackContext, *, note: str, holder: str, upgrade: bool = False) -> None:
+    """Turn a failed child into a done one with the new file (an upgraded one keeps its status and
+    gets the new file); then the task follows. ``holder``: the claim it is made under, if any."""
     jobs = TrackJob.objects.filter(pk=job.pk)
     jobs = jobs.filter(lease_owner=holder) if holder else jobs.filter(status=TrackStatus.FAILED)
     changed = jobs.update(
-        status=TrackStatus.DONE,
+        status=job.status if upgrade else TrackStatus.DONE,
+        lease_owner=holder,  # kept until the claim is released; "" when made without one
         reason=note,
         file_path=ctx.relative_path,
         source=ctx.source_name,
@@ -386,7 +389,7 @@ def library_upgrade(found: LibraryFile) -> int:
             ctx = _run(job.task, job, isrc=found.isrc)
         if ctx is None or ctx.outcome != Outcome.DONE or ctx.replaces is None:
             return 0
-        _child_done(job, ctx, note=UPGRADED_NOTE, holder=holder)
+        _child_done(job, ctx, note=UPGRADED_NOTE, holder=holder, upgrade=True)
         upgrades.playlists_rewrite(track_id=job.track_id)
         return 1
     finally:
