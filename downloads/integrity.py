@@ -123,12 +123,12 @@ def orphan_files(root: Path) -> list[dict[str, Any]]:
 
 def leftover_work_dirs(*, temp_age_s: float) -> list[dict[str, Any]]:
     """Per-track work folders that belong to no running track and are older than ``temp_age_s``."""
-    from downloads.pipeline.claims import work_dir_for
+    from downloads.pipeline.claims import live_work_dir_names
 
     base = Path(settings.DATA_DIR) / "work"
     if not base.is_dir():
         return []
-    live = {work_dir_for(job).name for job in TrackJob.objects.filter(status=TrackStatus.RUNNING)}
+    live = live_work_dir_names()
     cutoff = timezone.now().timestamp() - temp_age_s
     found = []
     for path in sorted(base.iterdir()):

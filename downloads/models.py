@@ -31,9 +31,10 @@ class TaskStatus(models.TextChoices):
       | cancelled | skipped
     - downloading → retrying | complete | error | cancelled | skipped
     - retrying → downloading | complete | error | cancelled
-    - complete, error, cancelled, skipped: terminal; the only way out is a retry of its failed tracks
-      (``downloads.requeue``: → downloading, or → queued when it never had tracks), a conditional
-      update of its own and never ``move_to``.
+    - complete, error, cancelled, skipped: terminal; the ways out are a retry of its failed tracks
+      (``downloads.requeue``: → downloading, or → queued when it never had tracks) and error →
+      complete when the inbox scan later brings the tracks that failed (``downloads.fulfilment``);
+      each a conditional update of its own, never ``move_to``.
     """
 
     QUEUED = "queued", "Queued"
@@ -179,7 +180,9 @@ class TrackStatus(models.TextChoices):
 
     - pending → running | cancelled | skipped | failed
     - running → done | skipped | failed | cancelled | pending (the reaper, when its worker vanished)
-    - done, skipped, cancelled: terminal; failed → pending only by a retry (``downloads.requeue``).
+    - done, skipped, cancelled: terminal; failed → pending only by a retry (``downloads.requeue``),
+      and failed → done when the track's file arrives later (``downloads.fulfilment``: the inbox scan,
+      or another download placing it).
     """
 
     PENDING = "pending", "Pending"

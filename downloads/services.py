@@ -60,7 +60,7 @@ OVERRIDABLE_SETTINGS: frozenset[str] = frozenset(
     }
 )
 CONTEXT_KEYS: frozenset[str] = frozenset(
-    {"playlist_id", "playlist_name", "playlist_position", "playlist_total"}
+    {"playlist_id", "playlist_name", "playlist_position", "playlist_total", "watch_id", "watch_name"}
 )
 ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appears_on")
 STREAM_TICKET_SECONDS = 60

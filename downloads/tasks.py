@@ -12,6 +12,7 @@ from downloads.models import DownloadTask
 RUN_TASK = "downloads.tasks.download_task_run"
 WORK_TASK = "downloads.tasks.download_task_work"
 REAP_TASK = "downloads.tasks.downloads_reap_task"
+WANTED_CHECK_TASK = "downloads.tasks.wanted_check_task"
 
 
 def task_enqueue(*, task_id: uuid.UUID | str, func: str = RUN_TASK) -> None:
@@ -42,3 +43,17 @@ def downloads_reap_task() -> dict[str, int]:
     from downloads.services import downloads_reap
 
     return downloads_reap()
+
+
+def wanted_check_task() -> dict[str, int]:
+    """``POST /api/library/wanted/check``: one inbox scan for wanted tracks and upgrades, now."""
+    from downloads.fulfilment import inbox_scan
+
+    result = inbox_scan()
+    return {"fulfilled": result.fulfilled, "upgraded": result.upgraded}
+
+
+def wanted_check_enqueue() -> None:
+    from django_q.tasks import async_task
+
+    async_task(WANTED_CHECK_TASK, group="downloads")

@@ -100,6 +100,7 @@ class ErrorCode(StrEnum):
     TASK_NOT_FOUND = "task_not_found"
     TASK_ACTIVE = "task_active"
     TASK_FINISHED = "task_finished"
+    WANTED_NOT_FOUND = "wanted_not_found"
     # history
     HISTORY_NOT_FOUND = "history_not_found"
     # imported playlists

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from downloads.api import views
+from downloads.api import views, wanted_views
 
 # One route (and schema operation) per kind, as the seed names them: /api/track/download/{track_id}...
 _PER_KIND = [
@@ -18,6 +18,7 @@ _PER_KIND = [
 
 urlpatterns = [
     *_PER_KIND,
+    *wanted_views.urlpatterns,
     path("artist/download/<path:artist_id>", views.ArtistDownloadView.as_view(), name="download-artist"),
     path("prgs/list", views.TaskListView.as_view(), name="progress-list"),
     path("prgs/updates", views.TaskUpdatesView.as_view(), name="progress-updates"),

@@ -44,6 +44,23 @@ def work_dir_for(job: TrackJob) -> Path:
     return Path(settings.DATA_DIR) / "work" / f"{job.task_id}-{job.position}.{job.attempts}"
 
 
+#: the lease owner of a finished track job taken by the inbox scan (``downloads.fulfilment``)
+FULFIL_LEASE_PREFIX = "fulfil:"
+
+
+def fulfil_work_dir_for(job: TrackJob) -> Path:
+    """The work folder of a fulfilment or upgrade of ``job`` (one at a time: it holds the lease)."""
+    return Path(settings.DATA_DIR) / "work" / f"fulfil-{job.task_id}-{job.position}"
+
+
+def live_work_dir_names() -> set[str]:
+    """Work folders in use: those of running tracks and of fulfilments whose lease is fresh."""
+    fresh = timezone.now() - STALE_AFTER
+    running = TrackJob.objects.filter(status=TrackStatus.RUNNING)
+    fulfilling = TrackJob.objects.filter(lease_owner__startswith=FULFIL_LEASE_PREFIX, heartbeat_at__gte=fresh)
+    return {work_dir_for(job).name for job in running} | {fulfil_work_dir_for(job).name for job in fulfilling}
+
+
 def task_claim_start(*, task: DownloadTask, worker: str) -> bool:
     """Claim a queued task's start-up (queued → initializing); False if someone else has it."""
     now = timezone.now()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts.models import User
-from downloads.models import DownloadTask, TrackJob
+from downloads.models import DownloadTask, LibraryFile, TrackJob
 from downloads.pipeline.settings import PipelineSettings
 from downloads.sources.base import Candidate, Source
 from settings_app.selectors import get_config
@@ -70,6 +70,10 @@ class TrackContext:
     cancel: CancelToken
     work_dir: Path
     playlist: PlaylistPlace | None = None
+    # the library copy a better file may replace (a preview; a lossy file with upgradeToLossless),
+    # and what the replacement must be ("full" or "lossless"); set by CheckLibrary
+    replaces: LibraryFile | None = None
+    upgrade: str = ""
     settings: PipelineSettings = field(init=False)
     # results, filled in step by step
     source: Source | None = None

@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from downloads.models import ACTIVE_STATUSES, DownloadTask, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline import broker, history
-from downloads.pipeline.claims import MAX_CLAIMS, RUNNING_TASK_STATUSES, STALE_AFTER, task_seen, work_dir_for
+from downloads.pipeline.claims import (
+    MAX_CLAIMS,
+    RUNNING_TASK_STATUSES,
+    STALE_AFTER,
+    live_work_dir_names,
+    task_seen,
+    work_dir_for,
+)
 from downloads.tasks import RUN_TASK, WORK_TASK, task_enqueue
 
 logger = logging.getLogger(__name__)
@@ -119,7 +126,7 @@ def _remove_stale_work_dirs() -> None:
     base = Path(settings.DATA_DIR) / "work"
     if not base.is_dir():
         return
-    live = {work_dir_for(job).name for job in TrackJob.objects.filter(status=TrackStatus.RUNNING)}
+    live = live_work_dir_names()
     cutoff = time.time() - STALE_AFTER.total_seconds()
     for path in base.iterdir():
         try:

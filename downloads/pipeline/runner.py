@@ -28,6 +28,7 @@ from downloads.pipeline.finish import task_finish_if_done, task_progress_refresh
 from downloads.pipeline.plan import plan_jobs, plan_save
 from downloads.pipeline.steps import TRACK_STEPS, Step
 from downloads.progress import TrackEvent, TrackInfo, progress_publish
+from downloads.wanted import wanted_record
 from spotizerr.integrations.spotify import SpotifyError
 from spotizerr.lib.cancel import Cancelled, CancelToken
 from spotizerr.lib.cluster import cluster_stopping
@@ -49,6 +50,7 @@ class TrackResult:
     status: TrackStatus
     reason: str = ""
     ctx: TrackContext | None = None
+    not_found: bool = False  # no source has the track: it enters the owner's wanted list
 
 
 # ---------------------------------------------------------------------------------------------- entry points
@@ -180,6 +182,8 @@ def track_run(task: DownloadTask, job: TrackJob, *, worker: Worker) -> None:
             "Lost the lease on track %s of task %s; leaving it to its new worker", job.position, task.pk
         )
         return
+    if result.not_found:  # before the job ends: a worker dying in between leaves it to be re-run
+        wanted_record(task=task, job=job, isrc=result.ctx.track.isrc if result.ctx else None)
     if not worker.finish_track(job, result.status, **_result_fields(result)):
         return
     history.history_track_finished(task, job)
@@ -294,7 +298,7 @@ def _attempts(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackRes
             return TrackResult(TrackStatus.CANCELLED, "Cancelled.")
         except TrackFailure as failure:
             if failure.permanent or retries >= ctx.settings.max_retries:
-                return TrackResult(TrackStatus.FAILED, failure.reason)
+                return TrackResult(TrackStatus.FAILED, failure.reason, ctx, not_found=failure.not_found)
             delay = max(ctx.settings.retry_delay(retries), round(failure.retry_after or 0))
             retries += 1
             _announce_retry(task, job, failure, retries=retries, limit=ctx.settings.max_retries, delay=delay)

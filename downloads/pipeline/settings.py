@@ -26,6 +26,7 @@ class PipelineSettings:
     lyrics: str
     genres: str
     genres_max: int
+    upgrade_to_lossless: bool = False
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> PipelineSettings:
@@ -45,6 +46,7 @@ class PipelineSettings:
             lyrics=str(config.get("lyrics") or "off"),
             genres=str(config.get("genres") or "off"),
             genres_max=int(config.get("genresMax") or 5),
+            upgrade_to_lossless=bool(config.get("upgradeToLossless")),
         )
 
     def retry_delay(self, retries: int) -> int:

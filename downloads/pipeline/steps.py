@@ -9,7 +9,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from downloads import selectors
+from downloads import selectors, upgrades
 from downloads.extras.steps import Enrich, WriteSidecar
 from downloads.models import DownloadTask, LibraryFile
 from downloads.pipeline import audio
@@ -75,6 +75,10 @@ class CheckLibrary(Step):
             spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root), owner=owner
         )
         if found is not None:
+            kind = upgrades.upgrade_kind(found, ctx.settings)
+            if kind:  # a better file may replace it: Acquire looks for one, else the track is skipped
+                ctx.replaces, ctx.upgrade = found, kind
+                return
             made_by_an_earlier_claim = (
                 ctx.job.attempts > 1
                 and ctx.task.started_at is not None
@@ -85,9 +89,13 @@ class CheckLibrary(Step):
                 if made_by_an_earlier_claim
                 else (Outcome.SKIPPED, "Already in the library.")
             )
-            ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
-            ctx.quality = found.quality
-            ctx.candidate = ExistingFile(source=found.source, is_preview=found.is_preview)
+            _keep_existing(ctx, found)
+
+
+def _keep_existing(ctx: TrackContext, found: LibraryFile) -> None:
+    ctx.relative_path, ctx.size_bytes = found.relative_path, found.size_bytes
+    ctx.quality = found.quality
+    ctx.candidate = ExistingFile(source=found.source, is_preview=found.is_preview)
 
 
 class Acquire(Step):
@@ -106,7 +114,7 @@ class Acquire(Step):
             name = source.info.name
             try:
                 candidate = source.find(ctx.track, config=ctx.config)
-                if candidate is None:
+                if candidate is None or not upgrades.candidate_upgrades(ctx.upgrade, candidate):
                     problems.append(f"{name}: not found")
                     continue
                 path = source.fetch(candidate, ctx.work_dir, config=ctx.config, cancel=ctx.cancel)
@@ -119,13 +127,17 @@ class Acquire(Step):
             ctx.quality = str(candidate.quality or "")
             return
         detail = "; ".join(problems) or "no source is configured"
+        if ctx.replaces is not None and not transient:  # no better file: keep the copy we have
+            ctx.outcome, ctx.reason = Outcome.SKIPPED, "Already in the library."
+            _keep_existing(ctx, ctx.replaces)
+            return
         if transient:
             raise TrackFailure(
                 f"No source could deliver the track right now ({detail}).",
                 permanent=False,
                 retry_after=retry_after,
             )
-        raise TrackFailure(f"No source has this track ({detail}).", permanent=True)
+        raise TrackFailure(f"No source has this track ({detail}).", permanent=True, not_found=True)
 
 
 class Verify(Step):
@@ -296,6 +308,11 @@ class Record(Step):
             },
         )
         ctx.outcome = Outcome.DONE
+        upgrades.upgrade_finish(ctx)
+        if not ctx.is_preview:
+            from downloads.fulfilment import wanted_landed
+
+            wanted_landed(ctx)
         self._commit_source(ctx)
 
     @staticmethod

@@ -160,6 +160,9 @@ MAIN = Section(
         "deezer": Key(checks.nullable(checks.text(max_length=100)), None),
         "inboxPath": Key(checks.directory(writable=False), default_factory=lambda: str(settings.INBOX_DIR)),
         "inboxMode": Key(checks.choice(INBOX_MODES, case=str.lower), "copy"),
+        # how often the worker looks for inbox files of wanted tracks and better copies (downloads.fulfilment)
+        "inboxScanSeconds": Key(checks.integer(1, 86400), 60),
+        "upgradeToLossless": Key(checks.boolean, False),
         "sourceOrder": Key(_source_order, default_factory=lambda: list(DEFAULT_SOURCE_ORDER)),
         "commandSource": Key(checks.nullable(_command_source), None),
         # Inert, kept for the original Spotizerr web UI, which sends them back with every save

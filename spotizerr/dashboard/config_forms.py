@@ -224,6 +224,8 @@ SECTIONS: dict[str, tuple[str, str, list[FieldSpec]]] = {
             ),
             FieldSpec("inboxPath", "Inbox folder", TEXT),
             FieldSpec("inboxMode", "Take inbox files by", CHOICE, choices=_pairs("inboxMode", INBOX_MODES)),
+            FieldSpec("inboxScanSeconds", "Look in the inbox for wanted tracks every", DURATION),
+            FieldSpec("upgradeToLossless", "Replace lossy library files by lossless inbox files", BOOL),
             FieldSpec(
                 "spotifyQuality",
                 "Spotify quality",

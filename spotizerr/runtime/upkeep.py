@@ -1,5 +1,6 @@
 """Upkeep inside every django-q2 worker process: the download reaper (and the import matcher's), every
-``REAPER_INTERVAL_SECONDS``, and the media servers' debounced rescans and playlist syncs, every ``MEDIA_SERVER_POLL_SECONDS``.
+``REAPER_INTERVAL_SECONDS``, the media servers' debounced rescans and playlist syncs, every ``MEDIA_SERVER_POLL_SECONDS``,
+and the inbox scan for wanted tracks and upgrades, every ``inboxScanSeconds`` (a setting, read each round).
 
 django-q2's scheduler runs schedules at most once a minute, checked every 30 s; crash recovery wants
 a shorter, configurable period and should not depend on a schedule row existing. So each worker
@@ -39,6 +40,9 @@ def on_worker_spawned(sender: Any = None, proc_name: str = "", **kwargs: Any) ->
     thread.start()
     threading.Thread(
         target=media_refresh_forever, args=(stop,), name="spotizerr-media-refresh", daemon=True
+    ).start()
+    threading.Thread(
+        target=inbox_scan_forever, args=(stop,), name="spotizerr-inbox-scan", daemon=True
     ).start()
 
 
@@ -96,3 +100,43 @@ def media_refresh_once() -> int:
         return 0
     finally:
         connection.close()
+
+
+def inbox_scan_forever(stop: threading.Event) -> None:
+    """Look in the inbox for wanted tracks and better copies every ``inboxScanSeconds`` (read each
+    round, so a change applies from the next one) until ``stop`` is set. One scan at a time per
+    machine: a round that finds another process scanning skips."""
+    while not stop.wait(_inbox_scan_interval()):
+        inbox_scan_once()
+
+
+def _inbox_scan_interval() -> float:
+    from settings_app.selectors import get_config
+
+    try:
+        return float(get_config().get("inboxScanSeconds") or 60)
+    except DatabaseError:
+        return 60.0
+    finally:
+        connection.close()
+
+
+def inbox_scan_once() -> int:
+    """One scan; returns the tracks fulfilled or upgraded."""
+    from downloads.fulfilment import inbox_scan
+
+    try:
+        result = inbox_scan()
+    except DatabaseError:
+        logger.warning("The inbox scan could not reach the database", exc_info=True)
+        return 0
+    except Exception:  # never let the thread die
+        logger.exception("The inbox scan failed")
+        return 0
+    finally:
+        connection.close()
+    if result.fulfilled or result.upgraded:
+        logger.info(
+            "Inbox scan: %s wanted track(s) fulfilled, %s upgraded", result.fulfilled, result.upgraded
+        )
+    return result.fulfilled + result.upgraded

@@ -152,6 +152,12 @@ MATRIX: dict[Endpoint, Row] = {
     ("/api/prgs/retry/{task_id}", "POST"): Row(OWN_TASK, "/api/prgs/retry/{task}"),
     ("/api/prgs/retry/failed", "POST"): Row(USER, "/api/prgs/retry/failed"),
     ("/api/prgs/clear", "POST"): Row(USER, "/api/prgs/clear"),
+    # ------------------------------------------------------------------ wanted list (each user's own)
+    ("/api/library/wanted", "GET"): Row(USER, "/api/library/wanted?limit=5&all_users=true"),
+    ("/api/library/wanted/check", "POST"): Row(USER, "/api/library/wanted/check"),
+    ("/api/library/wanted/{track_id}", "DELETE"): Row(
+        USER, f"/api/library/wanted/{IDS.track}", notes="404 unless on the caller's own list"
+    ),
     # ------------------------------------------------------------------ history
     ("/api/history/", "GET"): Row(USER, "/api/history/"),
     ("/api/history/stats/", "GET"): Row(USER, "/api/history/stats"),

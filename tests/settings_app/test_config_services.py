@@ -98,6 +98,9 @@ def test_a_lossless_format_takes_no_bitrate() -> None:
         ("padNumberWidth", "wide"),
         ("realTimeMultiplier", 11),
         ("inboxMode", "symlink"),
+        ("inboxScanSeconds", 0),
+        ("inboxScanSeconds", "60"),
+        ("upgradeToLossless", "on"),
         ("artistSeparator", ""),
         ("sourceOrder", "inbox"),
         ("sourceOrder", ["inbox", "inbox"]),
@@ -105,6 +108,11 @@ def test_a_lossless_format_takes_no_bitrate() -> None:
 )
 def test_a_wrong_type_or_unknown_value_is_refused_with_the_field_named(key, value) -> None:
     assert key in _errors({key: value})
+
+
+def test_the_inbox_scan_defaults_to_a_minute_and_upgrades_to_lossless_are_off() -> None:
+    config = selectors.get_config()
+    assert (config["inboxScanSeconds"], config["upgradeToLossless"]) == (60, False)
 
 
 def test_an_unknown_key_is_refused() -> None:

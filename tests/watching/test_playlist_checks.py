@@ -78,12 +78,16 @@ def test_tracks_added_between_checks_are_queued_with_their_playlist_context(spot
             "playlist_name": "Fixture Mix",
             "playlist_position": 2,
             "playlist_total": 7,
+            "watch_id": PLAYLIST,
+            "watch_name": "Fixture Mix",
         },
         {
             "playlist_id": PLAYLIST,
             "playlist_name": "Fixture Mix",
             "playlist_position": 3,
             "playlist_total": 7,
+            "watch_id": PLAYLIST,
+            "watch_name": "Fixture Mix",
         },
     ]
 

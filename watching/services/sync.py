@@ -62,7 +62,13 @@ def _context(target: WatchTarget, item: WatchItem) -> dict[str, Any]:
         "playlist_name": target.name or target.spotify_id,
         "playlist_position": position,
         "playlist_total": max(target.entry_total, position),
+        **_watch_context(target),
     }
+
+
+def _watch_context(target: WatchTarget) -> dict[str, Any]:
+    """Marks a task as queued by a watch: a track no source has enters the wanted list as ``watch``."""
+    return {"watch_id": target.spotify_id, "watch_name": target.name or target.spotify_id}
 
 
 def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: datetime) -> WatchItemState:
@@ -77,7 +83,7 @@ def _queue(*, watch: Watch, item: WatchItem, state: WatchItemState | None, now: 
             user=watch.user,
             download_type="track" if playlist else "album",
             item_id=item.spotify_id,
-            context=_context(target, item) if playlist else None,
+            context=_context(target, item) if playlist else _watch_context(target),
         )
         status, task_id = ItemStatus.QUEUED, task.pk
     except SpotifyRateLimited:

@@ -284,6 +284,23 @@ def by_title(conn: sqlite3.Connection, root: Path, title_key: str) -> list[Index
     return [_row_to_file(root, row) for row in rows]
 
 
+def fingerprint(conn: sqlite3.Connection, root: Path) -> tuple[int, int, int]:
+    """Count, newest mtime and total size of the indexed files: changes when the inbox does."""
+    row = conn.execute(
+        "SELECT COUNT(*), COALESCE(MAX(mtime_ns), 0), COALESCE(SUM(size), 0) FROM files WHERE root = ?",
+        (str(root),),
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def isrcs(conn: sqlite3.Connection, root: Path, *, lossless: bool = False) -> set[str]:
+    """Every ISRC the inbox's readable files carry (only lossless files' with ``lossless``)."""
+    query = "SELECT DISTINCT isrc FROM files WHERE root = ? AND readable = 1 AND isrc IS NOT NULL"
+    if lossless:
+        query += " AND lossless = 1"
+    return {row[0] for row in conn.execute(query, (str(root),))}
+
+
 def forget_file(conn: sqlite3.Connection, root: Path, path: Path) -> None:
     conn.execute(
         "DELETE FROM files WHERE root = ? AND path = ?", (str(root), path.relative_to(root).as_posix())

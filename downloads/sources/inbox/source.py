@@ -75,6 +75,11 @@ class InboxSource(BaseSource):
             size=best.size,
         )
 
+    def indexed_matches(self, conn: sqlite3.Connection, root: Path, track: Track) -> bool:
+        """True when the index (as last refreshed) holds a file for ``track``: the wanted-list scan
+        refreshes once, then asks this for every wanted track."""
+        return bool(self._matches(conn, root, track))
+
     def _matches(self, conn: sqlite3.Connection, root: Path, track: Track) -> list[index.IndexedFile]:
         if track.isrc:
             by_isrc = index.by_isrc(conn, root, track.isrc.strip())
