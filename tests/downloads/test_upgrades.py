@@ -9,7 +9,8 @@ import pytest
 
 from downloads.fulfilment import UPGRADED_NOTE, inbox_scan
 from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob
-from downloads.tagging import PREVIEW_COMMENT, read_tags
+from downloads.tag_reading import read_tags
+from downloads.tagging import PREVIEW_COMMENT
 from library_history.models import HistoryEntry, HistoryTrack
 from tests.fakes.spotify_api import IDS
 
