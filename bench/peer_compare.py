@@ -62,9 +62,9 @@ def run_wrk(port: int, path: str, token: str, connections: int, seconds: float) 
         script.write(WRK_SCRIPT)
     try:
         threads = min(connections, 2)
+        url = f"http://127.0.0.1:{port}{path}"
         completed = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "-s", script.name]
-            + [f"http://127.0.0.1:{port}{path}"],
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "-s", script.name, url],
             env={**os.environ, "BENCH_AUTHORIZATION": f"Bearer {token}"},
             capture_output=True,
             text=True,
@@ -202,13 +202,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     with running_service("sqlite", env=env) as (service, _fake):
         token = _prepare(service, args)
-        for endpoint, path in ENDPOINTS:  # warm every process's caches and connections
+        for _endpoint, path in ENDPOINTS:  # warm every process's caches and connections
             generate(service.port, path, token, 16, 1.0)
         for number in range(args.passes):
             for endpoint, path in ENDPOINTS:
                 for connections in connection_counts:
                     result = _one_run(service, generate, token, path, connections, args.seconds)
-                    runs.append({"pass": number + 1, "endpoint": endpoint, "connections": connections, **result})
+                    runs.append(
+                        {"pass": number + 1, "endpoint": endpoint, "connections": connections, **result}
+                    )
                     _print_run(runs[-1])
     return {
         "bench": "peer_compare",
@@ -276,7 +278,9 @@ def _print(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each run")
-    parser.add_argument("--passes", type=int, default=2, help="rounds over every endpoint and connection count")
+    parser.add_argument(
+        "--passes", type=int, default=2, help="rounds over every endpoint and connection count"
+    )
     parser.add_argument("--connections", default="1,16", help="comma-separated connection counts")
     parser.add_argument("--generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--history", type=int, default=0, help="history entries to seed (0: empty store)")
