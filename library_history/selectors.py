@@ -26,6 +26,7 @@ from library_history.models import (
     HistoryTrack,
 )
 from spotizerr.errors import NotFound
+from spotizerr.lib.prepared import PreparedQuery
 
 STATS_DAYS = 30
 TOP_ARTISTS = 10
@@ -54,8 +55,29 @@ def history_list(
 ) -> HistoryPage:
     """One page of visible entries, optionally of one type and status, plus the filtered total."""
     filters = {key: value for key, value in (("download_type", download_type), ("status", status)) if value}
-    entries = list(visible_entries(user=user).filter(**filters)[offset : offset + limit])
-    return HistoryPage(entries=entries, total=_counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0)
+    total = _total(user, filters)
+    # the counters are exact: no query for a page past the end (an empty history, say)
+    entries = (
+        list(visible_entries(user=user).filter(**filters)[offset : offset + limit]) if offset < total else []
+    )
+    return HistoryPage(entries=entries, total=total)
+
+
+# The unfiltered totals every plain history page shows: compiled once (spotizerr.lib.prepared). A few
+# counter rows per user (one per type and status), summed here.
+_TOTAL_ALL = PreparedQuery(lambda: HistoryCounter.objects.order_by().values_list("entries"))
+_TOTAL_OWNED = PreparedQuery(
+    lambda owner_id: HistoryCounter.objects.filter(owner_id=owner_id).order_by().values_list("entries"),
+    -7_301,
+)
+
+
+def _total(user: Any, filters: dict[str, str]) -> int:
+    if filters:
+        return _counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0
+    owner_id = _owner_filter(user)
+    rows = _TOTAL_ALL.rows() if owner_id is None else _TOTAL_OWNED.rows(owner_id)
+    return sum(entries for (entries,) in rows)
 
 
 def _counted(user: Any, filters: dict[str, str]) -> QuerySet[HistoryCounter]:
