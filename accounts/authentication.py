@@ -13,7 +13,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from accounts.known_users import known_user
+from accounts.known_users import known_token, known_user
 from accounts.models import User
 from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, user_for_token
 
@@ -70,6 +70,13 @@ class SpotizerrAuthentication(JWTAuthentication):
         if getattr(user, "session_revoked", False):
             raise exceptions.AuthenticationFailed("This session was logged out; log in again.")
         return user, token
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's verification, once per token string in this process; expiry every time."""
+        try:
+            return known_token(raw_token, super().get_validated_token)
+        except TokenError as exc:
+            raise InvalidToken("The access token is invalid or expired.") from exc
 
     def get_user(self, validated_token: Token) -> User:
         """simplejwt's user lookup, with whether the token's session was logged out (``sid``) read in

@@ -14,6 +14,11 @@ process reads at most once a second (``CHECK_SECONDS``) and forgets all it kept 
 revocation holds in the process that made it on the next request and in every other within a
 second. An entry also expires after ``MAX_AGE_SECONDS`` whatever happens. A process that cannot
 read the shared generation (no cache table yet) keeps nothing.
+
+Decoding and verifying the token itself (base64, JSON, HMAC: PyJWT) is remembered too, per exact
+token string (``known_token``): a string that was verified once is the same token, so only its
+expiry is checked again; a forged or altered one is never found. Changing the signing key (a test's
+settings) forgets them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from accounts.models import User
 
@@ -41,6 +47,26 @@ _FIELDS = [field.attname for field in User._meta.concrete_fields]
 _lock = threading.Lock()
 _state: dict[str, Any] = {"generation": None, "checked_at": float("-inf")}
 _entries: dict[tuple[str, ...], tuple[object, float, tuple[Any, ...], bool]] = {}
+_tokens: dict[bytes, Any] = {}
+
+
+def known_token(raw: bytes, verify: Callable[[bytes], Any]) -> Any:
+    """``verify(raw)`` (simplejwt's validated token) the first time, the same token again after that
+    while it has not expired (``check_exp`` raises simplejwt's ``TokenError`` once it has)."""
+    token = _tokens.get(raw)
+    if token is None:
+        token = verify(raw)
+        with _lock:
+            if len(_tokens) >= MAX_ENTRIES:
+                _tokens.clear()
+            _tokens[raw] = token
+        return token
+    try:
+        token.check_exp(current_time=aware_utcnow())
+    except Exception:
+        _tokens.pop(raw, None)
+        raise
+    return token
 
 
 def known_user(key: tuple[str, ...], load: Callable[[], User | None]) -> User | None:
@@ -99,6 +125,7 @@ def forget_all() -> None:
     """Drop everything this process knows (a new generation is read on the next request)."""
     with _lock:
         _entries.clear()
+        _tokens.clear()
         _state["generation"], _state["checked_at"] = None, float("-inf")
 
 
@@ -123,8 +150,14 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
     users_changed()
 
 
+def _on_setting_changed(setting: str = "", **kwargs: Any) -> None:
+    if setting in {"SECRET_KEY", "SIMPLE_JWT", "AUTH_ENABLED"}:
+        forget_all()
+
+
 def connect_signals() -> None:
     """Called from ``AccountsConfig.ready``: every process that can change a user listens."""
+    from django.core.signals import setting_changed
     from django.db.models.signals import post_delete, post_save
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -136,3 +169,4 @@ def connect_signals() -> None:
         (post_delete, OutstandingToken),  # a new one (a login) changes nothing known
     ):
         signal.connect(_on_change, sender=model, dispatch_uid=f"known_users_{id(signal)}_{model.__name__}")
+    setting_changed.connect(_on_setting_changed, dispatch_uid="known_users_settings")

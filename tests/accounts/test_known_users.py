@@ -108,3 +108,29 @@ def test_another_process_refuses_a_revoked_token_within_a_second(auth_on, alice,
 
         assert status == 401
         assert http.get("/api/prgs/list", headers=bob_headers).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_known_token_altered_by_one_character_is_refused(auth_on, alice, bearer) -> None:
+    token = issue_token_pair(alice)["access"]
+    assert bearer(token).get("/api/prgs/list").status_code == 200
+    head, payload, signature = token.split(".")
+    altered = f"{head}.{payload}.{signature[:-2]}{'A' if signature[-2] != 'A' else 'B'}{signature[-1]}"
+
+    assert bearer(altered).get("/api/prgs/list").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_known_token_is_refused_once_it_expires(auth_on, alice, bearer, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from accounts import known_users
+
+    client = bearer(issue_token_pair(alice)["access"])
+    assert client.get("/api/prgs/list").status_code == 200  # verified once, now known
+    later = known_users.aware_utcnow() + timedelta(minutes=11)  # past the 10 minutes it lives
+    monkeypatch.setattr(known_users, "aware_utcnow", lambda: later)
+
+    response = client.get("/api/prgs/list")
+    assert response.status_code == 401
+    assert set(response.json()) == {"error", "details", "code"}
