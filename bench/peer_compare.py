@@ -143,6 +143,20 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def user_system_seconds(pids: list[int]) -> tuple[float, float]:
+    """User and system CPU time of ``pids`` so far (the thread hand-offs of a request show as system)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    user = system = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        user, system = user + int(fields[11]), system + int(fields[12])
+    return user / ticks, system / ticks
+
+
 def web_pids(serve_pid: int) -> list[int]:
     """``serve`` and the web processes it forked (same command line); not the worker cluster."""
     from tests.faults.service import descendants
@@ -169,9 +183,10 @@ def _prepare(service: Any, args: argparse.Namespace) -> str:
 def _one_run(service: Any, generate: Any, token: str, path: str, connections: int, seconds: float) -> dict:
     pids = web_pids(service.serve.pid)
     load_before = os.getloadavg()[0]
-    cpu_before = cpu_seconds(pids)
+    cpu_before, (_, system_before) = cpu_seconds(pids), user_system_seconds(pids)
     measured = generate(service.port, path, token, connections, seconds)
     cpu = cpu_seconds(pids) - cpu_before
+    _, system = user_system_seconds(pids)
     requests = max(1, measured["requests"])
     return {
         "requests": measured["requests"],
@@ -180,6 +195,7 @@ def _one_run(service: Any, generate: Any, token: str, path: str, connections: in
         "p99_ms": round(measured["p99_ms"], 2),
         "errors": measured["errors"],
         "cpu_ms_per_request": round(cpu * 1000 / requests, 3),
+        "system_share": round((system - system_before) / max(cpu, 1e-9), 2),
         "web_processes": len(pids) - 1,
         "load_average": round((load_before + os.getloadavg()[0]) / 2, 2),
     }
@@ -233,7 +249,14 @@ def _summary(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not mine:
                 continue
             row: dict[str, Any] = {"endpoint": endpoint, "connections": connections}
-            for key in ("requests_per_s", "p50_ms", "p99_ms", "cpu_ms_per_request", "load_average"):
+            for key in (
+                "requests_per_s",
+                "p50_ms",
+                "p99_ms",
+                "cpu_ms_per_request",
+                "system_share",
+                "load_average",
+            ):
                 row[key] = round(sum(run[key] for run in mine) / len(mine), 3)
             row["errors"] = sum(run["errors"] for run in mine)
             target = TARGETS.get((endpoint, connections))
@@ -253,6 +276,7 @@ def _print_run(run: dict[str, Any]) -> None:
     print(
         f"pass {run['pass']}: {run['endpoint']:<11}{run['connections']:>3} conns {run['requests_per_s']:>8} "
         f"req/s p50 {run['p50_ms']} ms p99 {run['p99_ms']} ms CPU {run['cpu_ms_per_request']} ms/req "
+        f"({run['system_share']:.0%} system) "
         f"errors {run['errors']} load {run['load_average']}",
         flush=True,
     )
