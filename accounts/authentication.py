@@ -49,6 +49,9 @@ class SpotizerrAuthentication(JWTAuthentication):
 
     www_authenticate_realm = "api"
 
+    def __init__(self) -> None:  # simplejwt's asks the app registry for the user model on every request
+        self.user_model = User
+
     def authenticate(self, request: Request) -> tuple[User, Any] | None:
         if not settings.AUTH_ENABLED:
             return _known_system_user(), None
