@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import checks, schema  # noqa: F401  (register the system checks, the OpenAPI auth)
+        from accounts.known_users import connect_signals
+
+        connect_signals()  # every process that can change a user tells the others (accounts.known_users)
 
 
 class SpotizerrAdminConfig(admin_apps.AdminConfig):

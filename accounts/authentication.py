@@ -13,6 +13,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
+from accounts.known_users import known_token, known_user
 from accounts.models import User
 from accounts.tokens import SESSION_CLAIM, TOKEN_VERSION_CLAIM, user_for_token
 
@@ -31,6 +32,13 @@ def get_system_user() -> User:
     return user
 
 
+def _known_system_user() -> User:
+    """``get_system_user()``, known to this process after its first request (accounts.known_users)."""
+    user = known_user(("system",), get_system_user)
+    assert user is not None  # get_system_user always answers
+    return user
+
+
 class SpotizerrAuthentication(JWTAuthentication):
     """Bearer JWT first, then the dashboard's session (with CSRF on unsafe methods).
 
@@ -41,9 +49,12 @@ class SpotizerrAuthentication(JWTAuthentication):
 
     www_authenticate_realm = "api"
 
+    def __init__(self) -> None:  # simplejwt's asks the app registry for the user model on every request
+        self.user_model = User
+
     def authenticate(self, request: Request) -> tuple[User, Any] | None:
         if not settings.AUTH_ENABLED:
-            return get_system_user(), None
+            return _known_system_user(), None
         header = self.get_header(request)
         if header is not None:
             return self._authenticate_bearer(request)
@@ -63,15 +74,27 @@ class SpotizerrAuthentication(JWTAuthentication):
             raise exceptions.AuthenticationFailed("This session was logged out; log in again.")
         return user, token
 
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's verification, once per token string in this process; expiry every time."""
+        try:
+            return known_token(raw_token, super().get_validated_token)
+        except TokenError as exc:
+            raise InvalidToken("The access token is invalid or expired.") from exc
+
     def get_user(self, validated_token: Token) -> User:
         """simplejwt's user lookup, with whether the token's session was logged out (``sid``) read in
-        the same query (``accounts.tokens.user_for_token``)."""
+        the same query (``accounts.tokens.user_for_token``), or known to this process already
+        (``accounts.known_users``: revocations reach every process within a second)."""
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
             raise InvalidToken("Token contained no recognizable user identification") from exc
-        session_id = validated_token.get(SESSION_CLAIM)
-        user = user_for_token(user_id=user_id, session_id=None if session_id is None else str(session_id))
+        session = validated_token.get(SESSION_CLAIM)
+        session_id = None if session is None else str(session)
+        user = known_user(
+            ("token", str(user_id), session_id or ""),
+            lambda: user_for_token(user_id=user_id, session_id=session_id),
+        )
         if user is None:
             raise exceptions.AuthenticationFailed("User not found", code="user_not_found")
         if not user.is_active:

@@ -26,6 +26,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import selectors
 from accounts.errors import InvalidCredentials, LoginThrottled, TokenRejected
+from accounts.known_users import users_changed
 from accounts.models import User
 from accounts.throttle import client_address, login_record_failure, login_record_success, login_throttle_check
 from accounts.tokens import TOKEN_VERSION_CLAIM, issue_token_pair
@@ -138,6 +139,7 @@ def _refresh_token_jti(*, user: User, refresh_token: str) -> str | None:
 def user_revoke_tokens(*, user: User) -> None:
     """Make every token issued to ``user`` so far stop working on its next use."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    users_changed()  # an update() sends no post_save: tell every process (accounts.known_users)
     user.refresh_from_db(fields=["token_version"])
 
 

@@ -24,6 +24,7 @@ from downloads.models import (
 )
 from downloads.outcome import outcome_counts, summary_document
 from spotizerr.errors import NotFound
+from spotizerr.lib.prepared import PreparedQuery
 
 
 def tasks_visible_to(user: User) -> QuerySet[DownloadTask]:
@@ -63,6 +64,31 @@ def task_counts(tasks: QuerySet[DownloadTask]) -> dict[str, int]:
     counts = {status: 0 for status in TaskStatus.values}
     for row in tasks.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
+    counts["active"] = sum(counts[status] for status in ACTIVE_STATUSES)
+    return counts
+
+
+# The counts of every task list and update: compiled once (spotizerr.lib.prepared).
+_COUNTS_ALL = PreparedQuery(
+    lambda: DownloadTask.objects.order_by().values_list("status").annotate(n=Count("pk"))
+)
+_COUNTS_OWNED = PreparedQuery(
+    lambda owner_id: (
+        DownloadTask.objects.filter(owner_id=owner_id)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    ),
+    -7_301,
+)
+
+
+def visible_task_counts(user: User) -> dict[str, int]:
+    """``task_counts(tasks_visible_to(user))``, from SQL compiled once per process."""
+    counts = {status: 0 for status in TaskStatus.values}
+    rows = _COUNTS_ALL.rows() if user.is_admin else _COUNTS_OWNED.rows(user.pk)
+    for status, number in rows:
+        counts[status] = number
     counts["active"] = sum(counts[status] for status in ACTIVE_STATUSES)
     return counts
 
@@ -263,7 +289,9 @@ MAX_UPDATES = 500
 def _page(
     tasks: QuerySet[DownloadTask], *, page: int, limit: int, total: int
 ) -> tuple[list[DownloadTask], dict[str, Any]]:
-    rows = list(tasks_annotated(tasks)[(page - 1) * limit : page * limit])
+    start = (page - 1) * limit
+    # the counts say how many there are: no query for a page past the end (an empty list, say)
+    rows = list(tasks_annotated(tasks)[start : start + limit]) if start < total else []
     pages = max(1, -(-total // limit))
     return rows, {
         "page": page,
@@ -277,7 +305,7 @@ def _page(
 def tasks_list(*, user: User, page: int, limit: int, active_only: bool) -> dict[str, Any]:
     """A page of the tasks ``user`` may see, newest first, with counts per status."""
     visible = tasks_visible_to(user)
-    counts = task_counts(visible)  # also the page's total: no COUNT query of its own
+    counts = visible_task_counts(user)  # also the page's total: no COUNT query of its own
     tasks = visible.filter(status__in=ACTIVE_STATUSES) if active_only else visible
     total = counts["active"] if active_only else all_tasks_count(counts)
     rows, pagination = _page(tasks.order_by("-created_at"), page=page, limit=limit, total=total)
@@ -296,7 +324,7 @@ def tasks_updates(
     Without: every active task plus a page of the others (unless ``active_only``)."""
     now = timezone.now()
     visible = tasks_visible_to(user)
-    counts = task_counts(visible)
+    counts = visible_task_counts(user)
     pagination = None
     if since is not None:
         moment = datetime.fromtimestamp(since, tz=UTC)

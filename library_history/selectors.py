@@ -27,6 +27,7 @@ from library_history.models import (
     HistoryTrack,
 )
 from spotizerr.errors import NotFound
+from spotizerr.lib.prepared import PreparedQuery
 
 STATS_DAYS = 30
 TOP_ARTISTS = 10
@@ -80,8 +81,9 @@ def history_list(
         entries = entries.filter(**span)
         total = entries.count()
     else:
-        total = _counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0
-    page = list(entries.order_by(*SORTS[sort])[offset : offset + limit])
+        total = _total(user, filters)
+    # the counters are exact: no query for a page past the end (an empty history, say)
+    page = list(entries.order_by(*SORTS[sort])[offset : offset + limit]) if offset < total else []
     return HistoryPage(entries=page, total=total)
 
 
@@ -92,6 +94,23 @@ def _day_span(first: date | None, last: date | None) -> dict[str, datetime]:
     if last is not None:
         span["created_at__lt"] = datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
     return span
+
+
+# The unfiltered totals every plain history page shows: compiled once (spotizerr.lib.prepared). A few
+# counter rows per user (one per type and status), summed here.
+_TOTAL_ALL = PreparedQuery(lambda: HistoryCounter.objects.order_by().values_list("entries"))
+_TOTAL_OWNED = PreparedQuery(
+    lambda owner_id: HistoryCounter.objects.filter(owner_id=owner_id).order_by().values_list("entries"),
+    -7_301,
+)
+
+
+def _total(user: Any, filters: dict[str, str]) -> int:
+    if filters:
+        return _counted(user, filters).aggregate(n=Sum("entries"))["n"] or 0
+    owner_id = _owner_filter(user)
+    rows = _TOTAL_ALL.rows() if owner_id is None else _TOTAL_OWNED.rows(owner_id)
+    return sum(entries for (entries,) in rows)
 
 
 def _counted(user: Any, filters: dict[str, str]) -> QuerySet[HistoryCounter]:

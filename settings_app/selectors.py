@@ -12,6 +12,7 @@ from settings_app.config.section import Section
 from settings_app.config.watch import WATCH
 from settings_app.models import ConfigSection, Credential
 from spotizerr.lib import crypto
+from spotizerr.lib.prepared import PreparedQuery
 
 SERVICES: tuple[str, ...] = tuple(Credential.Service.values)
 
@@ -26,9 +27,16 @@ class SpotifyCredentials:
         return f"SpotifyCredentials(name={self.name!r}, client_id={self.client_id!r}, client_secret='****')"
 
 
+# every API read of the configuration runs it: compiled once (spotizerr.lib.prepared)
+_STORED_VALUES = PreparedQuery(
+    lambda name: ConfigSection.objects.filter(name=name).values_list("values")[:1], "\x00section"
+)
+
+
 def stored_values(section: Section) -> dict[str, Any]:
     """Only the values an admin changed in ``section`` (no defaults)."""
-    row = ConfigSection.objects.filter(name=section.name).values_list("values", flat=True).first()
+    rows = _STORED_VALUES.rows(section.name)
+    row = rows[0][0] if rows else None
     return dict(row) if isinstance(row, dict) else {}
 
 

@@ -101,13 +101,24 @@ def _content_security_policy() -> str:
     single sign-on providers, e.g. a GitHub Enterprise server."""
     from django.conf import settings
 
+    return _policy_for(
+        settings.SPOTIFY_API_URL,
+        getattr(settings, "SPOTIFY_ACCOUNTS_URL", ""),
+        settings.SSO_GOOGLE_AUTHORIZE_URL,
+        settings.SSO_GITHUB_URL,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_for(api_url: str, accounts_url: str, google_url: str, github_url: str) -> str:
+    """The policy for these settings, built once (every response carries it)."""
     image_hosts = ["https://i.scdn.co", "https://mosaic.scdn.co", "https://*.spotifycdn.com"]
-    api = _origin(settings.SPOTIFY_API_URL)
+    api = _origin(api_url)
     if api:
         image_hosts.append(api)
     # the profile's "Link Spotify account" form redirects to Spotify's Accounts service (the fake in tests)
-    accounts = _origin(getattr(settings, "SPOTIFY_ACCOUNTS_URL", "") or "https://accounts.spotify.com")
-    sso = (_origin(settings.SSO_GOOGLE_AUTHORIZE_URL), _origin(settings.SSO_GITHUB_URL), accounts)
+    accounts = _origin(accounts_url or "https://accounts.spotify.com")
+    sso = (_origin(google_url), _origin(github_url), accounts)
     form_targets = ["'self'", *dict.fromkeys(origin for origin in sso if origin)]
     return "; ".join(
         [

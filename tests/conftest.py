@@ -27,6 +27,15 @@ def _fresh_shared_cache(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_known_users_from_other_tests() -> None:
+    """Each web process keeps the users behind tokens (accounts.known_users); rolled-back tests
+    would leave it rows that are gone."""
+    from accounts.known_users import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _no_outside_services(settings) -> None:
     """Lyrics and genre lookups stay off unless a test points them at its local fake."""
     settings.LRCLIB_URL = ""

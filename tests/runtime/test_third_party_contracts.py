@@ -37,19 +37,22 @@ def test_asgiref_runs_thread_sensitive_work_on_the_executor_fork_safety_replaces
 
 @pytest.mark.django_db(transaction=True)
 def test_djangos_asgi_handler_answers_through_the_pooled_handlers_overrides() -> None:
-    """web_handler overrides ``load_middleware(is_async)``, ``handle`` and ``get_response_async`` of
-    Django's ``ASGIHandler``: a request must reach the view through them, on the pool's threads."""
+    """web_handler overrides ``load_middleware(is_async)``, ``handle`` and ``resolve_request`` of
+    Django's ``ASGIHandler`` and calls its ``read_body``, ``create_request(scope, body_file)`` and
+    ``send_response``: a request must reach the view through them, on the pool's threads."""
     from django.core.handlers.asgi import ASGIHandler
 
     from spotizerr.runtime.web_handler import PooledASGIHandler
 
     assert "is_async" in inspect.signature(ASGIHandler.load_middleware).parameters
+    assert list(inspect.signature(ASGIHandler.create_request).parameters) == ["self", "scope", "body_file"]
+    assert list(inspect.signature(ASGIHandler.resolve_request).parameters) == ["self", "request"]
     seen: list[str] = []
 
     class Watched(PooledASGIHandler):
-        def _respond_in_thread(self, request: Any) -> Any:
+        def _respond_in_thread(self, scope: dict[str, Any], body_file: Any) -> Any:
             seen.append(threading.current_thread().name)
-            return super()._respond_in_thread(request)
+            return super()._respond_in_thread(scope, body_file)
 
     handler = Watched(threads=2)
     sent: list[dict[str, Any]] = []

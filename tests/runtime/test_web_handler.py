@@ -74,3 +74,23 @@ def test_with_a_single_thread_the_other_requests_wait_for_it(serve_with_threads,
 
     assert slow >= SLOW_SECONDS
     assert quick[0] > 1.0, quick
+
+
+def test_the_handler_keeps_headers_and_the_error_shape(serve_with_threads) -> None:
+    """What the lean path (one thread hop, remembered URL resolution) must not lose: the security
+    headers on every answer, the one error shape, the API's routes with and without their slash."""
+    base = serve_with_threads(4)
+    for _ in range(2):  # the second time from the remembered resolution
+        refused = httpx.delete(f"{base}/api/auth/status", timeout=10)
+        missing = httpx.get(f"{base}/api/no-such-route/", timeout=10)
+        slashless = httpx.get(f"{base}/api/auth/status", timeout=10)
+        status = httpx.get(f"{base}/api/auth/status/", timeout=10)
+
+        assert refused.status_code == 405
+        assert set(refused.json()) == {"error", "details", "code"}
+        assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+        assert slashless.status_code == status.status_code == 200
+        for response in (refused, missing, status):
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["X-Frame-Options"] == "DENY"
