@@ -205,9 +205,9 @@ class TaskSummarySerializer(serializers.Serializer):
     """How the task went so far, in the history's words; the same on every task document."""
 
     status = serializers.ChoiceField(
-        choices=["in_progress", "completed", "partial", "failed", "cancelled", "skipped"],
-        help_text="As history says it: partial = some tracks in the library, some failed or cancelled; "
-        "in_progress while the task is active.",
+        choices=["in_progress", "complete", "partial", "failed", "cancelled", "skipped"],
+        help_text="As history says it (history's completed spelled complete, like the task status): "
+        "partial = some tracks in the library, some failed or cancelled; in_progress while active.",
     )
     completed = serializers.IntegerField(help_text="Tracks downloaded (previews included).")
     failed = serializers.IntegerField()
