@@ -1,8 +1,9 @@
 """The one module that publishes download progress.
 
 Every change a client should see becomes a ``TaskEvent`` row (ids only grow) and bumps the task's
-``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set a wake-up is also
-sent through the channel layer so a stream in another process reacts at once.
+``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set the event's id is
+also pushed through the channel layer to each web process's stream hub, which reads it at once (on
+the embedded SQLite the hub notices the write itself: ``downloads.stream_wake``).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
 
 
 def _wake_streams(event_id: int) -> None:
-    # Without Redis, workers live in other processes than daphne: streams poll the events table.
+    # Without Redis the hubs watch the database instead (downloads.stream_wake).
     if not settings.REDIS_URL:
         return
     from asgiref.sync import async_to_sync

@@ -7,13 +7,20 @@ is a ``snapshot`` (current tasks); then one ``task`` or ``deleted`` frame per ev
 event's ``id:``; a ``heartbeat`` frame (no id) every ``HEARTBEAT_SECONDS``. A client reconnecting
 with ``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
 
-Events live in the database: workers run in other processes and cannot reach this one in the
-embedded setup. One poller per process (``stream_hub.EventHub``) reads the events table every
-``POLL_SECONDS`` (an indexed ``id > last`` query), renders each event once per distinct visibility
-and hands the frames to every open stream. With ``REDIS_URL`` a worker's publish also wakes the
-poller at once through the channel layer. Every ``RECHECK_SECONDS`` the same poller re-checks the
-credentials of every open stream at once (``accounts.selectors.stream_credentials_valid``) and ends
-the streams whose user was deleted, deactivated, demoted or promoted, changed password or logged out.
+Events live in the database: workers run in other processes. One reader per process
+(``stream_hub.EventHub``) reads the events table (an indexed ``id > last`` query) when its watch
+(``stream_wake``) says a worker published: with ``REDIS_URL`` the publish itself, pushed through the
+channel layer to the one member each process has in ``STREAM_GROUP``; on the embedded SQLite a look
+at SQLite's change counter every ``CHANGE_CHECK_SECONDS``. It renders each event once per distinct
+visibility and pushes the frames to every open stream; it also reads every ``SAFETY_POLL_SECONDS``
+(``POLL_SECONDS`` with no watch: PostgreSQL without Redis). Every ``RECHECK_SECONDS`` the same reader
+re-checks the credentials of every open stream at once (``accounts.selectors.stream_credentials_valid``)
+and ends the streams whose user was deleted, deactivated, demoted or promoted, changed password or
+logged out.
+
+A new stream takes one trip to a database thread (``_open``: authenticate, then the snapshot or the
+missed events) before joining the hub; the hub starts from the stream's last id, so a first stream
+costs no further read.
 
 What one connection holds is bounded: events are read in batches of at most ``BATCH``, a stream's
 inbox holds at most ``INBOX_LIMIT`` frames, and a backlog beyond either becomes one snapshot;
@@ -40,9 +47,11 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.http import AsyncHttpConsumer
-from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError
+from django.utils.functional import SimpleLazyObject
 from rest_framework import exceptions
 from rest_framework.request import Request
 
@@ -53,11 +62,14 @@ from downloads import selectors, services
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
 from downloads.stream_hub import EventHub, Frame, Subscriber, visible_events
+from downloads.stream_wake import NO_CHANNEL_LAYER, watch_for_setup
 from spotizerr.errors import error_body
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.3  # without a watch (PostgreSQL without Redis): how often the hub reads
+SAFETY_POLL_SECONDS = 2.0  # with one (stream_wake): should a wake-up ever be lost
+CHANGE_CHECK_SECONDS = 0.02  # embedded SQLite: how often its change counter is looked at
 RECHECK_SECONDS = 2.0  # how often the credentials of every open stream are checked again
 HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
@@ -105,16 +117,41 @@ def _authenticate(scope: dict[str, Any]) -> tuple[User, StreamCredential] | None
     if ticket:
         return services.stream_ticket_redeem(ticket=ticket)
     django_request = ASGIRequest(scope, io.BytesIO())
-    django_request.user = scope.get("user")  # type: ignore[assignment]  # from the session (channels' AuthMiddlewareStack)
+    session = scope.get("session")  # channels' SessionMiddlewareStack; read only if the session is used
+    django_request.session = session  # type: ignore[assignment]
+    django_request.user = SimpleLazyObject(  # type: ignore[assignment]
+        lambda: auth.get_user(django_request) if session is not None else AnonymousUser()
+    )
     try:
         result = SpotizerrAuthentication().authenticate(Request(django_request))
     except exceptions.AuthenticationFailed:
         return None
     if result is None or not result[0].is_authenticated or not result[0].is_active:
         return None
-    session = scope.get("session")
     user, token = result
     return user, stream_credential(user=user, token=token, session_key=getattr(session, "session_key", None))
+
+
+def _open(
+    scope: dict[str, Any], last_event_id: int | None
+) -> tuple[User, StreamCredential, bytes, int] | None:
+    """Everything a new stream needs from the database, in one trip to a thread: who it is (None when
+    nobody), what it authenticated with, its first frames and the id they reach."""
+    found = _authenticate(scope)
+    if found is None:
+        return None
+    user, credential = found
+    frames, last = _first_frames(user, last_event_id)
+    return user, credential, frames, last
+
+
+def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, int]:
+    """The events after ``Last-Event-ID`` when there are not too many, else a snapshot."""
+    if last_event_id is not None and last_event_id <= selectors.latest_event_id():
+        frames, last, overflow = _catch_up(user, last_event_id, REPLAY_LIMIT)
+        if not overflow:
+            return frames or b": replayed\n\n", last
+    return _snapshot(user)
 
 
 def _snapshot(user: User) -> tuple[bytes, int]:
@@ -185,15 +222,17 @@ def _hub() -> EventHub:
     """This process's hub (one per event loop; daphne runs one loop)."""
     loop = asyncio.get_running_loop()
     if loop not in _hubs:
+        watch = watch_for_setup(TaskEvent._meta.db_table, STREAM_GROUP, interval=CHANGE_CHECK_SECONDS)
         _hubs[loop] = EventHub(
             poll=_poll,
             latest=selectors.latest_event_id,
-            poll_seconds=POLL_SECONDS,
+            poll_seconds=POLL_SECONDS if watch is None else SAFETY_POLL_SECONDS,
             recheck=stream_credentials_valid,
             recheck_seconds=RECHECK_SECONDS,
             batch=BATCH,
             inbox_limit=INBOX_LIMIT,
             run_sync=_db,
+            watch=watch,
         )
     return _hubs[loop]
 
@@ -202,8 +241,9 @@ def _hub() -> EventHub:
 class ProgressStreamConsumer(AsyncHttpConsumer):
     """One SSE connection. The pump runs as its own asyncio task so that a client's disconnect (an
     ``http.disconnect`` message) is handled at once: it cancels the pump, which leaves the hub, and
-    frees the connection."""
+    frees the connection. A stream has no channel of its own: the hub listens for the process."""
 
+    channel_layer_alias = NO_CHANNEL_LAYER
     user: User
     credential: StreamCredential
     pump: asyncio.Task | None = None
@@ -212,14 +252,14 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
     async def http_request(self, message: dict[str, Any]) -> None:
         if message.get("more_body"):
             return
-        found = await _db(_authenticate)(self.scope)
-        if found is None:
+        opened = await _db(_open)(self.scope, self._last_event_id())
+        if opened is None:
             body = error_body("Authentication required.", code="not_authenticated")
             await self.send_response(
                 401, json.dumps(body).encode(), headers=[(b"Content-Type", b"application/json")]
             )
             raise StopConsumer()
-        self.user, self.credential = found
+        self.user, self.credential, frames, last = opened
         await self.send_headers(
             headers=[
                 (b"Content-Type", b"text/event-stream; charset=utf-8"),
@@ -227,14 +267,9 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
                 (b"X-Accel-Buffering", b"no"),
             ]
         )
-        if self.channel_layer is not None and settings.REDIS_URL:
-            await self.channel_layer.group_add(STREAM_GROUP, self.channel_name)
-        self.pump = asyncio.ensure_future(self._pump())
+        await self._send(frames)
+        self.pump = asyncio.ensure_future(self._pump(last))
         self.pump.add_done_callback(self._pump_ended)
-
-    async def progress_wake(self, message: dict[str, Any]) -> None:
-        """A worker published an event (channel layer, with Redis): look now instead of at the next poll."""
-        _hub().wake()
 
     async def http_disconnect(self, message: dict[str, Any]) -> None:
         await self._stop()
@@ -247,8 +282,6 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
             self.pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.pump
-        if self.channel_layer is not None and settings.REDIS_URL:
-            await self.channel_layer.group_discard(STREAM_GROUP, self.channel_name)
 
     def _pump_ended(self, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -261,30 +294,26 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         raw = raw or query[0]
         return int(raw) if raw.isdigit() else None
 
-    async def _first_frames(self) -> int:
-        last = self._last_event_id()
-        if last is not None and last <= await _db(selectors.latest_event_id)():
-            frames, new_last, overflow = await _db(_catch_up)(self.user, last, REPLAY_LIMIT)
-            if not overflow:
-                await self._send(frames or b": replayed\n\n")
-                return new_last
-        frame, latest = await _db(_snapshot)(self.user)
-        await self._send(frame)
-        return latest
-
-    async def _pump(self) -> None:
+    async def _pump(self, last: int) -> None:
         try:
-            await self._pump_events()
+            await self._pump_events(last)
         except DatabaseError:  # the client reconnects with Last-Event-ID and misses nothing
             logger.warning("Progress stream ended: the database is unavailable", exc_info=True)
             await self.send_body(b"", more_body=False)
 
-    async def _pump_events(self) -> None:
+    async def _pump_events(self, last: int) -> None:
+        """Join the hub after the first frames (up to ``last``); read what the hub got past them
+        before this stream joined, then relay."""
         hub = _hub()
-        # subscribe before the first frames: nothing falls between
-        subscriber = await hub.subscribe(self.user, self.credential)
+        subscriber, cursor = await hub.subscribe(self.user, self.credential, since=last)
         try:
-            await self._relay(subscriber, await self._first_frames())
+            if cursor > last:
+                frames, last, overflow = await _db(_catch_up)(self.user, last, REPLAY_LIMIT)
+                if overflow:
+                    frames, last = await _db(_snapshot)(self.user)
+                if frames:
+                    await self._send(frames)
+            await self._relay(subscriber, last)
         finally:
             hub.unsubscribe(subscriber)
 

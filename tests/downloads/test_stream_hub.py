@@ -69,11 +69,11 @@ def test_one_poll_serves_every_stream_and_renders_once_per_visibility() -> None:
         events = FakeEvents()
         hub = hub_with(events)
         streams = [
-            await hub.subscribe(user(1)),
-            await hub.subscribe(user(1)),
-            await hub.subscribe(user(2)),
-            await hub.subscribe(user(3, admin=True)),
-            await hub.subscribe(user(4, admin=True)),
+            (await hub.subscribe(user(1)))[0],
+            (await hub.subscribe(user(1)))[0],
+            (await hub.subscribe(user(2)))[0],
+            (await hub.subscribe(user(3, admin=True)))[0],
+            (await hub.subscribe(user(4, admin=True)))[0],
         ]
         await asyncio.sleep(0.05)
         taken = [stream.take() for stream in streams]
@@ -91,7 +91,7 @@ def test_the_poller_stops_when_the_last_stream_leaves() -> None:
     async def scenario() -> tuple[int, int]:
         events = FakeEvents()
         hub = hub_with(events)
-        stream = await hub.subscribe(user(1))
+        stream = (await hub.subscribe(user(1)))[0]
         await asyncio.sleep(0.05)
         hub.unsubscribe(stream)
         polls = len(events.polls)
@@ -125,7 +125,7 @@ def test_one_recheck_per_tick_covers_every_stream_and_ends_those_no_longer_valid
             recheck_seconds=0.02,
         )
         names = ["alice", "alice", "bob", "carol", "dave"]
-        streams = [await hub.subscribe(user(n), name) for n, name in enumerate(names)]
+        streams = [(await hub.subscribe(user(n), name))[0] for n, name in enumerate(names)]
         await asyncio.sleep(0.1)
         for stream in streams:
             hub.unsubscribe(stream)
