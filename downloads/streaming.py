@@ -61,7 +61,7 @@ from accounts.selectors import StreamCredential, stream_credential, stream_crede
 from downloads import selectors, services
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
-from downloads.stream_hub import EventHub, Frame, Subscriber, visible_events
+from downloads.stream_hub import EventHub, Frame, Subscriber, visibility, visible_events
 from downloads.stream_wake import NO_CHANNEL_LAYER, watch_for_setup
 from spotizerr.errors import error_body
 
@@ -76,6 +76,8 @@ BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
 INBOX_LIMIT = 1000  # frames waiting for one slow reader; more becomes a snapshot
 REPLAY_LIMIT = 1000  # missed events replayed on reconnect; more becomes a snapshot
 SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
+SNAPSHOT_REUSE_SECONDS = 1.0  # a snapshot of an unchanged events table is reused this long
+SNAPSHOTS_KEPT = 256  # visibilities whose last snapshot is kept (each admin shares one)
 # Reads run in the thread pool, not on the one shared "sync" thread: many open streams poll at once.
 _db = functools.partial(database_sync_to_async, thread_sensitive=False)
 
@@ -154,13 +156,28 @@ def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, int]:
     return _snapshot(user)
 
 
+# visibility -> (the latest event id it covers, when it was rendered, the frame); see _snapshot
+_snapshots: dict[Hashable, tuple[int, float, bytes]] = {}
+
+
 def _snapshot(user: User) -> tuple[bytes, int]:
+    """The snapshot frame of ``user``'s visibility. Every change a client sees comes with an event,
+    so a snapshot rendered at the same latest event id is still true: it is reused for up to
+    ``SNAPSHOT_REUSE_SECONDS`` (a reconnecting or newly opened stream costs one indexed read then)."""
     latest = selectors.latest_event_id()
+    key, now = visibility(user), time.monotonic()
+    reused = _snapshots.get(key)
+    if reused is not None and reused[0] == latest and now - reused[1] < SNAPSHOT_REUSE_SECONDS:
+        return reused[2], latest
     body = selectors.tasks_updates(user=user, since=None, page=1, limit=SNAPSHOT_FINISHED, active_only=False)
     data = frame_body(
         "snapshot", body["task_counts"], tasks=body["tasks"], timestamp=body["current_timestamp"]
     )
-    return _frame(data, latest), latest
+    frame = _frame(data, latest)
+    if len(_snapshots) >= SNAPSHOTS_KEPT:
+        _snapshots.clear()
+    _snapshots[key] = (latest, now, frame)
+    return frame, latest
 
 
 def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
