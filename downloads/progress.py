@@ -111,7 +111,7 @@ def progress_publish(
         payload=payload,
     )
     DownloadTask.objects.filter(pk=task.pk).update(updated_at=event.created_at)
-    _wake_streams(event.pk)
+    _push_to_streams(event)
     return event
 
 
@@ -131,22 +131,31 @@ def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
         status="deleted",
         payload=payload,
     )
-    _wake_streams(event.pk)
+    _push_to_streams(event)
     return event
 
 
-def _wake_streams(event_id: int) -> None:
+def _push_to_streams(event: TaskEvent) -> None:
+    """With Redis: push ``event`` and its rendered frames to the stream hub of every web process."""
     # Without Redis the hubs watch the database instead (downloads.stream_wake).
     if not settings.REDIS_URL:
         return
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
+    from django.db import DatabaseError
     from redis.exceptions import RedisError
+
+    from downloads.stream_frames import pushed_frames
 
     layer = get_channel_layer()
     if layer is None:
         return
+    message: dict[str, Any] = {"type": "progress.event", "event_id": event.pk, "owner_id": event.owner_id}
     try:
-        async_to_sync(layer.group_send)(STREAM_GROUP, {"type": "progress.wake", "event_id": event_id})
-    except (RedisError, OSError):  # the streams' own polling still delivers the event, a little later
-        logger.warning("Could not notify progress streams through the channel layer", exc_info=True)
+        message["frames"] = pushed_frames(event)
+    except DatabaseError:  # the hubs read the event from the table instead
+        logger.warning("Could not render progress event %s for the streams", event.pk, exc_info=True)
+    try:
+        async_to_sync(layer.group_send)(STREAM_GROUP, message)
+    except (RedisError, OSError):  # the hubs' safety poll still delivers the event, a little later
+        logger.warning("Could not push progress event %s to the streams", event.pk, exc_info=True)

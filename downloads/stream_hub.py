@@ -6,9 +6,12 @@ read), renders the frames once per distinct visibility (every admin sees the sam
 sees their own tasks) and appends them to each stream's bounded inbox. It runs as one asyncio task,
 started with the first stream and cancelled when the last one leaves.
 
-It reads when its ``watch`` (``stream_wake``: the channel layer with Redis, SQLite's change counter
-on the embedded database) says new events may be waiting, and otherwise every ``poll_seconds``: the
-only way without a watch, a safety net with one.
+It reads when its ``watch`` (``stream_wake``: SQLite's change counter on the embedded database) says
+new events may be waiting, and otherwise every ``poll_seconds``: the only way without a watch, a
+safety net with one. With Redis the publishing process renders the event's two frames (as admins see
+it, as its owner sees it) and pushes them through the channel layer: when the pushed event is the one
+after the cursor, the hub hands them out without reading anything; any gap (events committed in
+another order than pushed, a lost message) makes it read the table instead.
 
 A burst longer than ``batch``, or an inbox past ``inbox_limit`` frames (a client that stopped
 reading), becomes an overflow flag: that stream sends one fresh snapshot instead of the backlog.
@@ -42,8 +45,11 @@ Frame = tuple[int, bytes]  # (event id, rendered SSE frame)
 Poll = Callable[[int, int, dict[Hashable, User]], tuple[int, bool, dict[Hashable, list[Frame]]]]
 # the credentials of the open streams -> those still valid
 Recheck = Callable[[set[StreamCredential]], set[StreamCredential]]
+# what a watch hands the hub: nothing (new events may be waiting), or one event pushed through the
+# channel layer: {"event_id", "owner_id", "frames": {"all": frame, "owner": frame}}
+Pushed = dict[str, Any] | None
 # runs while the hub runs, calling its argument when new events may be waiting (see stream_wake)
-Watch = Callable[[Callable[[], None]], Awaitable[None]]
+Watch = Callable[[Callable[[Pushed], None]], Awaitable[None]]
 
 
 def visibility(user: User) -> Hashable:
@@ -148,6 +154,31 @@ class EventHub:
         """New events may be waiting (the watch saw a publish): read now instead of at the next tick."""
         self._wake.set()
 
+    def notice(self, pushed: Pushed = None) -> None:
+        """What the watch saw: hand out a pushed event that follows the cursor, else read."""
+        try:
+            event_id, owner_id, frames = pushed["event_id"], pushed["owner_id"], pushed["frames"]  # type: ignore[index]
+        except (KeyError, TypeError):
+            self.wake()
+            return
+        if event_id <= self._cursor:
+            return  # already read from the table
+        if event_id != self._cursor + 1 or not frames.get("all"):
+            self.wake()  # a gap: the events in between are read from the table first
+            return
+        for subscriber in list(self.subscribers):
+            key = visibility(subscriber.user)
+            frame = (
+                frames.get("all")
+                if key == "all"
+                else frames.get("owner")
+                if key == ("owner", owner_id)
+                else None
+            )
+            if frame:
+                subscriber.deliver([(event_id, frame)])
+        self._cursor = event_id
+
     async def _run(self) -> None:
         watching = asyncio.ensure_future(self._watching()) if self._watch is not None else None
         try:
@@ -159,7 +190,7 @@ class EventHub:
     async def _watching(self) -> None:
         assert self._watch is not None
         try:
-            await self._watch(self.wake)
+            await self._watch(self.notice)
         except Exception:  # the safety poll still delivers, only later
             logger.exception("Progress streams stopped watching for new events; polling instead")
 
@@ -206,7 +237,9 @@ class EventHub:
             return
         before = self._cursor
         cursor, overflowed, frames = await self._run_sync(self._poll)(before, self.batch, groups)
-        self._cursor, self._failing = cursor, False
+        # max: events pushed meanwhile (notice) may have moved the cursor past this read; a stream
+        # that gets an event twice sends it once (it drops ids it already sent)
+        self._cursor, self._failing = max(self._cursor, cursor), False
         for subscriber in list(self.subscribers):
             rendered = frames.get(visibility(subscriber.user))
             if overflowed or (rendered is None and cursor > before):

@@ -5,9 +5,10 @@ whenever new events may be waiting; the hub then reads them (``id > cursor``) an
 to every stream. Notifying too often costs one cheap read; never notifying is covered by the hub's
 slow safety poll. Which watch runs depends on the setup (``watch_for_setup``):
 
-- with ``REDIS_URL``: ``channel_watch``. ``progress.progress_publish`` sends each event's id through
-  the channel layer to one group; each process's hub is one member of it (not each stream), so a
-  publish costs one message per web process, whatever the number of open streams;
+- with ``REDIS_URL``: ``channel_watch``. ``progress.progress_publish`` pushes each event, with its
+  rendered frames, through the channel layer to one group; each process's hub is one member of it
+  (not each stream), so a publish costs one message per web process, whatever the number of open
+  streams, and the hub hands the frames out without a read (``EventHub.notice``);
 - the embedded SQLite: ``sqlite_watch``. SQLite's ``PRAGMA data_version`` (a counter in the shared
   WAL index, changed by any other connection's commit) is read every ``interval`` on a connection of
   its own; only when it moved is the newest event id read, and only a newer id notifies;
@@ -27,11 +28,11 @@ from django.conf import settings
 from django.db import connections
 from redis.exceptions import RedisError
 
-from downloads.stream_hub import Watch
+from downloads.stream_hub import Pushed, Watch
 
 logger = logging.getLogger(__name__)
 
-Notify = Callable[[], None]
+Notify = Callable[[Pushed], None]
 
 NO_CHANNEL_LAYER = "spotizerr.none"  # a consumer's channel_layer_alias: no channel per connection
 GROUP_REFRESH_SECONDS = 600.0  # channels-redis forgets group members after a day; re-join well before
@@ -45,7 +46,7 @@ def sqlite_watch(path: str, table: str, *, interval: float) -> Watch:
         connection = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
             version, newest = _sqlite_state(connection, table)
-            notify()  # an event committed before the first look is read at once
+            notify(None)  # an event committed before the first look is read at once
             while True:
                 await asyncio.sleep(interval)
                 try:
@@ -54,10 +55,10 @@ def sqlite_watch(path: str, table: str, *, interval: float) -> Watch:
                         continue
                     version, latest = _sqlite_state(connection, table)
                 except sqlite3.OperationalError:  # busy (recovery, checkpoint): let the hub look
-                    notify()
+                    notify(None)
                     continue
                 if latest > newest:
-                    notify()
+                    notify(None)
                 newest = latest
         finally:
             connection.close()
@@ -90,7 +91,7 @@ def channel_watch(layer: Any, group: str) -> Watch:
                         logger.warning("Progress streams lost the channel layer (%s); polling instead", error)
                     failing = True
                     await asyncio.sleep(RETRY_SECONDS)
-                    notify()  # whatever was published meanwhile
+                    notify(None)  # whatever was published meanwhile
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.shield(layer.group_discard(group, channel))
@@ -103,8 +104,8 @@ async def _receive_until_refresh(layer: Any, channel: str, notify: Notify) -> No
     refresh_at = loop.time() + GROUP_REFRESH_SECONDS
     while loop.time() < refresh_at:
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(layer.receive(channel), timeout=refresh_at - loop.time())
-            notify()
+            message = await asyncio.wait_for(layer.receive(channel), timeout=refresh_at - loop.time())
+            notify(message)
 
 
 def watch_for_setup(table: str, group: str, *, interval: float) -> Watch | None:

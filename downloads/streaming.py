@@ -40,7 +40,6 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Hashable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -58,10 +57,10 @@ from rest_framework.request import Request
 from accounts.authentication import SpotizerrAuthentication
 from accounts.models import User
 from accounts.selectors import StreamCredential, stream_credential, stream_credentials_valid
-from downloads import selectors, services
+from downloads import selectors, services, stream_frames
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
-from downloads.stream_hub import EventHub, Frame, Subscriber, visibility, visible_events
+from downloads.stream_hub import EventHub, Subscriber
 from downloads.stream_wake import NO_CHANNEL_LAYER, watch_for_setup
 from spotizerr.errors import error_body
 
@@ -75,40 +74,8 @@ HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
 INBOX_LIMIT = 1000  # frames waiting for one slow reader; more becomes a snapshot
 REPLAY_LIMIT = 1000  # missed events replayed on reconnect; more becomes a snapshot
-SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
-SNAPSHOT_REUSE_SECONDS = 1.0  # a snapshot of an unchanged events table is reused this long
-SNAPSHOTS_KEPT = 256  # visibilities whose last snapshot is kept (each admin shares one)
 # Reads run in the thread pool, not on the one shared "sync" thread: many open streams poll at once.
 _db = functools.partial(database_sync_to_async, thread_sensitive=False)
-
-
-# kind -> (change_type, trigger_reason) of the original Spotizerr stream
-_KINDS = {
-    "snapshot": ("snapshot", "initial_snapshot"),
-    "task": ("update", "callback_update"),
-    "deleted": ("deleted", "task_deleted"),
-    "heartbeat": ("heartbeat", "heartbeat"),
-    "revoked": ("error", "credentials_revoked"),
-}
-
-
-def frame_body(kind: str, counts: dict[str, int] | None, **fields: Any) -> dict[str, Any]:
-    """The JSON body of one frame: the original Spotizerr fields, then ours."""
-    change_type, trigger_reason = _KINDS[kind]
-    body: dict[str, Any] = {"event": kind, "change_type": change_type, "trigger_reason": trigger_reason}
-    if counts is not None:
-        body["task_counts"] = counts
-        body["total_tasks"] = selectors.all_tasks_count(counts)
-    body.setdefault("tasks", [])
-    body.update(fields)
-    return body
-
-
-def _frame(body: dict[str, Any], event_id: int | None = None) -> bytes:
-    """An unnamed frame: browsers hand it to ``onmessage`` (a named ``event:`` would not be)."""
-    lines = [] if event_id is None else [f"id: {event_id}"]
-    lines.append("data: " + json.dumps(body, separators=(",", ":"), default=str))
-    return ("\n".join(lines) + "\n\n").encode()
 
 
 # ---------------------------------------------------------------------------------------------- sync reads
@@ -150,86 +117,10 @@ def _open(
 def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, int]:
     """The events after ``Last-Event-ID`` when there are not too many, else a snapshot."""
     if last_event_id is not None and last_event_id <= selectors.latest_event_id():
-        frames, last, overflow = _catch_up(user, last_event_id, REPLAY_LIMIT)
+        frames, last, overflow = stream_frames.catch_up(user, last_event_id, REPLAY_LIMIT)
         if not overflow:
             return frames or b": replayed\n\n", last
-    return _snapshot(user)
-
-
-# visibility -> (the latest event id it covers, when it was rendered, the frame); see _snapshot
-_snapshots: dict[Hashable, tuple[int, float, bytes]] = {}
-
-
-def _snapshot(user: User) -> tuple[bytes, int]:
-    """The snapshot frame of ``user``'s visibility. Every change a client sees comes with an event,
-    so a snapshot rendered at the same latest event id is still true: it is reused for up to
-    ``SNAPSHOT_REUSE_SECONDS`` (a reconnecting or newly opened stream costs one indexed read then)."""
-    latest = selectors.latest_event_id()
-    key, now = visibility(user), time.monotonic()
-    reused = _snapshots.get(key)
-    if reused is not None and reused[0] == latest and now - reused[1] < SNAPSHOT_REUSE_SECONDS:
-        return reused[2], latest
-    body = selectors.tasks_updates(user=user, since=None, page=1, limit=SNAPSHOT_FINISHED, active_only=False)
-    data = frame_body(
-        "snapshot", body["task_counts"], tasks=body["tasks"], timestamp=body["current_timestamp"]
-    )
-    frame = _frame(data, latest)
-    if len(_snapshots) >= SNAPSHOTS_KEPT:
-        _snapshots.clear()
-    _snapshots[key] = (latest, now, frame)
-    return frame, latest
-
-
-def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
-    ids = {event.task_id for event in events if event.task_id}
-    annotated = selectors.tasks_annotated(selectors.tasks_visible_to(user).filter(pk__in=ids))
-    documents = {doc["task_id"]: doc for doc in selectors.tasks_progress(annotated)}
-    counts = selectors.task_counts(selectors.tasks_visible_to(user))
-    frames = []
-    for event in events:
-        task_id = str(event.task_uuid)
-        if event.kind == TaskEvent.Kind.DELETED or task_id not in documents:
-            body = frame_body("deleted", counts, task_id=task_id, event_id=event.pk)
-        else:
-            last_line = selectors.last_line_of(event)
-            body = frame_body(
-                "task",
-                counts,
-                tasks=[documents[task_id]],
-                task_id=task_id,
-                event_id=event.pk,
-                last_line=last_line,
-            )
-        frames.append((event.pk, _frame(body, event.pk)))
-    return frames
-
-
-def _catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
-    """Frames for events after ``after`` (at most ``limit``), the new last id, and whether more
-    were waiting than ``limit`` (then the caller sends a snapshot instead)."""
-    events = selectors.events_after(user=user, after_id=after, limit=limit + 1)
-    if len(events) > limit:
-        return b"", after, True
-    if not events:
-        return b"", after, False
-    return b"".join(frame for _, frame in _event_frames(user, events)), events[-1].pk, False
-
-
-def _poll(
-    cursor: int, batch: int, groups: dict[Hashable, User]
-) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
-    """The hub's one read per tick: events after ``cursor`` (at most ``batch``; more is an overflow,
-    answered with the latest id) and their frames rendered once per visibility in ``groups``."""
-    # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
-    # by ``visible_events``, the same rule.
-    events = list(TaskEvent.objects.filter(id__gt=cursor).order_by("id")[: batch + 1])
-    if len(events) > batch:
-        return selectors.latest_event_id(), True, {}
-    frames: dict[Hashable, list[Frame]] = {}
-    for key, user in groups.items():
-        visible = visible_events(user, events)
-        frames[key] = _event_frames(user, visible) if visible else []
-    return (events[-1].pk if events else cursor), False, frames
+    return stream_frames.snapshot(user)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, EventHub] = weakref.WeakKeyDictionary()
@@ -241,7 +132,7 @@ def _hub() -> EventHub:
     if loop not in _hubs:
         watch = watch_for_setup(TaskEvent._meta.db_table, STREAM_GROUP, interval=CHANGE_CHECK_SECONDS)
         _hubs[loop] = EventHub(
-            poll=_poll,
+            poll=stream_frames.poll,
             latest=selectors.latest_event_id,
             poll_seconds=POLL_SECONDS if watch is None else SAFETY_POLL_SECONDS,
             recheck=stream_credentials_valid,
@@ -325,9 +216,9 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         subscriber, cursor = await hub.subscribe(self.user, self.credential, since=last)
         try:
             if cursor > last:
-                frames, last, overflow = await _db(_catch_up)(self.user, last, REPLAY_LIMIT)
+                frames, last, overflow = await _db(stream_frames.catch_up)(self.user, last, REPLAY_LIMIT)
                 if overflow:
-                    frames, last = await _db(_snapshot)(self.user)
+                    frames, last = await _db(stream_frames.snapshot)(self.user)
                 if frames:
                     await self._send(frames)
             await self._relay(subscriber, last)
@@ -348,14 +239,14 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
                 return
             overflowed, frames = subscriber.take()
             if overflowed:
-                snapshot, last = await _db(_snapshot)(self.user)
+                snapshot, last = await _db(stream_frames.snapshot)(self.user)
                 await self._send(snapshot)
             fresh = [(event_id, frame) for event_id, frame in frames if event_id > last]
             if fresh:
                 await self._send(b"".join(frame for _, frame in fresh))
                 last = fresh[-1][0]
             if time.monotonic() >= next_beat:
-                await self.send_body(_heartbeat(self.last_frame), more_body=True)
+                await self.send_body(stream_frames.heartbeat(self.last_frame), more_body=True)
                 next_beat = time.monotonic() + HEARTBEAT_SECONDS
 
     async def _send(self, frames: bytes) -> None:
@@ -366,15 +257,6 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
     async def _end_revoked(self) -> None:
         logger.info("Progress stream of %s ended: its credentials are no longer valid", self.user.username)
         error = "Your session ended or your access changed; log in again."
-        await self.send_body(_frame(frame_body("revoked", None, error=error)), more_body=False)
-
-
-def _heartbeat(last_frame: bytes) -> bytes:
-    """A heartbeat frame (no id) with the counts of the newest frame sent: the original web UI shows
-    them, and reconnects after 60 s without a message (comment lines do not reach ``onmessage``)."""
-    counts = None
-    for line in reversed(last_frame.splitlines()):
-        if line.startswith(b"data: "):
-            counts = json.loads(line[6:]).get("task_counts")
-            break
-    return _frame(frame_body("heartbeat", counts))
+        await self.send_body(
+            stream_frames.frame(stream_frames.frame_body("revoked", None, error=error)), more_body=False
+        )

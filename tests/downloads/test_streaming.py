@@ -261,7 +261,7 @@ def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream
     monkeypatch.setattr(streaming, "SAFETY_POLL_SECONDS", 1.5)
     monkeypatch.setattr(streaming, "CHANGE_CHECK_SECONDS", 1.5)  # the SQLite watch looks only once
     # the events must pile up between two polls: no Redis wake-up (REDIS_URL runs) may end the wait early
-    monkeypatch.setattr(progress, "_wake_streams", lambda event_id: None)
+    monkeypatch.setattr(progress, "_push_to_streams", lambda event: None)
     task = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     first = stream.next()
