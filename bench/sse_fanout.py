@@ -37,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import CpuMeter, machine, percentile, rss_mb, running_service
+from bench._common import CpuMeter, cpu_seconds, machine, percentile, process_tree, rss_mb, running_service
 
 ARRIVAL_P95_TARGET_S = {"redis": 0.1, "embedded": 0.35}
 FIRST_FRAME_P50_TARGET_MS = 5.0
@@ -245,12 +245,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         service.start_cluster(workers=2)
         asyncio.run(_cycles(service.port, 5, 5))  # warm-up: imports, thread pool, first queries
         time.sleep(1.0)
+        web_cpu = cpu_seconds(process_tree(service.web.pid))
         idle = asyncio.run(_idle_first_frames(service.port, args.idle))
+        idle["web_cpu_ms_per_stream"] = round(
+            1000 * (cpu_seconds(process_tree(service.web.pid)) - web_cpu) / max(1, args.idle), 2
+        )
         memory_before = rss_mb(service.web.pid)
         meter = CpuMeter({"web": service.web.pid, "workers": service.cluster.pid})
         meter.start()
         fan_out = asyncio.run(_fan_out(service, album_id, args.streams))
+        seconds = time.monotonic() - meter.began
         cores = meter.stop()
+        for name in ("web", "workers"):  # CPU per event: what the machine's other load does not change
+            fan_out[f"{name}_cpu_ms_per_event"] = round(
+                1000 * cores[name] * seconds / max(1, fan_out["events"]), 1
+            )
         memory_peak = rss_mb(service.web.pid)
         cycles = asyncio.run(_cycles(service.port, args.cycles, args.parallel))
         time.sleep(2.0)
@@ -304,12 +313,18 @@ def _print(result: dict[str, Any]) -> None:
             f"{idle['p50_ms']} ms / {idle['p95_ms']} ms",
             f"p50 <= {FIRST_FRAME_P50_TARGET_MS:g} ms",
         ),
+        ("daphne CPU per stream opened (idle)", f"{idle['web_cpu_ms_per_stream']} ms", ""),
         ("open streams seen by the server", result["open_during"], ""),
         ("deliveries (missing)", f"{result['deliveries']} ({result['missing_deliveries']})", "0 missing"),
         (
             "publish -> every client p50 / p95",
             f"{result['every_client_p50_s']} s / {result['every_client_p95_s']} s",
             f"p95 <= {target:g} s",
+        ),
+        (
+            f"CPU per event for {result['streams']} streams: daphne / workers",
+            f"{result['web_cpu_ms_per_event']} ms / {result['workers_cpu_ms_per_event']} ms",
+            "",
         ),
         (
             "publish -> one client p50 / p95",

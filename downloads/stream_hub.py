@@ -4,7 +4,8 @@ Each stream used to poll the events table and render its own frames, so N stream
 poll and N renders per event. The hub reads new events once (``id > cursor``, at most ``batch`` per
 read), renders the frames once per distinct visibility (every admin sees the same; each other user
 sees their own tasks) and appends them to each stream's bounded inbox. It runs as one asyncio task,
-started with the first stream and cancelled when the last one leaves.
+started with the first stream and cancelled ``linger_seconds`` after the last one left (a client
+reconnecting, or the next page's stream, finds it running).
 
 It reads when its ``watch`` (``stream_wake``: SQLite's change counter on the embedded database) says
 new events may be waiting, and otherwise every ``poll_seconds``: the only way without a watch, a
@@ -119,7 +120,9 @@ class EventHub:
         recheck: Recheck | None = None,
         recheck_seconds: float = 2.0,
         watch: Watch | None = None,
+        linger_seconds: float = 0.0,
     ) -> None:
+        self.linger_seconds = linger_seconds  # a stream coming back soon finds the hub running
         self._poll, self._latest, self._run_sync, self._watch = poll, latest, run_sync, watch
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
         self._recheck, self.recheck_seconds = recheck, recheck_seconds
@@ -128,6 +131,7 @@ class EventHub:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
+        self._stopping: asyncio.TimerHandle | None = None
         self._cursor = 0
         self._failing = False
 
@@ -141,13 +145,30 @@ class EventHub:
             if self._task is None:
                 self._cursor = since if since is not None else await self._run_sync(self._latest)()
                 self._task = asyncio.ensure_future(self._run())
+            elif not self.subscribers and since is not None:
+                # lingering, nobody needed the events up to ``since``; a cursor already past it stays
+                # (a read may be under way): the stream then catches up itself
+                self._cursor = max(self._cursor, since)
+            if self._stopping is not None:
+                self._stopping.cancel()
+                self._stopping = None
             self.subscribers.add(subscriber)
             return subscriber, self._cursor
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
+        """The last stream to leave stops the hub ``linger_seconds`` later, unless another came."""
         self.subscribers.discard(subscriber)
+        if self.subscribers or self._task is None or self._stopping is not None:
+            return
+        if self.linger_seconds > 0:
+            self._stopping = asyncio.get_running_loop().call_later(self.linger_seconds, self._stop)
+        else:
+            self._stop()
+
+    def _stop(self) -> None:
+        self._stopping = None
         if not self.subscribers and self._task is not None:
-            self._task.cancel()  # the last stream left: stop polling
+            self._task.cancel()
             self._task = None
 
     def wake(self) -> None:

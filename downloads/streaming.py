@@ -69,6 +69,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.3  # without a watch (PostgreSQL without Redis): how often the hub reads
 SAFETY_POLL_SECONDS = 2.0  # with one (stream_wake): should a wake-up ever be lost
 CHANGE_CHECK_SECONDS = 0.02  # embedded SQLite: how often its change counter is looked at
+HUB_LINGER_SECONDS = 30.0  # the hub keeps running this long after the last stream left
 RECHECK_SECONDS = 2.0  # how often the credentials of every open stream are checked again
 HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
@@ -141,6 +142,7 @@ def _hub() -> EventHub:
             inbox_limit=INBOX_LIMIT,
             run_sync=_db,
             watch=watch,
+            linger_seconds=HUB_LINGER_SECONDS,
         )
     return _hubs[loop]
 
