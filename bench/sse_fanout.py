@@ -8,8 +8,8 @@ embedded SQLite (no Redis: streams learn of new events from SQLite's change coun
 ``--redis`` (Redis at ``SPOTIZERR_BENCH_REDIS_URL``, by default database 13 of the local server,
 flushed first: workers push events through channels-redis) or PostgreSQL + Redis. Then:
 
-1. on the idle service, opens ``--idle`` streams one after another and times each first frame
-   (target p50 5 ms);
+1. on the idle service, opens ``--idle`` streams one after another with a bare HTTP client and
+   times each first frame (target p50 5 ms), and daphne's CPU per stream opened;
 2. opens ``--streams`` progress streams and downloads an album of ``--tracks`` tracks; every task
    event carries the time the worker published it, so each client measures publish-to-arrival;
    per event, "arrival at every client" is the slowest client's time (target p95 0.1 s with Redis,
@@ -190,22 +190,33 @@ async def _cycles(port: int, cycles: int, parallel: int) -> dict[str, Any]:
     }
 
 
+async def _first_frame_raw(port: int) -> float:
+    """Seconds from connecting to the end of the first frame, with a bare HTTP/1.1 client (httpx's
+    own per-request work would be a large part of a few milliseconds)."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(
+            f"GET /api/prgs/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        received = b""
+        while b"\r\n\r\n" not in received or b"\n\n" not in received.split(b"\r\n\r\n", 1)[1]:
+            chunk = await asyncio.wait_for(reader.read(65536), 10)
+            if not chunk:
+                raise OSError("the stream ended before its first frame")
+            received += chunk
+        return time.perf_counter() - started
+    finally:
+        writer.close()
+
+
 async def _idle_first_frames(port: int, count: int) -> dict[str, Any]:
     """``count`` streams opened one after another on an idle service: connect to first frame."""
-    url = f"http://127.0.0.1:{port}/api/prgs/stream"
     times: list[float] = []
-    limits = httpx.Limits(max_connections=2, max_keepalive_connections=0)
-    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0)) as client:
-        for _ in range(count):
-            started = time.perf_counter()
-            async with client.stream("GET", url, headers={"Accept": "text/event-stream"}) as response:
-                buffer = ""
-                async for chunk in response.aiter_text():
-                    buffer += chunk
-                    if "\n\n" in buffer:
-                        break
-            times.append(time.perf_counter() - started)
-            await asyncio.sleep(0.02)  # the server sees the disconnect before the next one
+    for _ in range(count):
+        times.append(await _first_frame_raw(port))
+        await asyncio.sleep(0.02)  # the server sees the disconnect before the next one
     return {
         "count": count,
         "p50_ms": round(1000 * percentile(times, 0.5), 2),
