@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from downloads.models import DownloadTask, TaskEvent
@@ -111,7 +112,7 @@ def progress_publish(
         payload=payload,
     )
     DownloadTask.objects.filter(pk=task.pk).update(updated_at=event.created_at)
-    _push_to_streams(event)
+    _after_commit_push(event)
     return event
 
 
@@ -131,8 +132,15 @@ def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
         status="deleted",
         payload=payload,
     )
-    _push_to_streams(event)
+    _after_commit_push(event)
     return event
+
+
+def _after_commit_push(event: TaskEvent) -> None:
+    """Push once the event is committed (at once outside a transaction): a stream never shows an
+    event a rollback undid, and the frames show the committed state."""
+    if settings.REDIS_URL:
+        transaction.on_commit(lambda: _push_to_streams(event))
 
 
 def _push_to_streams(event: TaskEvent) -> None:
