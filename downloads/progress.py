@@ -1,8 +1,9 @@
 """The one module that publishes download progress.
 
 Every change a client should see becomes a ``TaskEvent`` row (ids only grow) and bumps the task's
-``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set a wake-up is also
-sent through the channel layer so a stream in another process reacts at once.
+``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set the event's id is
+also pushed through the channel layer to each web process's stream hub, which reads it at once (on
+the embedded SQLite the hub notices the write itself: ``downloads.stream_wake``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from downloads.models import DownloadTask, TaskEvent
@@ -110,7 +112,7 @@ def progress_publish(
         payload=payload,
     )
     DownloadTask.objects.filter(pk=task.pk).update(updated_at=event.created_at)
-    _wake_streams(event.pk)
+    _after_commit_push(event)
     return event
 
 
@@ -130,22 +132,38 @@ def progress_deleted(*, task_id: uuid.UUID, owner_id: int) -> TaskEvent:
         status="deleted",
         payload=payload,
     )
-    _wake_streams(event.pk)
+    _after_commit_push(event)
     return event
 
 
-def _wake_streams(event_id: int) -> None:
-    # Without Redis, workers live in other processes than daphne: streams poll the events table.
+def _after_commit_push(event: TaskEvent) -> None:
+    """Push once the event is committed (at once outside a transaction): a stream never shows an
+    event a rollback undid, and the frames show the committed state."""
+    if settings.REDIS_URL:
+        transaction.on_commit(lambda: _push_to_streams(event))
+
+
+def _push_to_streams(event: TaskEvent) -> None:
+    """With Redis: push ``event`` and its rendered frames to the stream hub of every web process."""
+    # Without Redis the hubs watch the database instead (downloads.stream_wake).
     if not settings.REDIS_URL:
         return
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
+    from django.db import DatabaseError
     from redis.exceptions import RedisError
+
+    from downloads.stream_frames import pushed_frames
 
     layer = get_channel_layer()
     if layer is None:
         return
+    message: dict[str, Any] = {"type": "progress.event", "event_id": event.pk, "owner_id": event.owner_id}
     try:
-        async_to_sync(layer.group_send)(STREAM_GROUP, {"type": "progress.wake", "event_id": event_id})
-    except (RedisError, OSError):  # the streams' own polling still delivers the event, a little later
-        logger.warning("Could not notify progress streams through the channel layer", exc_info=True)
+        message["frames"] = pushed_frames(event)
+    except DatabaseError:  # the hubs read the event from the table instead
+        logger.warning("Could not render progress event %s for the streams", event.pk, exc_info=True)
+    try:
+        async_to_sync(layer.group_send)(STREAM_GROUP, message)
+    except (RedisError, OSError):  # the hubs' safety poll still delivers the event, a little later
+        logger.warning("Could not push progress event %s to the streams", event.pk, exc_info=True)

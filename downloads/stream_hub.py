@@ -1,10 +1,18 @@
-"""One events poller per process, shared by every open progress stream.
+"""One events reader per process, shared by every open progress stream.
 
 Each stream used to poll the events table and render its own frames, so N streams cost N queries per
 poll and N renders per event. The hub reads new events once (``id > cursor``, at most ``batch`` per
 read), renders the frames once per distinct visibility (every admin sees the same; each other user
 sees their own tasks) and appends them to each stream's bounded inbox. It runs as one asyncio task,
-started with the first stream and cancelled when the last one leaves.
+started with the first stream and cancelled ``linger_seconds`` after the last one left (a client
+reconnecting, or the next page's stream, finds it running).
+
+It reads when its ``watch`` (``stream_wake``: SQLite's change counter on the embedded database) says
+new events may be waiting, and otherwise every ``poll_seconds``: the only way without a watch, a
+safety net with one. With Redis the publishing process renders the event's two frames (as admins see
+it, as its owner sees it) and pushes them through the channel layer: when the pushed event is the one
+after the cursor, the hub hands them out without reading anything; any gap (events committed in
+another order than pushed, a lost message) makes it read the table instead.
 
 A burst longer than ``batch``, or an inbox past ``inbox_limit`` frames (a client that stopped
 reading), becomes an overflow flag: that stream sends one fresh snapshot instead of the backlog.
@@ -21,7 +29,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +46,11 @@ Frame = tuple[int, bytes]  # (event id, rendered SSE frame)
 Poll = Callable[[int, int, dict[Hashable, User]], tuple[int, bool, dict[Hashable, list[Frame]]]]
 # the credentials of the open streams -> those still valid
 Recheck = Callable[[set[StreamCredential]], set[StreamCredential]]
+# what a watch hands the hub: nothing (new events may be waiting), or one event pushed through the
+# channel layer: {"event_id", "owner_id", "frames": {"all": frame, "owner": frame}}
+Pushed = dict[str, Any] | None
+# runs while the hub runs, calling its argument when new events may be waiting (see stream_wake)
+Watch = Callable[[Callable[[Pushed], None]], Awaitable[None]]
 
 
 def visibility(user: User) -> Hashable:
@@ -90,8 +103,10 @@ class Subscriber:
 
 
 class EventHub:
-    """The per-process poller. ``subscribe`` before reading the stream's first frames: the cursor is
-    then never ahead of them, and the stream drops the frames its first frames already covered."""
+    """The per-process reader. A stream reads its first frames (up to event ``since``), then
+    subscribes: the hub hands it every event after its cursor at that moment, and the stream drops
+    the frames its first frames already covered; should the cursor already be past ``since``, the
+    stream reads the events in between itself (``subscribe`` returns the cursor)."""
 
     def __init__(
         self,
@@ -104,8 +119,11 @@ class EventHub:
         run_sync: Callable[[Callable[..., Any]], Callable[..., Any]],
         recheck: Recheck | None = None,
         recheck_seconds: float = 2.0,
+        watch: Watch | None = None,
+        linger_seconds: float = 0.0,
     ) -> None:
-        self._poll, self._latest, self._run_sync = poll, latest, run_sync
+        self.linger_seconds = linger_seconds  # a stream coming back soon finds the hub running
+        self._poll, self._latest, self._run_sync, self._watch = poll, latest, run_sync, watch
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
         self._recheck, self.recheck_seconds = recheck, recheck_seconds
         self._next_recheck = 0.0
@@ -113,32 +131,100 @@ class EventHub:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
+        self._stopping: asyncio.TimerHandle | None = None
         self._cursor = 0
         self._failing = False
 
-    async def subscribe(self, user: User, credential: StreamCredential | None = None) -> Subscriber:
+    async def subscribe(
+        self, user: User, credential: StreamCredential | None = None, *, since: int | None = None
+    ) -> tuple[Subscriber, int]:
+        """A new inbox, and the cursor it starts from. The first stream starts the hub at ``since``
+        (no read); without ``since``, at the latest event."""
         subscriber = Subscriber(user=user, inbox_limit=self.inbox_limit, credential=credential)
         async with self._lock:
             if self._task is None:
-                self._cursor = await self._run_sync(self._latest)()
+                self._cursor = since if since is not None else await self._run_sync(self._latest)()
                 self._task = asyncio.ensure_future(self._run())
+            elif not self.subscribers and since is not None:
+                # lingering, nobody needed the events up to ``since``; a cursor already past it stays
+                # (a read may be under way): the stream then catches up itself
+                self._cursor = max(self._cursor, since)
+            if self._stopping is not None:
+                self._stopping.cancel()
+                self._stopping = None
             self.subscribers.add(subscriber)
-        return subscriber
+            return subscriber, self._cursor
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
+        """The last stream to leave stops the hub ``linger_seconds`` later, unless another came."""
         self.subscribers.discard(subscriber)
+        if self.subscribers or self._task is None or self._stopping is not None:
+            return
+        if self.linger_seconds > 0:
+            self._stopping = asyncio.get_running_loop().call_later(self.linger_seconds, self._stop)
+        else:
+            self._stop()
+
+    def _stop(self) -> None:
+        self._stopping = None
         if not self.subscribers and self._task is not None:
-            self._task.cancel()  # the last stream left: stop polling
+            self._task.cancel()
             self._task = None
 
     def wake(self) -> None:
-        """A worker published (channel layer wake-up): poll now instead of at the next tick."""
+        """New events may be waiting (the watch saw a publish): read now instead of at the next tick."""
         self._wake.set()
 
+    def notice(self, pushed: Pushed = None) -> None:
+        """What the watch saw: hand out a pushed event that follows the cursor, else read."""
+        try:
+            event_id, owner_id, frames = pushed["event_id"], pushed["owner_id"], pushed["frames"]  # type: ignore[index]
+        except (KeyError, TypeError):
+            self.wake()
+            return
+        if event_id <= self._cursor:
+            return  # already read from the table
+        if event_id != self._cursor + 1 or not frames.get("all"):
+            self.wake()  # a gap: the events in between are read from the table first
+            return
+        for subscriber in list(self.subscribers):
+            key = visibility(subscriber.user)
+            frame = (
+                frames.get("all")
+                if key == "all"
+                else frames.get("owner")
+                if key == ("owner", owner_id)
+                else None
+            )
+            if frame:
+                subscriber.deliver([(event_id, frame)])
+        self._cursor = event_id
+
     async def _run(self) -> None:
+        watching = asyncio.ensure_future(self._watching()) if self._watch is not None else None
+        try:
+            await self._serve()
+        finally:
+            if watching is not None:
+                watching.cancel()
+
+    async def _watching(self) -> None:
+        assert self._watch is not None
+        try:
+            await self._watch(self.notice)
+        except Exception:  # the safety poll still delivers, only later
+            logger.exception("Progress streams stopped watching for new events; polling instead")
+
+    def _tick_seconds(self) -> float:
+        """Until the next read without a wake-up: the safety poll, or the credentials check if sooner."""
+        if self._recheck is None:
+            return self.poll_seconds
+        return max(0.0, min(self.poll_seconds, self._next_recheck - time.monotonic()))
+
+    async def _serve(self) -> None:
         while True:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=self._tick_seconds())
             self._wake.clear()
             try:
                 await self._poll_once()
@@ -172,7 +258,9 @@ class EventHub:
             return
         before = self._cursor
         cursor, overflowed, frames = await self._run_sync(self._poll)(before, self.batch, groups)
-        self._cursor, self._failing = cursor, False
+        # max: events pushed meanwhile (notice) may have moved the cursor past this read; a stream
+        # that gets an event twice sends it once (it drops ids it already sent)
+        self._cursor, self._failing = max(self._cursor, cursor), False
         for subscriber in list(self.subscribers):
             rendered = frames.get(visibility(subscriber.user))
             if overflowed or (rendered is None and cursor > before):

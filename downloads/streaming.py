@@ -7,13 +7,20 @@ is a ``snapshot`` (current tasks); then one ``task`` or ``deleted`` frame per ev
 event's ``id:``; a ``heartbeat`` frame (no id) every ``HEARTBEAT_SECONDS``. A client reconnecting
 with ``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
 
-Events live in the database: workers run in other processes and cannot reach this one in the
-embedded setup. One poller per process (``stream_hub.EventHub``) reads the events table every
-``POLL_SECONDS`` (an indexed ``id > last`` query), renders each event once per distinct visibility
-and hands the frames to every open stream. With ``REDIS_URL`` a worker's publish also wakes the
-poller at once through the channel layer. Every ``RECHECK_SECONDS`` the same poller re-checks the
-credentials of every open stream at once (``accounts.selectors.stream_credentials_valid``) and ends
-the streams whose user was deleted, deactivated, demoted or promoted, changed password or logged out.
+Events live in the database: workers run in other processes. One reader per process
+(``stream_hub.EventHub``) reads the events table (an indexed ``id > last`` query) when its watch
+(``stream_wake``) says a worker published: with ``REDIS_URL`` the publish itself, pushed through the
+channel layer to the one member each process has in ``STREAM_GROUP``; on the embedded SQLite a look
+at SQLite's change counter every ``CHANGE_CHECK_SECONDS``. It renders each event once per distinct
+visibility and pushes the frames to every open stream; it also reads every ``SAFETY_POLL_SECONDS``
+(``POLL_SECONDS`` with no watch: PostgreSQL without Redis). Every ``RECHECK_SECONDS`` the same reader
+re-checks the credentials of every open stream at once (``accounts.selectors.stream_credentials_valid``)
+and ends the streams whose user was deleted, deactivated, demoted or promoted, changed password or
+logged out.
+
+A new stream takes one trip to a database thread (``_open``: authenticate, then the snapshot or the
+missed events) before joining the hub; the hub starts from the stream's last id, so a first stream
+costs no further read.
 
 What one connection holds is bounded: events are read in batches of at most ``BATCH``, a stream's
 inbox holds at most ``INBOX_LIMIT`` frames, and a backlog beyond either becomes one snapshot;
@@ -33,68 +40,43 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Hashable
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.http import AsyncHttpConsumer
-from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError
+from django.utils.functional import SimpleLazyObject
 from rest_framework import exceptions
 from rest_framework.request import Request
 
 from accounts.authentication import SpotizerrAuthentication
 from accounts.models import User
 from accounts.selectors import StreamCredential, stream_credential, stream_credentials_valid
-from downloads import selectors, services
+from downloads import selectors, services, stream_frames
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
-from downloads.stream_hub import EventHub, Frame, Subscriber, visible_events
+from downloads.stream_hub import EventHub, Subscriber
+from downloads.stream_wake import NO_CHANNEL_LAYER, watch_for_setup
 from spotizerr.errors import error_body
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.3  # without a watch (PostgreSQL without Redis): how often the hub reads
+SAFETY_POLL_SECONDS = 2.0  # with one (stream_wake): should a wake-up ever be lost
+CHANGE_CHECK_SECONDS = 0.02  # embedded SQLite: how often its change counter is looked at
+HUB_LINGER_SECONDS = 30.0  # the hub keeps running this long after the last stream left
 RECHECK_SECONDS = 2.0  # how often the credentials of every open stream are checked again
 HEARTBEAT_SECONDS = 15.0
 BATCH = 200  # events read per poll; a longer backlog becomes a snapshot
 INBOX_LIMIT = 1000  # frames waiting for one slow reader; more becomes a snapshot
 REPLAY_LIMIT = 1000  # missed events replayed on reconnect; more becomes a snapshot
-SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
 # Reads run in the thread pool, not on the one shared "sync" thread: many open streams poll at once.
 _db = functools.partial(database_sync_to_async, thread_sensitive=False)
-
-
-# kind -> (change_type, trigger_reason) of the original Spotizerr stream
-_KINDS = {
-    "snapshot": ("snapshot", "initial_snapshot"),
-    "task": ("update", "callback_update"),
-    "deleted": ("deleted", "task_deleted"),
-    "heartbeat": ("heartbeat", "heartbeat"),
-    "revoked": ("error", "credentials_revoked"),
-}
-
-
-def frame_body(kind: str, counts: dict[str, int] | None, **fields: Any) -> dict[str, Any]:
-    """The JSON body of one frame: the original Spotizerr fields, then ours."""
-    change_type, trigger_reason = _KINDS[kind]
-    body: dict[str, Any] = {"event": kind, "change_type": change_type, "trigger_reason": trigger_reason}
-    if counts is not None:
-        body["task_counts"] = counts
-        body["total_tasks"] = selectors.all_tasks_count(counts)
-    body.setdefault("tasks", [])
-    body.update(fields)
-    return body
-
-
-def _frame(body: dict[str, Any], event_id: int | None = None) -> bytes:
-    """An unnamed frame: browsers hand it to ``onmessage`` (a named ``event:`` would not be)."""
-    lines = [] if event_id is None else [f"id: {event_id}"]
-    lines.append("data: " + json.dumps(body, separators=(",", ":"), default=str))
-    return ("\n".join(lines) + "\n\n").encode()
 
 
 # ---------------------------------------------------------------------------------------------- sync reads
@@ -105,77 +87,41 @@ def _authenticate(scope: dict[str, Any]) -> tuple[User, StreamCredential] | None
     if ticket:
         return services.stream_ticket_redeem(ticket=ticket)
     django_request = ASGIRequest(scope, io.BytesIO())
-    django_request.user = scope.get("user")  # type: ignore[assignment]  # from the session (channels' AuthMiddlewareStack)
+    session = scope.get("session")  # channels' SessionMiddlewareStack; read only if the session is used
+    django_request.session = session  # type: ignore[assignment]
+    django_request.user = SimpleLazyObject(  # type: ignore[assignment]
+        lambda: auth.get_user(django_request) if session is not None else AnonymousUser()
+    )
     try:
         result = SpotizerrAuthentication().authenticate(Request(django_request))
     except exceptions.AuthenticationFailed:
         return None
     if result is None or not result[0].is_authenticated or not result[0].is_active:
         return None
-    session = scope.get("session")
     user, token = result
     return user, stream_credential(user=user, token=token, session_key=getattr(session, "session_key", None))
 
 
-def _snapshot(user: User) -> tuple[bytes, int]:
-    latest = selectors.latest_event_id()
-    body = selectors.tasks_updates(user=user, since=None, page=1, limit=SNAPSHOT_FINISHED, active_only=False)
-    data = frame_body(
-        "snapshot", body["task_counts"], tasks=body["tasks"], timestamp=body["current_timestamp"]
-    )
-    return _frame(data, latest), latest
+def _open(
+    scope: dict[str, Any], last_event_id: int | None
+) -> tuple[User, StreamCredential, bytes, int] | None:
+    """Everything a new stream needs from the database, in one trip to a thread: who it is (None when
+    nobody), what it authenticated with, its first frames and the id they reach."""
+    found = _authenticate(scope)
+    if found is None:
+        return None
+    user, credential = found
+    frames, last = _first_frames(user, last_event_id)
+    return user, credential, frames, last
 
 
-def _event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
-    ids = {event.task_id for event in events if event.task_id}
-    annotated = selectors.tasks_annotated(selectors.tasks_visible_to(user).filter(pk__in=ids))
-    documents = {doc["task_id"]: doc for doc in selectors.tasks_progress(annotated)}
-    counts = selectors.task_counts(selectors.tasks_visible_to(user))
-    frames = []
-    for event in events:
-        task_id = str(event.task_uuid)
-        if event.kind == TaskEvent.Kind.DELETED or task_id not in documents:
-            body = frame_body("deleted", counts, task_id=task_id, event_id=event.pk)
-        else:
-            last_line = selectors.last_line_of(event)
-            body = frame_body(
-                "task",
-                counts,
-                tasks=[documents[task_id]],
-                task_id=task_id,
-                event_id=event.pk,
-                last_line=last_line,
-            )
-        frames.append((event.pk, _frame(body, event.pk)))
-    return frames
-
-
-def _catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
-    """Frames for events after ``after`` (at most ``limit``), the new last id, and whether more
-    were waiting than ``limit`` (then the caller sends a snapshot instead)."""
-    events = selectors.events_after(user=user, after_id=after, limit=limit + 1)
-    if len(events) > limit:
-        return b"", after, True
-    if not events:
-        return b"", after, False
-    return b"".join(frame for _, frame in _event_frames(user, events)), events[-1].pk, False
-
-
-def _poll(
-    cursor: int, batch: int, groups: dict[Hashable, User]
-) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
-    """The hub's one read per tick: events after ``cursor`` (at most ``batch``; more is an overflow,
-    answered with the latest id) and their frames rendered once per visibility in ``groups``."""
-    # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
-    # by ``visible_events``, the same rule.
-    events = list(TaskEvent.objects.filter(id__gt=cursor).order_by("id")[: batch + 1])
-    if len(events) > batch:
-        return selectors.latest_event_id(), True, {}
-    frames: dict[Hashable, list[Frame]] = {}
-    for key, user in groups.items():
-        visible = visible_events(user, events)
-        frames[key] = _event_frames(user, visible) if visible else []
-    return (events[-1].pk if events else cursor), False, frames
+def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, int]:
+    """The events after ``Last-Event-ID`` when there are not too many, else a snapshot."""
+    if last_event_id is not None and last_event_id <= selectors.latest_event_id():
+        frames, last, overflow = stream_frames.catch_up(user, last_event_id, REPLAY_LIMIT)
+        if not overflow:
+            return frames or b": replayed\n\n", last
+    return stream_frames.snapshot(user)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, EventHub] = weakref.WeakKeyDictionary()
@@ -185,15 +131,18 @@ def _hub() -> EventHub:
     """This process's hub (one per event loop; daphne runs one loop)."""
     loop = asyncio.get_running_loop()
     if loop not in _hubs:
+        watch = watch_for_setup(TaskEvent._meta.db_table, STREAM_GROUP, interval=CHANGE_CHECK_SECONDS)
         _hubs[loop] = EventHub(
-            poll=_poll,
+            poll=stream_frames.poll,
             latest=selectors.latest_event_id,
-            poll_seconds=POLL_SECONDS,
+            poll_seconds=POLL_SECONDS if watch is None else SAFETY_POLL_SECONDS,
             recheck=stream_credentials_valid,
             recheck_seconds=RECHECK_SECONDS,
             batch=BATCH,
             inbox_limit=INBOX_LIMIT,
             run_sync=_db,
+            watch=watch,
+            linger_seconds=HUB_LINGER_SECONDS,
         )
     return _hubs[loop]
 
@@ -202,8 +151,9 @@ def _hub() -> EventHub:
 class ProgressStreamConsumer(AsyncHttpConsumer):
     """One SSE connection. The pump runs as its own asyncio task so that a client's disconnect (an
     ``http.disconnect`` message) is handled at once: it cancels the pump, which leaves the hub, and
-    frees the connection."""
+    frees the connection. A stream has no channel of its own: the hub listens for the process."""
 
+    channel_layer_alias = NO_CHANNEL_LAYER
     user: User
     credential: StreamCredential
     pump: asyncio.Task | None = None
@@ -212,14 +162,14 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
     async def http_request(self, message: dict[str, Any]) -> None:
         if message.get("more_body"):
             return
-        found = await _db(_authenticate)(self.scope)
-        if found is None:
+        opened = await _db(_open)(self.scope, self._last_event_id())
+        if opened is None:
             body = error_body("Authentication required.", code="not_authenticated")
             await self.send_response(
                 401, json.dumps(body).encode(), headers=[(b"Content-Type", b"application/json")]
             )
             raise StopConsumer()
-        self.user, self.credential = found
+        self.user, self.credential, frames, last = opened
         await self.send_headers(
             headers=[
                 (b"Content-Type", b"text/event-stream; charset=utf-8"),
@@ -227,14 +177,9 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
                 (b"X-Accel-Buffering", b"no"),
             ]
         )
-        if self.channel_layer is not None and settings.REDIS_URL:
-            await self.channel_layer.group_add(STREAM_GROUP, self.channel_name)
-        self.pump = asyncio.ensure_future(self._pump())
+        await self._send(frames)
+        self.pump = asyncio.ensure_future(self._pump(last))
         self.pump.add_done_callback(self._pump_ended)
-
-    async def progress_wake(self, message: dict[str, Any]) -> None:
-        """A worker published an event (channel layer, with Redis): look now instead of at the next poll."""
-        _hub().wake()
 
     async def http_disconnect(self, message: dict[str, Any]) -> None:
         await self._stop()
@@ -247,8 +192,6 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
             self.pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.pump
-        if self.channel_layer is not None and settings.REDIS_URL:
-            await self.channel_layer.group_discard(STREAM_GROUP, self.channel_name)
 
     def _pump_ended(self, task: asyncio.Task) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -261,55 +204,54 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         raw = raw or query[0]
         return int(raw) if raw.isdigit() else None
 
-    async def _first_frames(self) -> int:
-        last = self._last_event_id()
-        if last is not None and last <= await _db(selectors.latest_event_id)():
-            frames, new_last, overflow = await _db(_catch_up)(self.user, last, REPLAY_LIMIT)
-            if not overflow:
-                await self._send(frames or b": replayed\n\n")
-                return new_last
-        frame, latest = await _db(_snapshot)(self.user)
-        await self._send(frame)
-        return latest
-
-    async def _pump(self) -> None:
+    async def _pump(self, last: int) -> None:
         try:
-            await self._pump_events()
+            await self._pump_events(last)
         except DatabaseError:  # the client reconnects with Last-Event-ID and misses nothing
             logger.warning("Progress stream ended: the database is unavailable", exc_info=True)
             await self.send_body(b"", more_body=False)
 
-    async def _pump_events(self) -> None:
+    async def _pump_events(self, last: int) -> None:
+        """Join the hub after the first frames (up to ``last``); read what the hub got past them
+        before this stream joined, then relay."""
         hub = _hub()
-        # subscribe before the first frames: nothing falls between
-        subscriber = await hub.subscribe(self.user, self.credential)
+        subscriber, cursor = await hub.subscribe(self.user, self.credential, since=last)
         try:
-            await self._relay(subscriber, await self._first_frames())
+            if cursor > last:
+                frames, last, overflow = await _db(stream_frames.catch_up)(self.user, last, REPLAY_LIMIT)
+                if overflow:
+                    frames, last = await _db(stream_frames.snapshot)(self.user)
+                if frames:
+                    await self._send(frames)
+            await self._relay(subscriber, last)
         finally:
             hub.unsubscribe(subscriber)
 
     async def _relay(self, subscriber: Subscriber, last: int) -> None:
         """Send what the hub hands over, newer than ``last``; a snapshot on overflow; heartbeats. End
         the stream when the hub finds its credentials no longer valid."""
+        loop = asyncio.get_running_loop()
         next_beat = time.monotonic() + HEARTBEAT_SECONDS
         while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(
-                    subscriber.ready.wait(), timeout=max(0.0, next_beat - time.monotonic())
-                )
+            # a timer, not wait_for (which wraps every wait in a task of its own: 200 per event)
+            beat = loop.call_later(max(0.0, next_beat - time.monotonic()), subscriber.ready.set)
+            try:
+                await subscriber.ready.wait()
+            finally:
+                beat.cancel()
             if subscriber.revoked:
                 await self._end_revoked()
                 return
             overflowed, frames = subscriber.take()
             if overflowed:
-                snapshot, last = await _db(_snapshot)(self.user)
+                snapshot, last = await _db(stream_frames.snapshot)(self.user)
                 await self._send(snapshot)
             fresh = [(event_id, frame) for event_id, frame in frames if event_id > last]
             if fresh:
                 await self._send(b"".join(frame for _, frame in fresh))
                 last = fresh[-1][0]
             if time.monotonic() >= next_beat:
-                await self.send_body(_heartbeat(self.last_frame), more_body=True)
+                await self.send_body(stream_frames.heartbeat(self.last_frame), more_body=True)
                 next_beat = time.monotonic() + HEARTBEAT_SECONDS
 
     async def _send(self, frames: bytes) -> None:
@@ -320,15 +262,6 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
     async def _end_revoked(self) -> None:
         logger.info("Progress stream of %s ended: its credentials are no longer valid", self.user.username)
         error = "Your session ended or your access changed; log in again."
-        await self.send_body(_frame(frame_body("revoked", None, error=error)), more_body=False)
-
-
-def _heartbeat(last_frame: bytes) -> bytes:
-    """A heartbeat frame (no id) with the counts of the newest frame sent: the original web UI shows
-    them, and reconnects after 60 s without a message (comment lines do not reach ``onmessage``)."""
-    counts = None
-    for line in reversed(last_frame.splitlines()):
-        if line.startswith(b"data: "):
-            counts = json.loads(line[6:]).get("task_counts")
-            break
-    return _frame(frame_body("heartbeat", counts))
+        await self.send_body(
+            stream_frames.frame(stream_frames.frame_body("revoked", None, error=error)), more_body=False
+        )

@@ -17,8 +17,8 @@ from spotizerr.runtime.web_handler import PooledASGIHandler
 
 django_asgi_app = PooledASGIHandler(threads=settings.WEB_THREADS)
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.sessions import SessionMiddlewareStack
 from django.urls import re_path
 
 from downloads.streaming import ProgressStreamConsumer
@@ -27,7 +27,7 @@ application = ProtocolTypeRouter(
     {
         "http": URLRouter(
             [
-                re_path(r"^api/prgs/stream/?$", AuthMiddlewareStack(ProgressStreamConsumer.as_asgi())),
+                re_path(r"^api/prgs/stream/?$", SessionMiddlewareStack(ProgressStreamConsumer.as_asgi())),
                 re_path(r"", django_asgi_app),  # type: ignore[arg-type]  # channels routes to ASGI apps
             ]
         ),

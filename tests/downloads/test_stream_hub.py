@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
@@ -69,11 +70,11 @@ def test_one_poll_serves_every_stream_and_renders_once_per_visibility() -> None:
         events = FakeEvents()
         hub = hub_with(events)
         streams = [
-            await hub.subscribe(user(1)),
-            await hub.subscribe(user(1)),
-            await hub.subscribe(user(2)),
-            await hub.subscribe(user(3, admin=True)),
-            await hub.subscribe(user(4, admin=True)),
+            (await hub.subscribe(user(1)))[0],
+            (await hub.subscribe(user(1)))[0],
+            (await hub.subscribe(user(2)))[0],
+            (await hub.subscribe(user(3, admin=True)))[0],
+            (await hub.subscribe(user(4, admin=True)))[0],
         ]
         await asyncio.sleep(0.05)
         taken = [stream.take() for stream in streams]
@@ -91,7 +92,7 @@ def test_the_poller_stops_when_the_last_stream_leaves() -> None:
     async def scenario() -> tuple[int, int]:
         events = FakeEvents()
         hub = hub_with(events)
-        stream = await hub.subscribe(user(1))
+        stream = (await hub.subscribe(user(1)))[0]
         await asyncio.sleep(0.05)
         hub.unsubscribe(stream)
         polls = len(events.polls)
@@ -125,7 +126,7 @@ def test_one_recheck_per_tick_covers_every_stream_and_ends_those_no_longer_valid
             recheck_seconds=0.02,
         )
         names = ["alice", "alice", "bob", "carol", "dave"]
-        streams = [await hub.subscribe(user(n), name) for n, name in enumerate(names)]
+        streams = [(await hub.subscribe(user(n), name))[0] for n, name in enumerate(names)]
         await asyncio.sleep(0.1)
         for stream in streams:
             hub.unsubscribe(stream)
@@ -136,3 +137,153 @@ def test_one_recheck_per_tick_covers_every_stream_and_ends_those_no_longer_valid
     assert revoked == [False, False, True, False, False]
     assert 1 <= len(checks) <= 6  # every 0.02 s over 0.1 s, not every 0.01 s poll, not per stream
     assert checks[0] == {"alice", "bob", "carol", "dave"}
+
+
+def quiet_hub(events: FakeEvents, watch: Any) -> EventHub:
+    """A hub whose safety poll never comes during a test: only its watch makes it act."""
+    return EventHub(
+        poll=events.poll,
+        latest=lambda: events.cursor,
+        poll_seconds=60.0,
+        batch=5,
+        inbox_limit=10,
+        run_sync=run_inline,
+        watch=watch,
+    )
+
+
+def pushed(event_id: int, owner_id: int) -> dict[str, Any]:
+    frames = {"all": f"all {event_id}".encode(), "owner": f"owner {event_id}".encode()}
+    return {"type": "progress.event", "event_id": event_id, "owner_id": owner_id, "frames": frames}
+
+
+def test_frames_pushed_through_the_channel_layer_reach_each_stream_without_a_read() -> None:
+    """GIVEN a hub listening on a real (in-memory) channel layer, its safety poll a minute away
+    WHEN a publisher pushes an event's frames to the group
+    THEN every stream gets the frame of its visibility at once (the owner its own, an admin the
+    admin's, another user nothing) and the events table is never read."""
+    from channels.layers import InMemoryChannelLayer
+
+    from downloads.stream_wake import channel_watch
+
+    async def scenario() -> tuple[list[Any], list[Any], float]:
+        layer = InMemoryChannelLayer()
+        events = FakeEvents()
+        hub = quiet_hub(events, channel_watch(layer, "progress"))
+        owner, admin, other = (
+            (await hub.subscribe(user(1), since=10))[0],
+            (await hub.subscribe(user(9, admin=True)))[0],
+            (await hub.subscribe(user(2)))[0],
+        )
+        await asyncio.sleep(0.05)  # the watch joined the group
+        sent = time.monotonic()
+        await layer.group_send("progress", pushed(11, owner_id=1))
+        await asyncio.wait_for(owner.ready.wait(), 2)
+        waited = time.monotonic() - sent
+        await asyncio.wait_for(admin.ready.wait(), 2)
+        taken = [owner.take(), admin.take(), other.take()]
+        for stream in (owner, admin, other):
+            hub.unsubscribe(stream)
+        return taken, events.polls, waited
+
+    taken, polls, waited = _run(scenario())
+
+    assert taken == [(False, [(11, b"owner 11")]), (False, [(11, b"all 11")]), (False, [])]
+    assert polls == [] and waited < 0.5
+
+
+def test_a_pushed_event_after_a_gap_makes_the_hub_read_the_table_in_order() -> None:
+    """GIVEN a hub at event 10 WHEN event 12 is pushed first (11 was committed but its message is late)
+    THEN the hub does not hand out 12 (the stream would skip 11) but reads the table from its cursor
+    (the fake table answers with 11), and the late push of 11 is dropped as already read."""
+
+    async def scenario() -> tuple[list[Any], int]:
+        events = FakeEvents()
+        hands: list[Any] = []
+
+        async def watch(notify: Any) -> None:
+            hands.append(notify)
+            await asyncio.Event().wait()
+
+        hub = quiet_hub(events, watch)
+        stream = (await hub.subscribe(user(1), since=10))[0]
+        await asyncio.sleep(0.01)
+        hands[0](pushed(12, owner_id=1))
+        await asyncio.wait_for(stream.ready.wait(), 2)
+        hands[0](pushed(11, owner_id=1))
+        taken = stream.take()
+        hub.unsubscribe(stream)
+        return [taken], len(events.polls)
+
+    taken, polls = _run(scenario())
+
+    assert polls == 1 and taken == [(False, [(11, b"('owner', 1)")])]
+
+
+def test_a_thousand_streams_coming_and_going_leave_no_subscriber_and_no_task() -> None:
+    """GIVEN a hub with a watch WHEN 1,000 streams subscribe and leave, 50 at a time
+    THEN no subscriber is left, the hub and its watch stopped, and no asyncio task is left over."""
+
+    async def scenario() -> tuple[int, Any, int, int]:
+        events = FakeEvents()
+        stopped: list[bool] = []
+
+        async def watch(notify: Any) -> None:
+            try:
+                await asyncio.Event().wait()
+            finally:
+                stopped.append(True)
+
+        hub = quiet_hub(events, watch)
+        baseline = len(asyncio.all_tasks())
+
+        async def one(n: int) -> None:
+            subscriber, _ = await hub.subscribe(user(n % 7, admin=n % 3 == 0), since=10)
+            await asyncio.sleep(0)
+            hub.unsubscribe(subscriber)
+
+        for start in range(0, 1000, 50):
+            await asyncio.gather(*(one(n) for n in range(start, start + 50)))
+        await asyncio.sleep(0.01)
+        return len(hub.subscribers), hub._task, len(asyncio.all_tasks()) - baseline, len(stopped)
+
+    subscribers, task, extra_tasks, watch_stops = _run(scenario())
+
+    assert subscribers == 0 and task is None and extra_tasks == 0
+    assert watch_stops >= 1
+
+
+def test_a_stream_coming_back_within_the_linger_finds_the_hub_running() -> None:
+    """GIVEN a hub that lingers after its last stream left WHEN a stream comes back meanwhile THEN the
+    same hub task serves it, starting from where the new stream is (no read of the latest id); once
+    the linger is over with nobody back, the hub stops."""
+
+    async def scenario() -> tuple[bool, int, bool]:
+        events = FakeEvents()
+        latest_reads: list[int] = []
+
+        def latest() -> int:
+            latest_reads.append(1)
+            return events.cursor
+
+        hub = EventHub(
+            poll=events.poll,
+            latest=latest,
+            poll_seconds=60.0,
+            batch=5,
+            inbox_limit=10,
+            run_sync=run_inline,
+            linger_seconds=0.1,
+        )
+        first, _ = await hub.subscribe(user(1), since=10)
+        task = hub._task
+        hub.unsubscribe(first)
+        second, cursor = await hub.subscribe(user(1), since=40)
+        same = hub._task is task and cursor == 40
+        hub.unsubscribe(second)
+        await asyncio.sleep(0.3)
+        return same, len(latest_reads), hub._task is None
+
+    same, latest_reads, stopped = _run(scenario())
+
+    assert same and latest_reads == 0 and stopped

@@ -258,11 +258,14 @@ def test_a_burst_beyond_one_batch_becomes_one_snapshot(start_server, open_stream
 
     monkeypatch.setattr(streaming, "BATCH", 2)
     monkeypatch.setattr(streaming, "POLL_SECONDS", 1.5)
+    monkeypatch.setattr(streaming, "SAFETY_POLL_SECONDS", 1.5)
+    monkeypatch.setattr(streaming, "CHANGE_CHECK_SECONDS", 1.5)  # the SQLite watch looks only once
     # the events must pile up between two polls: no Redis wake-up (REDIS_URL runs) may end the wait early
-    monkeypatch.setattr(progress, "_wake_streams", lambda event_id: None)
+    monkeypatch.setattr(progress, "_push_to_streams", lambda event: None)
     task = queue(alice)
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     first = stream.next()
+    time.sleep(0.3)  # the hub's first look (when it starts) is behind it: the next is 1.5 s away
 
     for number in range(5):
         progress_publish(task, status="queued", message=f"still waiting {number}")
