@@ -65,6 +65,20 @@ def preload_workers() -> None:
     gc.freeze()
 
 
+def close_database_pools() -> None:
+    """Close the PostgreSQL pools migrating and loading opened: a pool runs threads of its own, and
+    ``serve`` must be single-threaded to fork (the cluster, the web processes). Whoever needs the
+    database next opens a pool of its own (``spotizerr.runtime.dbpool``)."""
+    from django.db import connections
+
+    for wrapper in connections.all(initialized_only=True):
+        close_pool = getattr(wrapper, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+        else:
+            wrapper.close()
+
+
 def _freeze_before_fork() -> None:
     gc.freeze()
 

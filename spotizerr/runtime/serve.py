@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from spotizerr.runtime.forked_cluster import preload_workers
+from spotizerr.runtime.forked_cluster import close_database_pools, preload_workers
 from spotizerr.runtime.watchdog import ClusterProcess, Watchdog
 from spotizerr.runtime.web_processes import WebProcesses, preload_application, run_daphne
 
@@ -55,6 +55,7 @@ def _preload(*, web: bool, workers: bool) -> None:
         preload_application()
     if workers:
         preload_workers()
+    close_database_pools()
 
 
 class Command(BaseCommand):

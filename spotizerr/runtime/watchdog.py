@@ -63,8 +63,12 @@ class ClusterProcess:
         self._fork = fork
 
     def start(self) -> None:
-        from spotizerr.runtime.forked_cluster import fork_cluster
+        from spotizerr.runtime.forked_cluster import close_database_pools, fork_cluster
 
+        if self._fork and threading.current_thread() is threading.main_thread():
+            # a PostgreSQL pool's threads would make this process unforkable; from another thread
+            # (daphne in this process) the pool serves requests and the cluster is not forked anyway
+            close_database_pools()
         self.forked = self._fork and threading.active_count() == 1
         if self.forked:
             self.process = fork_cluster(stdout=self._stdout)
