@@ -20,7 +20,7 @@ TRACKS = 4
 
 def _fulfilling_pid(service) -> int | None:
     """The pid of the worker process holding a fulfilment claim right now, if any."""
-    rows = service.rows("SELECT lease_owner FROM downloads_trackjob WHERE lease_owner LIKE 'fulfil:%'")
+    rows = service.rows("SELECT lease_owner FROM downloads_trackjob WHERE lease_owner LIKE ?", ("fulfil:%",))
     return int(rows[0][0].split(":")[1]) if rows else None
 
 
