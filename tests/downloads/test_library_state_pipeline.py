@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
+from downloads.models import LibraryFile, TaskStatus, TrackJob, TrackStatus
+from tests.downloads.queueing import download
 from tests.fakes.library_files import put_file
 from tests.fakes.spotify_api import IDS
 
@@ -13,12 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def test_a_placed_mp3_is_recorded_with_its_format_bitrate_and_album(alice_client, album_in_inbox) -> None:

@@ -9,18 +9,13 @@ import pytest
 from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
 from downloads.tag_reading import read_tags
 from library_history.models import HistoryEntry
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def summary_of(client, task: DownloadTask) -> dict:

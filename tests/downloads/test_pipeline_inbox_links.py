@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from downloads.models import DownloadTask, LibraryFile, TaskStatus
+from downloads.models import LibraryFile, TaskStatus
 from downloads.tag_reading import read_tags
+from tests.downloads.queueing import download
 from tests.fakes.audio import make_audio
 from tests.fakes.spotify_api import IDS
 
@@ -17,12 +18,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def outside_file(tmp_path: Path, spotify_api) -> Path:

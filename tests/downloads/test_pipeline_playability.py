@@ -9,19 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
+from downloads.models import LibraryFile, TaskStatus, TrackJob, TrackStatus
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def truncate(path: Path, share: float = 0.4) -> bytes:

@@ -8,18 +8,13 @@ import pytest
 
 from downloads.models import DownloadTask, TaskStatus
 from downloads.services import download_request
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue", "spotify_owner_linked"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def summary_of(client, task: DownloadTask) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from downloads.models import DownloadTask, TaskStatus
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
@@ -13,12 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def retry_events(task: DownloadTask) -> list[dict]:

@@ -11,6 +11,7 @@ from downloads.models import DownloadTask, LibraryFile, TaskStatus
 from downloads.tag_reading import read_tags
 from downloads.tagging import PREVIEW_COMMENT
 from library_history.models import HistoryEntry
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
@@ -19,12 +20,6 @@ pytestmark = [
 ]
 
 TRACK_FILE = Path("The Test Pattern") / "Sine Waves" / "01. Four Forty.mp3"
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def test_a_track_from_the_inbox_lands_in_the_library_tagged(alice_client, inbox_file, library_root) -> None:

@@ -12,6 +12,7 @@ from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob
 from downloads.tag_reading import read_tags
 from downloads.tagging import PREVIEW_COMMENT
 from library_history.models import HistoryEntry, HistoryTrack
+from tests.downloads.queueing import download
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [
@@ -21,12 +22,6 @@ pytestmark = [
 
 SONG = "The Test Pattern/Sine Waves/01. Four Forty"
 MP3, FLAC = f"{SONG}.mp3", f"{SONG}.flac"
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def m3u_paths(root: Path, name: str = "Fixture Mix") -> list[str]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from downloads.fulfilment import LANDED_NOTE, inbox_scan
-from downloads.models import DownloadTask, TaskEvent, TaskStatus, TrackJob, TrackStatus, WantedTrack
+from downloads.models import TaskEvent, TaskStatus, TrackJob, TrackStatus, WantedTrack
 from library_history.models import HistoryEntry
 from spotizerr.runtime import upkeep
+from tests.downloads.queueing import download
 from tests.downloads.workers import Background
 from tests.fakes.spotify_api import IDS
 
@@ -21,12 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("auth_on", "engine", "inline_queue"),
 ]
-
-
-def download(client, kind: str, item_id: str, query: str = "") -> DownloadTask:
-    response = client.get(f"/api/{kind}/download/{item_id}{query}")
-    assert response.status_code == 202, response.json()
-    return DownloadTask.objects.get(pk=response.json()["task_id"])
 
 
 def wanted_of(client) -> list[dict]:
