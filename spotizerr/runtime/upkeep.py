@@ -14,7 +14,8 @@ import logging
 import multiprocessing
 import random
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -22,6 +23,7 @@ from django.db import DatabaseError, connection
 from spotizerr.lib import cluster
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 _started = False
@@ -58,20 +60,29 @@ def reap_forever(stop: threading.Event) -> None:
             return
 
 
+def _guarded(what: str, call: Callable[[], T]) -> T | None:
+    """``call()``, or None when it failed: an upkeep thread never dies (crash recovery depends on the
+    reaper's), and a busy or restarting database is only logged, for the next round to try again.
+    The thread's database connection is closed either way."""
+    try:
+        return call()
+    except DatabaseError:
+        logger.warning("%s could not reach the database", what, exc_info=True)
+        return None
+    except Exception:
+        logger.exception("%s failed", what)
+        return None
+    finally:
+        connection.close()
+
+
 def reap_once() -> dict[str, int]:
     from downloads.services import downloads_reap
     from playlist_imports.services import imports_reap
 
-    try:
-        counts = {**downloads_reap(), "imports requeued": imports_reap()}
-    except DatabaseError:  # a busy or restarting database: the next round tries again
-        logger.warning("The reaper could not reach the database", exc_info=True)
+    counts = _guarded("The reaper", lambda: {**downloads_reap(), "imports requeued": imports_reap()})
+    if counts is None:
         return {}
-    except Exception:  # never let the thread die: crash recovery depends on it
-        logger.exception("The reaper failed")
-        return {}
-    finally:
-        connection.close()
     if any(counts.values()):
         logger.warning("Reaper: %s", ", ".join(f"{name} {count}" for name, count in counts.items() if count))
     return counts
@@ -90,16 +101,10 @@ def media_refresh_once() -> int:
     from settings_app.media_playlists import media_playlists_sync_due
     from settings_app.media_servers import media_servers_refresh_due
 
-    try:
-        return media_servers_refresh_due() + media_playlists_sync_due()
-    except DatabaseError:
-        logger.warning("The media-server refresher could not reach the database", exc_info=True)
-        return 0
-    except Exception:  # never let the thread die
-        logger.exception("The media-server refresher failed")
-        return 0
-    finally:
-        connection.close()
+    done = _guarded(
+        "The media-server refresher", lambda: media_servers_refresh_due() + media_playlists_sync_due()
+    )
+    return done or 0
 
 
 def inbox_scan_forever(stop: threading.Event) -> None:
@@ -125,16 +130,9 @@ def inbox_scan_once() -> int:
     """One scan; returns the tracks fulfilled or upgraded."""
     from downloads.fulfilment import inbox_scan
 
-    try:
-        result = inbox_scan()
-    except DatabaseError:
-        logger.warning("The inbox scan could not reach the database", exc_info=True)
+    result = _guarded("The inbox scan", inbox_scan)
+    if result is None:
         return 0
-    except Exception:  # never let the thread die
-        logger.exception("The inbox scan failed")
-        return 0
-    finally:
-        connection.close()
     if result.fulfilled or result.upgraded:
         logger.info(
             "Inbox scan: %s wanted track(s) fulfilled, %s upgraded", result.fulfilled, result.upgraded
