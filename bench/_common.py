@@ -130,18 +130,26 @@ def tree_memory(pids: list[int]) -> dict[str, float]:
     }
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU time of ``pids`` so far (exited children they reaped included)."""
+def cpu_times(pids: list[int]) -> tuple[float, float, float, float]:
+    """User, system, reaped children's user and children's system CPU seconds of ``pids`` so far
+    (``/proc/<pid>/stat``; processes gone already count nothing)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    totals = [0, 0, 0, 0]
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+        for index, value in enumerate(fields[11:15]):  # utime, stime, cutime, cstime
+            totals[index] += int(value)
+    user, system, child_user, child_system = (total / ticks for total in totals)
+    return user, system, child_user, child_system
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of ``pids`` so far (exited children they reaped included)."""
+    return sum(cpu_times(pids))
 
 
 def machine_busy_seconds() -> float:

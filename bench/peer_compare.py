@@ -34,7 +34,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import add_web_processes_option, cpu_seconds, machine, percentile, running_service
+from bench._common import (
+    add_web_processes_option,
+    cpu_seconds,
+    cpu_times,
+    machine,
+    percentile,
+    running_service,
+)
 
 ADMIN, PASSWORD = "bench-admin", "bench-password-not-secret-1"
 ENDPOINTS = (("config", "/api/config/"), ("task list", "/api/prgs/list"), ("history", "/api/history/"))
@@ -145,16 +152,8 @@ def _cmdline(pid: int) -> bytes:
 
 def user_system_seconds(pids: list[int]) -> tuple[float, float]:
     """User and system CPU time of ``pids`` so far (the thread hand-offs of a request show as system)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    user = system = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        user, system = user + int(fields[11]), system + int(fields[12])
-    return user / ticks, system / ticks
+    user, system, _, _ = cpu_times(pids)
+    return user, system
 
 
 def web_pids(serve_pid: int) -> list[int]:
