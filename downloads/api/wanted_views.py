@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.current import request_user
 from downloads import wanted
 from downloads.api.serializers import MAX_PAGE_SIZE
+from downloads.models import WantedTrack
 from spotizerr.api import error_responses, validate
 
 _ERROR_TEXT = {
@@ -30,7 +31,7 @@ class WantedQuerySerializer(serializers.Serializer):
 
 
 class WantedContextSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["track", "album", "playlist", "watch"])
+    type = serializers.ChoiceField(choices=WantedTrack.Context.values)
     id = serializers.CharField()
     name = serializers.CharField()
 
