@@ -146,3 +146,26 @@ class SecurityHeadersMiddleware:
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = _content_security_policy()
         return response
+
+
+class ReleaseRenderedViewMiddleware:
+    """Breaks the reference cycle between a rendered DRF response and its view.
+
+    DRF keeps the view on the response (``renderer_context``) and the response on the view
+    (``view.response``), and the view is in a cycle with its request: once sent, the response body
+    (every dict of a 500-track page) is garbage that only the collector's full sweep frees, 15-25 ms
+    each time it runs. With the links cut after rendering, the body is freed as soon as it is sent.
+    Innermost in ``MIDDLEWARE``: the response it sees is rendered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        context = getattr(response, "renderer_context", None)
+        if context and getattr(response, "is_rendered", False):
+            view = context.get("view")
+            if getattr(view, "response", None) is response:
+                del view.response
+            response.renderer_context = None  # type: ignore[attr-defined]
+        return response

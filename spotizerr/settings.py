@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "spotizerr.middleware.ReleaseRenderedViewMiddleware",  # innermost: sees the rendered response
 ]
 
 ROOT_URLCONF = "spotizerr.urls"

@@ -11,6 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from spotizerr.catalog import bodies
 from spotizerr.integrations.spotify import MAX_OFFSET, SEARCH_TYPES
 
 MAX_PAGE = 500
@@ -161,10 +162,16 @@ class CatalogAlbumTrackSerializer(serializers.Serializer):
     external_urls = CatalogExternalUrlsSerializer(source="*")
     library = CatalogLibraryStateSerializer(required=False, help_text=_LIBRARY_HELP)
 
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return bodies.album_track_body(instance)  # the declared fields, built fast (bodies.py)
+
 
 class CatalogTrackSerializer(CatalogAlbumTrackSerializer):
     album = CatalogAlbumRefSerializer()
     popularity = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return bodies.track_body(instance)
 
 
 class CatalogAlbumTracksPageSerializer(CatalogPageFieldsSerializer):
@@ -260,6 +267,9 @@ class CatalogPlaylistEntrySerializer(serializers.Serializer):
 
     def get_is_local(self, entry: Any) -> bool:
         return entry.skip_reason == "local_file"
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return bodies.entry_body(instance)  # the declared fields, built fast (bodies.py)
 
 
 class CatalogPlaylistEntriesPageSerializer(CatalogPageFieldsSerializer):

@@ -228,3 +228,28 @@ def test_it_keys_cached_entries_on_the_snapshot(spotify_api_extended: FakeSpotif
         IDS.small_playlist, snapshot_id=client.playlist_snapshot(IDS.small_playlist)
     )
     assert len(before) == 5 and len(after) == 4
+
+
+def test_the_cache_keeps_of_playlist_entries_only_what_they_are_read_from(
+    spotify_api_extended: FakeSpotify,
+) -> None:
+    """(pre-2026 rules: the app's token reads the entries, so the raw answers can be compared)"""
+    import pickle
+
+    from spotizerr.integrations.spotify import parse
+
+    transport = get_spotify_client().transport
+    for offset in (0, 50, 100):  # local file at 7, null at 42, episode at 100
+        full = transport.get(
+            f"playlists/{IDS.big_playlist}/items", {"limit": 50, "offset": offset}, max_wait=5, cached=False
+        )
+        slim = parse.slim_playlist_items(full)
+        assert [parse.playlist_entry(item, n) for n, item in enumerate(slim["items"])] == [
+            parse.playlist_entry(item, n) for n, item in enumerate(full["items"])
+        ]
+        assert {key: value for key, value in slim.items() if key != "items"} == {
+            key: value for key, value in full.items() if key != "items"
+        }
+        assert len(pickle.dumps(slim)) < len(pickle.dumps(full)) / 3
+    entries = get_spotify_client().playlist_entries_page(IDS.big_playlist, limit=50, offset=0).items
+    assert entries[0].track is not None and entries[0].track.popularity is not None

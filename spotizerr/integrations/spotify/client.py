@@ -172,6 +172,7 @@ class SpotifyClient(UserReads):
                 page_size=self.PLAYLIST_PAGE,
                 cache_extra=snapshot_id,
                 as_user=True,
+                shape=parse.slim_playlist_items,
             )
         except SpotifyError as error:
             if type(error) is SpotifyError and error.upstream_status == 403:

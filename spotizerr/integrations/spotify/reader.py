@@ -3,10 +3,13 @@ page. ``me.UserReads`` and ``client.SpotifyClient`` build on them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spotizerr.integrations.catalog_types import Page
 from spotizerr.integrations.spotify.transport import SpotifyTransport, UserToken
+
+Shape = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class SpotifyReader:
@@ -27,6 +30,7 @@ class SpotifyReader:
         cached: bool = True,
         cache_extra: str = "",
         as_user: bool = False,
+        shape: Shape | None = None,
     ) -> dict[str, Any]:
         return self.transport.get(
             path,
@@ -35,6 +39,7 @@ class SpotifyReader:
             cached=cached,
             cache_extra=cache_extra,
             user=self.user if as_user else None,
+            shape=shape,
         )
 
     def _collect(
@@ -49,9 +54,11 @@ class SpotifyReader:
         cache_extra: str = "",
         cached: bool = True,
         as_user: bool = False,
+        shape: Shape | None = None,
     ) -> tuple[list[dict], int]:
         """Items from ``offset`` on, ``limit`` of them (None: all), in calls of at most ``page_size``.
-        ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``)."""
+        ``unwrap`` names the key holding the paging object (search answers ``{"tracks": {...}}``);
+        ``shape`` reduces each answer before it is cached (``SpotifyTransport.get``)."""
         items: list[dict] = []
         total = offset
         while limit is None or len(items) < limit:
@@ -62,6 +69,7 @@ class SpotifyReader:
                 cache_extra=cache_extra,
                 cached=cached,
                 as_user=as_user,
+                shape=shape,
             )
             paging = body.get(unwrap) or {} if unwrap else body
             page_items = [item for item in paging.get("items") or () if item is not None]

@@ -139,20 +139,26 @@ class SpotifyTransport:
         cache_extra: str = "",
         retries: int | None = None,
         user: UserToken | None = None,
+        shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
         ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only; ``retries``
         overrides ``SPOTIFY_RETRIES`` (a health check answers at once). With ``user`` the request is
-        signed with that user's token instead of the app's (cached per user)."""
+        signed with that user's token instead of the app's (cached per user). ``shape`` reduces the
+        answer before it is cached and returned (what is kept is keyed by its name)."""
         params = {key: value for key, value in (params or {}).items() if value is not None}
         ttl = settings.SPOTIFY_CACHE_SECONDS if cached else 0
         extra = f"{cache_extra}|user:{user.key}" if user is not None else cache_extra
+        if shape is not None:
+            extra = f"{extra}|shape:{shape.__module__}.{shape.__qualname__}"
         key = self._cache_key(path, params, extra) if ttl else ""
         if ttl and (hit := cache.get(key)) is not None:
             return hit
         body = self._fetch(
             path, params, max_wait, settings.SPOTIFY_RETRIES if retries is None else retries, user
         )
+        if shape is not None:
+            body = shape(body)
         if ttl:
             cache.set(key, body, ttl)
         return body
