@@ -284,7 +284,7 @@ SIMPLE_JWT = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.SpotizerrAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsAuthenticatedUser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["spotizerr.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["spotizerr.parsers.SafeJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "spotizerr.negotiation.JsonFirstNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
