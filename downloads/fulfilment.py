@@ -247,11 +247,11 @@ def wanted_fulfil(entry: WantedTrack) -> int:
     if job is None or job.task.status not in TERMINAL_STATUSES:
         return 0  # its task is gone or still running (its own worker will place the track)
     if job.status != TrackStatus.FAILED:  # fulfilled by a scan that died before dropping the entry
-        WantedTrack.objects.filter(pk=entry.pk).delete()
-        return 0
+        return _finish_dead_fulfilment(entry, job)
     holder = _claim(job, statuses=(TrackStatus.FAILED,))
     if holder is None:
         return 0
+    job.lease_owner = holder  # ``wanted_landed`` (the Record step) then leaves this entry to us
     try:
         with _lease_kept(job, holder):
             ctx = _run(job.task, job, isrc=entry.isrc)
@@ -265,6 +265,19 @@ def wanted_fulfil(entry: WantedTrack) -> int:
         _release(job, holder)
 
 
+def _finish_dead_fulfilment(entry: WantedTrack, job: TrackJob) -> int:
+    """The entry's child is no longer failed: a scan turned it done and died (SIGKILL) before the task,
+    its history and M3U followed and the entry went. Finish that (it is idempotent), unless a live
+    scan holds the child and is finishing it now."""
+    if job.lease_owner and not job.is_stale(stale_after=STALE_AFTER):
+        return 0
+    if job.status == TrackStatus.DONE:
+        task_after_change(job.task, job, note=FULFILLED_NOTE)
+    TrackJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner).update(lease_owner="")
+    WantedTrack.objects.filter(pk=entry.pk).delete()
+    return 0
+
+
 def wanted_landed(ctx: TrackContext) -> int:
     """A full file of ``ctx.track`` just reached the library (``Record``): every wanted entry for it
     (the owner's, or everyone's when the library is shared) is fulfilled with that file, its
@@ -272,6 +285,9 @@ def wanted_landed(ctx: TrackContext) -> int:
     entries = WantedTrack.objects.filter(track_id=ctx.track.id)
     if ctx.settings.separate_tracks_by_user:
         entries = entries.filter(owner=ctx.owner)
+    if ctx.job.lease_owner.startswith(FULFIL_LEASE_PREFIX):
+        # a fulfilment drops its own entry at its end: one killed before that leaves it to the next scan
+        entries = entries.exclude(task_id=ctx.job.task_id, position=ctx.job.position)
     for entry in list(entries):
         job = (
             TrackJob.objects.select_related("task", "task__owner")

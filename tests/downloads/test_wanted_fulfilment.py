@@ -170,3 +170,49 @@ def test_a_scan_with_nothing_new_imports_nothing_and_keeps_the_list(alice_client
     download(alice_client, "track", IDS.track)
 
     assert (inbox_scan().fulfilled, len(wanted_of(alice_client))) == (0, 1)
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL at one point of a scan: nothing in the scan catches it."""
+
+
+@pytest.mark.usefixtures("inbox_only")
+def test_a_scan_killed_after_marking_a_track_done_is_finished_by_the_next_one(
+    alice_client, album_in_inbox, monkeypatch
+) -> None:
+    """GIVEN a partial album whose missing file arrived, and a scan killed right after it turned the
+    track done (before the task, its history and M3U followed: the fault test saw it under load)
+    WHEN the next scan runs
+    THEN the task and its history complete and the wanted entry goes."""
+    from django.utils import timezone
+
+    from downloads import fulfilment
+
+    album_in_inbox(IDS.two_disc_album, skip=(2,))
+    task = download(alice_client, "album", IDS.two_disc_album)
+    assert HistoryEntry.objects.get(task_id=task.pk).status == "partial"
+    album_in_inbox(IDS.two_disc_album, skip=(1, 3, 4, 5, 6, 7, 8))
+
+    def killed(*args, **kwargs) -> None:
+        raise _Killed
+
+    monkeypatch.setattr(fulfilment, "task_after_change", killed)
+    monkeypatch.setattr(fulfilment, "_release", lambda job, holder: None)  # a dead scan releases nothing
+    with pytest.raises(_Killed):
+        inbox_scan()
+    monkeypatch.undo()
+    job = TrackJob.objects.get(task=task, position=2)
+    assert job.status == TrackStatus.DONE and job.lease_owner  # done, still claimed by the dead scan
+    TrackJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(hours=1))
+    assert HistoryEntry.objects.get(task_id=task.pk).status == "partial"
+
+    assert WantedTrack.objects.filter(task_id=task.pk, position=2).exists()  # left for the next scan
+
+    inbox_scan()
+
+    entry = HistoryEntry.objects.get(task_id=task.pk)
+    assert entry.status == "completed" and (entry.successful_tracks, entry.failed_tracks) == (8, 0)
+    assert set(entry.tracks.values_list("status", flat=True)) == {"completed"}
+    task.refresh_from_db()
+    assert task.summary["total_successful"] == 8 and task.summary["total_failed"] == 0
+    assert WantedTrack.objects.count() == 0
