@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import User
+from downloads.library_index import ORDER, in_scope
 from downloads.models import LibraryFile, WantedTrack
 from settings_app.selectors import get_config
 
@@ -56,16 +57,14 @@ def _scope(user: User, config: dict[str, Any] | None = None) -> tuple[Path, User
 
 
 def _files(match: Q, root: Path, owner: User | None) -> list[dict[str, Any]]:
-    """Matching files still on disk, full files before previews and newest first (one query).
-
-    Root and owner are checked here, not in SQL: every row has the same root, and SQLite would then
-    walk the whole (root, path) index instead of looking the ids and ISRCs up in theirs."""
-    rows = LibraryFile.objects.filter(match).order_by("is_preview", "-created_at").values(*_FILE_FIELDS)
+    """Matching files still on disk, full files before previews and newest first (one query). Root
+    and owner are checked in Python, not in SQL, so that SQLite uses the id and ISRC indexes
+    (``downloads/library_index.py`` says why)."""
+    rows = LibraryFile.objects.filter(match).order_by(*ORDER).values(*_FILE_FIELDS)
     return [
         row
         for row in rows
-        if row["library_root"] == str(root)
-        and (owner is None or row["owner_id"] == owner.pk)
+        if in_scope(row["library_root"], row["owner_id"], root=str(root), owner=owner)
         and (root / row["relative_path"]).is_file()
     ]
 

@@ -1,11 +1,10 @@
-"""Reads of download tasks, their progress and the library index."""
+"""Reads of download tasks and their progress (lookups in the library index: ``library_index.py``)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -16,7 +15,6 @@ from accounts.models import User
 from downloads.models import (
     ACTIVE_STATUSES,
     DownloadTask,
-    LibraryFile,
     TaskEvent,
     TaskStatus,
     TrackJob,
@@ -210,23 +208,6 @@ def latest_event_id() -> int:
 
 def oldest_event_id() -> int:
     return TaskEvent.objects.order_by("id").values_list("id", flat=True).first() or 0
-
-
-def library_file_find(
-    *, spotify_id: str, isrc: str | None, root: str, owner: User | None
-) -> LibraryFile | None:
-    """The library file holding this track (same Spotify id or ISRC) under ``root`` that still exists
-    on disk. ``owner`` narrows to that user's files (``separateTracksByUser``)."""
-    match = Q(spotify_id=spotify_id) if spotify_id else Q(pk__in=[])
-    if isrc:
-        match |= Q(isrc=isrc.upper())
-    files = LibraryFile.objects.filter(match, library_root=root)
-    if owner is not None:
-        files = files.filter(owner=owner)
-    for found in files.order_by("is_preview", "-created_at"):
-        if (Path(root) / found.relative_path).is_file():
-            return found
-    return None
 
 
 def track_jobs_of(task: DownloadTask) -> QuerySet[TrackJob]:

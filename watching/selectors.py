@@ -6,20 +6,18 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
-from downloads.models import DownloadTask, LibraryFile, TaskStatus
+from downloads.models import DownloadTask, TaskStatus
 from library_history.models import HistoryEntry, HistoryStatus
 from spotizerr.errors import NotFound
 from watching.liked import client_playlist_id
 from watching.models import ItemStatus, Watch, WatchItem, WatchItemState, WatchKind, WatchTarget
 
 DETAIL_LIST_LIMIT = 50  # failed and removed items shown in a status answer
-LOOKUP_CHUNK = 500  # ids per IN (...) query
 
 
 # ---------------------------------------------------------------------------------------------- visibility
@@ -200,24 +198,6 @@ _TASK_OUTCOMES: dict[str, ItemStatus] = {
     TaskStatus.CANCELLED: ItemStatus.CANCELLED,
 }
 FAILED_WITHOUT_MESSAGE = "The download failed."
-
-
-def library_paths(*, spotify_ids: list[str], root: Path) -> dict[str, Path]:
-    """The file under ``root`` the library index holds for each track that has one still on disk (full
-    files before previews, newest first). A few queries however long the playlist."""
-    found: dict[str, Path] = {}
-    for start in range(0, len(spotify_ids), LOOKUP_CHUNK):
-        rows = (
-            LibraryFile.objects.filter(
-                library_root=str(root), spotify_id__in=spotify_ids[start : start + LOOKUP_CHUNK]
-            )
-            .order_by("is_preview", "-created_at")
-            .values_list("spotify_id", "relative_path")
-        )
-        for spotify_id, relative in rows:
-            if spotify_id not in found and (root / relative).is_file():
-                found[spotify_id] = root / relative
-    return found
 
 
 def _history_outcome(entry: HistoryEntry) -> Outcome:

@@ -18,14 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import User
 from downloads import selectors
+from downloads.library_index import library_paths
 from downloads.models import (
     ACTIVE_STATUSES,
     TRACK_TERMINAL,
     DownloadTask,
     DownloadType,
-    LibraryFile,
     TaskStatus,
     TrackJob,
     TrackStatus,
@@ -230,25 +229,11 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     root = engine.download_path
     tracks = [(entry.position, entry.track) for entry in playlist.entries if entry.track is not None]
     owner = task.owner if engine.separate_tracks_by_user else None
-    paths = _library_paths([track.id for _, track in tracks], str(root), owner)
+    found = library_paths(spotify_ids=[track.id for _, track in tracks], root=root, owner=owner)
+    paths = {track_id: path.relative_to(root).as_posix() for track_id, path in found.items()}
     rows = [
         (position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
         for position, track in tracks
     ]
     path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
     return str(path)
-
-
-def _library_paths(track_ids: list[str], root: str, owner: User | None, chunk: int = 500) -> dict[str, str]:
-    """Each track's library-relative path (full files before previews, newest first), a few queries
-    however long the playlist."""
-    found: dict[str, str] = {}
-    for start in range(0, len(track_ids), chunk):
-        files = LibraryFile.objects.filter(spotify_id__in=track_ids[start : start + chunk], library_root=root)
-        if owner is not None:
-            files = files.filter(owner=owner)
-        for track_id, relative in files.order_by("is_preview", "-created_at").values_list(
-            "spotify_id", "relative_path"
-        ):
-            found.setdefault(track_id, relative)
-    return found

@@ -9,7 +9,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from downloads import selectors, upgrades
+from downloads import library_index, upgrades
 from downloads.extras.steps import Enrich, WriteSidecar
 from downloads.models import DownloadTask, LibraryFile
 from downloads.pipeline import audio
@@ -71,7 +71,7 @@ class CheckLibrary(Step):
             ctx.outcome, ctx.reason = Outcome.SKIPPED, "Explicit track skipped (explicit filter is on)."
             return
         owner = ctx.owner if ctx.settings.separate_tracks_by_user else None
-        found = selectors.library_file_find(
+        found = library_index.library_file_find(
             spotify_id=ctx.track.id, isrc=ctx.track.isrc, root=str(ctx.root), owner=owner
         )
         if found is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts.models import User
+from downloads.library_index import library_paths
 from settings_app.selectors import get_config
 from watching import selectors as watch_selectors
 
@@ -23,7 +24,7 @@ def mark_playlist_entries(*, user: User, playlist_id: str, body: dict[str, Any],
     if watch is None:
         return
     track_ids = [item["track"]["id"] for item in items if item.get("track")]
-    present = watch_selectors.library_paths(spotify_ids=track_ids, root=Path(get_config()["downloadPath"]))
+    present = library_paths(spotify_ids=track_ids, root=Path(get_config()["downloadPath"]))
     for item in items:
         track = item.get("track")
         item["in_library"] = bool(track and track["id"] in present)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from downloads.library_index import library_paths
 from settings_app.media_playlists import media_playlists_touch
 from settings_app.selectors import get_config
 from spotizerr.integrations.catalog_types import Page, PlaylistEntry
@@ -109,7 +110,7 @@ def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
 
     root = Path(get_config()["downloadPath"])
     items = selectors.target_current_items(target)
-    files = selectors.library_paths(spotify_ids=[item.spotify_id for item in items], root=root)
+    files = library_paths(spotify_ids=[item.spotify_id for item in items], root=root)
     entries = [
         M3UEntry(
             path=files[item.spotify_id],
