@@ -38,8 +38,9 @@ from downloads.progress import progress_publish
 logger = logging.getLogger(__name__)
 
 
-def _summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
-    """The summary's counts, cheap enough to refresh after every track (the lists come at the end)."""
+def summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
+    """The summary's counts from ``selectors.track_job_counts``, cheap enough to refresh after every
+    track (the lists come at the end)."""
     return {
         "total_successful": counts[TrackStatus.DONE],
         "total_skipped": counts[TrackStatus.SKIPPED],
@@ -63,7 +64,7 @@ def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> 
     over = sum(counts[status] for status in TRACK_TERMINAL if status != TrackStatus.CANCELLED)
     fields: dict[str, Any] = {
         "progress": min(100, round(100 * over / total)),
-        "summary": _summary_counts(counts, previews),
+        "summary": summary_counts(counts, previews),
         "updated_at": timezone.now(),
     }
     if current is not None:
@@ -78,7 +79,10 @@ def _work_left(task: DownloadTask) -> bool:
     return TrackJob.objects.filter(task=task, status__in=(TrackStatus.PENDING, TrackStatus.RUNNING)).exists()
 
 
-def _outcome(task: DownloadTask) -> tuple[str, str]:
+def task_outcome(task: DownloadTask) -> tuple[str, str]:
+    """The task's final status and error message from its track jobs as they stand: a single track
+    keeps its own outcome; a list is complete when any track is there, else an error naming the first
+    problem. Used when the task ends and when the inbox scan changes a finished task's track."""
     statuses = list(TrackJob.objects.filter(task=task).values_list("status", "reason").order_by("position"))
     good = [s for s, _ in statuses if s in (TrackStatus.DONE, TrackStatus.SKIPPED)]
     failures = [reason for s, reason in statuses if s == TrackStatus.FAILED]
@@ -102,11 +106,11 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     if task.status not in (TaskStatus.DOWNLOADING, TaskStatus.RETRYING) or _work_left(task):
         return False
     m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
-    status, error = _outcome(task)
+    status, error = task_outcome(task)
     # The row keeps the counts; the per-track lists are read from the track jobs when asked for
     # (selectors.task_progress), so task lists stay small however long the playlists are.
     counts, previews = selectors.track_job_counts(task)
-    summary = {**_summary_counts(counts, previews), "m3u_file": m3u}
+    summary = {**summary_counts(counts, previews), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
     messages: dict[str, str] = {
