@@ -202,18 +202,18 @@ _TASK_OUTCOMES: dict[str, ItemStatus] = {
 FAILED_WITHOUT_MESSAGE = "The download failed."
 
 
-def library_paths(*, spotify_ids: list[str], root: Path) -> dict[str, Path]:
+def library_paths(*, spotify_ids: list[str], root: Path, owner: User | None = None) -> dict[str, Path]:
     """The file under ``root`` the library index holds for each track that has one still on disk (full
-    files before previews, newest first). A few queries however long the playlist."""
+    files before previews, newest first); only ``owner``'s files when given (``separateTracksByUser``).
+    A few queries however long the playlist."""
     found: dict[str, Path] = {}
     for start in range(0, len(spotify_ids), LOOKUP_CHUNK):
-        rows = (
-            LibraryFile.objects.filter(
-                library_root=str(root), spotify_id__in=spotify_ids[start : start + LOOKUP_CHUNK]
-            )
-            .order_by("is_preview", "-created_at")
-            .values_list("spotify_id", "relative_path")
+        files = LibraryFile.objects.filter(
+            library_root=str(root), spotify_id__in=spotify_ids[start : start + LOOKUP_CHUNK]
         )
+        if owner is not None:
+            files = files.filter(owner=owner)
+        rows = files.order_by("is_preview", "-created_at").values_list("spotify_id", "relative_path")
         for spotify_id, relative in rows:
             if spotify_id not in found and (root / relative).is_file():
                 found[spotify_id] = root / relative

@@ -195,11 +195,12 @@ def _m3u_entries(root: Path, jobs: list[tuple[int, str, str, str, int]]) -> list
 
 def playlist_file_write(task: DownloadTask) -> str | None:
     """Write the playlist's M3U in playlist order (downloaded and already-present tracks); returns
-    its library-relative path."""
-    from downloads.playlist_files import write_m3u
+    its library-relative path. Named by ``playlist_file_name`` (Liked Songs carry the owner's name)."""
+    from downloads.playlist_files import playlist_file_name, write_m3u
 
     root = effective_settings(task).download_path
-    name = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
+    title = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
+    name = playlist_file_name(playlist_id=task.item_id, name=title, owner=task.owner)
     jobs = list(
         TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
         .order_by("position")
@@ -228,7 +229,7 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     except SpotifyError as error:
         logger.warning("Could not refresh the M3U of playlist %s: %s", playlist_id, error.message)
         return None
-    from downloads.playlist_files import write_m3u
+    from downloads.playlist_files import playlist_file_name, write_m3u
 
     engine = effective_settings(task)
     root = engine.download_path
@@ -239,7 +240,8 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
         (position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
         for position, track in tracks
     ]
-    path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
+    name = playlist_file_name(playlist_id=playlist_id, name=playlist.name, owner=task.owner)
+    path = write_m3u(root=root, playlist_name=name, entries=_m3u_entries(root, rows))
     return str(path)
 
 
