@@ -212,7 +212,7 @@ def _context(task: DownloadTask, job: TrackJob) -> TrackContext:
     """The job's context as the runner builds it, its sources narrowed to the inbox."""
     from downloads.pipeline import runner
 
-    ctx = runner._context(task, job, CancelToken())
+    ctx = runner.track_context(task, job, CancelToken())
     ctx.config = {**ctx.config, **_INBOX_ONLY}
     ctx.work_dir = fulfil_work_dir_for(job)
     return ctx
@@ -227,7 +227,7 @@ def _run(task: DownloadTask, job: TrackJob, *, isrc: str = "") -> TrackContext |
     if isrc and not ctx.track.isrc:
         ctx.track = dataclasses.replace(ctx.track, isrc=isrc)
     try:
-        runner._run_steps(ctx)
+        runner.track_steps_run(ctx)
     except TrackFailure as failure:
         logger.info("Inbox file for %s not imported: %s", job.track_id, failure.reason)
         return None
@@ -341,19 +341,19 @@ def task_after_change(task: DownloadTask, job: TrackJob, *, note: str) -> None:
     from downloads import selectors
     from downloads.pipeline import history
     from downloads.pipeline.finish import (
-        _outcome,
-        _summary_counts,
         context_playlist_refresh,
         playlist_file_write,
+        summary_counts,
+        task_outcome,
     )
     from downloads.progress import TrackEvent, progress_publish
 
     counts, previews = selectors.track_job_counts(task)
-    summary = {**(task.summary or {}), **_summary_counts(counts, previews)}
+    summary = {**(task.summary or {}), **summary_counts(counts, previews)}
     if task.download_type == DownloadType.PLAYLIST:
         summary["m3u_file"] = playlist_file_write(task)
     fields: dict[str, object] = {"summary": summary, "updated_at": timezone.now()}
-    status, error = _outcome(task)
+    status, error = task_outcome(task)
     if task.status == TaskStatus.ERROR and status == TaskStatus.COMPLETE:
         fields.update(status=TaskStatus.COMPLETE, error_message=error)
     DownloadTask.objects.filter(pk=task.pk, status__in=TERMINAL_STATUSES).update(**fields)

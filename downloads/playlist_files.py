@@ -1,13 +1,22 @@
-"""Playlist files (extended M3U) written next to the library, in ``<root>/playlists/``."""
+"""Playlist files (extended M3U) written next to the library, in ``<root>/playlists/``.
+
+Every writer (a playlist download ending, a watched playlist's track landing, a watch check, an inbox
+fulfilment or upgrade) names the file through ``playlist_file_name``, so they all rewrite the same one.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from spotizerr.integrations.spotify import LIKED_ID
 from spotizerr.lib.atomic import atomic_write_text
 from spotizerr.lib.naming import MAX_COMPONENT_BYTES, sanitize_component
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PLAYLISTS_FOLDER = "playlists"
 M3U_SUFFIX = ".m3u"
@@ -21,6 +30,16 @@ class M3UEntry:
     duration_s: int
     artist: str
     title: str
+
+
+def playlist_file_name(*, playlist_id: str, name: str, owner: User | None) -> str:
+    """The name ``owner``'s playlist ``playlist_id`` (called ``name``) is written under: its own name,
+    except Liked Songs (``liked``), one list per user, which carry the username (``Liked Songs
+    (alice)``) so two users never overwrite each other's. The system user's (auth off) keep the plain
+    name. Independent of ``separateTracksByUser``: turning it on or off never moves an M3U."""
+    if playlist_id != LIKED_ID or owner is None or owner.is_system:
+        return name
+    return f"{name} ({owner.username})"
 
 
 def m3u_path(*, root: Path, playlist_name: str) -> Path:

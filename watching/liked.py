@@ -22,3 +22,9 @@ def client_playlist_id(spotify_id: str) -> str:
 def liked_owner_pk(spotify_id: str) -> int | None:
     """The user whose Liked Songs a target is, or None for an ordinary playlist."""
     return int(spotify_id[len(LIKED_PREFIX) :]) if spotify_id.startswith(LIKED_PREFIX) else None
+
+
+def liked_owner(spotify_id: str) -> User | None:
+    """The user whose Liked Songs a target is (None for an ordinary playlist, or a user since deleted)."""
+    owner_pk = liked_owner_pk(spotify_id)
+    return None if owner_pk is None else User.objects.filter(pk=owner_pk).first()

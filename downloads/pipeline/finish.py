@@ -37,8 +37,9 @@ from downloads.progress import progress_publish
 logger = logging.getLogger(__name__)
 
 
-def _summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
-    """The summary's counts, cheap enough to refresh after every track (the lists come at the end)."""
+def summary_counts(counts: dict[str, int], previews: int) -> dict[str, Any]:
+    """The summary's counts from ``selectors.track_job_counts``, cheap enough to refresh after every
+    track (the lists come at the end)."""
     return {
         "total_successful": counts[TrackStatus.DONE],
         "total_skipped": counts[TrackStatus.SKIPPED],
@@ -62,7 +63,7 @@ def task_progress_refresh(task: DownloadTask, *, current: int | None = None) -> 
     over = sum(counts[status] for status in TRACK_TERMINAL if status != TrackStatus.CANCELLED)
     fields: dict[str, Any] = {
         "progress": min(100, round(100 * over / total)),
-        "summary": _summary_counts(counts, previews),
+        "summary": summary_counts(counts, previews),
         "updated_at": timezone.now(),
     }
     if current is not None:
@@ -77,7 +78,10 @@ def _work_left(task: DownloadTask) -> bool:
     return TrackJob.objects.filter(task=task, status__in=(TrackStatus.PENDING, TrackStatus.RUNNING)).exists()
 
 
-def _outcome(task: DownloadTask) -> tuple[str, str]:
+def task_outcome(task: DownloadTask) -> tuple[str, str]:
+    """The task's final status and error message from its track jobs as they stand: a single track
+    keeps its own outcome; a list is complete when any track is there, else an error naming the first
+    problem. Used when the task ends and when the inbox scan changes a finished task's track."""
     statuses = list(TrackJob.objects.filter(task=task).values_list("status", "reason").order_by("position"))
     good = [s for s, _ in statuses if s in (TrackStatus.DONE, TrackStatus.SKIPPED)]
     failures = [reason for s, reason in statuses if s == TrackStatus.FAILED]
@@ -101,11 +105,11 @@ def task_finish_if_done(task: DownloadTask) -> bool:
     if task.status not in (TaskStatus.DOWNLOADING, TaskStatus.RETRYING) or _work_left(task):
         return False
     m3u = playlist_file_write(task) if task.download_type == DownloadType.PLAYLIST else None
-    status, error = _outcome(task)
+    status, error = task_outcome(task)
     # The row keeps the counts; the per-track lists are read from the track jobs when asked for
     # (selectors.task_progress), so task lists stay small however long the playlists are.
     counts, previews = selectors.track_job_counts(task)
-    summary = {**_summary_counts(counts, previews), "m3u_file": m3u}
+    summary = {**summary_counts(counts, previews), "m3u_file": m3u}
     if not task.move_to(status, error_message=error, summary=summary, progress=100):
         return False
     messages: dict[str, str] = {
@@ -190,11 +194,12 @@ def _m3u_entries(root: Path, jobs: list[tuple[int, str, str, str, int]]) -> list
 
 def playlist_file_write(task: DownloadTask) -> str | None:
     """Write the playlist's M3U in playlist order (downloaded and already-present tracks); returns
-    its library-relative path."""
-    from downloads.playlist_files import write_m3u
+    its library-relative path. Named by ``playlist_file_name`` (Liked Songs carry the owner's name)."""
+    from downloads.playlist_files import playlist_file_name, write_m3u
 
     root = effective_settings(task).download_path
-    name = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
+    title = ((task.metadata or {}).get("playlist") or {}).get("name") or task.name
+    name = playlist_file_name(playlist_id=task.item_id, name=title, owner=task.owner)
     jobs = list(
         TrackJob.objects.filter(task=task, status__in=(TrackStatus.DONE, TrackStatus.SKIPPED))
         .order_by("position")
@@ -223,7 +228,7 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
     except SpotifyError as error:
         logger.warning("Could not refresh the M3U of playlist %s: %s", playlist_id, error.message)
         return None
-    from downloads.playlist_files import write_m3u
+    from downloads.playlist_files import playlist_file_name, write_m3u
 
     engine = effective_settings(task)
     root = engine.download_path
@@ -235,5 +240,6 @@ def context_playlist_refresh(task: DownloadTask) -> str | None:
         (position, track.name, ", ".join(track.artist_names), paths.get(track.id, ""), track.duration_ms)
         for position, track in tracks
     ]
-    path = write_m3u(root=root, playlist_name=playlist.name, entries=_m3u_entries(root, rows))
+    name = playlist_file_name(playlist_id=playlist_id, name=playlist.name, owner=task.owner)
+    path = write_m3u(root=root, playlist_name=name, entries=_m3u_entries(root, rows))
     return str(path)

@@ -222,7 +222,10 @@ def _result_fields(result: TrackResult) -> dict[str, object]:
     return fields
 
 
-def _context(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackContext:
+def track_context(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackContext:
+    """The context the steps run on for ``job``: its track, the album and playlist place it was planned
+    with, the task's effective settings and a fresh work folder. The inbox scan (``fulfilment``) builds
+    its runs on it too."""
     metadata = task.metadata or {}
     album = album_from_json(metadata["album"]) if metadata.get("album") else None
     place = None
@@ -255,7 +258,10 @@ def _context(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackCont
     )
 
 
-def _run_steps(ctx: TrackContext) -> None:
+def track_steps_run(ctx: TrackContext) -> None:
+    """Run the track steps on ``ctx`` until one sets an outcome, then clean up every step started (in
+    reverse). Raises ``TrackFailure`` (a full disk becomes a retryable one), ``Cancelled`` and any
+    unexpected error, for the caller to handle; the inbox scan (``fulfilment``) runs tracks through it too."""
     started: list[Step] = []
     timings: list[str] = []
     try:
@@ -288,9 +294,9 @@ def _attempts(task: DownloadTask, job: TrackJob, token: CancelToken) -> TrackRes
     """Run the steps, retrying transient failures ``maxRetries`` times after growing delays."""
     retries = job.retries
     while True:
-        ctx = _context(task, job, token)
+        ctx = track_context(task, job, token)
         try:
-            _run_steps(ctx)
+            track_steps_run(ctx)
             return TrackResult(
                 TrackStatus.SKIPPED if ctx.outcome == Outcome.SKIPPED else TrackStatus.DONE, ctx.reason, ctx
             )

@@ -1,5 +1,5 @@
-"""A linked user downloads and watches their own Liked Songs (id ``liked``), with ``Liked Songs.m3u`` in
-Spotify's order (newest like first); without a linked account every ``liked`` surface answers 409."""
+"""A linked user downloads and watches their own Liked Songs (id ``liked``), with ``Liked Songs (alice).m3u``
+in Spotify's order (newest like first); without a linked account every ``liked`` surface answers 409."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def liker(engine: FakeSpotify, alice: User, album_in_inbox: Callable) -> User:
 
 
 def _m3u(root: Path) -> list[str]:
-    return (root / "playlists" / "Liked Songs.m3u").read_text(encoding="utf-8").splitlines()
+    return (root / "playlists" / "Liked Songs (alice).m3u").read_text(encoding="utf-8").splitlines()
 
 
 def test_a_linked_user_downloads_their_liked_songs_with_an_m3u_in_order(

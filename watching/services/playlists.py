@@ -15,7 +15,7 @@ from settings_app.selectors import get_config
 from spotizerr.integrations.catalog_types import Page, PlaylistEntry
 from spotizerr.integrations.spotify import SpotifyClient, SpotifyRateLimited
 from watching import selectors
-from watching.liked import client_playlist_id
+from watching.liked import client_playlist_id, liked_owner, liked_owner_pk
 from watching.models import WatchTarget
 from watching.services.common import PAGE_SIZE
 from watching.services.imported import imported_refresh, is_imported
@@ -102,15 +102,27 @@ def playlist_refresh(
 
 
 def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
-    """Rewrite the playlist's M3U file in the library (``<downloadPath>/playlists/<name>.m3u``) with the
-    current entries, in playlist order, that have a file in the library. Removed tracks leave the list;
-    their files stay. Nothing is written for a playlist without files and without an M3U yet. Subsonic
-    servers that keep playlists in step are owed a sync of it."""
-    from downloads.playlist_files import M3UEntry, m3u_path, write_m3u
+    """Rewrite the playlist's M3U file in the library (``<downloadPath>/playlists/<name>.m3u``, named by
+    ``playlist_file_name``: a user's Liked Songs carry their username) with the current entries, in
+    playlist order, that have a file in the library (for Liked Songs with ``separateTracksByUser``, the
+    owner's files). Removed tracks leave the list; their files stay. Nothing is written for a playlist
+    without files and without an M3U yet. Subsonic servers that keep playlists in step are owed a sync."""
+    from downloads.playlist_files import M3UEntry, m3u_path, playlist_file_name, write_m3u
 
-    root = Path(get_config()["downloadPath"])
+    config = get_config()
+    root = Path(config["downloadPath"])
+    owner = liked_owner(target.spotify_id)
+    if owner is None and liked_owner_pk(target.spotify_id) is not None:
+        return None  # the Liked Songs of a user since deleted: never write the plain name for them
+    name = playlist_file_name(
+        playlist_id=client_playlist_id(target.spotify_id), name=target.name, owner=owner
+    )
     items = selectors.target_current_items(target)
-    files = library_paths(spotify_ids=[item.spotify_id for item in items], root=root)
+    files = library_paths(
+        spotify_ids=[item.spotify_id for item in items],
+        root=root,
+        owner=owner if config.get("separateTracksByUser") else None,
+    )
     entries = [
         M3UEntry(
             path=files[item.spotify_id],
@@ -121,8 +133,8 @@ def playlist_m3u_write(*, target: WatchTarget) -> Path | None:
         for item in items
         if item.spotify_id in files
     ]
-    if not entries and not m3u_path(root=root, playlist_name=target.name).exists():
+    if not entries and not m3u_path(root=root, playlist_name=name).exists():
         return None
-    written = write_m3u(root=root, playlist_name=target.name, entries=entries)
-    media_playlists_touch(name=target.name, m3u_file=written)  # Subsonic servers that keep it in step
+    written = write_m3u(root=root, playlist_name=name, entries=entries)
+    media_playlists_touch(name=name, m3u_file=written)  # Subsonic servers that keep it in step
     return written
