@@ -34,7 +34,7 @@ def add_web_processes_option(parser: argparse.ArgumentParser) -> None:
 
 
 def backend_for(database: str) -> Any:
-    from tests.faults.service import Backend
+    from tests.faults.backends import Backend
 
     if database == "postgres":
         return Backend("postgres", "redis", POSTGRES_SERVER)  # the scale-out setup: PostgreSQL + Redis
@@ -46,7 +46,8 @@ def running_service(database: str, *, env: dict[str, str] | None = None) -> Iter
     """``(service, fake_spotify)``: a migrated database and folders in a temporary directory, nothing
     started; everything stopped and removed afterwards."""
     from tests.fakes.spotify_api import FakeSpotify
-    from tests.faults.service import Service, drop_template, flush_fault_redis, migrate_template
+    from tests.faults.backends import drop_template, flush_fault_redis, migrate_template
+    from tests.faults.service import Service
 
     backend = backend_for(database)
     folder = Path(tempfile.mkdtemp(prefix="spotizerr-bench-"))

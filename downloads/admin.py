@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.current import request_user
-from downloads import services
+from downloads import cancelling, requeue
 from downloads.models import DownloadTask, LibraryFile, TaskEvent, TrackJob
 from spotizerr.errors import ApiError
 
@@ -65,7 +65,7 @@ class DownloadTaskAdmin(admin.ModelAdmin):
         done = 0
         for task in queryset:
             try:
-                services.task_cancel(user=request_user(request), task_id=task.pk)
+                cancelling.task_cancel(user=request_user(request), task_id=task.pk)
                 done += 1
             except ApiError as error:
                 self.message_user(request, f"{task}: {error.message}", messages.WARNING)
@@ -76,7 +76,7 @@ class DownloadTaskAdmin(admin.ModelAdmin):
         done = 0
         for task in queryset:
             try:
-                services.task_delete(user=request_user(request), task_id=task.pk)
+                requeue.task_delete(user=request_user(request), task_id=task.pk)
                 done += 1
             except ApiError as error:
                 self.message_user(request, f"{task}: {error.message}", messages.WARNING)

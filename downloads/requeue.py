@@ -1,4 +1,4 @@
-"""Writes on finished tasks: retrying their failed tracks in place, and clearing them from the queue.
+"""Writes on finished tasks: retrying their failed tracks in place, deleting them, clearing them from the queue.
 
 A retry reopens the same task (its id, its history entry, its playlist file): the failed tracks go
 back to pending and the task back to downloading, so when they complete the task ends again and its
@@ -10,6 +10,7 @@ never through ``DownloadTask.move_to`` (the reaper's moves must never resurrect 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -17,11 +18,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from downloads import selectors
-from downloads.models import TERMINAL_STATUSES, DownloadTask, TaskStatus, TrackJob, TrackStatus
+from downloads.models import TERMINAL_STATUSES, DownloadTask, TaskEvent, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline.finish import task_progress_refresh
 from downloads.progress import progress_deleted, progress_publish
 from downloads.tasks import RUN_TASK, WORK_TASK, task_enqueue
 from spotizerr.errors import Conflict
+
+DELETION_MARKERS_KEPT = timedelta(days=7)
 
 
 def _retryable(task: DownloadTask) -> bool:
@@ -114,6 +117,26 @@ def tasks_retry_failed(*, user: User) -> list[tuple[str, int]]:
         if retried:
             done.append((str(task.pk), retried))
     return done
+
+
+def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:
+    """Delete a finished task and its events (library files and history stay).
+
+    Raises NotFound, and Conflict when the task is still queued or running (cancel it first).
+    """
+    task = selectors.task_get_visible(user=user, task_id=task_id)
+    if task.is_active:
+        raise Conflict(
+            "The task is still running; cancel it first.", code="task_active", details={"status": task.status}
+        )
+    with transaction.atomic():
+        deleted, _ = DownloadTask.objects.filter(pk=task.pk, status=task.status).delete()
+        if deleted:
+            progress_deleted(task_id=task.pk, owner_id=task.owner_id)
+    # deletion markers only matter to clients that were away a short while
+    TaskEvent.objects.filter(
+        task__isnull=True, created_at__lt=timezone.now() - DELETION_MARKERS_KEPT
+    ).delete()
 
 
 def tasks_clear_finished(*, user: User) -> int:

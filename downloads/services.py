@@ -1,7 +1,8 @@
-"""Writes of the download engine: requests, cancelling, deleting, stream tickets and the reaper.
+"""Writes of the download engine: requests, stream tickets and the reaper.
 
-Views, admin actions, tasks, management commands and the watching app call these; nothing else
-changes download state except the pipeline's own workers.
+Views, admin actions, tasks, management commands and the watching app call these and their siblings
+``downloads.cancelling`` (cancelling tasks) and ``downloads.requeue`` (retrying, deleting and clearing
+finished ones); nothing else changes download state except the pipeline's own workers.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import time
-import uuid
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -22,22 +21,15 @@ from accounts.models import User
 from accounts.selectors import StreamCredential, stream_credentials_valid
 from accounts.spotify.services import spotify_user_token
 from downloads import selectors
-from downloads.models import (
-    ACTIVE_STATUSES,
-    DownloadTask,
-    DownloadType,
-    StreamTicket,
-    TaskEvent,
-    TaskStatus,
-)
-from downloads.pipeline import finish, reaper
+from downloads.models import DownloadTask, DownloadType, StreamTicket, TaskStatus
+from downloads.pipeline import reaper
 from downloads.pipeline.codec import to_json
-from downloads.progress import progress_deleted, progress_publish
+from downloads.progress import progress_publish
 from downloads.tasks import REAP_TASK, task_enqueue
 from settings_app.config.main import MAIN
 from settings_app.selectors import get_config, get_watch_config, stored_values
-from spotizerr.errors import BadRequest, Conflict, NotFound
-from spotizerr.integrations.catalog_types import Track
+from spotizerr.errors import BadRequest, Conflict
+from spotizerr.integrations.catalog_types import ArtistRelease, Track
 from spotizerr.integrations.spotify import LIKED_ID, get_spotify_client, parse_playlist_id, parse_spotify_id
 
 logger = logging.getLogger(__name__)
@@ -64,11 +56,7 @@ CONTEXT_KEYS: frozenset[str] = frozenset(
 )
 ARTIST_ALBUM_GROUPS: tuple[str, ...] = ("album", "single", "compilation", "appears_on")
 STREAM_TICKET_SECONDS = 60
-DELETION_MARKERS_KEPT = timedelta(days=7)
 REQUEST_SPOTIFY_MAX_WAIT = 5.0
-#: How long a cancel waits for the tracks in progress to stop before answering "cancelling".
-CANCEL_WAIT_SECONDS = 5.0
-CANCEL_POLL_SECONDS = 0.05
 #: Ids of playlists of ours whose tracks come with the request (imported playlists), not from Spotify.
 GIVEN_PLAYLIST_PREFIX = "import:"
 
@@ -284,25 +272,8 @@ def download_artist_request(
     clean = overrides_validate(overrides)
     client = get_spotify_client(max_wait=REQUEST_SPOTIFY_MAX_WAIT)
     artist = client.artist(spotify_id)
-    queued: list[str] = []
-    duplicates: list[str] = []
-    for release in client.artist_releases(spotify_id, include_groups=groups):
-        artists = ", ".join(ref.name for ref in release.artists) or artist.name
-        try:
-            task = _task_create(
-                user=user,
-                download_type=DownloadType.ALBUM,
-                spotify_id=release.id,
-                given=release.id,
-                name=release.name,
-                artist=artists,
-                overrides=clean,
-                context={},
-            )
-        except Conflict as conflict:
-            duplicates.append(conflict.extra["existing_task"])
-            continue
-        queued.append(str(task.pk))
+    releases = client.artist_releases(spotify_id, include_groups=groups)
+    queued, duplicates = _releases_queue(user=user, releases=releases, artist=artist.name, overrides=clean)
     return {
         "status": "complete",
         "message": f"Artist discography processing initiated. {len(queued)} albums queued.",
@@ -313,72 +284,30 @@ def download_artist_request(
     }
 
 
-# ---------------------------------------------------------------------------------------------- control
-def task_cancel(*, user: User, task_id: uuid.UUID | str, download_type: str | None = None) -> DownloadTask:
-    """Cancel a queued or running task ``user`` may see. Cancelling is final: the task is reported
-    cancelled only once no track of it is still being made (``pipeline.finish``). Workers notice
-    within about half a second, stop any converter, remove their work files and fetch nothing more;
-    this waits up to ``CANCEL_WAIT_SECONDS`` for that. A track still stopping after that ends the
-    cancel from its own worker: until then the task stays active with ``cancel_requested`` set, and
-    a progress event says it is cancelling.
-
-    Raises NotFound (not visible, or not of ``download_type`` when given) and Conflict (already over).
-    """
-    task = selectors.task_get_visible(user=user, task_id=task_id)
-    if download_type is not None and task.download_type != download_type:
-        raise NotFound("No such task.", code="task_not_found")
-    if not finish.task_cancel_request(task):
-        raise Conflict(
-            f"The task already ended ({task.status}).", code="task_finished", details={"status": task.status}
-        )
-    _await_stopped([task.pk])
-    _cancel_end(task)
-    return task
-
-
-def task_cancel_all(*, user: User) -> list[str]:
-    """Cancel every active task ``user`` may see (as ``task_cancel``, waiting once for all of them);
-    returns the ids that were cancelled or are cancelling."""
-    active = selectors.tasks_visible_to(user).filter(status__in=ACTIVE_STATUSES)
-    requested = [task for task in active if finish.task_cancel_request(task)]
-    _await_stopped([task.pk for task in requested])
-    for task in requested:
-        _cancel_end(task)
-    return [str(task.pk) for task in requested]
-
-
-def _await_stopped(task_ids: list[Any]) -> None:
-    deadline = time.monotonic() + CANCEL_WAIT_SECONDS
-    while finish.tracks_running(task_ids) and time.monotonic() < deadline:
-        time.sleep(CANCEL_POLL_SECONDS)
-
-
-def _cancel_end(task: DownloadTask) -> None:
-    """End the cancel now, or say that the task is cancelling until its last track has stopped."""
-    if not finish.task_cancel_finish(task) and task.is_active:
-        progress_publish(
-            task, status=task.status, message="Cancelling: waiting for the track in progress to stop."
-        )
-
-
-def task_delete(*, user: User, task_id: uuid.UUID | str) -> None:
-    """Delete a finished task and its events (library files and history stay).
-
-    Raises NotFound, and Conflict when the task is still queued or running (cancel it first).
-    """
-    task = selectors.task_get_visible(user=user, task_id=task_id)
-    if task.is_active:
-        raise Conflict(
-            "The task is still running; cancel it first.", code="task_active", details={"status": task.status}
-        )
-    with transaction.atomic():
-        deleted, _ = DownloadTask.objects.filter(pk=task.pk, status=task.status).delete()
-        if deleted:
-            progress_deleted(task_id=task.pk, owner_id=task.owner_id)
-    # deletion markers only matter to clients that were away a short while
-    TaskEvent.objects.filter(
-        task__isnull=True, created_at__lt=timezone.now() - DELETION_MARKERS_KEPT
-    ).delete()
+def _releases_queue(
+    *, user: User, releases: list[ArtistRelease], artist: str, overrides: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """One album task per release (``artist`` names a release without artists of its own): the ids
+    of the tasks queued, and the ids of the existing tasks of releases already queued or running."""
+    queued: list[str] = []
+    duplicates: list[str] = []
+    for release in releases:
+        try:
+            task = _task_create(
+                user=user,
+                download_type=DownloadType.ALBUM,
+                spotify_id=release.id,
+                given=release.id,
+                name=release.name,
+                artist=", ".join(ref.name for ref in release.artists) or artist,
+                overrides=overrides,
+                context={},
+            )
+        except Conflict as conflict:
+            duplicates.append(conflict.extra["existing_task"])
+            continue
+        queued.append(str(task.pk))
+    return queued, duplicates
 
 
 # ---------------------------------------------------------------------------------------------- stream tickets

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import overload
-from urllib.parse import urlparse
+from typing import Any, overload
+from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -104,6 +104,40 @@ def env_secret(name: str, default: str | None = None) -> str | None:
         return Path(file_name).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise ImproperlyConfigured(f"{name}_FILE points at an unreadable file: {exc}") from None
+
+
+def env_service_url(name: str, default: str) -> str:
+    """The URL of an outside service (``env_url``); the value ``off`` turns it off (``""``)."""
+    return "" if (env_str(name) or "").lower() == "off" else (env_url(name, default) or "")
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """Django's ``DATABASES["default"]`` for a ``DATABASE_URL`` (``postgres://user:password@host:port/name``),
+    with a connection pool of ``SPOTIZERR_DB_POOL_SIZE`` connections per process."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, got scheme {parsed.scheme!r}")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")) or "spotizerr",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        # A pool per process, not persistent connections: it bounds each process's connections
+        # (request threads, stream threads, workers) however many threads ask, and spotizerr.runtime.dbpool
+        # keeps forked workers off their parent's. (Persistent connections under Django's own ASGI
+        # handler, a new thread per request, once exhausted PostgreSQL: bench/api_load.py.)
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,  # with a pool: each connection is tested when handed out
+        "OPTIONS": {
+            "pool": {
+                "min_size": 1,
+                "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
+                "timeout": 20,
+            }
+        },
+    }
 
 
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]

@@ -8,18 +8,16 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
-
-from django.core.exceptions import ImproperlyConfigured
 
 from spotizerr.env import (
+    database_from_url,
     default_allowed_hosts,
     env_bool,
     env_int,
     env_list,
-    env_oidc_providers,
     env_path,
     env_secret,
+    env_service_url,
     env_str,
     env_url,
 )
@@ -129,37 +127,10 @@ TEMPLATES = [
 
 
 # ---------------------------------------------------------------- database
-def _database_from_url(url: str) -> dict:
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, got scheme {parsed.scheme!r}")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")) or "spotizerr",
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
-        # A pool per process, not persistent connections: it bounds each process's connections
-        # (request threads, stream threads, workers) however many threads ask, and spotizerr.runtime.dbpool
-        # keeps forked workers off their parent's. (Persistent connections under Django's own ASGI
-        # handler, a new thread per request, once exhausted PostgreSQL: bench/api_load.py.)
-        "CONN_MAX_AGE": 0,
-        "CONN_HEALTH_CHECKS": True,  # with a pool: each connection is tested when handed out
-        "OPTIONS": {
-            "pool": {
-                "min_size": 1,
-                "max_size": env_int("SPOTIZERR_DB_POOL_SIZE", 10, minimum=1),
-                "timeout": 20,
-            }
-        },
-    }
-
-
 DATABASE_URL = env_str("DATABASE_URL")
 LONG_RUNNING_PROCESS = sys.argv[1:2] in (["qcluster"], ["serve"]) or "daphne" in Path(sys.argv[0]).parts
 if DATABASE_URL:
-    DATABASES = {"default": _database_from_url(DATABASE_URL)}
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     if LONG_RUNNING_PROCESS:
         # DRF imports django.contrib.postgres whenever psycopg is installed, which maps libpq and its
@@ -341,14 +312,10 @@ ENCRYPTION_KEYS = env_list("SPOTIZERR_ENCRYPTION_KEYS", [])
 
 # ---------------------------------------------------------------- integrations (docs/integrations.md)
 # The value "off" turns that lookup off entirely (stored as "").
-def _service_url(name: str, default: str) -> str:
-    return "" if (env_str(name) or "").lower() == "off" else (env_url(name, default) or "")
-
-
-LRCLIB_URL = _service_url("SPOTIZERR_LRCLIB_URL", "https://lrclib.net/")
+LRCLIB_URL = env_service_url("SPOTIZERR_LRCLIB_URL", "https://lrclib.net/")
 LRCLIB_REQUESTS_PER_SECOND = env_int("SPOTIZERR_LRCLIB_REQUESTS_PER_SECOND", 10, minimum=0, maximum=50)
 LYRICS_RETRY_DAYS = env_int("SPOTIZERR_LYRICS_RETRY_DAYS", 7, minimum=1)  # a miss is asked again after
-MUSICBRAINZ_URL = _service_url("SPOTIZERR_MUSICBRAINZ_URL", "https://musicbrainz.org/")
+MUSICBRAINZ_URL = env_service_url("SPOTIZERR_MUSICBRAINZ_URL", "https://musicbrainz.org/")
 MEDIA_SERVER_DEBOUNCE_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_DEBOUNCE_SECONDS", 30, minimum=0)
 MEDIA_SERVER_RETRY_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_RETRY_SECONDS", 60, minimum=1)  # doubles
 MEDIA_SERVER_POLL_SECONDS = env_int("SPOTIZERR_MEDIA_SERVER_POLL_SECONDS", 5, minimum=1)
@@ -356,73 +323,10 @@ INTEGRATION_TIMEOUT_SECONDS = env_int("SPOTIZERR_INTEGRATION_TIMEOUT_SECONDS", 1
 # Waits before the second and later tries of one notification (then the target is marked failed once).
 NOTIFY_RETRY_DELAYS = [float(delay) for delay in env_list("SPOTIZERR_NOTIFY_RETRY_DELAYS", ["5", "30"])]
 
-# ---------------------------------------------------------------- single sign-on
-SSO_ENABLED = env_bool("SPOTIZERR_SSO_ENABLED", True)
-GOOGLE_CLIENT_ID = env_str("SPOTIZERR_GOOGLE_CLIENT_ID")
-GOOGLE_CLIENT_SECRET = env_secret("SPOTIZERR_GOOGLE_CLIENT_SECRET")
-GITHUB_CLIENT_ID = env_str("SPOTIZERR_GITHUB_CLIENT_ID")
-GITHUB_CLIENT_SECRET = env_secret("SPOTIZERR_GITHUB_CLIENT_SECRET")
-# Any number of OpenID Connect providers (Authentik, Keycloak, PocketID...): SPOTIZERR_OIDC_<NAME>_*
-OIDC_PROVIDERS = env_oidc_providers()
-#: providers with both id and secret set (empty when SSO is off)
-SSO_PROVIDERS = [
-    name
-    for name, configured in (
-        ("google", bool(GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)),
-        ("github", bool(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET)),
-        *((provider["name"], True) for provider in OIDC_PROVIDERS),
-    )
-    if SSO_ENABLED and configured
-]
-
-# ---------------------------------------------------------------- single sign-on: django-allauth
-# Our own views (accounts/sso) drive the flow; allauth supplies providers, state, PKCE and links.
-# The provider endpoints are settings so GitHub Enterprise (or a test's fake provider) can be used.
-SSO_GITHUB_URL = env_url("SPOTIZERR_SSO_GITHUB_URL", "https://github.com") or ""
-SSO_GITHUB_API_URL = env_url("SPOTIZERR_SSO_GITHUB_API_URL", "https://api.github.com") or ""
-SSO_GOOGLE_AUTHORIZE_URL = (
-    env_url("SPOTIZERR_SSO_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth") or ""
-)
-SSO_GOOGLE_TOKEN_URL = env_url("SPOTIZERR_SSO_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token") or ""
-SSO_GOOGLE_USERINFO_URL = (
-    env_url("SPOTIZERR_SSO_GOOGLE_USERINFO_URL", "https://openidconnect.googleapis.com/v1/userinfo") or ""
-)
-SOCIALACCOUNT_PROVIDERS: dict = {
-    "google": {
-        "SCOPE": ["openid", "profile", "email"],
-        "OAUTH_PKCE_ENABLED": True,
-        "AUTH_PARAMS": {"prompt": "select_account"},
-    },
-    "github": {"SCOPE": ["read:user", "user:email"]},  # GitHub OAuth apps do not support PKCE
-    "openid_connect": {
-        "SCOPE": ["openid", "profile", "email"],
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": provider["name"],
-                "name": provider["display_name"],
-                "client_id": provider["client_id"],
-                "secret": provider["secret"],
-                "settings": {"server_url": provider["issuer"].rstrip("/")},
-            }
-            for provider in OIDC_PROVIDERS
-        ],
-    },
-}
-if "google" in SSO_PROVIDERS:
-    SOCIALACCOUNT_PROVIDERS["google"]["APP"] = {"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}
-if "github" in SSO_PROVIDERS:
-    SOCIALACCOUNT_PROVIDERS["github"]["APP"] = {"client_id": GITHUB_CLIENT_ID, "secret": GITHUB_CLIENT_SECRET}
-SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SpotizerrSocialAccountAdapter"
-SOCIALACCOUNT_STORE_TOKENS = True
-SOCIALACCOUNT_QUERY_EMAIL = True
-# allauth's names for the rule accounts/sso/services.py applies: a verified email links the user
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
-SOCIALACCOUNT_ONLY = True  # no allauth password/signup pages: passwords live in /api/auth
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_USERNAME_BLACKLIST = ["system", "admin", "root"]
+# ---------------------------------------------------------------- single sign-on (spotizerr/settings_sso.py)
+# The providers configured through the environment and django-allauth's settings, in a module of their
+# own: every upper-case name there is a setting of this one.
+from spotizerr.settings_sso import *  # noqa: E402, F403
 
 # ---------------------------------------------------------------- static, i18n, logging
 STATIC_URL = "/static/"

@@ -13,7 +13,7 @@ from accounts.current import request_user
 from accounts.no_store import NoStoreMixin
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
 from accounts.selectors import stream_credential
-from downloads import requeue, selectors, services
+from downloads import cancelling, requeue, selectors, services
 from downloads.api import serializers as s
 from downloads.models import DownloadTask, TaskStatus
 from spotizerr.api import error_responses, validate
@@ -103,7 +103,7 @@ class DownloadCancelView(APIView):
 
     def get(self, request: Request) -> Response:
         query = validate(s.TaskIdQuerySerializer, request.query_params.dict())
-        task = services.task_cancel(
+        task = cancelling.task_cancel(
             user=request_user(request),
             task_id=query.validated_data["task_id"],
             download_type=self.download_type,
@@ -167,7 +167,7 @@ class TaskCancelView(APIView):
         summary="Cancel a task",
     )
     def post(self, request: Request, task_id: str) -> Response:
-        task = services.task_cancel(user=request_user(request), task_id=task_id)
+        task = cancelling.task_cancel(user=request_user(request), task_id=task_id)
         return Response(_cancel_answer(task))
 
 
@@ -180,7 +180,7 @@ class TaskCancelAllView(APIView):
         summary="Cancel every task you can see",
     )
     def post(self, request: Request) -> Response:
-        cancelled = services.task_cancel_all(user=request_user(request))
+        cancelled = cancelling.task_cancel_all(user=request_user(request))
         return Response({"status": "cancelled", "cancelled_count": len(cancelled), "task_ids": cancelled})
 
 
@@ -193,7 +193,7 @@ class TaskDeleteView(APIView):
         summary="Delete a finished task (history and files stay)",
     )
     def delete(self, request: Request, task_id: str) -> Response:
-        services.task_delete(user=request_user(request), task_id=task_id)
+        requeue.task_delete(user=request_user(request), task_id=task_id)
         return Response({"status": "deleted", "task_id": task_id})
 
 

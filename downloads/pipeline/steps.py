@@ -22,15 +22,9 @@ from downloads.tagging import PREVIEW_COMMENT, TagData, TaggingError, write_tags
 from spotizerr.integrations.spotify import SpotifyError, get_spotify_client
 from spotizerr.lib import atomic
 from spotizerr.lib.cancel import Cancelled
-from spotizerr.lib.naming import (
-    NamingOptions,
-    TrackNaming,
-    UnsafePathError,
-    find_free_path,
-    library_file_path,
-    render_relative_path,
-)
+from spotizerr.lib.naming import NamingOptions, TrackNaming, render_relative_path
 from spotizerr.lib.safe_fetch import FetchError, fetch_image
+from spotizerr.lib.safe_paths import UnsafePathError, find_free_path, library_file_path
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from spotizerr.lib.naming import UnsafePathError, ensure_inside_root
+from spotizerr.lib.safe_paths import UnsafePathError, ensure_inside_root
 
 TEMP_PREFIX = ".spotizerr-tmp-"
 _CHUNK = 1024 * 1024

@@ -1,17 +1,16 @@
 """Library path templates: the placeholders Spotizerr knows, checking a template, and turning a track's
 metadata into a safe path inside the library.
 
-Rendering and sanitising are pure. Only ``library_file_path`` (which checks symlinks on the way) and
-``find_free_path`` look at the disk.
+Rendering and sanitising are pure; placing the path on disk (the library root, symlinks on the way, a
+free name) is ``spotizerr.lib.safe_paths``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from spotizerr.integrations.catalog_types import Album, AlbumRef, Track
@@ -54,10 +53,6 @@ UNKNOWN = "Unknown"
 DEFAULT_DIR_TEMPLATE = "%ar_album%/%album%"
 DEFAULT_TRACK_TEMPLATE = "%tracknum%. %music%"
 DEFAULT_ARTIST_SEPARATOR = "; "
-
-
-class UnsafePathError(Exception):
-    """A library path would leave the library root (through ``..``, an absolute part or a symlink)."""
 
 
 def find_unknown_placeholders(template: str) -> list[str]:
@@ -293,7 +288,8 @@ _WINDOWS_RESERVED_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
     | {f"{device}{n}" for device in ("COM", "LPT") for n in [*"0123456789", "¹", "²", "³"]}
 )
-_EDGE_JUNK = re.compile(r"^[\s.]+|[\s.]+$")
+#: Leading and trailing dots and white space, which no file or folder name may keep.
+EDGE_JUNK = re.compile(r"^[\s.]+|[\s.]+$")
 
 
 def sanitize_component(value: str, *, max_bytes: int = MAX_COMPONENT_BYTES, fallback: str = UNKNOWN) -> str:
@@ -301,7 +297,7 @@ def sanitize_component(value: str, *, max_bytes: int = MAX_COMPONENT_BYTES, fall
     control, bidi-override or Windows-reserved characters or names, no leading or trailing dots and
     spaces, at most ``max_bytes`` of UTF-8, never empty, ``.`` or ``..``."""
     text = "".join(_safe_char(char) for char in unicodedata.normalize("NFC", value))
-    text = _EDGE_JUNK.sub("", truncate_utf8(_EDGE_JUNK.sub("", text), max_bytes))
+    text = EDGE_JUNK.sub("", truncate_utf8(EDGE_JUNK.sub("", text), max_bytes))
     if not text:
         text = fallback
     if _is_reserved_name(text):
@@ -327,80 +323,3 @@ def truncate_utf8(text: str, max_bytes: int) -> str:
     if len(encoded) <= max_bytes:
         return text
     return encoded[:max_bytes].decode("utf-8", errors="ignore")
-
-
-# ----------------------------------------------------------------------------------------------------
-# On disk
-# ----------------------------------------------------------------------------------------------------
-
-
-def library_file_path(root: Path, relative: PurePosixPath, extension: str) -> Path:
-    """The absolute path of ``relative`` + ``extension`` under ``root``.
-
-    Raises UnsafePathError when the path would leave ``root``: an absolute or ``..`` part, an oversized
-    component, or an existing symlink on the way (or at the file itself) that points outside ``root``.
-    """
-    suffix = _normalise_extension(extension)
-    parts = relative.parts
-    if not parts or relative.is_absolute() or any(part in {"", ".", ".."} for part in parts):
-        raise UnsafePathError(f"{relative!s} is not a plain relative path")
-    base = root.resolve()
-    candidate = base.joinpath(*parts[:-1], parts[-1] + suffix)
-    for part in candidate.relative_to(base).parts:
-        if len(part.encode("utf-8", errors="surrogatepass")) > MAX_COMPONENT_BYTES:
-            raise UnsafePathError(f"path component longer than {MAX_COMPONENT_BYTES} bytes: {part[:40]}...")
-    ensure_inside_root(base, candidate)
-    return candidate
-
-
-def ensure_inside_root(root: Path, path: Path) -> None:
-    """Raise UnsafePathError unless ``path`` (existing or not) stays inside ``root`` once every
-    existing symlink on the way is followed."""
-    base = root.resolve()
-    relative = _relative_to_either(path, base, root.absolute())
-    current = base
-    for part in relative.parts:
-        current = current / part
-        if current.is_symlink() and not current.resolve().is_relative_to(base):
-            raise UnsafePathError(f"{current} is a symlink pointing outside the library")
-    if not (base / relative).resolve().is_relative_to(base):
-        raise UnsafePathError(f"{path} resolves outside the library {base}")
-
-
-def _relative_to_either(path: Path, base: Path, given_root: Path) -> Path:
-    """``path`` relative to the resolved root or to the root as given (which may itself be a symlink,
-    e.g. a download folder linked to another disk)."""
-    if not path.is_absolute():
-        return path
-    for start in (base, given_root):
-        if path.is_relative_to(start):
-            return path.relative_to(start)
-    raise UnsafePathError(f"{path} is not inside the library {base}")
-
-
-def _normalise_extension(extension: str) -> str:
-    suffix = extension if extension.startswith(".") else f".{extension}"
-    if (
-        len(suffix) < 2
-        or len(suffix.encode("utf-8")) > MAX_EXTENSION_BYTES
-        or not re.fullmatch(r"\.[A-Za-z0-9]+", suffix)
-    ):
-        raise UnsafePathError(f"{extension!r} is not a file extension")
-    return suffix
-
-
-def find_free_path(path: Path) -> Path:
-    """``path`` if nothing is there yet, else the first free ``name (2).ext``, ``name (3).ext``...
-    Only for distinct tracks whose names collide; the same track must reuse its existing file."""
-    if not os.path.lexists(path):
-        return path
-    suffix = path.suffix
-    stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
-    number = 2
-    while True:
-        marker = f" ({number}){suffix}"
-        room = MAX_COMPONENT_BYTES - len(marker.encode("utf-8"))
-        candidate = path.with_name(_EDGE_JUNK.sub("", truncate_utf8(stem, room)) + marker)
-        if not os.path.lexists(candidate):
-            return candidate
-        number += 1

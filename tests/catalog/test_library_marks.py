@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from downloads.models import DownloadTask, LibraryFile
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 from watching.services import watch_artist_add, watch_playlist_add
 
 

@@ -23,7 +23,7 @@ import requests
 
 from tests.contract.live import LiveService
 from tests.fakes.audio import make_audio
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = pytest.mark.contract
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from spotizerr.env import default_allowed_hosts
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 LOOPBACK = ["localhost", "127.0.0.1", "[::1]"]
 

@@ -7,7 +7,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from downloads.models import DownloadTask
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from library_history.models import HistoryEntry
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("auth_on", "library_root", "queued_only")]
 

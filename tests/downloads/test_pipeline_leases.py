@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from downloads import services, tasks
+from downloads import cancelling, services, tasks
 from downloads.models import DownloadTask, LibraryFile, TaskStatus, TrackJob, TrackStatus
 from downloads.pipeline.claims import MAX_CLAIMS, task_claim_start, track_claim_next, track_finish
 from downloads.pipeline.plan import plan_jobs, plan_save
@@ -198,7 +198,7 @@ def test_a_cancel_whose_track_is_slow_to_stop_says_cancelling_until_the_track_en
     WHEN the task is cancelled
     THEN the answer is "cancelling" and the task stays active; it is reported cancelled when that
     worker's track ends."""
-    monkeypatch.setattr(services, "CANCEL_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(cancelling, "CANCEL_WAIT_SECONDS", 0.3)
     started_by_a_dead_worker(album_task)
     TrackJob.objects.filter(task=album_task).update(heartbeat_at=timezone.now())  # alive after all
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from downloads.cancelling import task_cancel
 from downloads.models import DownloadTask, TaskStatus, TrackJob, TrackStatus
-from downloads.services import task_cancel
 from library_history.models import HistoryEntry
 from tests.fakes.spotify_api import IDS
 

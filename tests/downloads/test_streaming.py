@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from accounts.tokens import issue_token_pair
-from downloads import services, streaming
+from downloads import cancelling, services, streaming
 from tests.fakes.spotify_api import IDS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("engine", "queued_only")]
@@ -105,7 +105,7 @@ def test_a_change_made_by_another_process_reaches_the_client_within_a_second(
     snapshot_id = int(stream.next()["id"])
 
     changed_at = time.monotonic()
-    services.task_cancel(user=alice, task_id=task.pk)
+    cancelling.task_cancel(user=alice, task_id=task.pk)
     frame = stream.next()
 
     assert time.monotonic() - changed_at < 1.0
@@ -125,7 +125,7 @@ def test_last_event_id_replays_every_missed_event_in_order(start_server, open_st
     first = open_stream(f"{base}/api/prgs/stream", headers=bearer(alice))
     seen = first.next()["id"]
     first.response.close()
-    services.task_cancel(user=alice, task_id=task.pk)
+    cancelling.task_cancel(user=alice, task_id=task.pk)
     other = queue(alice, "track", IDS.track)
 
     again = open_stream(f"{base}/api/prgs/stream", headers={**bearer(alice), "Last-Event-ID": seen})
@@ -156,7 +156,7 @@ def test_a_client_sees_only_its_own_users_events(start_server, open_stream, alic
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(bob))
     assert stream.next()["data"]["tasks"] == []
 
-    services.task_cancel(user=alice, task_id=alices.pk)
+    cancelling.task_cancel(user=alice, task_id=alices.pk)
 
     assert stream.next()["event"] == "heartbeat"
 
@@ -167,7 +167,7 @@ def test_an_admin_sees_every_users_events(start_server, open_stream, alice, admi
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(admin_user))
     stream.next()
 
-    services.task_cancel(user=alice, task_id=alices.pk)
+    cancelling.task_cancel(user=alice, task_id=alices.pk)
 
     assert stream.next()["data"]["task_id"] == str(alices.pk)
 
@@ -280,7 +280,7 @@ def test_frames_carry_the_task_summary_in_the_historys_words(start_server, open_
     stream = open_stream(f"{start_server()}/api/prgs/stream", headers=bearer(alice))
     assert stream.next()["data"]["tasks"][0]["summary"]["status"] == "in_progress"
 
-    services.task_cancel(user=alice, task_id=task.pk)
+    cancelling.task_cancel(user=alice, task_id=task.pk)
     summary = stream.next()["data"]["tasks"][0]["summary"]
 
     assert (summary["status"], summary["completed"], summary["failed"]) == ("cancelled", 0, 0)

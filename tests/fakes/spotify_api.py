@@ -37,7 +37,7 @@ valid bearer -> 401; bad paging -> 400):
   GET  /previews/{track id}.mp3   a real MP3 for tracks with a preview (catalog.set_preview)
 
 Test controls:
-  fake.catalog                    the mutable ``FakeCatalog`` (see tests.fakes.spotify_catalog); ``IDS`` its ids
+  fake.catalog                    the mutable ``FakeCatalog`` (see tests.fakes.spotify_catalog); ``IDS`` its ids (spotify_records)
   fake.fail_next(status, count=1, retry_after=None, path_prefix=None)
                                   the next ``count`` matching requests answer ``status`` (429 with Retry-After
                                   when given); path_prefix None matches /v1/ only, use "/api/token",
@@ -74,8 +74,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.fakes.spotify_accounts import FakeAccounts, TokenError, UserToken
-from tests.fakes.spotify_catalog import IDS, FakeCatalog, fake_id
+from tests.fakes.spotify_catalog import FakeCatalog
 from tests.fakes.spotify_me import ME_ROUTES
+from tests.fakes.spotify_records import IDS, fake_id
 from tests.fakes.spotify_render import Json, Renderer
 from tests.fakes.spotify_routes import ROUTES, SpotifyApiError
 from tests.fakes.spotify_rules import account_refusal, dev_mode_shape

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tests.fakes.spotify_accounts import FakeUser, UserToken
-from tests.fakes.spotify_catalog import FakePlaylist
+from tests.fakes.spotify_records import FakePlaylist
 from tests.fakes.spotify_render import Json
 from tests.fakes.spotify_routes import SpotifyApiError, _int_param
 

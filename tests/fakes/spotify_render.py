@@ -1,4 +1,4 @@
-"""Web API JSON for the records of ``tests.fakes.spotify_catalog`` (shapes as api.spotify.com sends them,
+"""Web API JSON for the records of ``tests.fakes.spotify_records`` (shapes as api.spotify.com sends them,
 including the February 2026 renames: playlists carry ``items`` next to ``tracks``, entries ``item`` next to
 ``track``)."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.spotify_catalog import (
+from tests.fakes.spotify_catalog import FakeCatalog
+from tests.fakes.spotify_records import (
     FakeAlbum,
     FakeArtist,
-    FakeCatalog,
     FakeEntry,
     FakeEpisode,
     FakePlaylist,

@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.spotify_api import FakeSpotify
-from tests.faults.service import (
+from tests.faults.backends import (
     Backend,
-    Service,
-    album_to_inbox,
     drop_template,
     flush_fault_redis,
     migrate_template,
     postgres_reachable,
 )
+from tests.faults.service import Service, album_to_inbox
 
 
 def run_backend() -> Backend:

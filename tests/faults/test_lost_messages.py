@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.fakes.spotify_api import IDS
+from tests.faults.backends import FAULT_REDIS_URL
 from tests.faults.conftest import album_in_inbox, assert_albums_intact, backend_with_broker
-from tests.faults.service import FAST_RECOVERY_ENV, FAULT_REDIS_URL
+from tests.faults.service import FAST_RECOVERY_ENV
 
 pytestmark = [pytest.mark.fault]
 

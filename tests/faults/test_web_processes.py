@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.service import Backend, Service, children_of, descendants
+from tests.faults.backends import Backend
+from tests.faults.service import Service, children_of, descendants
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
 

@@ -20,7 +20,7 @@ from spotizerr.lib.atomic import (
     make_private,
     stale_temp_files,
 )
-from spotizerr.lib.naming import UnsafePathError
+from spotizerr.lib.safe_paths import UnsafePathError
 
 
 def _leftovers(directory: Path) -> list[Path]:

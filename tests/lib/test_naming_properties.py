@@ -9,14 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spotizerr.lib.naming import (
-    NamingOptions,
-    TrackNaming,
-    find_free_path,
-    library_file_path,
-    render_relative_path,
-    template_problems,
-)
+from spotizerr.lib.naming import NamingOptions, TrackNaming, render_relative_path, template_problems
+from spotizerr.lib.safe_paths import find_free_path, library_file_path
 
 NASTY_PIECES = [
     "/",

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 #: config keys whose values are server paths by design (the admin sets them; only admins read them)
 PATH_SETTINGS = ("downloadPath", "inboxPath")

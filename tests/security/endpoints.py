@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 PUBLIC, USER, ADMIN = "public", "user", "admin"
 OWN_TASK, OWN_HISTORY, OWN_WATCH = "own-task", "own-history", "own-watch"

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 from tests.security.conftest import call
 from tests.security.endpoints import (
     ADMIN,

@@ -11,7 +11,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from accounts.permissions import BearerOnlyForGetCommands, IsAuthenticatedUser
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 from tests.security.endpoints import MATRIX, PUBLIC, SSO_SESSION, all_endpoints
 
 pytestmark = pytest.mark.django_db

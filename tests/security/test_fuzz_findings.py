@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = pytest.mark.django_db
 

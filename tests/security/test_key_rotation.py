@@ -13,7 +13,7 @@ import requests
 
 from tests.contract.live import LiveService
 from tests.fakes.spotify_api import FakeSpotify
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 SECRET = "rotation-test-secret-4d1e8b"
 

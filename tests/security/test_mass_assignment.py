@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import User
 from tests.conftest import PASSWORD
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = pytest.mark.django_db
 

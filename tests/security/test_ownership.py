@@ -8,7 +8,7 @@ import contextlib
 
 import pytest
 
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from tests.fakes.audio import make_audio
-from tests.fakes.spotify_catalog import IDS
+from tests.fakes.spotify_records import IDS
 from tests.security.conftest import call
 from tests.security.endpoints import ADMIN, MATRIX, PUBLIC, USER
 

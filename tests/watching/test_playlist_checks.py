@@ -218,7 +218,8 @@ def test_a_track_cancelled_before_it_started_and_deleted_from_the_queue_counts_a
     spotify, alice, check
 ) -> None:
     """Its history entry says ``cancelled``: the watch must not take it for downloaded."""
-    from downloads.services import task_cancel, task_delete
+    from downloads.cancelling import task_cancel
+    from downloads.requeue import task_delete
 
     watch, _ = watch_playlist_add(user=alice, playlist_id=PLAYLIST)
     new = _tracks(spotify, count=1)

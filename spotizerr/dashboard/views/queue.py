@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.current import request_user
-from downloads import requeue, selectors, services
+from downloads import cancelling, requeue, selectors, services
 from spotizerr.dashboard.access import member_required
 from spotizerr.dashboard.pages import back_to, int_param, report_error
 from spotizerr.errors import ApiError, BadRequest, Conflict
@@ -92,7 +92,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @member_required
 def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
-        task = services.task_cancel(user=request_user(request), task_id=task_id)
+        task = cancelling.task_cancel(user=request_user(request), task_id=task_id)
         name = task.name or task.item_id
         if task.is_active:  # a track in progress is still stopping; the task ends once it has
             messages.success(request, f"Cancelling “{name}”: waiting for the track in progress to stop.")
@@ -108,7 +108,7 @@ def task_cancel_view(request: HttpRequest, task_id: str) -> HttpResponse:
 def task_delete_view(request: HttpRequest, task_id: str) -> HttpResponse:
     try:
         task = selectors.task_get_visible(user=request_user(request), task_id=task_id)
-        services.task_delete(user=request_user(request), task_id=task_id)
+        requeue.task_delete(user=request_user(request), task_id=task_id)
         messages.success(request, f"Removed “{task.name or task.item_id}” from the queue.")
     except ApiError as error:
         report_error(request, error)
@@ -151,7 +151,7 @@ def queue_retry_failed_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def queue_cancel_all_view(request: HttpRequest) -> HttpResponse:
-    cancelled = services.task_cancel_all(user=request_user(request))
+    cancelled = cancelling.task_cancel_all(user=request_user(request))
     messages.success(request, f"Cancelled {len(cancelled)} task(s).")
     return back_to(request, reverse("dashboard:queue"))
 

@@ -8,7 +8,7 @@ import pytest
 
 from downloads.playlist_files import M3UEntry, write_m3u
 from spotizerr.lib.atomic import TEMP_PREFIX
-from spotizerr.lib.naming import UnsafePathError
+from spotizerr.lib.safe_paths import UnsafePathError
 
 
 @pytest.fixture
