@@ -2,6 +2,8 @@
 // authenticated by the session cookie). The browser reconnects a dropped stream by itself and sends
 // Last-Event-ID so the server replays what was missed; if the stream cannot be opened at all, the
 // page polls /api/prgs/updates?since=... until it can, so nothing is lost either way.
+// A row is updated in place: its controls (Cancel, Retry, Delete, links) stay the same nodes while the
+// task runs, so a click or the keyboard focus is never on a node being swapped out.
 (function () {
   "use strict";
   var ACTIVE = { queued: true, initializing: true, downloading: true, retrying: true };
@@ -59,6 +61,84 @@
     return result;
   }
 
+  // What makes two nodes "the same" across renders: a row's task, an element's id, a form's action,
+  // a link's target. A control with another key is another control: it is replaced, never morphed
+  // into (a focused Cancel all must not turn into Retry failed under the keyboard).
+  function keyOf(node) {
+    if (node.nodeType !== 1) { return null; }
+    if (node.hasAttribute("data-task-id")) { return "task:" + node.getAttribute("data-task-id"); }
+    if (node.id) { return "id:" + node.id; }
+    if (node.nodeName === "FORM") { return "form:" + node.getAttribute("action"); }
+    if (node.nodeName === "A") { return "a:" + node.getAttribute("href"); }
+    return null;
+  }
+
+  function mergeAttributes(live, fresh) {
+    var keepOpen = live.nodeName === "DETAILS";  // folded or not is the reader's choice
+    Array.prototype.forEach.call(fresh.attributes, function (attribute) {
+      if (keepOpen && attribute.name === "open") { return; }
+      if (live.getAttribute(attribute.name) !== attribute.value) { live.setAttribute(attribute.name, attribute.value); }
+    });
+    Array.prototype.slice.call(live.attributes).forEach(function (attribute) {
+      if (!(keepOpen && attribute.name === "open") && !fresh.hasAttribute(attribute.name)) {
+        live.removeAttribute(attribute.name);
+      }
+    });
+  }
+
+  function mergeNode(live, fresh) {
+    if (live.nodeType !== 1) {
+      if (live.nodeValue !== fresh.nodeValue) { live.nodeValue = fresh.nodeValue; }
+      return;
+    }
+    mergeAttributes(live, fresh);
+    mergeChildren(live, fresh);
+  }
+
+  // Make live's children look like fresh's (a freshly rendered copy) while keeping every node whose
+  // key is in both where it is: keyed nodes that went are removed, new ones inserted, unkeyed ones
+  // (text, the "Nothing is downloading" line) matched in order. A kept node moves only when the
+  // order of keyed nodes changed; nodes without a key before it are dropped rather than moving it.
+  function mergeChildren(live, fresh) {
+    var wanted = {};
+    var kept = {};
+    Array.prototype.forEach.call(fresh.childNodes, function (node) {
+      var key = keyOf(node);
+      if (key !== null) { wanted[key] = true; }
+    });
+    Array.prototype.slice.call(live.childNodes).forEach(function (node) {
+      var key = keyOf(node);
+      if (key === null) { return; }
+      if (wanted[key] && !kept[key]) { kept[key] = node; } else { live.removeChild(node); }
+    });
+    var cursor = live.firstChild;
+    Array.prototype.slice.call(fresh.childNodes).forEach(function (node) {
+      var key = keyOf(node);
+      var match = key === null ? (cursor && keyOf(cursor) === null ? cursor : null) : kept[key] || null;
+      if (key !== null) { delete kept[key]; }  // a second node of the same key is a new one
+      if (!match || match.nodeName !== node.nodeName) {
+        live.insertBefore(document.importNode(node, true), cursor);
+        return;
+      }
+      while (cursor && cursor !== match && keyOf(cursor) === null) {
+        var stale = cursor;
+        cursor = cursor.nextSibling;
+        live.removeChild(stale);
+      }
+      if (cursor === match) { cursor = match.nextSibling; } else { live.insertBefore(match, cursor); }
+      mergeNode(match, node);
+    });
+    while (cursor) {
+      var rest = cursor;
+      cursor = cursor.nextSibling;
+      live.removeChild(rest);
+    }
+  }
+
+  function visible(node) {
+    return node.isConnected && node.getClientRects().length > 0;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("queue-lists");
     var state = document.getElementById("live-state");
@@ -84,7 +164,50 @@
 
     function setText(row, selector, text) {
       var node = row.querySelector(selector);
-      if (node && text !== undefined && text !== null) { node.textContent = text; }
+      if (node && text !== undefined && text !== null && node.textContent !== text) { node.textContent = text; }
+    }
+
+    // Run change() and keep the keyboard focus where it was. A control that went away or was hidden
+    // (Cancel once the task ended) hands the focus to its row, so the reader stays in place and
+    // hears what became of the task, rather than to the page's start or to another button.
+    function keepingFocus(change) {
+      var focused = document.activeElement;
+      var inside = Boolean(focused) && focused !== container && container.contains(focused);
+      var row = inside && focused.closest(".task");
+      var taskId = row && row.dataset.taskId;
+      change();
+      if (!inside || (document.activeElement === focused && visible(focused))) { return; }
+      if (visible(focused)) { focused.focus({ preventScroll: true }); return; }
+      var now = taskId && rowFor(taskId);
+      if (now && now !== focused) { now.focus({ preventScroll: true }); }  // rows have tabindex="-1"
+    }
+
+    // A row shows doc, in place: its texts, the bar's value, and the data attributes whose CSS
+    // shows the controls that apply (Cancel while active, Retry and Delete once ended).
+    function showOnRow(row, doc, shown) {
+      row.dataset.status = doc.status;
+      row.dataset.outcome = shown.outcome;
+      row.dataset.active = shown.active ? "true" : "false";
+      row.dataset.retryable = shown.retryable ? "true" : "false";
+      var badge = row.querySelector(".task-status");
+      if (badge) {
+        setText(row, ".task-status", shown.label);
+        badge.className = "badge task-status status-" + shown.css;
+      }
+      var bar = row.querySelector("progress");
+      if (bar && bar.value !== shown.bar) { bar.value = shown.bar; bar.textContent = shown.bar + "%"; }
+      setText(row, ".task-percent", shown.bar + "%");
+      var preview = row.querySelector(".preview-badge");
+      if (preview) { setText(row, ".preview-badge", shown.preview); preview.hidden = !shown.preview; }
+      setText(row, ".task-counts", shown.counts);
+      setText(row, ".task-track", shown.track);
+      setText(row, ".task-title", shown.title);
+      setText(row, ".task-message", shown.message);
+      var errorNode = row.querySelector(".task-error");
+      if (errorNode) {
+        setText(row, ".task-error", doc.error || "");
+        errorNode.hidden = shown.active || !doc.error;
+      }
     }
 
     // One progress document (from /api/prgs/*) or stream event onto its row; idempotent. A task that
@@ -104,30 +227,12 @@
       if (!doc.status) { return; }
       var shown = view(doc);
       var wasActive = row.dataset.active === "true";
-      row.dataset.status = doc.status;
-      row.dataset.outcome = shown.outcome;
-      row.dataset.active = shown.active ? "true" : "false";
-      row.dataset.retryable = shown.retryable ? "true" : "false";
-      var badge = row.querySelector(".task-status");
-      if (badge) { badge.textContent = shown.label; badge.className = "badge task-status status-" + shown.css; }
-      var bar = row.querySelector("progress");
-      if (bar) { bar.value = shown.bar; bar.textContent = shown.bar + "%"; }
-      setText(row, ".task-percent", shown.bar + "%");
-      var preview = row.querySelector(".preview-badge");
-      if (preview) { preview.textContent = shown.preview; preview.hidden = !shown.preview; }
-      setText(row, ".task-counts", shown.counts);
-      setText(row, ".task-track", shown.track);
-      setText(row, ".task-title", shown.title);
-      setText(row, ".task-message", shown.message);
-      var errorNode = row.querySelector(".task-error");
-      if (errorNode) {
-        errorNode.textContent = doc.error || "";
-        errorNode.hidden = shown.active || !doc.error;
-      }
+      keepingFocus(function () { showOnRow(row, doc, shown); });
       if (wasActive !== shown.active) { refreshList(); }
     }
 
-    // A task this page has not seen: take the freshly rendered list from the server.
+    // A task this page has not seen, or one that started or ended: take the freshly rendered lists
+    // from the server and merge them into these (mergeChildren), so rows that stay keep their nodes.
     function refreshList() {
       if (refreshing) { refreshAgain = true; return; }
       refreshing = true;
@@ -136,10 +241,7 @@
         .then(function (html) {
           var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("queue-lists");
           if (!fresh) { throw new Error("no list"); }
-          var folded = container.querySelector("#finished-tasks:not([open])");
-          container.innerHTML = fresh.innerHTML;
-          var details = container.querySelector("#finished-tasks");
-          if (folded && details) { details.open = false; }
+          keepingFocus(function () { mergeChildren(container, fresh); });
           refreshing = false;
           if (refreshAgain) { refreshAgain = false; refreshList(); }
         })
