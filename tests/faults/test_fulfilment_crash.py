@@ -73,7 +73,12 @@ def test_a_worker_killed_during_a_fulfilment_leaves_neither_a_duplicate_nor_a_lo
         timeout=30,
         what="the history to follow",
     )
-    assert service.rows("SELECT COUNT(*) FROM downloads_wantedtrack") == [(0,)]
+    # a wanted entry goes when its fulfilment ends; the killed one's goes once its claim is stale
+    service.wait_for(
+        lambda: service.rows("SELECT COUNT(*) FROM downloads_wantedtrack") == [(0,)],
+        timeout=30,
+        what="the wanted list to empty",
+    )
     service.wait_for(
         lambda: not list((service.data_dir / "work").glob("fulfil-*")), timeout=30, what="work folders to go"
     )
