@@ -22,20 +22,17 @@ import fcntl
 import logging
 import os
 import sqlite3
-import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from downloads import upgrades
+from downloads.fulfil_claims import fulfil_claim, fulfil_lease_kept, fulfil_release
 from downloads.models import (
     TERMINAL_STATUSES,
     DownloadTask,
@@ -169,45 +166,7 @@ def _upgradable(isrcs: set[str], lossless: set[str]) -> list[LibraryFile]:
     return found
 
 
-# ---------------------------------------------------------------------------------------------- claims
-def _claim(job: TrackJob, *, statuses: tuple[str, ...]) -> str | None:
-    """Take ``job`` for one fulfilment or upgrade while it is in one of ``statuses``; None if taken."""
-    holder = f"{FULFIL_LEASE_PREFIX}{os.getpid()}:{uuid.uuid4().hex[:10]}"
-    stale = timezone.now() - timedelta(seconds=settings.LEASE_STALE_SECONDS)
-    taken = (
-        TrackJob.objects.filter(pk=job.pk, status__in=statuses)
-        .filter(Q(lease_owner="") | Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True))
-        .update(lease_owner=holder, heartbeat_at=timezone.now())
-    )
-    return holder if taken else None
-
-
-def _release(job: TrackJob, holder: str) -> None:
-    TrackJob.objects.filter(pk=job.pk, lease_owner=holder).update(lease_owner="")
-
-
-@contextmanager
-def _lease_kept(job: TrackJob, holder: str) -> Iterator[None]:
-    """Renew the claim's heartbeat while the pipeline runs (a long conversion outlives a lease
-    period); a worker that dies stops renewing it, and the next scan takes the job over."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(max(settings.LEASE_STALE_SECONDS / 4, 0.5)):
-                TrackJob.objects.filter(pk=job.pk, lease_owner=holder).update(heartbeat_at=timezone.now())
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=beat, name="spotizerr-fulfil-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-
-
+# ---------------------------------------------------------------------------------------------- pipeline
 def _context(task: DownloadTask, job: TrackJob) -> TrackContext:
     """The job's context as the runner builds it, its sources narrowed to the inbox."""
     from downloads.pipeline import runner
@@ -248,12 +207,12 @@ def wanted_fulfil(entry: WantedTrack) -> int:
         return 0  # its task is gone or still running (its own worker will place the track)
     if job.status != TrackStatus.FAILED:  # fulfilled by a scan that died before dropping the entry
         return _finish_dead_fulfilment(entry, job)
-    holder = _claim(job, statuses=(TrackStatus.FAILED,))
+    holder = fulfil_claim(job, statuses=(TrackStatus.FAILED,))
     if holder is None:
         return 0
     job.lease_owner = holder  # ``wanted_landed`` (the Record step) then leaves this entry to us
     try:
-        with _lease_kept(job, holder):
+        with fulfil_lease_kept(job, holder):
             ctx = _run(job.task, job, isrc=entry.isrc)
         if ctx is None:
             return 0
@@ -262,7 +221,7 @@ def wanted_fulfil(entry: WantedTrack) -> int:
         WantedTrack.objects.filter(owner_id=entry.owner_id, track_id=entry.track_id).delete()
         return 1
     finally:
-        _release(job, holder)
+        fulfil_release(job, holder)
 
 
 def _finish_dead_fulfilment(entry: WantedTrack, job: TrackJob) -> int:
@@ -397,11 +356,11 @@ def library_upgrade(found: LibraryFile) -> int:
     )
     if job is None:
         return 0
-    holder = _claim(job, statuses=(TrackStatus.DONE, TrackStatus.SKIPPED))
+    holder = fulfil_claim(job, statuses=(TrackStatus.DONE, TrackStatus.SKIPPED))
     if holder is None:
         return 0
     try:
-        with _lease_kept(job, holder):
+        with fulfil_lease_kept(job, holder):
             ctx = _run(job.task, job, isrc=found.isrc)
         if ctx is None or ctx.outcome != Outcome.DONE or ctx.replaces is None:
             return 0
@@ -409,4 +368,4 @@ def library_upgrade(found: LibraryFile) -> int:
         upgrades.playlists_rewrite(track_id=job.track_id)
         return 1
     finally:
-        _release(job, holder)
+        fulfil_release(job, holder)

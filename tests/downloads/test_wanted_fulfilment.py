@@ -197,7 +197,9 @@ def test_a_scan_killed_after_marking_a_track_done_is_finished_by_the_next_one(
         raise _Killed
 
     monkeypatch.setattr(fulfilment, "task_after_change", killed)
-    monkeypatch.setattr(fulfilment, "_release", lambda job, holder: None)  # a dead scan releases nothing
+    monkeypatch.setattr(
+        fulfilment, "fulfil_release", lambda job, holder: None
+    )  # a dead scan releases nothing
     with pytest.raises(_Killed):
         inbox_scan()
     monkeypatch.undo()
