@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from accounts.models import User
 from downloads import event_order, selectors
 from downloads.event_order import Position
 from downloads.models import TaskEvent
-from downloads.stream_hub import Frame, visibility, visible_events
+from downloads.stream_hub import Frame, pushed_frame, visibility, visible_events
 
 SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
 SNAPSHOT_REUSE_SECONDS = 1.0  # a snapshot of an unchanged events table is reused this long
@@ -110,11 +110,15 @@ def catch_up(user: User, after: Position, limit: int) -> tuple[bytes, Position, 
 
 
 def poll(
-    cursor: Position, batch: int, groups: dict[Hashable, User]
+    cursor: Position,
+    batch: int,
+    groups: dict[Hashable, User],
+    pushed: Mapping[int, dict[str, Any]] | None = None,
 ) -> tuple[Position, bool, dict[Hashable, list[Frame]], bool]:
     """The hub's one read per tick: the settled events after ``cursor`` (at most ``batch``; more is
-    an overflow, answered with the latest position), their frames rendered once per visibility in
-    ``groups``, and whether committed events after them wait for older transactions to end."""
+    an overflow, answered with the latest position), their frames once per visibility in ``groups``
+    (the frame ``pushed`` for an event id when it carries one for that visibility, else rendered),
+    and whether committed events after them wait for older transactions to end."""
     # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
     # by ``visible_events``, the same rule.
     events, waiting = event_order.settled(list(event_order.after(cursor)[: batch + 1]))
@@ -123,8 +127,22 @@ def poll(
     frames: dict[Hashable, list[Frame]] = {}
     for key, user in groups.items():
         visible = visible_events(user, events)
-        frames[key] = event_frames(user, visible) if visible else []
+        frames[key] = _frames_of(key, user, visible, pushed or {}) if visible else []
     return (event_order.position_of(events[-1]) if events else cursor), False, frames, waiting
+
+
+def _frames_of(
+    key: Hashable, user: User, events: list[TaskEvent], pushed: Mapping[int, dict[str, Any]]
+) -> list[Frame]:
+    """The frames of ``events`` for visibility ``key``: pushed ones as they are, the rest rendered."""
+    ready = {event.pk: pushed_frame(pushed[event.pk], key) for event in events if event.pk in pushed}
+    missing = [event for event in events if not ready.get(event.pk)]
+    rendered = iter(event_frames(user, missing) if missing else [])
+    frames: list[Frame] = []
+    for event in events:
+        given = ready.get(event.pk)
+        frames.append((event_order.position_of(event), given) if given else next(rendered))
+    return frames
 
 
 def pushed_frames(event: TaskEvent) -> dict[str, bytes]:

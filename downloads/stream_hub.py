@@ -34,7 +34,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +48,11 @@ from downloads.models import TaskEvent
 logger = logging.getLogger(__name__)
 
 Frame = tuple[Position, bytes]  # (the event's position, its rendered SSE frame)
-# (cursor, batch, {visibility: a user with it}) ->
+# (cursor, batch, {visibility: a user with it}, {event id: its pushed message}) ->
 #     (new cursor, overflowed, {visibility: frames}, whether committed events wait for older ones)
 Poll = Callable[
-    [Position, int, dict[Hashable, User]], tuple[Position, bool, dict[Hashable, list[Frame]], bool]
+    [Position, int, dict[Hashable, User], Mapping[int, dict[str, Any]]],
+    tuple[Position, bool, dict[Hashable, list[Frame]], bool],
 ]
 # the credentials of the open streams -> those still valid
 Recheck = Callable[[set[StreamCredential]], set[StreamCredential]]
@@ -66,6 +67,14 @@ Watch = Callable[[Callable[[Pushed], None]], Awaitable[None]]
 def visibility(user: User) -> Hashable:
     """Streams with equal visibility get the very same frames (see ``selectors.tasks_visible_to``)."""
     return "all" if user.is_admin else ("owner", user.pk)
+
+
+def pushed_frame(pushed: Mapping[str, Any], key: Hashable) -> bytes | None:
+    """The frame a pushed message carries for visibility ``key``; None when it carries none."""
+    frames = pushed.get("frames") or {}
+    if key == "all":
+        return frames.get("all")
+    return frames.get("owner") if key == ("owner", pushed.get("owner_id")) else None
 
 
 def visible_events(user: User, events: Sequence[TaskEvent]) -> list[TaskEvent]:
@@ -138,6 +147,7 @@ class EventHub:
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
         self.settle_seconds = settle_seconds
         self._settle_delay = 0.0  # > 0 while committed events wait for older transactions
+        self._pushed: dict[int, dict[str, Any]] = {}  # event id -> its message, for the next read
         self._recheck, self.recheck_seconds = recheck, recheck_seconds
         self._next_recheck = 0.0
         self.subscribers: set[Subscriber] = set()
@@ -189,27 +199,26 @@ class EventHub:
         self._wake.set()
 
     def notice(self, pushed: Pushed = None) -> None:
-        """What the watch saw: hand out a pushed event known to follow the cursor, else read."""
+        """What the watch saw: hand out a pushed event known to follow the cursor; else read, with
+        the pushed frames kept for that read (it then renders nothing for that event)."""
         try:
-            owner_id, frames = pushed["owner_id"], pushed["frames"]  # type: ignore[index]
-            position: Position = tuple(pushed["position"])  # type: ignore[index]
-        except (KeyError, TypeError):  # no position: it may not be settled yet (PostgreSQL)
+            event_id, frames = int(pushed["event_id"]), dict(pushed["frames"])  # type: ignore[index]
+            position = None if pushed.get("position") is None else tuple(pushed["position"])  # type: ignore[union-attr, index]
+        except (KeyError, TypeError, ValueError):
             self.wake()
             return
-        if position <= self._cursor:
+        if position is not None and position <= self._cursor:
             return  # already read from the table
         if position != (self._cursor[0], self._cursor[1] + 1) or not frames.get("all"):
-            self.wake()  # a gap: the events in between are read from the table first
+            # a gap (the events in between are read first), or no position: on PostgreSQL only a
+            # read knows whether an older transaction may still commit an event before this one
+            self._pushed[event_id] = pushed  # type: ignore[assignment]
+            while len(self._pushed) > self.batch:
+                del self._pushed[next(iter(self._pushed))]
+            self.wake()
             return
         for subscriber in list(self.subscribers):
-            key = visibility(subscriber.user)
-            frame = (
-                frames.get("all")
-                if key == "all"
-                else frames.get("owner")
-                if key == ("owner", owner_id)
-                else None
-            )
+            frame = pushed_frame(pushed, visibility(subscriber.user))  # type: ignore[arg-type]
             if frame:
                 subscriber.deliver([(position, frame)])
         self._cursor = position
@@ -272,8 +281,13 @@ class EventHub:
             groups.setdefault(visibility(subscriber.user), subscriber.user)
         if not groups:
             return
-        before = self._cursor
-        cursor, overflowed, frames, waiting = await self._run_sync(self._poll)(before, self.batch, groups)
+        before, pushed = self._cursor, dict(self._pushed)
+        cursor, overflowed, frames, waiting = await self._run_sync(self._poll)(
+            before, self.batch, groups, pushed
+        )
+        if not waiting:  # every pushed event it was given is read now (or was before)
+            for event_id in pushed:
+                self._pushed.pop(event_id, None)
         # max: events pushed meanwhile (notice) may have moved the cursor past this read; a stream
         # that gets an event twice sends it once (it drops positions it already sent)
         self._cursor, self._failing = max(self._cursor, cursor), False
