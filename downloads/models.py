@@ -245,7 +245,9 @@ class TrackJob(models.Model):
 
 
 class TaskEvent(models.Model):
-    """One progress event. Ids only grow, so ``id > last`` is every event a client missed.
+    """One progress event. Streams read the events after the last one they sent in the order of
+    ``downloads.event_order`` (by id on SQLite; on PostgreSQL by the writing transaction, column
+    ``xid`` outside the model, then id), so an event committed after a later id is not skipped.
 
     ``task`` is null for a deletion marker (the task is gone; ``task_uuid`` says which it was).
     """

@@ -1,9 +1,10 @@
 """The one module that publishes download progress.
 
-Every change a client should see becomes a ``TaskEvent`` row (ids only grow) and bumps the task's
-``updated_at``. The progress stream reads the events table; with ``REDIS_URL`` set the event's id is
-also pushed through the channel layer to each web process's stream hub, which reads it at once (on
-the embedded SQLite the hub notices the write itself: ``downloads.stream_wake``).
+Every change a client should see becomes a ``TaskEvent`` row and bumps the task's ``updated_at``.
+The progress stream reads the events table in an order no late commit can break
+(``downloads.event_order``); with ``REDIS_URL`` set the event is also pushed through the channel
+layer to each web process's stream hub, which hands it out or reads at once (on the embedded SQLite
+the hub notices the write itself: ``downloads.stream_wake``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from downloads import event_order
 from downloads.models import DownloadTask, TaskEvent
 
 logger = logging.getLogger(__name__)
@@ -158,7 +160,13 @@ def _push_to_streams(event: TaskEvent) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message: dict[str, Any] = {"type": "progress.event", "event_id": event.pk, "owner_id": event.owner_id}
+    message: dict[str, Any] = {
+        "type": "progress.event",
+        "event_id": event.pk,
+        "owner_id": event.owner_id,
+        # known from the id alone where ids commit in order; else the hub reads (PostgreSQL)
+        "position": [0, event.pk] if event_order.ids_commit_in_order() else None,
+    }
     try:
         message["frames"] = pushed_frames(event)
     except DatabaseError:  # the hubs read the event from the table instead

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from downloads import event_order
+from downloads.event_order import Position
 from downloads.models import (
     ACTIVE_STATUSES,
     DownloadTask,
@@ -194,16 +196,13 @@ def deleted_task_ids_since(*, user: User, since: datetime) -> list[str]:
     return [str(task_uuid) for task_uuid in events.values_list("task_uuid", flat=True)]
 
 
-def events_after(*, user: User, after_id: int, limit: int) -> list[TaskEvent]:
-    """Events with an id above ``after_id`` that ``user`` may see, oldest first."""
-    events = TaskEvent.objects.filter(id__gt=after_id)
+def events_after(*, user: User, after: Position, limit: int) -> list[TaskEvent]:
+    """Up to ``limit`` events after position ``after`` that ``user`` may see, in position order:
+    settled ones only, so a later read never finds one behind them (``downloads.event_order``)."""
+    events = event_order.after(after)
     if not user.is_admin:
         events = events.filter(owner=user)
-    return list(events.order_by("id")[:limit])
-
-
-def latest_event_id() -> int:
-    return TaskEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    return event_order.settled(list(events[:limit]))[0]
 
 
 def oldest_event_id() -> int:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from accounts.models import User
-from downloads import selectors
+from downloads import event_order, selectors
+from downloads.event_order import Position
 from downloads.models import TaskEvent
-from downloads.stream_hub import Frame, visibility, visible_events
+from downloads.stream_hub import Frame, pushed_frame, visibility, visible_events
 
 SNAPSHOT_FINISHED = 20  # finished tasks included in a snapshot, newest first
 SNAPSHOT_REUSE_SECONDS = 1.0  # a snapshot of an unchanged events table is reused this long
@@ -47,15 +48,17 @@ def frame(body: dict[str, Any], event_id: int | None = None) -> bytes:
     return ("\n".join(lines) + "\n\n").encode()
 
 
-# visibility -> (the latest event id it covers, when it was rendered, the frame)
-_snapshots: dict[Hashable, tuple[int, float, bytes]] = {}
+# visibility -> (the latest event position it covers, when it was rendered, the frame)
+_snapshots: dict[Hashable, tuple[Position, float, bytes]] = {}
 
 
-def snapshot(user: User) -> tuple[bytes, int]:
-    """The snapshot frame of ``user``'s visibility. Every change a client sees comes with an event,
-    so a snapshot rendered at the same latest event id is still true: it is reused for up to
-    ``SNAPSHOT_REUSE_SECONDS`` (a reconnecting or newly opened stream costs one indexed read then)."""
-    latest = selectors.latest_event_id()
+def snapshot(user: User) -> tuple[bytes, Position]:
+    """The snapshot frame of ``user``'s visibility and the position it covers (its ``id:`` is that
+    event's). Every change a client sees comes with an event, so a snapshot rendered at the same
+    latest position is still true: it is reused for up to ``SNAPSHOT_REUSE_SECONDS`` (a reconnecting
+    or newly opened stream costs one indexed read then). Events after that position are sent after
+    it, even those whose change it already shows."""
+    latest = event_order.latest_position()
     key, now = visibility(user), time.monotonic()
     reused = _snapshots.get(key)
     if reused is not None and reused[0] == latest and now - reused[1] < SNAPSHOT_REUSE_SECONDS:
@@ -64,7 +67,7 @@ def snapshot(user: User) -> tuple[bytes, int]:
     data = frame_body(
         "snapshot", body["task_counts"], tasks=body["tasks"], timestamp=body["current_timestamp"]
     )
-    rendered = frame(data, latest)
+    rendered = frame(data, latest[1])
     if len(_snapshots) >= SNAPSHOTS_KEPT:
         _snapshots.clear()
     _snapshots[key] = (latest, now, rendered)
@@ -91,36 +94,55 @@ def event_frames(user: User, events: list[TaskEvent]) -> list[Frame]:
                 event_id=event.pk,
                 last_line=last_line,
             )
-        frames.append((event.pk, frame(body, event.pk)))
+        frames.append((event_order.position_of(event), frame(body, event.pk)))
     return frames
 
 
-def catch_up(user: User, after: int, limit: int) -> tuple[bytes, int, bool]:
-    """Frames for events after ``after`` (at most ``limit``), the new last id, and whether more
-    were waiting than ``limit`` (then the caller sends a snapshot instead)."""
-    events = selectors.events_after(user=user, after_id=after, limit=limit + 1)
+def catch_up(user: User, after: Position, limit: int) -> tuple[bytes, Position, bool]:
+    """Frames for the events after position ``after`` (at most ``limit``), the new last position,
+    and whether more were waiting than ``limit`` (then the caller sends a snapshot instead)."""
+    events = selectors.events_after(user=user, after=after, limit=limit + 1)
     if len(events) > limit:
         return b"", after, True
     if not events:
         return b"", after, False
-    return b"".join(frame for _, frame in event_frames(user, events)), events[-1].pk, False
+    return b"".join(f for _, f in event_frames(user, events)), event_order.position_of(events[-1]), False
 
 
 def poll(
-    cursor: int, batch: int, groups: dict[Hashable, User]
-) -> tuple[int, bool, dict[Hashable, list[Frame]]]:
-    """The hub's one read per tick: events after ``cursor`` (at most ``batch``; more is an overflow,
-    answered with the latest id) and their frames rendered once per visibility in ``groups``."""
+    cursor: Position,
+    batch: int,
+    groups: dict[Hashable, User],
+    pushed: Mapping[int, dict[str, Any]] | None = None,
+) -> tuple[Position, bool, dict[Hashable, list[Frame]], bool]:
+    """The hub's one read per tick: the settled events after ``cursor`` (at most ``batch``; more is
+    an overflow, answered with the latest position), their frames once per visibility in ``groups``
+    (the frame ``pushed`` for an event id when it carries one for that visibility, else rendered),
+    and whether committed events after them wait for older transactions to end."""
     # Every user's events at once, so not ``selectors.events_after``; each group is filtered below
     # by ``visible_events``, the same rule.
-    events = list(TaskEvent.objects.filter(id__gt=cursor).order_by("id")[: batch + 1])
+    events, waiting = event_order.settled(list(event_order.after(cursor)[: batch + 1]))
     if len(events) > batch:
-        return selectors.latest_event_id(), True, {}
+        return event_order.latest_position(), True, {}, False
     frames: dict[Hashable, list[Frame]] = {}
     for key, user in groups.items():
         visible = visible_events(user, events)
-        frames[key] = event_frames(user, visible) if visible else []
-    return (events[-1].pk if events else cursor), False, frames
+        frames[key] = _frames_of(key, user, visible, pushed or {}) if visible else []
+    return (event_order.position_of(events[-1]) if events else cursor), False, frames, waiting
+
+
+def _frames_of(
+    key: Hashable, user: User, events: list[TaskEvent], pushed: Mapping[int, dict[str, Any]]
+) -> list[Frame]:
+    """The frames of ``events`` for visibility ``key``: pushed ones as they are, the rest rendered."""
+    ready = {event.pk: pushed_frame(pushed[event.pk], key) for event in events if event.pk in pushed}
+    missing = [event for event in events if not ready.get(event.pk)]
+    rendered = iter(event_frames(user, missing) if missing else [])
+    frames: list[Frame] = []
+    for event in events:
+        given = ready.get(event.pk)
+        frames.append((event_order.position_of(event), given) if given else next(rendered))
+    return frames
 
 
 def pushed_frames(event: TaskEvent) -> dict[str, bytes]:

@@ -1,18 +1,23 @@
 """One events reader per process, shared by every open progress stream.
 
 Each stream used to poll the events table and render its own frames, so N streams cost N queries per
-poll and N renders per event. The hub reads new events once (``id > cursor``, at most ``batch`` per
+poll and N renders per event. The hub reads new events once (after its cursor, at most ``batch`` per
 read), renders the frames once per distinct visibility (every admin sees the same; each other user
 sees their own tasks) and appends them to each stream's bounded inbox. It runs as one asyncio task,
 started with the first stream and cancelled ``linger_seconds`` after the last one left (a client
 reconnecting, or the next page's stream, finds it running).
 
+Its cursor is a position (``downloads.event_order``: the id on SQLite, ``(xid, id)`` on PostgreSQL),
+and a read hands out only settled events, so none can appear behind the cursor later. When a read
+saw committed events still waiting for older transactions to end, the hub reads again after
+``settle_seconds`` (doubling up to ``poll_seconds``).
+
 It reads when its ``watch`` (``stream_wake``: SQLite's change counter on the embedded database) says
 new events may be waiting, and otherwise every ``poll_seconds``: the only way without a watch, a
 safety net with one. With Redis the publishing process renders the event's two frames (as admins see
-it, as its owner sees it) and pushes them through the channel layer: when the pushed event is the one
-after the cursor, the hub hands them out without reading anything; any gap (events committed in
-another order than pushed, a lost message) makes it read the table instead.
+it, as its owner sees it) and pushes them through the channel layer: when the pushed event's position
+is known to be the one right after the cursor (SQLite, where ids commit in order), the hub hands them
+out without reading anything; otherwise (PostgreSQL, a gap, a lost message) it reads the table.
 
 A burst longer than ``batch``, or an inbox past ``inbox_limit`` frames (a client that stopped
 reading), becomes an overflow flag: that stream sends one fresh snapshot instead of the backlog.
@@ -29,7 +34,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,17 +42,23 @@ from django.db import DatabaseError
 
 from accounts.models import User
 from accounts.selectors import StreamCredential
+from downloads.event_order import Position
 from downloads.models import TaskEvent
 
 logger = logging.getLogger(__name__)
 
-Frame = tuple[int, bytes]  # (event id, rendered SSE frame)
-# (cursor, batch, {visibility: a user with it}) -> (new cursor, overflowed, {visibility: frames})
-Poll = Callable[[int, int, dict[Hashable, User]], tuple[int, bool, dict[Hashable, list[Frame]]]]
+Frame = tuple[Position, bytes]  # (the event's position, its rendered SSE frame)
+# (cursor, batch, {visibility: a user with it}, {event id: its pushed message}) ->
+#     (new cursor, overflowed, {visibility: frames}, whether committed events wait for older ones)
+Poll = Callable[
+    [Position, int, dict[Hashable, User], Mapping[int, dict[str, Any]]],
+    tuple[Position, bool, dict[Hashable, list[Frame]], bool],
+]
 # the credentials of the open streams -> those still valid
 Recheck = Callable[[set[StreamCredential]], set[StreamCredential]]
 # what a watch hands the hub: nothing (new events may be waiting), or one event pushed through the
-# channel layer: {"event_id", "owner_id", "frames": {"all": frame, "owner": frame}}
+# channel layer: {"event_id", "owner_id", "frames": {"all": frame, "owner": frame}, "position"}
+# ("position": [xid, id] when the publisher knows it follows from the id alone, else None)
 Pushed = dict[str, Any] | None
 # runs while the hub runs, calling its argument when new events may be waiting (see stream_wake)
 Watch = Callable[[Callable[[Pushed], None]], Awaitable[None]]
@@ -56,6 +67,14 @@ Watch = Callable[[Callable[[Pushed], None]], Awaitable[None]]
 def visibility(user: User) -> Hashable:
     """Streams with equal visibility get the very same frames (see ``selectors.tasks_visible_to``)."""
     return "all" if user.is_admin else ("owner", user.pk)
+
+
+def pushed_frame(pushed: Mapping[str, Any], key: Hashable) -> bytes | None:
+    """The frame a pushed message carries for visibility ``key``; None when it carries none."""
+    frames = pushed.get("frames") or {}
+    if key == "all":
+        return frames.get("all")
+    return frames.get("owner") if key == ("owner", pushed.get("owner_id")) else None
 
 
 def visible_events(user: User, events: Sequence[TaskEvent]) -> list[TaskEvent]:
@@ -121,10 +140,14 @@ class EventHub:
         recheck_seconds: float = 2.0,
         watch: Watch | None = None,
         linger_seconds: float = 0.0,
+        settle_seconds: float = 0.02,
     ) -> None:
         self.linger_seconds = linger_seconds  # a stream coming back soon finds the hub running
         self._poll, self._latest, self._run_sync, self._watch = poll, latest, run_sync, watch
         self.poll_seconds, self.batch, self.inbox_limit = poll_seconds, batch, inbox_limit
+        self.settle_seconds = settle_seconds
+        self._settle_delay = 0.0  # > 0 while committed events wait for older transactions
+        self._pushed: dict[int, dict[str, Any]] = {}  # event id -> its message, for the next read
         self._recheck, self.recheck_seconds = recheck, recheck_seconds
         self._next_recheck = 0.0
         self.subscribers: set[Subscriber] = set()
@@ -132,12 +155,12 @@ class EventHub:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
         self._stopping: asyncio.TimerHandle | None = None
-        self._cursor = 0
+        self._cursor: Position = (0, 0)
         self._failing = False
 
     async def subscribe(
-        self, user: User, credential: StreamCredential | None = None, *, since: int | None = None
-    ) -> tuple[Subscriber, int]:
+        self, user: User, credential: StreamCredential | None = None, *, since: Position | None = None
+    ) -> tuple[Subscriber, Position]:
         """A new inbox, and the cursor it starts from. The first stream starts the hub at ``since``
         (no read); without ``since``, at the latest event."""
         subscriber = Subscriber(user=user, inbox_limit=self.inbox_limit, credential=credential)
@@ -176,29 +199,29 @@ class EventHub:
         self._wake.set()
 
     def notice(self, pushed: Pushed = None) -> None:
-        """What the watch saw: hand out a pushed event that follows the cursor, else read."""
+        """What the watch saw: hand out a pushed event known to follow the cursor; else read, with
+        the pushed frames kept for that read (it then renders nothing for that event)."""
         try:
-            event_id, owner_id, frames = pushed["event_id"], pushed["owner_id"], pushed["frames"]  # type: ignore[index]
-        except (KeyError, TypeError):
+            event_id, frames = int(pushed["event_id"]), dict(pushed["frames"])  # type: ignore[index]
+            position = None if pushed.get("position") is None else tuple(pushed["position"])  # type: ignore[union-attr, index]
+        except (KeyError, TypeError, ValueError):
             self.wake()
             return
-        if event_id <= self._cursor:
+        if position is not None and position <= self._cursor:
             return  # already read from the table
-        if event_id != self._cursor + 1 or not frames.get("all"):
-            self.wake()  # a gap: the events in between are read from the table first
+        if position != (self._cursor[0], self._cursor[1] + 1) or not frames.get("all"):
+            # a gap (the events in between are read first), or no position: on PostgreSQL only a
+            # read knows whether an older transaction may still commit an event before this one
+            self._pushed[event_id] = pushed  # type: ignore[assignment]
+            while len(self._pushed) > self.batch:
+                del self._pushed[next(iter(self._pushed))]
+            self.wake()
             return
         for subscriber in list(self.subscribers):
-            key = visibility(subscriber.user)
-            frame = (
-                frames.get("all")
-                if key == "all"
-                else frames.get("owner")
-                if key == ("owner", owner_id)
-                else None
-            )
+            frame = pushed_frame(pushed, visibility(subscriber.user))  # type: ignore[arg-type]
             if frame:
-                subscriber.deliver([(event_id, frame)])
-        self._cursor = event_id
+                subscriber.deliver([(position, frame)])
+        self._cursor = position
 
     async def _run(self) -> None:
         watching = asyncio.ensure_future(self._watching()) if self._watch is not None else None
@@ -216,10 +239,12 @@ class EventHub:
             logger.exception("Progress streams stopped watching for new events; polling instead")
 
     def _tick_seconds(self) -> float:
-        """Until the next read without a wake-up: the safety poll, or the credentials check if sooner."""
+        """Until the next read without a wake-up: the safety poll, or sooner the credentials check or
+        another look at events waiting for older transactions."""
+        until = min(self.poll_seconds, self._settle_delay or self.poll_seconds)
         if self._recheck is None:
-            return self.poll_seconds
-        return max(0.0, min(self.poll_seconds, self._next_recheck - time.monotonic()))
+            return until
+        return max(0.0, min(until, self._next_recheck - time.monotonic()))
 
     async def _serve(self) -> None:
         while True:
@@ -256,11 +281,19 @@ class EventHub:
             groups.setdefault(visibility(subscriber.user), subscriber.user)
         if not groups:
             return
-        before = self._cursor
-        cursor, overflowed, frames = await self._run_sync(self._poll)(before, self.batch, groups)
+        before, pushed = self._cursor, dict(self._pushed)
+        cursor, overflowed, frames, waiting = await self._run_sync(self._poll)(
+            before, self.batch, groups, pushed
+        )
+        if not waiting:  # every pushed event it was given is read now (or was before)
+            for event_id in pushed:
+                self._pushed.pop(event_id, None)
         # max: events pushed meanwhile (notice) may have moved the cursor past this read; a stream
-        # that gets an event twice sends it once (it drops ids it already sent)
+        # that gets an event twice sends it once (it drops positions it already sent)
         self._cursor, self._failing = max(self._cursor, cursor), False
+        self._settle_delay = (
+            min(max(self.settle_seconds, 2 * self._settle_delay), self.poll_seconds) if waiting else 0.0
+        )
         for subscriber in list(self.subscribers):
             rendered = frames.get(visibility(subscriber.user))
             if overflowed or (rendered is None and cursor > before):

@@ -1,7 +1,7 @@
 """How a process's progress hub learns that a worker published an event, without a poll tick.
 
 A watch is an async function ``watch(notify)`` that runs while the hub runs and calls
-``notify(None)`` whenever new events may be waiting (the hub then reads them, ``id > cursor``, and
+``notify(None)`` whenever new events may be waiting (the hub then reads those after its cursor and
 pushes the frames to every stream) or ``notify(message)`` with an event pushed by its publisher. Notifying too often costs one cheap read; never notifying is covered by the hub's
 slow safety poll. Which watch runs depends on the setup (``watch_for_setup``):
 

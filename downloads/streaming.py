@@ -8,7 +8,8 @@ event's ``id:``; a ``heartbeat`` frame (no id) every ``HEARTBEAT_SECONDS``. A cl
 with ``Last-Event-ID`` gets every event it missed, or a fresh snapshot when too many were missed.
 
 Events live in the database: workers run in other processes. One reader per process
-(``stream_hub.EventHub``) reads the events table (an indexed ``id > last`` query) when its watch
+(``stream_hub.EventHub``) reads the events table (an indexed "after the last position" query, settled
+events only: ``downloads.event_order``, so an event committed late is never skipped) when its watch
 (``stream_wake``) says a worker published: with ``REDIS_URL`` the publish itself, pushed through the
 channel layer to the one member each process has in ``STREAM_GROUP``; on the embedded SQLite a look
 at SQLite's change counter every ``CHANGE_CHECK_SECONDS``. It renders each event once per distinct
@@ -57,7 +58,8 @@ from rest_framework.request import Request
 from accounts.authentication import SpotizerrAuthentication
 from accounts.models import User
 from accounts.selectors import StreamCredential, stream_credential, stream_credentials_valid
-from downloads import selectors, services, stream_frames
+from downloads import event_order, services, stream_frames
+from downloads.event_order import Position
 from downloads.models import TaskEvent
 from downloads.progress import STREAM_GROUP
 from downloads.stream_hub import EventHub, Subscriber
@@ -104,9 +106,9 @@ def _authenticate(scope: dict[str, Any]) -> tuple[User, StreamCredential] | None
 
 def _open(
     scope: dict[str, Any], last_event_id: int | None
-) -> tuple[User, StreamCredential, bytes, int] | None:
+) -> tuple[User, StreamCredential, bytes, Position] | None:
     """Everything a new stream needs from the database, in one trip to a thread: who it is (None when
-    nobody), what it authenticated with, its first frames and the id they reach."""
+    nobody), what it authenticated with, its first frames and the position they reach."""
     found = _authenticate(scope)
     if found is None:
         return None
@@ -115,10 +117,11 @@ def _open(
     return user, credential, frames, last
 
 
-def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, int]:
+def _first_frames(user: User, last_event_id: int | None) -> tuple[bytes, Position]:
     """The events after ``Last-Event-ID`` when there are not too many, else a snapshot."""
-    if last_event_id is not None and last_event_id <= selectors.latest_event_id():
-        frames, last, overflow = stream_frames.catch_up(user, last_event_id, REPLAY_LIMIT)
+    after = None if last_event_id is None else event_order.resume_position(last_event_id)
+    if after is not None and after <= event_order.latest_position():
+        frames, last, overflow = stream_frames.catch_up(user, after, REPLAY_LIMIT)
         if not overflow:
             return frames or b": replayed\n\n", last
     return stream_frames.snapshot(user)
@@ -134,7 +137,7 @@ def _hub() -> EventHub:
         watch = watch_for_setup(TaskEvent._meta.db_table, STREAM_GROUP, interval=CHANGE_CHECK_SECONDS)
         _hubs[loop] = EventHub(
             poll=stream_frames.poll,
-            latest=selectors.latest_event_id,
+            latest=event_order.latest_position,
             poll_seconds=POLL_SECONDS if watch is None else SAFETY_POLL_SECONDS,
             recheck=stream_credentials_valid,
             recheck_seconds=RECHECK_SECONDS,
@@ -204,14 +207,14 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         raw = raw or query[0]
         return int(raw) if raw.isdigit() else None
 
-    async def _pump(self, last: int) -> None:
+    async def _pump(self, last: Position) -> None:
         try:
             await self._pump_events(last)
         except DatabaseError:  # the client reconnects with Last-Event-ID and misses nothing
             logger.warning("Progress stream ended: the database is unavailable", exc_info=True)
             await self.send_body(b"", more_body=False)
 
-    async def _pump_events(self, last: int) -> None:
+    async def _pump_events(self, last: Position) -> None:
         """Join the hub after the first frames (up to ``last``); read what the hub got past them
         before this stream joined, then relay."""
         hub = _hub()
@@ -227,7 +230,7 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
         finally:
             hub.unsubscribe(subscriber)
 
-    async def _relay(self, subscriber: Subscriber, last: int) -> None:
+    async def _relay(self, subscriber: Subscriber, last: Position) -> None:
         """Send what the hub hands over, newer than ``last``; a snapshot on overflow; heartbeats. End
         the stream when the hub finds its credentials no longer valid."""
         loop = asyncio.get_running_loop()
@@ -246,7 +249,7 @@ class ProgressStreamConsumer(AsyncHttpConsumer):
             if overflowed:
                 snapshot, last = await _db(stream_frames.snapshot)(self.user)
                 await self._send(snapshot)
-            fresh = [(event_id, frame) for event_id, frame in frames if event_id > last]
+            fresh = [(position, frame) for position, frame in frames if position > last]
             if fresh:
                 await self._send(b"".join(frame for _, frame in fresh))
                 last = fresh[-1][0]

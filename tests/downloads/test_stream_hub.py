@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
 
+from downloads.event_order import Position
 from downloads.stream_hub import EventHub, Subscriber
 
 
@@ -35,14 +36,16 @@ class FakeEvents:
 
     def __init__(self) -> None:
         self.polls: list[dict[Hashable, Any]] = []
-        self.cursor = 10
+        self.pushed: list[dict[int, Any]] = []  # what each read was handed
+        self.cursor = (0, 10)
 
     def poll(
-        self, cursor: int, batch: int, groups: dict[Hashable, Any]
-    ) -> tuple[int, bool, dict[Hashable, Any]]:
+        self, cursor: Position, batch: int, groups: dict[Hashable, Any], pushed: dict[int, Any]
+    ) -> tuple[Position, bool, dict[Hashable, Any], bool]:
         self.polls.append(groups)
-        self.cursor += 1
-        return self.cursor, False, {key: [(self.cursor, f"{key}".encode())] for key in groups}
+        self.pushed.append(pushed)
+        self.cursor = (0, self.cursor[1] + 1)
+        return self.cursor, False, {key: [(self.cursor, f"{key}".encode())] for key in groups}, False
 
 
 def hub_with(events: FakeEvents, *, inbox_limit: int = 10) -> EventHub:
@@ -59,8 +62,8 @@ def hub_with(events: FakeEvents, *, inbox_limit: int = 10) -> EventHub:
 def test_a_reader_past_its_inbox_limit_gets_an_overflow_instead_of_a_backlog() -> None:
     subscriber = Subscriber(user=user(1), inbox_limit=2)
 
-    subscriber.deliver([(1, b"a"), (2, b"b")])
-    subscriber.deliver([(3, b"c")])
+    subscriber.deliver([((0, 1), b"a"), ((0, 2), b"b")])
+    subscriber.deliver([((0, 3), b"c")])
 
     assert subscriber.take() == (True, [])
 
@@ -152,9 +155,16 @@ def quiet_hub(events: FakeEvents, watch: Any) -> EventHub:
     )
 
 
-def pushed(event_id: int, owner_id: int) -> dict[str, Any]:
+def pushed(event_id: int, owner_id: int, *, position_known: bool = True) -> dict[str, Any]:
     frames = {"all": f"all {event_id}".encode(), "owner": f"owner {event_id}".encode()}
-    return {"type": "progress.event", "event_id": event_id, "owner_id": owner_id, "frames": frames}
+    position = [0, event_id] if position_known else None
+    return {
+        "type": "progress.event",
+        "event_id": event_id,
+        "owner_id": owner_id,
+        "frames": frames,
+        "position": position,
+    }
 
 
 def test_frames_pushed_through_the_channel_layer_reach_each_stream_without_a_read() -> None:
@@ -171,7 +181,7 @@ def test_frames_pushed_through_the_channel_layer_reach_each_stream_without_a_rea
         events = FakeEvents()
         hub = quiet_hub(events, channel_watch(layer, "progress"))
         owner, admin, other = (
-            (await hub.subscribe(user(1), since=10))[0],
+            (await hub.subscribe(user(1), since=(0, 10)))[0],
             (await hub.subscribe(user(9, admin=True)))[0],
             (await hub.subscribe(user(2)))[0],
         )
@@ -188,7 +198,7 @@ def test_frames_pushed_through_the_channel_layer_reach_each_stream_without_a_rea
 
     taken, polls, waited = _run(scenario())
 
-    assert taken == [(False, [(11, b"owner 11")]), (False, [(11, b"all 11")]), (False, [])]
+    assert taken == [(False, [((0, 11), b"owner 11")]), (False, [((0, 11), b"all 11")]), (False, [])]
     assert polls == [] and waited < 0.5
 
 
@@ -206,7 +216,7 @@ def test_a_pushed_event_after_a_gap_makes_the_hub_read_the_table_in_order() -> N
             await asyncio.Event().wait()
 
         hub = quiet_hub(events, watch)
-        stream = (await hub.subscribe(user(1), since=10))[0]
+        stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
         await asyncio.sleep(0.01)
         hands[0](pushed(12, owner_id=1))
         await asyncio.wait_for(stream.ready.wait(), 2)
@@ -217,7 +227,7 @@ def test_a_pushed_event_after_a_gap_makes_the_hub_read_the_table_in_order() -> N
 
     taken, polls = _run(scenario())
 
-    assert polls == 1 and taken == [(False, [(11, b"('owner', 1)")])]
+    assert polls == 1 and taken == [(False, [((0, 11), b"('owner', 1)")])]
 
 
 def test_a_thousand_streams_coming_and_going_leave_no_subscriber_and_no_task() -> None:
@@ -238,7 +248,7 @@ def test_a_thousand_streams_coming_and_going_leave_no_subscriber_and_no_task() -
         baseline = len(asyncio.all_tasks())
 
         async def one(n: int) -> None:
-            subscriber, _ = await hub.subscribe(user(n % 7, admin=n % 3 == 0), since=10)
+            subscriber, _ = await hub.subscribe(user(n % 7, admin=n % 3 == 0), since=(0, 10))
             await asyncio.sleep(0)
             hub.unsubscribe(subscriber)
 
@@ -275,11 +285,11 @@ def test_a_stream_coming_back_within_the_linger_finds_the_hub_running() -> None:
             run_sync=run_inline,
             linger_seconds=0.1,
         )
-        first, _ = await hub.subscribe(user(1), since=10)
+        first, _ = await hub.subscribe(user(1), since=(0, 10))
         task = hub._task
         hub.unsubscribe(first)
-        second, cursor = await hub.subscribe(user(1), since=40)
-        same = hub._task is task and cursor == 40
+        second, cursor = await hub.subscribe(user(1), since=(0, 40))
+        same = hub._task is task and cursor == (0, 40)
         hub.unsubscribe(second)
         await asyncio.sleep(0.3)
         return same, len(latest_reads), hub._task is None
@@ -287,3 +297,69 @@ def test_a_stream_coming_back_within_the_linger_finds_the_hub_running() -> None:
     same, latest_reads, stopped = _run(scenario())
 
     assert same and latest_reads == 0 and stopped
+
+
+def test_a_read_that_saw_events_waiting_for_older_transactions_is_repeated_soon() -> None:
+    """GIVEN a hub whose safety poll is a minute away WHEN a read says committed events wait for an
+    older transaction to end (PostgreSQL) THEN the hub reads again within ``settle_seconds``, with no
+    wake-up, and stops repeating once a read finds nothing waiting."""
+
+    class Waiting(FakeEvents):
+        def poll(
+            self, cursor: Position, batch: int, groups: dict[Hashable, Any], pushed: dict[int, Any]
+        ) -> tuple[Position, bool, dict[Hashable, Any], bool]:
+            self.polls.append(groups)
+            if len(self.polls) < 3:
+                return cursor, False, {key: [] for key in groups}, True
+            return (0, 11), False, {key: [((0, 11), b"late")] for key in groups}, False
+
+    async def scenario() -> tuple[int, Any]:
+        events = Waiting()
+        hub = EventHub(
+            poll=events.poll,
+            latest=lambda: events.cursor,
+            poll_seconds=60.0,
+            batch=5,
+            inbox_limit=10,
+            run_sync=run_inline,
+            settle_seconds=0.01,
+        )
+        stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
+        hub.wake()
+        await asyncio.wait_for(stream.ready.wait(), 2)
+        await asyncio.sleep(0.1)
+        hub.unsubscribe(stream)
+        return len(events.polls), stream.take()
+
+    polls, taken = _run(scenario())
+
+    assert polls == 3 and taken == (False, [((0, 11), b"late")])
+
+
+def test_a_pushed_event_without_a_known_position_is_read_from_the_table_not_handed_out() -> None:
+    """GIVEN a hub at event 10 WHEN event 11 is pushed without a position (PostgreSQL: the publisher
+    cannot know whether an older transaction will still commit an event before it) THEN the hub
+    reads the table instead of handing out the pushed frames, and hands the read those frames (so
+    it need not render them)."""
+
+    async def scenario() -> tuple[list[Any], int, list[Any]]:
+        events = FakeEvents()
+        hands: list[Any] = []
+
+        async def watch(notify: Any) -> None:
+            hands.append(notify)
+            await asyncio.Event().wait()
+
+        hub = quiet_hub(events, watch)
+        stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
+        await asyncio.sleep(0.01)
+        hands[0](pushed(11, owner_id=1, position_known=False))
+        await asyncio.wait_for(stream.ready.wait(), 2)
+        taken = stream.take()
+        hub.unsubscribe(stream)
+        return [taken], len(events.polls), events.pushed, hub._pushed
+
+    taken, polls, handed, kept = _run(scenario())
+
+    assert polls == 1 and taken == [(False, [((0, 11), b"('owner', 1)")])]
+    assert handed == [{11: pushed(11, owner_id=1, position_known=False)}] and kept == {}

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from downloads import services, stream_frames, streaming
+from downloads.event_order import START
 from downloads.models import TaskEvent
 from downloads.progress import progress_publish
 from downloads.stream_wake import sqlite_watch
@@ -88,6 +89,27 @@ def test_pushed_frames_are_the_frames_the_hub_renders_for_each_visibility(alice,
     }
     assert b'"total_tasks":2' in frames["all"] and b'"total_tasks":1' in frames["owner"]
     assert set(stream_frames.pushed_frames(admins_event)) == {"all"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("engine", "queued_only")
+def test_a_read_hands_out_the_frames_pushed_for_an_event_instead_of_rendering_them(
+    alice, admin_user, django_assert_num_queries
+) -> None:
+    """GIVEN the frames a publisher pushed for an event (on PostgreSQL the hub reads before handing
+    them out) WHEN the hub's read finds that event THEN admins and its owner get the pushed frames,
+    and nothing is rendered: the read is the one query."""
+    event = TaskEvent.objects.filter(task=queue(alice)).latest("id")
+    frames = {"all": b"data: pushed for admins\n\n", "owner": b"data: pushed for alice\n\n"}
+    pushed = {event.pk: {"event_id": event.pk, "owner_id": alice.pk, "frames": frames}}
+
+    with django_assert_num_queries(1):
+        _, _, read, _ = stream_frames.poll(
+            START, 100, {"all": admin_user, ("owner", alice.pk): alice}, pushed
+        )
+
+    assert [frame for _, frame in read["all"]] == [frames["all"]]
+    assert [frame for _, frame in read[("owner", alice.pk)]] == [frames["owner"]]
 
 
 @pytest.mark.django_db(transaction=True)

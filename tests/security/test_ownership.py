@@ -58,13 +58,15 @@ def test_bob_cancelling_all_leaves_alices_task_running(
     assert alice_client.get(f"/api/prgs/{alices_things['task']}").json()["status"] == "queued"
 
 
+@pytest.mark.django_db(transaction=True)  # a stream reads committed events, not its own transaction's
 def test_bobs_progress_events_leave_out_alices(auth_on, alices_things, alice, bob) -> None:
-    """What the progress stream reads: events after an id, for one user."""
+    """What the progress stream reads: events after a position, for one user."""
+    from downloads.event_order import START
     from downloads.selectors import events_after
     from downloads.services import download_request
 
     bobs = download_request(user=bob, download_type="track", item_id=IDS.track)
-    events = events_after(user=bob, after_id=0, limit=100)
+    events = events_after(user=bob, after=START, limit=100)
     assert {str(e.task_uuid) for e in events} == {str(bobs.pk)}
 
 
