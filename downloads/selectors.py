@@ -205,10 +205,6 @@ def events_after(*, user: User, after: Position, limit: int) -> list[TaskEvent]:
     return event_order.settled(list(events[:limit]))[0]
 
 
-def oldest_event_id() -> int:
-    return TaskEvent.objects.order_by("id").values_list("id", flat=True).first() or 0
-
-
 def track_jobs_of(task: DownloadTask) -> QuerySet[TrackJob]:
     return TrackJob.objects.filter(task=task).order_by("position")
 
