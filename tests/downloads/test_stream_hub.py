@@ -142,8 +142,8 @@ def test_one_recheck_per_tick_covers_every_stream_and_ends_those_no_longer_valid
     assert checks[0] == {"alice", "bob", "carol", "dave"}
 
 
-def quiet_hub(events: FakeEvents, watch: Any) -> EventHub:
-    """A hub whose safety poll never comes during a test: only its watch makes it act."""
+def quiet_hub(events: FakeEvents, watch: Any = None, **options: Any) -> EventHub:
+    """A hub whose safety poll never comes during a test: only its watch (or ``wake``) makes it act."""
     return EventHub(
         poll=events.poll,
         latest=lambda: events.cursor,
@@ -152,7 +152,23 @@ def quiet_hub(events: FakeEvents, watch: Any) -> EventHub:
         inbox_limit=10,
         run_sync=run_inline,
         watch=watch,
+        **options,
     )
+
+
+async def hand_pushed_hub(events: FakeEvents) -> tuple[EventHub, Any, Callable[[dict[str, Any]], None]]:
+    """A quiet hub whose watch hands out its callback, a stream of user 1 at event 10, and the
+    callback: calling it with a ``pushed`` message is what the channel layer would do."""
+    hands: list[Any] = []
+
+    async def watch(notify: Any) -> None:
+        hands.append(notify)
+        await asyncio.Event().wait()
+
+    hub = quiet_hub(events, watch)
+    stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
+    await asyncio.sleep(0.01)
+    return hub, stream, hands[0]
 
 
 def pushed(event_id: int, owner_id: int, *, position_known: bool = True) -> dict[str, Any]:
@@ -209,18 +225,10 @@ def test_a_pushed_event_after_a_gap_makes_the_hub_read_the_table_in_order() -> N
 
     async def scenario() -> tuple[list[Any], int]:
         events = FakeEvents()
-        hands: list[Any] = []
-
-        async def watch(notify: Any) -> None:
-            hands.append(notify)
-            await asyncio.Event().wait()
-
-        hub = quiet_hub(events, watch)
-        stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
-        await asyncio.sleep(0.01)
-        hands[0](pushed(12, owner_id=1))
+        hub, stream, push = await hand_pushed_hub(events)
+        push(pushed(12, owner_id=1))
         await asyncio.wait_for(stream.ready.wait(), 2)
-        hands[0](pushed(11, owner_id=1))
+        push(pushed(11, owner_id=1))
         taken = stream.take()
         hub.unsubscribe(stream)
         return [taken], len(events.polls)
@@ -315,15 +323,7 @@ def test_a_read_that_saw_events_waiting_for_older_transactions_is_repeated_soon(
 
     async def scenario() -> tuple[int, Any]:
         events = Waiting()
-        hub = EventHub(
-            poll=events.poll,
-            latest=lambda: events.cursor,
-            poll_seconds=60.0,
-            batch=5,
-            inbox_limit=10,
-            run_sync=run_inline,
-            settle_seconds=0.01,
-        )
+        hub = quiet_hub(events, settle_seconds=0.01)
         stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
         hub.wake()
         await asyncio.wait_for(stream.ready.wait(), 2)
@@ -344,16 +344,8 @@ def test_a_pushed_event_without_a_known_position_is_read_from_the_table_not_hand
 
     async def scenario() -> tuple[list[Any], int, list[Any]]:
         events = FakeEvents()
-        hands: list[Any] = []
-
-        async def watch(notify: Any) -> None:
-            hands.append(notify)
-            await asyncio.Event().wait()
-
-        hub = quiet_hub(events, watch)
-        stream = (await hub.subscribe(user(1), since=(0, 10)))[0]
-        await asyncio.sleep(0.01)
-        hands[0](pushed(11, owner_id=1, position_known=False))
+        hub, stream, push = await hand_pushed_hub(events)
+        push(pushed(11, owner_id=1, position_known=False))
         await asyncio.wait_for(stream.ready.wait(), 2)
         taken = stream.take()
         hub.unsubscribe(stream)
