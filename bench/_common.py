@@ -1,6 +1,6 @@
-"""Shared by bench/api_load.py, bench/sse_fanout.py and bench/footprint.py: the real service in
-subprocesses (``tests.faults.service.Service``: daphne, qcluster, serve) on a throw-away database,
-the fake Spotify, percentiles and the memory of a process tree from /proc."""
+"""Shared by the benchmarks: the real service in subprocesses (``tests.faults.service.Service``:
+daphne, qcluster, serve) on a throw-away database, Django in the bench's own process
+(``django_in_process``), the fake Spotify, percentiles and the memory of a process tree from /proc."""
 
 from __future__ import annotations
 
@@ -24,6 +24,31 @@ PRODUCTION_ENV = {
     "SPOTIZERR_CLUSTER_STOP_SECONDS": "60",
     "SPOTIZERR_LOG_LEVEL": "WARNING",
 }
+
+
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-use-0123456789"
+
+
+def django_in_process(data_dir: Path, env: dict[str, str] | None = None) -> None:
+    """Django in this process on a new, migrated SQLite store in ``data_dir`` (the library in
+    ``data_dir/library``), a quiet log; ``env`` adds or overrides settings."""
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
+            "SPOTIZERR_DATA_DIR": str(data_dir),
+            "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
+            "SPOTIZERR_SECRET_KEY": BENCH_SECRET_KEY,
+            "SPOTIZERR_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def add_web_processes_option(parser: argparse.ArgumentParser) -> None:

@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine, percentile  # noqa: E402
+from bench._common import django_in_process, machine, percentile  # noqa: E402
 
 PLAYLIST_TRACKS = 500
 WARMUP = 5
@@ -46,25 +46,6 @@ CHUNK = 20_000
 OLD_ROOT = "/srv/old-music"  # an earlier downloadPath: its rows match by id, never count
 _SEARCHED = re.compile(r"USING (?:COVERING )?INDEX \S+ \((\w+)=")
 _ID_COLUMNS = {"spotify_id", "isrc"}
-
-
-def _setup_django(data_dir: Path) -> None:
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
-            "SPOTIZERR_DATA_DIR": str(data_dir),
-            "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
-            "SPOTIZERR_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-            "SPOTIZERR_LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _seed(files: int, rng: random.Random) -> dict[str, Any]:
@@ -225,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="spotizerr-bench-lookup-"))
     (data_dir / "library").mkdir()
     try:
-        _setup_django(data_dir)
+        django_in_process(data_dir)
         seeded = _seed(args.files, random.Random(args.seed))
         code, results = _measure(seeded, args.samples)
         load = os.getloadavg()

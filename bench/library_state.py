@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine, percentile  # noqa: E402
+from bench._common import django_in_process, machine, percentile  # noqa: E402
 
 TARGET_MS = 50
 PLAYLIST_TRACKS = 500
@@ -44,29 +44,18 @@ CHUNK = 20_000
 
 
 def _setup_django(fake: Any, data_dir: Path) -> None:
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
+    django_in_process(
+        data_dir,
         {
-            "DJANGO_SETTINGS_MODULE": "spotizerr.settings",
-            "SPOTIZERR_DATA_DIR": str(data_dir),
-            "SPOTIZERR_DOWNLOAD_DIR": str(data_dir / "library"),
             "SPOTIZERR_AUTH_ENABLED": "true",
-            "SPOTIZERR_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
             "SPOTIZERR_SPOTIFY_API_URL": fake.api_url,
             "SPOTIZERR_SPOTIFY_TOKEN_URL": fake.token_url,
             "SPOTIZERR_SPOTIFY_CLIENT_ID": fake.client_id,
             "SPOTIZERR_SPOTIFY_CLIENT_SECRET": fake.client_secret,
             "SPOTIZERR_LRCLIB_URL": "off",
             "SPOTIZERR_MUSICBRAINZ_URL": "off",
-            "SPOTIZERR_LOG_LEVEL": "WARNING",
-        }
+        },
     )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _row(root: str, number: int, track_id: str, isrc: str, *, preview: bool, album_id: str) -> Any:
