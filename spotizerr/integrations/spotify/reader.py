@@ -3,13 +3,10 @@ page. ``me.UserReads`` and ``client.SpotifyClient`` build on them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from spotizerr.integrations.catalog_types import Page
-from spotizerr.integrations.spotify.transport import SpotifyTransport, UserToken
-
-Shape = Callable[[dict[str, Any]], dict[str, Any]]
+from spotizerr.integrations.spotify.transport import Shape, SpotifyTransport, UserToken
 
 
 class SpotifyReader:

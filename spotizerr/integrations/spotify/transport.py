@@ -93,6 +93,10 @@ class Credentials:
     client_secret: str
 
 
+# reduces an answer before it is cached (``SpotifyTransport.get``)
+Shape = Callable[[dict[str, Any]], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class UserToken:
     """A linked user's access token, handed in by the caller (this layer stores none): ``access(force)``
@@ -139,7 +143,7 @@ class SpotifyTransport:
         cache_extra: str = "",
         retries: int | None = None,
         user: UserToken | None = None,
-        shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        shape: Shape | None = None,
     ) -> dict[str, Any]:
         """GET ``path`` (relative to the API URL) and return its JSON, from the cache when allowed;
         ``cache_extra`` (e.g. a playlist snapshot id) becomes part of the cache key only; ``retries``
