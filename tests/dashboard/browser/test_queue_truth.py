@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from downloads.tagging import TagData, write_tags
 from tests.fakes.audio import make_audio
@@ -120,6 +122,24 @@ def test_a_partial_album_says_partial_live_and_retry_completes_it(
     assert errors == [] and queue_errors == []
 
 
+@contextmanager
+def album_running_slowly(page: Page, live_app, name: str, tracks: int) -> Iterator[Locator]:
+    """A ``tracks``-track album whose tracks take about a second each (Spotify slowed, a guest artist
+    per track), queued from its page; yields its queue row once a track runs. Spotify is fast again
+    when the block ends."""
+    album_id, track_ids = album_with_files(live_app, name, tracks, range(1, tracks + 1))
+    give_each_track_a_guest(live_app, track_ids)
+    live_app.spotify.delay(1.0)
+    try:
+        download_from_album_page(page, album_id, name)
+        page.goto("/queue/")
+        row = page.locator(".task", has_text=name)
+        expect(row.locator(".task-track")).to_contain_text(f"of {tracks}", timeout=30_000)
+        yield row
+    finally:
+        live_app.spotify.delay(0)
+
+
 def test_a_cancelled_album_keeps_its_bar_at_the_real_fraction_and_names_the_current_track(
     page, log_in, live_app
 ) -> None:
@@ -200,18 +220,11 @@ def test_a_running_albums_focused_cancel_button_stays_the_same_node_and_cancels_
     element and still has the focus; WHEN it is clicked (no force: nothing is swapped under the
     pointer) THEN the album stops with the rest of its tracks cancelled."""
     name, other = "Steady Hands", "Side Door"
-    album_id, track_ids = album_with_files(live_app, name, 30, range(1, 31))
-    give_each_track_a_guest(live_app, track_ids)
     other_id, _ = album_with_files(live_app, other, 1, range(1, 2))
     errors = console_errors(page)
     log_in("admin")
     elsewhere = page.context.new_page()
-    live_app.spotify.delay(1.0)
-    try:
-        download_from_album_page(page, album_id, name)
-        page.goto("/queue/")
-        row = page.locator(".task", has_text=name)
-        expect(row.locator(".task-track")).to_contain_text("of 30", timeout=30_000)
+    with album_running_slowly(page, live_app, name, 30) as row:
         cancel = row.get_by_role("button", name="Cancel")
         cancel.focus()
         cancel.evaluate("button => { button.heldSince = 'focused'; window.heldCancel = button; }")
@@ -241,8 +254,6 @@ def test_a_running_albums_focused_cancel_button_stays_the_same_node_and_cancels_
         assert bar.evaluate("bar => bar === window.heldBar && bar.value > 0")  # updated in place
         expect(row.get_by_role("button", name="Cancel")).to_be_focused()
         cancel.click()
-    finally:
-        live_app.spotify.delay(0)
     expect(page.locator(".messages")).to_contain_text(f"“{name}”")
     row = page.locator(".task", has_text=name)
     expect(row.locator(".task-counts")).to_contain_text("cancelled", timeout=30_000)
@@ -261,22 +272,13 @@ def test_when_a_task_ends_under_the_keyboard_its_row_takes_the_focus(page, log_i
     (Cancel is hidden and the row moves to the finished list) THEN the focus is on that row, not
     lost to the page and not on another button."""
     name = "Last Word"
-    album_id, track_ids = album_with_files(live_app, name, 20, range(1, 21))
-    give_each_track_a_guest(live_app, track_ids)
     errors = console_errors(page)
     log_in("admin")
     elsewhere = page.context.new_page()
-    live_app.spotify.delay(1.0)
-    try:
-        download_from_album_page(page, album_id, name)
-        page.goto("/queue/")
-        row = page.locator(".task", has_text=name)
-        expect(row.locator(".task-track")).to_contain_text("of 20", timeout=30_000)
+    with album_running_slowly(page, live_app, name, 20) as row:
         row.get_by_role("button", name="Cancel").focus()
         elsewhere.goto("/queue/")
         elsewhere.locator(".task", has_text=name).get_by_role("button", name="Cancel").click()
         expect(page.locator("#finished-list").locator(".task", has_text=name)).to_be_focused(timeout=30_000)
-    finally:
-        live_app.spotify.delay(0)
     expect(row.locator(".task-counts")).to_contain_text("cancelled")
     assert errors == []
